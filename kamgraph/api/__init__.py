@@ -1,0 +1,37 @@
+"""GraphQL building blocks shared by the core and every plugin.
+
+A plugin author needs: :class:`Connection` and :func:`list_connection` / :func:`child_connection` for
+lists, the operator inputs of :mod:`kamgraph.api.filters`, :class:`UserError` and :func:`write` for
+mutations, and :func:`context` to reach the request's actor, loaders and settings.
+"""
+
+from kamgraph.api.connections import (
+    Connection,
+    Edge,
+    OrderDirection,
+    PageInfo,
+    child_connection,
+    list_connection,
+)
+from kamgraph.api.context import Context, context
+from kamgraph.api.errors import RequestError, UserError, UserErrorCode
+from kamgraph.api.mutations import payload_type, write
+from kamgraph.api.nodes import Node, load_one
+
+__all__ = [
+    "Connection",
+    "Context",
+    "Edge",
+    "Node",
+    "OrderDirection",
+    "PageInfo",
+    "RequestError",
+    "UserError",
+    "UserErrorCode",
+    "child_connection",
+    "context",
+    "list_connection",
+    "load_one",
+    "payload_type",
+    "write",
+]

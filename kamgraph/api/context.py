@@ -1,0 +1,59 @@
+"""The per-request context: who is calling, the plugin manager, settings and the request's loaders."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+from tortoise.models import Model
+
+from kamgraph.security.scope import Rows, visible
+
+if TYPE_CHECKING:
+    from starlette.requests import HTTPConnection
+
+    from kamgraph.plugins import PluginManager
+    from kamgraph.security.actors import Actor
+    from kamgraph.settings import Settings
+
+
+@dataclass
+class Context:
+    actor: Actor
+    pm: PluginManager
+    settings: Settings
+    request: HTTPConnection | None = None
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    loaders: dict[Hashable, DataLoader] = field(default_factory=dict)
+    #: GraphQL type name -> model, from ``register_node_types``: what ``node(id:)`` can resolve.
+    node_types: dict[str, type[Model]] = field(default_factory=dict)
+    #: event type -> description, from ``register_event_types``: what a write may emit.
+    event_types: dict[str, str] = field(default_factory=dict)
+
+    def rows(self, model: type[Model]) -> Rows:
+        """The rows of ``model`` this request's actor may see (the scoped accessor)."""
+        return visible(model, self.actor)
+
+    def loader(self, key: Hashable, load: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader:
+        """A per-request DataLoader, created on first use for ``key``: one statement per batch."""
+        found = self.loaders.get(key)
+        if found is None:
+            found = self.loaders[key] = DataLoader(load_fn=load, cache=True)
+        return found
+
+    def by_id(self, model: type[Model]) -> DataLoader:
+        """Rows of ``model`` by primary key, scoped; a row the actor may not see loads as None."""
+
+        async def load(ids: list[Any]) -> list[Model | None]:
+            found = await self.rows(model).get_many(ids)
+            return [found.get(i) for i in ids]
+
+        return self.loader(("by_id", model), load)
+
+
+def context(info: Info) -> Context:
+    return info.context

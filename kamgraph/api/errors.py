@@ -1,0 +1,68 @@
+"""User errors in payloads, request errors at the top level, and masking of unexpected faults."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.utils.str_converters import to_camel_case
+
+from kamgraph.errors import Code, Problem
+
+log = logging.getLogger("kamgraph.api")
+
+UserErrorCode = strawberry.enum(Code, name="UserErrorCode", description="Why a mutation changed nothing.")
+
+
+@strawberry.type(description="An expected failure of a mutation; a payload with user errors changed nothing.")
+class UserError:
+    field: list[str] | None = strawberry.field(description="Path into the mutation's arguments, e.g. [\"input\", \"creditCode\"].")
+    code: UserErrorCode
+    message: str
+    current_version: int | None = strawberry.field(
+        default=None, description="With CONFLICT: the version the object has now."
+    )
+
+
+def user_error(problem: Problem, root: str = "input") -> UserError:
+    path = [root, *(str(p) if isinstance(p, int) else to_camel_case(p) for p in problem.path)]
+    return UserError(field=path, code=problem.code, message=problem.message, current_version=problem.current_version)
+
+
+class RequestError(GraphQLError):
+    """A request that cannot run as asked (bad cursor, page too large): a top-level error with a code."""
+
+    def __init__(self, message: str, code: str = "BAD_REQUEST", **extra: Any) -> None:
+        super().__init__(message, extensions={"code": code, **extra})
+
+
+class MaskUnexpectedErrors(SchemaExtension):
+    """Replace any error that is not a deliberate ``GraphQLError`` by ``INTERNAL`` with the request id.
+
+    The full exception, with its traceback, goes to the server log under the same request id.
+    """
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if not result or not result.errors:
+            return
+        request_id = getattr(self.execution_context.context, "request_id", "-")
+        result.errors = [self._mask(error, request_id) for error in result.errors]
+
+    @staticmethod
+    def _mask(error: GraphQLError, request_id: str) -> GraphQLError:
+        original = error.original_error
+        if original is None or isinstance(original, GraphQLError):
+            return error  # validation errors and deliberate request errors are the client's to read
+        log.error("unexpected error in request %s at %s", request_id, error.path, exc_info=original)
+        return GraphQLError(
+            f"Internal error. Quote request id {request_id} when reporting it.",
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": "INTERNAL", "requestId": request_id},
+        )

@@ -1,0 +1,72 @@
+"""The ``Node`` interface and the ``node``/``nodes`` root fields, resolved through the scoped accessor.
+
+kamgraph has its own ``node`` field (not ``relay.node()``, which strawberry can build only once per
+process) backed by a registry that plugins fill through ``register_node_types``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+from tortoise.models import Model
+
+from kamgraph.api.context import Context
+from kamgraph.api.errors import RequestError
+from kamgraph.ids import InvalidId, from_global_id
+
+
+@strawberry.interface(description="An object with a global id, fetchable alone with node(id:).")
+class Node:
+    node_id: strawberry.ID = strawberry.field(name="id", description="Opaque global id.")
+
+
+def node_type_of(model: type[Model]) -> type[Any]:
+    """``is_type_of`` for a strawberry type whose rows are tortoise instances of ``model``."""
+
+    def is_type_of(obj: Any, _info: Any) -> bool:
+        return isinstance(obj, model)
+
+    return staticmethod(is_type_of)  # type: ignore[return-value]
+
+
+async def load_one(info: Info, model: type[Model], pk: Any) -> Any:
+    """One row by key through the request's batched, scoped loader (None when absent or not visible)."""
+    if pk is None:
+        return None
+    ctx: Context = info.context
+    return await ctx.by_id(model).load(pk)
+
+
+async def resolve_global_ids(info: Info, ids: list[str]) -> list[Any]:
+    registry: dict[str, type[Model]] = info.context.node_types
+    keys: list[tuple[type[Model], int] | None] = []
+    for global_id in ids:
+        try:
+            type_name, key = from_global_id(global_id)
+        except InvalidId:
+            keys.append(None)
+            continue
+        model = registry.get(type_name)
+        keys.append((model, int(key)) if model is not None and key.isdigit() else None)
+    return list(await asyncio.gather(*(load_one(info, *k) if k else _none() for k in keys)))
+
+
+async def _none() -> None:
+    return None
+
+
+@strawberry.type
+class NodeQueries:
+    @strawberry.field(description="Any object by its global id; null when it does not exist or is not visible to you.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return (await resolve_global_ids(info, [id]))[0]
+
+    @strawberry.field(description="Objects by global id, in the order asked; null where absent or not visible.")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        limit = info.context.settings.max_page_size
+        if len(ids) > limit:
+            raise RequestError(f"nodes takes at most {limit} ids", code="LIMIT_EXCEEDED", limit=limit)
+        return await resolve_global_ids(info, list(ids))

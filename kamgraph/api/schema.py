@@ -1,0 +1,110 @@
+"""Build the strawberry schema from what the enabled plugins register, refusing any name claimed twice.
+
+The core is not special here: its root fields, types and extensions arrive through the same hooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import strawberry
+from strawberry.types.base import get_object_definition
+from strawberry.types.field import StrawberryField
+
+from kamgraph.api.errors import MaskUnexpectedErrors
+from kamgraph.plugins import PluginError, PluginManager, claim_unique
+
+#: the fields each extended type had before any plugin added to it, so that schemas built one after
+#: another (tests, different plugin sets) start from the same place.
+_ORIGINAL_FIELDS: dict[type, list[StrawberryField]] = {}
+
+
+def strawberry_name(field: StrawberryField) -> str:
+    from strawberry.utils.str_converters import to_camel_case
+
+    return to_camel_case(field.python_name)
+
+
+def _apply_type_extensions(pm: PluginManager, types: Iterable[type]) -> None:
+    """Add plugins' fields to other plugins' types (e.g. ``Account.creditProfile``)."""
+    by_name = {get_object_definition(t, strict=True).name: t for t in types}
+    for cls, original in _ORIGINAL_FIELDS.items():  # undo the previous build's extensions
+        get_object_definition(cls, strict=True).fields[:] = original
+    for plugin, extensions in pm.collect("register_type_extensions"):
+        for type_name, field in extensions:
+            cls = by_name.get(type_name)
+            if cls is None:
+                raise PluginError(f"plugin {plugin!r} extends type {type_name!r}, which no enabled plugin defines")
+            definition = get_object_definition(cls, strict=True)
+            _ORIGINAL_FIELDS.setdefault(cls, list(definition.fields))
+            existing = {f.graphql_name or strawberry_name(f) for f in definition.fields}
+            name = field.graphql_name or strawberry_name(field)
+            if name in existing:
+                raise PluginError(f"plugin {plugin!r} adds field {type_name}.{name}, which the type already has")
+            field.origin = cls
+            definition.fields.append(field)
+
+
+def reachable_types(roots: Iterable[type]) -> list[type]:
+    """Object types reachable from the given classes (for extension lookup by GraphQL name)."""
+    from strawberry.types.base import StrawberryList, StrawberryOptional
+
+    seen: dict[type, None] = {}
+    stack = list(roots)
+    while stack:
+        cls = stack.pop()
+        definition = get_object_definition(cls)
+        if definition is None or cls in seen:
+            continue
+        seen[cls] = None
+        for field in definition.fields:
+            try:
+                typ = field.type
+            except Exception:  # unresolved lazy type: resolved on schema build
+                continue
+            while isinstance(typ, StrawberryOptional | StrawberryList):
+                typ = typ.of_type
+            if isinstance(typ, type):
+                stack.append(typ)
+    return list(seen)
+
+
+def build_schema(pm: PluginManager) -> strawberry.Schema:
+    """The GraphQL schema of the enabled plugins. Raises ``PluginError`` on any conflict."""
+    types: dict[str, tuple[str, Any]] = {}
+    for plugin, registered in pm.collect("register_types"):
+        for cls in registered:
+            claim_unique(types, get_object_definition(cls, strict=True).name, plugin, cls, "GraphQL type")
+    queries = [(plugin, cls) for plugin, classes in pm.collect("register_queries") for cls in classes]
+    mutations = [(plugin, cls) for plugin, classes in pm.collect("register_mutations") for cls in classes]
+    subscriptions = [(plugin, cls) for plugin, classes in pm.collect("register_subscriptions") for cls in classes]
+    _check_unique_fields("Query", queries)
+    _check_unique_fields("Mutation", mutations)
+    _check_unique_fields("Subscription", subscriptions)
+    roots = [cls for _, cls in (*queries, *mutations, *subscriptions)] + [cls for _, cls in types.values()]
+    _apply_type_extensions(pm, reachable_types(roots))
+    query = _merge("Query", queries)
+    if query is None:
+        raise PluginError("no enabled plugin registers a query; is the core plugin installed?")
+    return strawberry.Schema(
+        query=query,
+        mutation=_merge("Mutation", mutations),
+        subscription=_merge("Subscription", subscriptions),
+        types=[cls for _, cls in types.values()],
+        extensions=[MaskUnexpectedErrors],
+    )
+
+
+def _check_unique_fields(root: str, contributions: list[tuple[str, type]]) -> None:
+    owners: dict[str, tuple[str, Any]] = {}
+    for plugin, cls in contributions:
+        for field in get_object_definition(cls, strict=True).fields:
+            claim_unique(owners, field.graphql_name or strawberry_name(field), plugin, field, f"{root} field")
+
+
+def _merge(name: str, contributions: list[tuple[str, type]]) -> type | None:
+    if not contributions:
+        return None
+    bases = tuple(dict.fromkeys(cls for _, cls in contributions))
+    return strawberry.type(type(name, bases, {}), name=name)

@@ -1,0 +1,88 @@
+"""``create_app(settings)``: the Starlette application serving ``/graphql``."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from kamgraph import db
+from kamgraph.api.context import Context
+from kamgraph.api.schema import build_schema
+from kamgraph.db.migrations import migrate, pending
+from kamgraph.plugins import PluginManager
+from kamgraph.settings import Settings
+
+log = logging.getLogger("kamgraph")
+
+
+class PendingMigrations(RuntimeError):
+    pass
+
+
+class KamgraphGraphQL(GraphQL):
+    """strawberry's ASGI view with kamgraph's per-request context."""
+
+    def __init__(self, schema: Any, pm: PluginManager, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None, **kwargs)
+        self.pm = pm
+        self.settings = settings
+        self.node_types = {name: model for name, (_, model) in pm.collect_unique("register_node_types", "node type").items()}
+        self.event_types = {name: text for name, (_, text) in pm.collect_unique("register_event_types", "event type").items()}
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        actor = self.pm.hook.actor_from_request(request=request, settings=self.settings)
+        return Context(
+            actor=actor, pm=self.pm, settings=self.settings, request=request,
+            node_types=self.node_types, event_types=self.event_types,
+        )
+
+
+def create_app(settings: Settings | None = None, pm: PluginManager | None = None, *, apply_migrations: bool = False) -> Starlette:
+    """The app for the enabled plugins. Startup refuses pending migrations unless ``apply_migrations``."""
+    settings = settings or Settings.from_env()
+    pm = pm or PluginManager.from_names(settings.plugins)
+    schema = build_schema(pm)
+    pm.collect_unique("register_permissions", "permission")  # refuse duplicates at start-up
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with db.connect(settings, pm):
+            todo = await pending(pm)
+            if todo and not apply_migrations:
+                raise PendingMigrations(
+                    f"{len(todo)} migration(s) not applied: {', '.join(todo)}. Run `kamgraph migrate`, or start with --migrate."
+                )
+            if todo:
+                await migrate(pm)
+            await pm.notify("startup", settings=settings, pm=pm)
+            try:
+                yield
+            finally:
+                await pm.notify("shutdown", settings=settings)
+
+    graphql = KamgraphGraphQL(schema, pm, settings)
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/", lambda request: RedirectResponse("/graphql"), methods=["GET"]),
+        Route("/healthz", _health, methods=["GET"]),
+    ]
+    for _, extra in pm.collect("register_routes"):
+        routes.extend(extra)
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.pm = pm
+    app.state.schema = schema
+    return app
+
+
+async def _health(request: Request) -> JSONResponse:
+    await db.db().execute_query("SELECT 1")
+    return JSONResponse({"status": "ok"})

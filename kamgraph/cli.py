@@ -1,0 +1,206 @@
+"""The ``kamgraph`` command: serve, migrate, makemigrations, demo, export-schema, plugins."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kamgraph import __version__
+from kamgraph.plugins import PluginError, PluginManager, await_me_maybe
+from kamgraph.settings import Settings
+
+DEMO_SEED = 2026
+
+
+def _pm(settings: Settings) -> PluginManager:
+    return PluginManager.from_names(settings.plugins)
+
+
+async def _with_db(settings: Settings, work: Any) -> Any:
+    from kamgraph import db
+
+    pm = _pm(settings)
+    async with db.connect(settings, pm, create_db=not settings.is_sqlite):
+        return await work(pm)
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from kamgraph.db.migrations import migrate
+
+    async def work(pm: PluginManager) -> list[str]:
+        return await migrate(pm, progress=lambda event, app, name: event == "apply_done" and print(f"  applied {app}.{name}"))
+
+    applied = asyncio.run(_with_db(settings, work))
+    print(f"{len(applied)} migration(s) applied." if applied else "Nothing to migrate: the database is up to date.")
+    return 0
+
+
+def cmd_makemigrations(args: argparse.Namespace, settings: Settings) -> int:
+    from kamgraph.db.migrations import make_migrations
+
+    async def work(pm: PluginManager) -> list[str]:
+        return await make_migrations(pm, args.apps or None)
+
+    written = asyncio.run(_with_db(settings, work))
+    for path in written:
+        print(f"  wrote {path}")
+    print("No changes detected." if not written else f"{len(written)} migration(s) written.")
+    return 0
+
+
+async def seed_demo(settings: Settings, pm: PluginManager, seed: int = DEMO_SEED, today: date | None = None) -> bool:
+    """Migrate and seed an empty database; returns False when it already held accounts."""
+    from kamgraph.core.accounts.models import Account
+    from kamgraph.db.migrations import migrate
+
+    await migrate(pm)
+    if await Account.exists():
+        return False
+    today = today or date.today()
+    for impl in reversed(pm.hook.register_demo_data.get_hookimpls()):
+        await await_me_maybe(impl.function(**{k: v for k, v in {"settings": settings, "seed": seed, "today": today}.items() if k in impl.argnames}))
+    return True
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    async def work(pm: PluginManager) -> bool:
+        return await seed_demo(settings, pm, args.seed)
+
+    seeded = asyncio.run(_with_db(settings, work))
+    print("Demo data seeded." if seeded else "The database already has accounts; demo data left as it is.")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from kamgraph.app import create_app
+
+    if args.demo:
+        async def seed(pm: PluginManager) -> bool:
+            return await seed_demo(settings, pm)
+
+        seeded = asyncio.run(_with_db(settings, seed))
+        print("Seeded demo data." if seeded else "Using the existing demo data.")
+    elif not args.migrate:
+        from kamgraph.db.migrations import pending
+
+        todo = asyncio.run(_with_db(settings, pending))
+        if todo:
+            print(
+                f"kamgraph: {len(todo)} migration(s) not applied: {', '.join(todo)}.\n"
+                "Run `kamgraph migrate` first, or start with `kamgraph serve --migrate`.",
+                file=sys.stderr,
+            )
+            return 2
+    app = create_app(settings, apply_migrations=args.migrate or args.demo)
+    print(f"kamgraph {__version__}: GraphiQL at http://{args.host}:{args.port}/graphql  (database: {settings.database_url})")
+    sys.stdout.flush()
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def export_sdl(settings: Settings) -> str:
+    from kamgraph.api.schema import build_schema
+
+    return build_schema(_pm(settings)).as_str() + "\n"
+
+
+def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
+    if args.core:
+        settings = settings.with_(plugins=())
+    text = export_sdl(settings)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_plugins(args: argparse.Namespace, settings: Settings) -> int:
+    from kamgraph.plugins import available_plugins, select_plugins
+
+    installed = available_plugins()
+    enabled = set(select_plugins(settings.plugins, installed))
+    print(f"{'plugin':<16} {'enabled':<8} {'bundled':<8} {'version':<10} module")
+    for name, (entry_point, bundled) in sorted(installed.items()):
+        plugin = entry_point.load()
+        print(
+            f"{name:<16} {'yes' if name in enabled else 'no':<8} {'yes' if bundled else 'no':<8} "
+            f"{str(getattr(plugin, 'version', '')):<10} {entry_point.value}"
+        )
+    return 0
+
+
+def build_parser(settings: Settings) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kamgraph",
+        description="A headless GraphQL API for a key-account department. Configure with KAMGRAPH_* variables "
+        "(KAMGRAPH_DATABASE_URL, KAMGRAPH_PLUGINS, ...).",
+    )
+    parser.add_argument("--version", action="version", version=f"kamgraph {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    serve = sub.add_parser("serve", help="serve the GraphQL API (GraphiQL at /graphql)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true", help="migrate and seed demo data first if the database is empty")
+    serve.add_argument("--migrate", action="store_true", help="apply pending migrations instead of refusing to start")
+    serve.add_argument("--log-level", default="info")
+    serve.set_defaults(func=cmd_serve)
+
+    sub.add_parser("migrate", help="apply pending migrations").set_defaults(func=cmd_migrate)
+
+    make = sub.add_parser("makemigrations", help="write migrations for model changes")
+    make.add_argument("apps", nargs="*", help="app labels (default: all enabled)")
+    make.set_defaults(func=cmd_makemigrations)
+
+    demo = sub.add_parser("demo", help="migrate and seed deterministic demo data into an empty database")
+    demo.add_argument("--seed", type=int, default=DEMO_SEED)
+    demo.set_defaults(func=cmd_demo)
+
+    export = sub.add_parser("export-schema", help="print the GraphQL SDL of the enabled plugins")
+    export.add_argument("--core", action="store_true", help="the core alone, without plugins")
+    export.add_argument("--output", "-o", help="write to this file instead of standard output")
+    export.set_defaults(func=cmd_export_schema)
+
+    sub.add_parser("plugins", help="list installed plugins and whether they are enabled").set_defaults(func=cmd_plugins)
+
+    try:
+        for _ in _pm(settings).hook.register_commands(cli=sub):
+            pass
+    except PluginError:
+        pass  # reported properly by the command itself
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+    parser = build_parser(settings)
+    args = parser.parse_args(argv)
+    try:
+        result = args.func(args, settings)
+        if asyncio.iscoroutine(result):
+            result = asyncio.run(result)
+        return int(result or 0)
+    except PluginError as exc:
+        print(f"kamgraph: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        from kamgraph.app import PendingMigrations
+
+        if isinstance(exc, PendingMigrations):
+            print(f"kamgraph: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The core's accounts: models, rules, services, GraphQL types, queries and mutations."""

@@ -1,0 +1,130 @@
+"""Root queries for accounts: lists, aggregates, tier reviews and the industry reference data."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import strawberry
+from strawberry.types import Info
+
+from kamgraph.api import Connection, context, list_connection
+from kamgraph.api.nodes import resolve_global_ids
+from kamgraph.core.accounts.models import Account, AccountSize, AccountStatus, Region, Tier, TierReview, TierReviewStatus
+from kamgraph.core.accounts.rules import industry_sections
+from kamgraph.core.accounts.types import (
+    AccountFilter,
+    AccountGroup,
+    AccountGroupBy,
+    AccountGroupKeys,
+    AccountOrder,
+    AccountsAggregate,
+    AccountType,
+    Industry,
+    IndustrySection,
+    TierReviewStatusEnum,
+    TierReviewType,
+)
+from kamgraph.core.contracts.rules import SIGNED_STATUSES
+
+#: signed contract value of the account row ``t``: a correlated sub-select summed per group.
+SIGNED_VALUE = (
+    '(SELECT COALESCE(SUM(c."amount"), 0) FROM "contract" c WHERE c."account_id" = t."id" AND c."status" IN ('
+    + ", ".join(f"'{s.value}'" for s in sorted(SIGNED_STATUSES))
+    + "))"
+)
+
+_KEY_TYPES = {"tier": Tier, "region": Region, "status": AccountStatus, "size": AccountSize}
+_KEY_NAMES = {"industry_section": "industry", "industry_code": "industry_division", "owner": "owner_id"}
+
+
+def group_keys(keys: dict[str, object]) -> AccountGroupKeys:
+    values = {}
+    for column, value in keys.items():
+        convert = _KEY_TYPES.get(column)
+        values[_KEY_NAMES.get(column, column)] = convert(value) if convert and value is not None else value
+    return AccountGroupKeys(**values)
+
+
+@strawberry.type
+class AccountQueries:
+    @strawberry.field(description="One account by id; null when absent or outside your scope.")
+    async def account(self, info: Info, id: strawberry.ID) -> AccountType | None:
+        found = (await resolve_global_ids(info, [id]))[0]
+        return found if isinstance(found, Account) else None
+
+    @strawberry.field(description="The accounts you may see. Archived accounts only with includeArchived.")
+    async def accounts(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: AccountFilter | None = None,
+        order_by: list[AccountOrder] | None = None,
+        include_archived: bool = False,
+    ) -> Connection[AccountType]:
+        rows = context(info).rows(Account).filter(filter)
+        return await list_connection(
+            info, rows if include_archived else rows.live(),
+            order_by=order_by, first=first, after=after, last=last, before=before,
+        )
+
+    @strawberry.field(description="Counts and signed value of the accounts you may see, grouped; computed in SQL.")
+    async def accounts_aggregate(
+        self, info: Info, filter: AccountFilter | None = None, group_by: list[AccountGroupBy] | None = None
+    ) -> AccountsAggregate:
+        rows = context(info).rows(Account).filter(filter).live()
+        columns = list(dict.fromkeys(g.value for g in group_by or ()))
+        groups = await rows.aggregate(columns, {"signed_value": SIGNED_VALUE})
+        total = await rows.aggregate([], {"signed_value": SIGNED_VALUE})
+        return AccountsAggregate(
+            count=total[0]["count"],
+            signed_value=total[0]["sums"]["signed_value"],
+            groups=[
+                AccountGroup(keys=group_keys(g["keys"]), count=g["count"], signed_value=g["sums"]["signed_value"])
+                for g in groups
+            ] if columns else [],
+        )
+
+    @strawberry.field(description="Tier change proposals and decisions, newest first.")
+    async def tier_reviews(
+        self, info: Info, status: TierReviewStatusEnum | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[TierReviewType]:
+        from kamgraph.api import OrderDirection
+        from kamgraph.core.accounts.types import TierReviewOrder, TierReviewOrderField
+
+        rows = context(info).rows(TierReview)
+        if status is not None:
+            rows = rows.where("status", TierReviewStatus(status.value))
+        order = [TierReviewOrder(field=TierReviewOrderField.PROPOSED_AT, direction=OrderDirection.DESC)]
+        return await list_connection(info, rows, order_by=order, first=first, after=after)
+
+    @strawberry.field(description="GB/T 4754-2017 sections and divisions: the valid values of industryCode.")
+    def industries(self) -> list[IndustrySection]:
+        return [
+            IndustrySection(
+                code=s.code, name=s.name, name_en=s.name_en,
+                divisions=[Industry.of(s.code + d.code) for d in s.divisions],
+            )
+            for s in industry_sections().values()
+        ]
+
+
+@strawberry.type(description="Business rule values in force in this deployment (DOMAIN.md: every number is a default).")
+class BusinessRules:
+    strategic_threshold: Decimal = strawberry.field(description="Trailing-12-month signed value above which an account is STRATEGIC (CNY).")
+    core_threshold: Decimal = strawberry.field(description="Trailing-12-month signed value from which an account is CORE (CNY).")
+    max_page_size: int
+    default_page_size: int
+
+
+@strawberry.type
+class RulesQueries:
+    @strawberry.field
+    def business_rules(self, info: Info) -> BusinessRules:
+        s = context(info).settings
+        return BusinessRules(
+            strategic_threshold=s.strategic_threshold, core_threshold=s.core_threshold,
+            max_page_size=s.max_page_size, default_page_size=s.default_page_size,
+        )

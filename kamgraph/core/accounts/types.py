@@ -1,0 +1,279 @@
+"""GraphQL types of accounts: ``Account``, its team, tier reviews, filter, order and aggregate groups."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from kamgraph.api import Connection, Node, OrderDirection, child_connection, context, load_one
+from kamgraph.api.filters import DateTimeFilter, IDFilter, StringFilter, enum_filter, id_resolver
+from kamgraph.api.nodes import node_type_of
+from kamgraph.core.accounts.models import (
+    Account,
+    AccountSize,
+    AccountStatus,
+    AccountTeamMember,
+    Region,
+    TeamRole,
+    Tier,
+    TierReview,
+    TierReviewStatus,
+)
+from kamgraph.core.accounts.rules import industry_sections
+from kamgraph.core.people.models import Person
+from kamgraph.core.people.types import PersonFilter, PersonOrder, PersonType
+
+if TYPE_CHECKING:
+    from kamgraph.core.contracts.types import ContractFilter, ContractOrder, ContractType
+
+TierEnum = strawberry.enum(Tier, name="Tier", description="STRATEGIC above 10M CNY a year, CORE from 1M, else POTENTIAL.")
+AccountStatusEnum = strawberry.enum(AccountStatus, name="AccountStatus")
+RegionEnum = strawberry.enum(Region, name="Region")
+AccountSizeEnum = strawberry.enum(AccountSize, name="AccountSize", description="Head count: <100, <1,000, <10,000, more.")
+TeamRoleEnum = strawberry.enum(TeamRole, name="TeamRole")
+TierReviewStatusEnum = strawberry.enum(TierReviewStatus, name="TierReviewStatus")
+
+ContractRef = Annotated["ContractType", strawberry.lazy("kamgraph.core.contracts.types")]
+ContractFilterRef = Annotated["ContractFilter", strawberry.lazy("kamgraph.core.contracts.types")]
+ContractOrderRef = Annotated["ContractOrder", strawberry.lazy("kamgraph.core.contracts.types")]
+
+
+@strawberry.type(description="A GB/T 4754-2017 industry: section and division.")
+class Industry:
+    code: str = strawberry.field(description='Section letter and division, e.g. "C39".')
+    section: str
+    section_name: str
+    section_name_en: str
+    division: str
+    division_name: str
+
+    @classmethod
+    def of(cls, code: str) -> Industry:
+        section = industry_sections()[code[0]]
+        division = next(d for d in section.divisions if d.code == code[1:])
+        return cls(
+            code=code, section=section.code, section_name=section.name, section_name_en=section.name_en,
+            division=division.code, division_name=division.name,
+        )
+
+
+@strawberry.type(description="A GB/T 4754-2017 section with its divisions (reference data).")
+class IndustrySection:
+    code: str
+    name: str
+    name_en: str
+    divisions: list[Industry]
+
+
+@strawberry.type(description="A member of an account's team and their role on it.")
+class TeamMember:
+    role: TeamRoleEnum
+    created_at: datetime = strawberry.field(name="since")
+
+    @strawberry.field
+    async def person(self, info: Info) -> PersonType | None:
+        return await load_one(info, Person, self.person_id)
+
+
+@strawberry.type(name="TierReview", description="A tier change proposed by re-evaluation, and its decision.")
+class TierReviewType(Node):
+    is_type_of = node_type_of(TierReview)
+
+    current_tier: TierEnum
+    proposed_tier: TierEnum
+    trailing_value: Decimal = strawberry.field(description="Signed contract value of the trailing 12 months (CNY).")
+    status: TierReviewStatusEnum
+    proposed_at: datetime
+    decided_at: datetime | None
+    decided_by: str | None
+    reason: str | None
+
+    @strawberry.field
+    async def account(self, info: Info) -> AccountType | None:
+        return await load_one(info, Account, self.account_id)
+
+
+@strawberry.type(name="Account", description="A customer company.")
+class AccountType(Node):
+    is_type_of = node_type_of(Account)
+
+    name: str
+    credit_code: str = strawberry.field(description="Unified social credit code (GB 32100-2015).")
+    industry_code: str = strawberry.field(description="GB/T 4754-2017 section and division, e.g. C39.")
+    region: RegionEnum
+    size: AccountSizeEnum
+    status: AccountStatusEnum
+    tier: TierEnum
+    version: int
+    external_id: str | None
+    source: str | None
+    created_at: datetime
+    updated_at: datetime
+    archived_at: datetime | None
+
+    @strawberry.field
+    def industry(self) -> Industry:
+        return Industry.of(self.industry_code)
+
+    @strawberry.field(description="The account manager responsible for the account.")
+    async def owner(self, info: Info) -> PersonType | None:
+        return await load_one(info, Person, self.owner_id)
+
+    @strawberry.field(description="The group this account belongs to.")
+    async def parent(self, info: Info) -> AccountType | None:
+        return await load_one(info, Account, self.parent_id)
+
+    @strawberry.field(description="Owner and members, with their roles on the account.")
+    async def team(self, info: Info) -> list[TeamMember]:
+        ctx = context(info)
+
+        async def load(account_ids: list[int]) -> list[list[AccountTeamMember]]:
+            rows = await ctx.rows(AccountTeamMember).where("account", account_ids).all()
+            by_account: dict[int, list[AccountTeamMember]] = {aid: [] for aid in account_ids}
+            for row in rows:
+                by_account[row.account_id].append(row)
+            return [by_account[aid] for aid in account_ids]
+
+        return await ctx.loader("account.team", load).load(self.id)
+
+    @strawberry.field
+    async def subsidiaries(
+        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
+        before: str | None = None, filter: AccountFilter | None = None, order_by: list[AccountOrder] | None = None,
+    ) -> Connection[AccountType]:
+        return await child_connection(
+            info, Account, "parent", self.id, filter=filter, order_by=order_by,
+            first=first, after=after, last=last, before=before, live_only=True,
+        )
+
+    @strawberry.field(description="Contacts at this customer.")
+    async def contacts(
+        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
+        before: str | None = None, filter: PersonFilter | None = None, order_by: list[PersonOrder] | None = None,
+    ) -> Connection[PersonType]:
+        return await child_connection(
+            info, Person, "account", self.id, filter=filter, order_by=order_by,
+            first=first, after=after, last=last, before=before, live_only=True,
+        )
+
+    @strawberry.field
+    async def contracts(
+        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
+        before: str | None = None, filter: ContractFilterRef | None = None, order_by: list[ContractOrderRef] | None = None,
+    ) -> Connection[ContractRef]:
+        from kamgraph.core.contracts.models import Contract
+
+        return await child_connection(
+            info, Contract, "account", self.id, filter=filter, order_by=order_by,
+            first=first, after=after, last=last, before=before, live_only=True,
+        )
+
+    @strawberry.field(description="Tier reviews of this account, newest first.")
+    async def tier_reviews(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[TierReviewType]:
+        order = [TierReviewOrder(field=TierReviewOrderField.PROPOSED_AT, direction=OrderDirection.DESC)]
+        return await child_connection(info, TierReview, "account", self.id, order_by=order, first=first, after=after)
+
+
+TierFilter = enum_filter(TierEnum)
+AccountStatusFilter = enum_filter(AccountStatusEnum)
+RegionFilter = enum_filter(RegionEnum)
+AccountSizeFilter = enum_filter(AccountSizeEnum)
+
+
+@strawberry.input(description="Conditions on accounts; relation filters (owner, parent, contracts) nest.")
+class AccountFilter:
+    id: IDFilter | None = None
+    name: StringFilter | None = None
+    credit_code: StringFilter | None = None
+    industry_section: StringFilter | None = strawberry.field(default=None, name="industry", description="GB/T 4754 section letter.")
+    industry_code: StringFilter | None = strawberry.field(default=None, name="industryCode", description="Section and division, e.g. C39.")
+    region: RegionFilter | None = None
+    size: AccountSizeFilter | None = None
+    status: AccountStatusFilter | None = None
+    tier: TierFilter | None = None
+    external_id: StringFilter | None = None
+    owner: PersonFilter | None = None
+    parent: AccountFilter | None = None
+    contracts: ContractFilterRef | None = strawberry.field(default=None, description="Accounts with at least one matching contract.")
+    contacts: PersonFilter | None = strawberry.field(default=None, description="Accounts with at least one matching contact.")
+    created_at: DateTimeFilter | None = None
+    updated_at: DateTimeFilter | None = None
+    and_: list[AccountFilter] | None = strawberry.field(default=None, name="and")
+    or_: list[AccountFilter] | None = strawberry.field(default=None, name="or")
+    not_: AccountFilter | None = strawberry.field(default=None, name="not")
+
+    resolve_id = id_resolver("Account")
+
+
+@strawberry.enum
+class AccountOrderField(Enum):
+    NAME = "name"
+    TIER = "tier"
+    REGION = "region"
+    STATUS = "status"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+
+
+@strawberry.input
+class AccountOrder:
+    field: AccountOrderField
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.enum
+class TierReviewOrderField(Enum):
+    PROPOSED_AT = "proposed_at"
+
+
+@strawberry.input
+class TierReviewOrder:
+    field: TierReviewOrderField
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.enum(description="What accountsAggregate groups by.")
+class AccountGroupBy(Enum):
+    TIER = "tier"
+    REGION = "region"
+    INDUSTRY = "industry_section"
+    INDUSTRY_DIVISION = "industry_code"
+    STATUS = "status"
+    SIZE = "size"
+    OWNER = "owner"
+
+
+@strawberry.type(description="The group's value for each groupBy key; keys not grouped by are null.")
+class AccountGroupKeys:
+    tier: TierEnum | None = None
+    region: RegionEnum | None = None
+    industry: str | None = None
+    industry_division: str | None = None
+    status: AccountStatusEnum | None = None
+    size: AccountSizeEnum | None = None
+    owner_id: strawberry.Private[int | None] = None
+
+    @strawberry.field
+    async def owner(self, info: Info) -> PersonType | None:
+        return await load_one(info, Person, self.owner_id)
+
+
+@strawberry.type
+class AccountGroup:
+    keys: AccountGroupKeys
+    count: int
+    signed_value: Decimal = strawberry.field(
+        description="Total amount of the group's signed contracts (signed, active, completed, expired, terminated), CNY."
+    )
+
+
+@strawberry.type
+class AccountsAggregate:
+    count: int
+    signed_value: Decimal
+    groups: list[AccountGroup]

@@ -1,0 +1,1 @@
+"""The core's contracts: models, rules, services, GraphQL types, queries and mutations."""

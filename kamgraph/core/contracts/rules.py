@@ -1,0 +1,133 @@
+"""Contract rules as pure functions: the status flow, money, schedules and payment allocation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from kamgraph.core.contracts.models import ContractStatus as S
+from kamgraph.errors import Code, Problem, invalid
+
+CENT = Decimal("0.01")
+MAX_MONEY = Decimal("99999999999999.99")  # DECIMAL(16, 2)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One explicit step of the contract flow; the mutation is named after ``verb``."""
+
+    verb: str
+    sources: frozenset[S]
+    target: S
+    event: str
+    needs_reason: bool = False
+
+
+#: DOMAIN.md section 2: DRAFT -> IN_REVIEW -> APPROVED -> SIGNED -> ACTIVE -> COMPLETED | TERMINATED | EXPIRED.
+TRANSITIONS: dict[str, Transition] = {
+    t.verb: t
+    for t in (
+        Transition("submit", frozenset({S.DRAFT}), S.IN_REVIEW, "contract.submitted"),
+        Transition("return", frozenset({S.IN_REVIEW}), S.DRAFT, "contract.returned", needs_reason=True),
+        Transition("approve", frozenset({S.IN_REVIEW}), S.APPROVED, "contract.approved"),
+        Transition("sign", frozenset({S.APPROVED}), S.SIGNED, "contract.signed"),
+        Transition("activate", frozenset({S.SIGNED}), S.ACTIVE, "contract.activated"),
+        Transition("complete", frozenset({S.ACTIVE}), S.COMPLETED, "contract.completed"),
+        Transition("terminate", frozenset({S.SIGNED, S.ACTIVE}), S.TERMINATED, "contract.terminated", needs_reason=True),
+        Transition("expire", frozenset({S.ACTIVE}), S.EXPIRED, "contract.expired"),
+    )
+}
+
+#: Statuses whose value counts as signed business (tiers, receivables).
+SIGNED_STATUSES = frozenset({S.SIGNED, S.ACTIVE, S.COMPLETED, S.EXPIRED, S.TERMINATED})
+#: Only drafts may have their terms and schedule edited.
+EDITABLE_STATUSES = frozenset({S.DRAFT})
+
+
+def transition_problem(verb: str, current: S) -> Problem | None:
+    transition = TRANSITIONS[verb]
+    if current in transition.sources:
+        return None
+    allowed = ", ".join(sorted(s.value for s in transition.sources))
+    return Problem(
+        ("id",),
+        Code.RULE_VIOLATION,
+        f"cannot {verb} a contract that is {current.value}; only a contract that is {allowed} can be {transition.target.value.lower().replace('_', ' ')}",
+    )
+
+
+def money_problem(value: Decimal | str, path: tuple[str | int, ...], *, positive: bool = False) -> Problem | None:
+    """Money is non-negative (positive where asked), with at most two decimals."""
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError):
+        return invalid(path, f"{value!r} is not an amount")
+    if not amount.is_finite():
+        return invalid(path, "an amount must be a finite number")
+    if amount < 0 or (positive and amount == 0):
+        return invalid(path, "an amount must be greater than zero" if positive else "an amount cannot be negative")
+    if amount != amount.quantize(CENT):
+        return invalid(path, f"{amount} has more than two decimals")
+    if amount > MAX_MONEY:
+        return invalid(path, f"{amount} is larger than the largest supported amount {MAX_MONEY}")
+    return None
+
+
+@dataclass(frozen=True)
+class PlannedInstalment:
+    due_on: date
+    amount: Decimal
+
+
+def schedule_problems(
+    amount: Decimal, start_on: date, end_on: date, schedule: Sequence[PlannedInstalment], path: str = "schedule"
+) -> list[Problem]:
+    """Dates in order, due dates inside the contract, instalments adding up to the contract amount."""
+    problems: list[Problem] = []
+    if start_on >= end_on:
+        problems.append(invalid(("end_on",), f"the end date {end_on} must be after the start date {start_on}"))
+    for i, item in enumerate(schedule):
+        problem = money_problem(item.amount, (path, i, "amount"), positive=True)
+        if problem:
+            problems.append(problem)
+        if not start_on <= item.due_on <= end_on:
+            problems.append(
+                invalid((path, i, "due_on"), f"due date {item.due_on} is outside the contract ({start_on} to {end_on})")
+            )
+    dues = [item.due_on for item in schedule]
+    if dues != sorted(dues):
+        problems.append(invalid((path,), "instalments must be listed in due-date order"))
+    if schedule and not problems:
+        total = sum((Decimal(item.amount) for item in schedule), Decimal(0))
+        if total != amount:
+            problems.append(
+                invalid((path,), f"the instalments add up to {total}, but the contract amount is {amount}")
+            )
+    return problems
+
+
+@dataclass(frozen=True)
+class OpenInstalment:
+    id: int
+    due_on: date
+    outstanding: Decimal
+
+
+def allocate_payment(amount: Decimal, instalments: Sequence[OpenInstalment], first_id: int | None = None) -> list[tuple[int, Decimal]]:
+    """Settle instalments with a payment: the named one first, then the oldest due; returns (id, amount).
+
+    The caller checks that ``amount`` does not exceed the total outstanding.
+    """
+    ordered = sorted(instalments, key=lambda i: (i.id != first_id, i.due_on, i.id))
+    remaining = amount
+    allocations = []
+    for item in ordered:
+        if remaining <= 0:
+            break
+        share = min(item.outstanding, remaining)
+        if share > 0:
+            allocations.append((item.id, share))
+            remaining -= share
+    return allocations

@@ -1,0 +1,254 @@
+"""GraphQL types of contracts: ``Contract``, its schedule and payments, filter, order, aggregate groups."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from kamgraph.api import Node, OrderDirection, context, load_one
+from kamgraph.api.filters import DateFilter, DateTimeFilter, DecimalFilter, IDFilter, IntFilter, StringFilter, enum_filter, id_resolver
+from kamgraph.api.nodes import node_type_of
+from kamgraph.core.accounts.models import Account
+from kamgraph.core.accounts.types import AccountFilter, AccountStatusEnum, AccountType, RegionEnum, TierEnum
+from kamgraph.core.contracts.models import Contract, ContractStatus, Edition, Instalment, Payment, PaymentAllocation
+from kamgraph.core.people.models import Person
+from kamgraph.core.people.types import PersonType
+
+ContractStatusEnum = strawberry.enum(ContractStatus, name="ContractStatus")
+EditionEnum = strawberry.enum(Edition, name="Edition", description="The three-step price offer.")
+
+
+@strawberry.type(description="An amount of money in a currency.")
+class Money:
+    amount: Decimal
+    currency: str
+
+
+async def _children(info: Info, model: type, parent: str, parent_id: int, order: tuple[str, ...]) -> list:
+    """All rows of a small child list (schedule, payments) of many parents: one statement per batch."""
+    ctx = context(info)
+
+    async def load(parent_ids: list[int]) -> list[list]:
+        from kamgraph.db.sql import Order
+
+        rows = await ctx.rows(model).where(parent, parent_ids).all(Order(tuple((name, False) for name in order)))
+        attr = model._meta.fields_map[parent].source_field
+        grouped: dict[int, list] = {pid: [] for pid in parent_ids}
+        for row in rows:
+            grouped[getattr(row, attr)].append(row)
+        return [grouped[pid] for pid in parent_ids]
+
+    return await ctx.loader(("children", model, parent, order), load).load(parent_id)
+
+
+@strawberry.type(name="Instalment", description="One due payment of a contract's schedule; amounts in the contract's currency.")
+class InstalmentType(Node):
+    is_type_of = node_type_of(Instalment)
+
+    sequence: int
+    due_on: date
+    amount: Decimal
+    paid_amount: Decimal
+    paid_on: date | None = strawberry.field(description="When the instalment became fully paid.")
+
+    @strawberry.field
+    def outstanding(self) -> Decimal:
+        return self.amount - self.paid_amount
+
+    @strawberry.field(description="Past due and not fully paid, as of today.")
+    def is_overdue(self) -> bool:
+        return self.paid_amount < self.amount and self.due_on < date.today()
+
+
+@strawberry.type(description="The part of a payment that settled one instalment.")
+class PaymentAllocationType:
+    amount: Decimal
+
+    @strawberry.field
+    async def instalment(self, info: Info) -> InstalmentType | None:
+        return await load_one(info, Instalment, self.instalment_id)
+
+
+@strawberry.type(name="Payment", description="Money received against a contract; amounts in the contract's currency.")
+class PaymentType(Node):
+    is_type_of = node_type_of(Payment)
+
+    amount: Decimal
+    paid_on: date
+    reference: str | None
+    recorded_by: str | None
+    created_at: datetime
+
+    @strawberry.field
+    async def contract(self, info: Info) -> ContractType | None:
+        return await load_one(info, Contract, self.contract_id)
+
+    @strawberry.field(description="Which instalments this payment settled.")
+    async def allocations(self, info: Info) -> list[PaymentAllocationType]:
+        return await _children(info, PaymentAllocation, "payment", self.id, ("id",))
+
+
+@strawberry.type(name="Contract", description="A contract with a customer, its payment schedule and its payments.")
+class ContractType(Node):
+    is_type_of = node_type_of(Contract)
+
+    number: str
+    title: str
+    edition: EditionEnum
+    currency: str
+    status: ContractStatusEnum
+    status_reason: str | None = strawberry.field(description="Why it was returned to draft or terminated.")
+    signed_on: date | None
+    start_on: date
+    end_on: date
+    payment_terms_days: int
+    version: int
+    external_id: str | None
+    source: str | None
+    created_at: datetime
+    updated_at: datetime
+    archived_at: datetime | None
+
+    @strawberry.field(description="Contract value (sensitive).")
+    def amount(self) -> Money:
+        return Money(amount=self.amount, currency=self.currency)
+
+    @strawberry.field
+    async def account(self, info: Info) -> AccountType | None:
+        return await load_one(info, Account, self.account_id)
+
+    @strawberry.field(description="The contract this one renews.")
+    async def renews(self, info: Info) -> ContractType | None:
+        return await load_one(info, Contract, self.renews_id)
+
+    @strawberry.field(description="The payment schedule, in due-date order.")
+    async def instalments(self, info: Info) -> list[InstalmentType]:
+        return await _children(info, Instalment, "contract", self.id, ("due_on", "sequence"))
+
+    @strawberry.field(description="Payments received, oldest first.")
+    async def payments(self, info: Info, last: int | None = None) -> list[PaymentType]:
+        rows = await _children(info, Payment, "contract", self.id, ("paid_on", "id"))
+        return rows[-last:] if last else rows
+
+    @strawberry.field(description="Receivables from the schedule: due so far, paid, outstanding, overdue.")
+    async def receivables(self, info: Info) -> Receivables:
+        return Receivables.of(await _children(info, Instalment, "contract", self.id, ("due_on", "sequence")))
+
+
+@strawberry.type(description="Receivables of a contract, from its schedule (amounts in the contract's currency).")
+class Receivables:
+    scheduled: Decimal
+    paid: Decimal
+    outstanding: Decimal
+    overdue: Decimal
+    collection_rate: float | None = strawberry.field(description="Paid / due so far (target >= 0.95); null when nothing is due yet.")
+
+    @classmethod
+    def of(cls, instalments: list[Instalment], today: date | None = None) -> Receivables:
+        today = today or date.today()
+        scheduled = sum((i.amount for i in instalments), Decimal("0"))
+        paid = sum((i.paid_amount for i in instalments), Decimal("0"))
+        due = [i for i in instalments if i.due_on <= today]
+        due_amount = sum((i.amount for i in due), Decimal("0"))
+        overdue = sum((i.amount - i.paid_amount for i in due if i.due_on < today), Decimal("0"))
+        paid_on_due = sum((i.paid_amount for i in due), Decimal("0"))
+        rate = float(paid_on_due / due_amount) if due_amount else None
+        return cls(scheduled=scheduled, paid=paid, outstanding=scheduled - paid, overdue=overdue, collection_rate=rate)
+
+
+ContractStatusFilter = enum_filter(ContractStatusEnum)
+EditionFilter = enum_filter(EditionEnum)
+
+
+@strawberry.input(description="Conditions on contracts; account (and its owner) filters nest.")
+class ContractFilter:
+    id: IDFilter | None = None
+    number: StringFilter | None = None
+    title: StringFilter | None = None
+    edition: EditionFilter | None = None
+    status: ContractStatusFilter | None = None
+    amount: DecimalFilter | None = None
+    currency: StringFilter | None = None
+    signed_on: DateFilter | None = None
+    start_on: DateFilter | None = None
+    end_on: DateFilter | None = None
+    payment_terms_days: IntFilter | None = None
+    external_id: StringFilter | None = None
+    account: AccountFilter | None = None
+    renews: ContractFilter | None = None
+    created_at: DateTimeFilter | None = None
+    updated_at: DateTimeFilter | None = None
+    and_: list[ContractFilter] | None = strawberry.field(default=None, name="and")
+    or_: list[ContractFilter] | None = strawberry.field(default=None, name="or")
+    not_: ContractFilter | None = strawberry.field(default=None, name="not")
+
+    resolve_id = id_resolver("Contract")
+
+
+@strawberry.enum
+class ContractOrderField(Enum):
+    NUMBER = "number"
+    AMOUNT = "amount"
+    SIGNED_AT = "signed_on"
+    START_ON = "start_on"
+    END_ON = "end_on"
+    STATUS = "status"
+    CREATED_AT = "created_at"
+
+
+@strawberry.input
+class ContractOrder:
+    field: ContractOrderField
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.enum(description="What contractsAggregate groups by; account keys group by the contract's account.")
+class ContractGroupBy(Enum):
+    STATUS = "status"
+    EDITION = "edition"
+    CURRENCY = "currency"
+    TIER = "account.tier"
+    REGION = "account.region"
+    INDUSTRY = "account.industry_section"
+    ACCOUNT_STATUS = "account.status"
+    OWNER = "account.owner"
+    ACCOUNT = "account"
+
+
+@strawberry.type(description="The group's value for each groupBy key; keys not grouped by are null.")
+class ContractGroupKeys:
+    status: ContractStatusEnum | None = None
+    edition: EditionEnum | None = None
+    currency: str | None = None
+    tier: TierEnum | None = None
+    region: RegionEnum | None = None
+    industry: str | None = None
+    account_status: AccountStatusEnum | None = None
+    owner_id: strawberry.Private[int | None] = None
+    account_id: strawberry.Private[int | None] = None
+
+    @strawberry.field
+    async def owner(self, info: Info) -> PersonType | None:
+        return await load_one(info, Person, self.owner_id)
+
+    @strawberry.field
+    async def account(self, info: Info) -> AccountType | None:
+        return await load_one(info, Account, self.account_id)
+
+
+@strawberry.type
+class ContractGroup:
+    keys: ContractGroupKeys
+    count: int
+    amount: Decimal = strawberry.field(description="Total contract value of the group (sum of amounts, exact).")
+
+
+@strawberry.type
+class ContractsAggregate:
+    count: int
+    amount: Decimal
+    groups: list[ContractGroup]

@@ -1,0 +1,108 @@
+"""Wiring only: the core's hook implementations."""
+
+from __future__ import annotations
+
+from kamgraph import hookimpl
+from kamgraph.security.actors import DEVELOPMENT_ACTOR
+
+__all__ = [
+    "actor_from_request",
+    "register_demo_data",
+    "register_event_types",
+    "register_models",
+    "register_mutations",
+    "register_node_types",
+    "register_queries",
+    "register_types",
+]
+
+
+@hookimpl
+def register_models():
+    return {
+        "core": {
+            "models": [
+                "kamgraph.core.people.models",
+                "kamgraph.core.accounts.models",
+                "kamgraph.core.contracts.models",
+            ],
+            "migrations": "kamgraph.migrations.core",
+        }
+    }
+
+
+@hookimpl
+def register_queries():
+    from kamgraph.api.nodes import NodeQueries
+    from kamgraph.core.accounts.queries import AccountQueries, RulesQueries
+    from kamgraph.core.contracts.queries import ContractQueries
+    from kamgraph.core.people.queries import PeopleQueries
+
+    return [NodeQueries, AccountQueries, PeopleQueries, ContractQueries, RulesQueries]
+
+
+@hookimpl
+def register_mutations():
+    from kamgraph.core.accounts.mutations import AccountMutations
+    from kamgraph.core.contracts.mutations import ContractMutations
+    from kamgraph.core.people.mutations import PeopleMutations
+
+    return [AccountMutations, PeopleMutations, ContractMutations]
+
+
+@hookimpl
+def register_types():
+    from kamgraph.core.accounts.types import TierReviewType
+    from kamgraph.core.contracts.types import InstalmentType, PaymentType
+
+    return [TierReviewType, InstalmentType, PaymentType]
+
+
+@hookimpl
+def register_node_types():
+    from kamgraph.core.accounts.models import Account, TierReview
+    from kamgraph.core.contracts.models import Contract, Instalment, Payment
+    from kamgraph.core.people.models import Person
+
+    return {m.__name__: m for m in (Account, Person, Contract, Instalment, Payment, TierReview)}
+
+
+@hookimpl
+def register_event_types():
+    return {
+        "account.created": "An account was created.",
+        "account.updated": "Account fields changed; data.changes holds before and after.",
+        "account.archived": "An account was archived.",
+        "account.team_changed": "A team member was added, changed or removed.",
+        "account.tier_change_proposed": "Re-evaluation proposed a tier change.",
+        "account.tier_changed": "A director applied a tier change; data.reason says why.",
+        "person.created": "A contact or staff member was created.",
+        "person.updated": "Person fields changed.",
+        "person.status_changed": "A person's status changed (a key contact LEFT is a churn signal).",
+        "person.archived": "A person was archived.",
+        "contract.created": "A draft contract was created.",
+        "contract.updated": "A draft's terms or schedule changed.",
+        "contract.archived": "A contract was archived.",
+        "contract.submitted": "DRAFT -> IN_REVIEW.",
+        "contract.returned": "IN_REVIEW -> DRAFT, with a reason.",
+        "contract.approved": "IN_REVIEW -> APPROVED.",
+        "contract.signed": "APPROVED -> SIGNED.",
+        "contract.activated": "SIGNED -> ACTIVE.",
+        "contract.completed": "ACTIVE -> COMPLETED.",
+        "contract.terminated": "SIGNED/ACTIVE -> TERMINATED, with a reason.",
+        "contract.expired": "ACTIVE -> EXPIRED.",
+        "payment.recorded": "A payment was recorded against a contract.",
+    }
+
+
+@hookimpl(trylast=True)
+def actor_from_request(request, settings):
+    # Until authentication exists (issue "Security"), every request is the development actor.
+    return DEVELOPMENT_ACTOR
+
+
+@hookimpl
+async def register_demo_data(settings, seed, today):
+    from kamgraph.core.demo import seed_core
+
+    await seed_core(seed, today)

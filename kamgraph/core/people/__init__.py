@@ -1,0 +1,1 @@
+"""The core's people: models, rules, services, GraphQL types, queries and mutations."""

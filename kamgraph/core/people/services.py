@@ -1,0 +1,99 @@
+"""Writes to people: validation from rules.py, rows through the scoped accessor, events after commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kamgraph.core.accounts.models import Account, Region
+from kamgraph.core.accounts.rules import industry_sections
+from kamgraph.core.people import rules
+from kamgraph.core.people.models import Person, PersonKind, StaffRole
+from kamgraph.core.writes import archive, changes_data, check_version, find, find_or_problem, given, save
+from kamgraph.errors import Problem, invalid, refuse_if
+from kamgraph.events import UnitOfWork
+from kamgraph.security.actors import Role
+
+
+async def validate(unit: UnitOfWork, values: dict[str, Any], kind: PersonKind) -> tuple[dict[str, Any], list[Problem]]:
+    """Check and normalise person fields; returns the values to store and the problems found."""
+    problems: list[Problem] = []
+    clean = dict(values)
+    for required in ("is_key_decision_maker", "status"):
+        if required in clean and clean[required] is None:
+            problems.append(invalid((required,), f"{required} cannot be null"))
+    if "name" in clean and not (clean["name"] or "").strip():
+        problems.append(invalid(("name",), "a name cannot be empty"))
+    if clean.get("phone"):
+        clean["phone"] = rules.normalize_phone(clean["phone"])
+        if problem := rules.phone_problem(clean["phone"]):
+            problems.append(invalid(("phone",), problem))
+    if clean.get("email"):
+        clean["email"] = clean["email"].strip()
+        if problem := rules.email_problem(clean["email"]):
+            problems.append(invalid(("email",), problem))
+    if clean.get("region") and clean["region"] not in Region.__members__:
+        problems.append(invalid(("region",), f"{clean['region']!r} is not a region ({', '.join(Region.__members__)})"))
+    if clean.get("industry_section") and clean["industry_section"] not in industry_sections():
+        problems.append(invalid(("industry_section",), f"{clean['industry_section']!r} is not a GB/T 4754 section (A-T)"))
+    if "account_id" in clean:
+        account_gid = clean.pop("account_id")
+        if kind is PersonKind.STAFF and account_gid:
+            problems.append(invalid(("account_id",), "staff do not belong to a customer account"))
+        elif account_gid:
+            found = await find_or_problem(unit.actor, Account, account_gid, ("account_id",))
+            if isinstance(found, Problem):
+                problems.append(found)
+            else:
+                clean["account_id"] = found.id
+        elif kind is PersonKind.CONTACT:
+            problems.append(invalid(("account_id",), "a contact needs the account they work for"))
+    if kind is PersonKind.STAFF and clean.get("relationship_level"):
+        problems.append(invalid(("relationship_level",), "a relationship level describes contacts, not staff"))
+    return clean, problems
+
+
+async def create_person(unit: UnitOfWork, values: dict[str, Any], roles: list[Role]) -> Person:
+    kind = values["kind"]
+    clean, problems = await validate(unit, values, kind)
+    if kind is PersonKind.CONTACT and roles:
+        problems.append(invalid(("roles",), "only staff hold roles"))
+    refuse_if(problems)
+    person = await Person.create(**clean)
+    for role in dict.fromkeys(roles):
+        await StaffRole.create(person=person, role=role)
+    unit.emit("person.created", person.node_id, kind=kind.value, accountId=_account_gid(person))
+    return person
+
+
+async def update_person(unit: UnitOfWork, global_id: str, expected_version: int | None, values: dict[str, Any], roles: Any) -> Person:
+    person = await find(unit.actor, Person, global_id, ("id",))
+    check_version(person, expected_version)
+    clean, problems = await validate(unit, {k: v for k, v in values.items() if given(v)}, person.kind)
+    if given(roles) and roles is not None and person.kind is PersonKind.CONTACT and roles:
+        problems.append(invalid(("roles",), "only staff hold roles"))
+    refuse_if(problems)
+    diff = await save(person, clean)
+    if given(roles) and roles is not None:
+        await StaffRole.filter(person_id=person.id).delete()
+        for role in dict.fromkeys(roles):
+            await StaffRole.create(person_id=person.id, role=role)
+        diff["roles"] = (None, [r.value for r in roles])
+    if diff:
+        unit.emit("person.updated", person.node_id, changes=changes_data(diff))
+        if "status" in diff:
+            unit.emit("person.status_changed", person.node_id, status=person.status.value, accountId=_account_gid(person))
+    return person
+
+
+async def archive_person(unit: UnitOfWork, global_id: str, expected_version: int | None) -> Person:
+    person = await find(unit.actor, Person, global_id, ("id",))
+    check_version(person, expected_version)
+    await archive(person)
+    unit.emit("person.archived", person.node_id)
+    return person
+
+
+def _account_gid(person: Person) -> str | None:
+    from kamgraph.ids import to_global_id
+
+    return to_global_id("Account", person.account_id) if person.account_id else None

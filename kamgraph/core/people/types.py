@@ -1,0 +1,128 @@
+"""GraphQL types of people: ``Person`` (contacts and staff), its filter and its order."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from kamgraph.api import Connection, Node, OrderDirection, child_connection, context, load_one
+from kamgraph.api.filters import BooleanFilter, DateTimeFilter, IDFilter, StringFilter, enum_filter, id_resolver
+from kamgraph.api.nodes import node_type_of
+from kamgraph.core.people.models import Person, PersonKind, PersonStatus, RelationshipLevel, StaffRole
+from kamgraph.security.actors import Role
+
+if TYPE_CHECKING:
+    from kamgraph.core.accounts.types import AccountFilter, AccountOrder, AccountType
+
+PersonKindEnum = strawberry.enum(PersonKind, name="PersonKind", description="A contact at a customer, or internal staff.")
+RelationshipLevelEnum = strawberry.enum(RelationshipLevel, name="RelationshipLevel")
+PersonStatusEnum = strawberry.enum(PersonStatus, name="PersonStatus")
+RoleEnum = strawberry.enum(Role, name="Role", description="Staff roles of DOMAIN.md section 1.")
+
+AccountRef = Annotated["AccountType", strawberry.lazy("kamgraph.core.accounts.types")]
+AccountFilterRef = Annotated["AccountFilter", strawberry.lazy("kamgraph.core.accounts.types")]
+AccountOrderRef = Annotated["AccountOrder", strawberry.lazy("kamgraph.core.accounts.types")]
+
+
+@strawberry.type(name="Person", description="A human being: a contact at a customer, or a member of staff.")
+class PersonType(Node):
+    is_type_of = node_type_of(Person)
+
+    kind: PersonKindEnum
+    name: str
+    title: str | None
+    relationship_level: RelationshipLevelEnum | None = strawberry.field(description="Contacts: executive, management or operational.")
+    phone: str | None
+    email: str | None
+    is_key_decision_maker: bool
+    status: PersonStatusEnum
+    industry_section: str | None = strawberry.field(name="industryLine", description="Industry directors: their GB/T 4754 section.")
+    region: str | None = strawberry.field(description="Regional directors: their region.")
+    version: int
+    external_id: str | None
+    source: str | None
+    created_at: datetime
+    updated_at: datetime
+    archived_at: datetime | None
+
+    @strawberry.field(description="Contacts: the customer they work for.")
+    async def account(self, info: Info) -> AccountRef | None:
+        from kamgraph.core.accounts.models import Account
+
+        return await load_one(info, Account, self.account_id)
+
+    @strawberry.field(description="Staff: the roles they hold.")
+    async def roles(self, info: Info) -> list[RoleEnum]:
+        ctx = context(info)
+
+        async def load(person_ids: list[int]) -> list[list[Role]]:
+            rows = await ctx.rows(StaffRole).where("person", person_ids).all()
+            by_person: dict[int, list[Role]] = {pid: [] for pid in person_ids}
+            for row in rows:
+                by_person[row.person_id].append(row.role)
+            return [by_person[pid] for pid in person_ids]
+
+        return await ctx.loader("person.roles", load).load(self.id)
+
+    @strawberry.field(description="Staff: the accounts they own.")
+    async def owned_accounts(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: AccountFilterRef | None = None,
+        order_by: list[AccountOrderRef] | None = None,
+    ) -> Connection[AccountRef]:
+        from kamgraph.core.accounts.models import Account
+
+        return await child_connection(
+            info, Account, "owner", self.id, filter=filter, order_by=order_by,
+            first=first, after=after, last=last, before=before, live_only=True,
+        )
+
+
+PersonKindFilter = enum_filter(PersonKindEnum)
+RelationshipLevelFilter = enum_filter(RelationshipLevelEnum)
+PersonStatusFilter = enum_filter(PersonStatusEnum)
+
+
+@strawberry.input(description="Conditions on people; all given conditions must hold.")
+class PersonFilter:
+    id: IDFilter | None = None
+    kind: PersonKindFilter | None = None
+    name: StringFilter | None = None
+    title: StringFilter | None = None
+    email: StringFilter | None = None
+    phone: StringFilter | None = None
+    relationship_level: RelationshipLevelFilter | None = None
+    status: PersonStatusFilter | None = None
+    is_key_decision_maker: BooleanFilter | None = None
+    region: StringFilter | None = None
+    industry_section: StringFilter | None = strawberry.field(default=None, name="industryLine")
+    account: AccountFilterRef | None = strawberry.field(default=None, description="Contacts whose account matches.")
+    created_at: DateTimeFilter | None = None
+    updated_at: DateTimeFilter | None = None
+    and_: list[PersonFilter] | None = strawberry.field(default=None, name="and")
+    or_: list[PersonFilter] | None = strawberry.field(default=None, name="or")
+    not_: PersonFilter | None = strawberry.field(default=None, name="not")
+
+    resolve_id = id_resolver("Person")
+
+
+@strawberry.enum
+class PersonOrderField(Enum):
+    NAME = "name"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+
+
+@strawberry.input
+class PersonOrder:
+    field: PersonOrderField
+    direction: OrderDirection = OrderDirection.ASC

@@ -1,0 +1,101 @@
+"""Helpers every core (and plugin) service uses to write: find a row to change, check its version, save.
+
+Rows to change are found through the scoped accessor, so a caller cannot change what they cannot see:
+a row outside their scope is NOT_FOUND, exactly like a row that does not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from strawberry import UNSET
+from tortoise.models import Model
+
+from kamgraph.errors import Code, Problem, Refused
+from kamgraph.ids import InvalidId, int_key
+from kamgraph.security.actors import Actor
+from kamgraph.security.scope import visible
+
+
+def given(value: Any) -> bool:
+    """True when the client set this input field (``UNSET`` means "leave as it is")."""
+    return value is not UNSET
+
+
+async def find(actor: Actor, model: type[Model], global_id: str | None, path: tuple[str | int, ...]) -> Model:
+    """The visible row behind ``global_id``; refuses with NOT_FOUND otherwise."""
+    row = await find_or_problem(actor, model, global_id, path)
+    if isinstance(row, Problem):
+        raise Refused([row])
+    return row
+
+
+async def find_or_problem(actor: Actor, model: type[Model], global_id: str | None, path: tuple[str | int, ...]) -> Model | Problem:
+    type_name = model.__name__
+    try:
+        key = int_key(str(global_id), type_name)
+    except InvalidId:
+        return Problem(path, Code.NOT_FOUND, f"{global_id!r} is not the id of a {type_name}")
+    row = await visible(model, actor).get(key)
+    if row is None:
+        return Problem(path, Code.NOT_FOUND, f"no {type_name} with id {global_id}")
+    return row
+
+
+def check_version(row: Model, expected: int | None) -> None:
+    """Optimistic concurrency: refuse with CONFLICT when the row moved on since the client read it."""
+    if expected is not None and given(expected) and row.version != expected:
+        raise Refused(
+            [
+                Problem(
+                    ("expected_version",),
+                    Code.CONFLICT,
+                    f"{type(row).__name__} is at version {row.version}, not {expected}: reload it and try again",
+                    current_version=row.version,
+                )
+            ]
+        )
+
+
+def not_archived(row: Model) -> None:
+    if getattr(row, "archived_at", None) is not None:
+        raise Refused([Problem(("id",), Code.RULE_VIOLATION, f"this {type(row).__name__} is archived")])
+
+
+async def save(row: Model, changed: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Apply ``changed`` (field -> new value), bump the version, write only those columns.
+
+    Returns ``{field: (before, after)}`` for the fields that really changed (the audit trail's input).
+    """
+    diff = {}
+    for name, value in changed.items():
+        before = getattr(row, name)
+        if before != value:
+            diff[name] = (before, value)
+            setattr(row, name, value)
+    if diff or not row._saved_in_db:
+        if row._saved_in_db and "version" in row._meta.fields_map:
+            row.version += 1
+            await row.save(update_fields=[*diff, "version", "updated_at"])
+        else:
+            await row.save()
+    return diff
+
+
+async def archive(row: Model) -> dict[str, tuple[Any, Any]]:
+    not_archived(row)
+    return await save(row, {"archived_at": datetime.now(UTC)})
+
+
+def plain(value: Any) -> Any:
+    """A JSON-friendly form of a changed value, for event data."""
+    if hasattr(value, "value"):
+        return value.value
+    if isinstance(value, int | float | str | bool) or value is None:
+        return value
+    return str(value)
+
+
+def changes_data(diff: dict[str, tuple[Any, Any]]) -> dict[str, dict[str, Any]]:
+    return {name: {"before": plain(b), "after": plain(a)} for name, (b, a) in diff.items()}

@@ -1,0 +1,87 @@
+"""The database: tortoise configuration assembled from the enabled plugins, connection and transactions.
+
+``connect(settings, pm)`` is the one way the app, the CLI and the tests open the database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+from tortoise import Tortoise
+from tortoise.connection import connections
+from tortoise.transactions import in_transaction
+
+from kamgraph.plugins import claim_unique
+
+if TYPE_CHECKING:
+    from tortoise.backends.base.client import BaseDBAsyncClient
+
+    from kamgraph.plugins import PluginManager
+    from kamgraph.settings import Settings
+
+CONNECTION = "default"
+
+
+def apps_config(pm: PluginManager) -> dict[str, dict[str, Any]]:
+    """The tortoise ``apps`` section: one app per label that a plugin declares, each label claimed once."""
+    claimed: dict[str, tuple[str, Any]] = {}
+    for plugin, declared in pm.collect("register_models"):
+        for label, app in declared.items():
+            claim_unique(claimed, label, plugin, app, "app label")
+    return {
+        label: {"models": list(app["models"]), "migrations": app.get("migrations"), "default_connection": CONNECTION}
+        for label, (_, app) in claimed.items()
+    }
+
+
+def connection_config(settings: Settings) -> dict[str, Any] | str:
+    """SQLite gets WAL, ``synchronous=FULL``, a busy timeout and immediate write transactions."""
+    if not settings.is_sqlite:
+        return settings.database_url
+    parts = urlsplit(settings.database_url)
+    path = settings.database_url.split("://", 1)[1].split("?", 1)[0]
+    credentials: dict[str, Any] = {
+        "file_path": path,
+        "journal_mode": "WAL",
+        "synchronous": "FULL",
+        "busy_timeout": settings.sqlite_busy_timeout_ms,
+        "foreign_keys": "ON",
+    }
+    credentials.update(dict(parse_qsl(parts.query)))
+    return {"engine": "kamgraph.db.sqlite", "credentials": credentials}
+
+
+def tortoise_config(settings: Settings, pm: PluginManager) -> dict[str, Any]:
+    return {
+        "connections": {CONNECTION: connection_config(settings)},
+        "apps": apps_config(pm),
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+@contextlib.asynccontextmanager
+async def connect(settings: Settings, pm: PluginManager, *, create_db: bool = False) -> AsyncIterator[None]:
+    """Open the database for the enabled plugins; close it on exit."""
+    await Tortoise.init(config=tortoise_config(settings, pm), _create_db=create_db, _enable_global_fallback=True)
+    try:
+        yield
+    finally:
+        await Tortoise.close_connections()
+
+
+def db() -> BaseDBAsyncClient:
+    """The current connection: the transaction's inside ``write_transaction()``, else the pool."""
+    return connections.get(CONNECTION)
+
+
+def dialect() -> str:
+    return db().capabilities.dialect
+
+
+def write_transaction() -> Any:
+    """A write transaction; on SQLite it takes the write lock at its start (``BEGIN IMMEDIATE``)."""
+    return in_transaction(CONNECTION)

@@ -1,0 +1,45 @@
+"""Migrations with tortoise's built-in engine: one folder per app label under ``migrations/``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from tortoise import Tortoise
+from tortoise.migrations.autodetector import MigrationAutodetector
+from tortoise.migrations.executor import MigrationExecutor
+
+from kamgraph.db import CONNECTION, apps_config, db
+
+if TYPE_CHECKING:
+    from kamgraph.plugins import PluginManager
+
+
+def _executor(pm: PluginManager) -> MigrationExecutor:
+    return MigrationExecutor(db(), apps_config(pm))
+
+
+async def pending(pm: PluginManager) -> list[str]:
+    """Migrations not yet applied, as ``app.name``, in the order they would run."""
+    steps = await _executor(pm).plan()
+    return [f"{step.migration.app_label}.{step.migration.name}" for step in steps if not step.backward]
+
+
+async def migrate(pm: PluginManager, progress: Callable[[str, str, str], Any] | None = None) -> list[str]:
+    """Apply every pending migration; returns what was applied."""
+    todo = await pending(pm)
+    if todo:
+        await _executor(pm).migrate(progress=progress)
+    return todo
+
+
+async def make_migrations(pm: PluginManager, app_labels: list[str] | None = None) -> list[str]:
+    """Write migrations for model changes of the given apps (default all); returns the files written."""
+    config = apps_config(pm)
+    if app_labels:
+        config = {label: config[label] for label in app_labels}
+    detector = MigrationAutodetector(Tortoise.apps, config)
+    return await detector.write()
+
+
+__all__ = ["CONNECTION", "make_migrations", "migrate", "pending"]

@@ -1,0 +1,45 @@
+"""What every mutable kamgraph row has: a version, an external id, timestamps and soft archiving.
+
+``scope_via`` names the foreign-key path from a model to its ``core.Account``; the scoped accessor
+(:mod:`kamgraph.security.scope`) reads it to limit rows to the caller's accounts. A plugin's
+account-owned model only has to declare it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from tortoise import fields
+from tortoise.models import Model
+
+from kamgraph.ids import to_global_id
+
+
+class NodeModel(Model):
+    """A row that GraphQL can fetch alone by global id; its GraphQL type has the class's name."""
+
+    #: foreign-key path to the owning account, e.g. ``("contract", "account")``; () for Account itself.
+    scope_via: ClassVar[tuple[str, ...] | None] = None
+    #: rows visible to every internal actor whatever their scope, as ``(field, value)``.
+    scope_public: ClassVar[tuple[str, str] | None] = None
+
+    class Meta:
+        abstract = True
+
+    @property
+    def node_id(self) -> str:
+        return to_global_id(type(self).__name__, self.pk)
+
+
+class VersionedModel(NodeModel):
+    """Mutable, integration-friendly rows: optimistic ``version`` and ``external_id`` per ``source``."""
+
+    version = fields.IntField(default=1)
+    external_id = fields.CharField(max_length=100, null=True)
+    source = fields.CharField(max_length=50, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    archived_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        abstract = True

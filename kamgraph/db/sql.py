@@ -1,0 +1,279 @@
+"""SQL for reads: filters, keyset pages, per-parent pages and aggregates, on SQLite and PostgreSQL.
+
+The GraphQL read path compiles each list into one statement here, so that the number of statements
+per request depends on the query's depth and never on its page size. Rows come back as tortoise model
+instances (``Model._init_from_db``), so values are converted exactly as tortoise converts them.
+
+Nothing here knows about GraphQL or actors: filters arrive as plain objects whose attributes name
+model fields, and the row scope arrives as a ``Scope`` callback from :mod:`kamgraph.security.scope`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from tortoise.fields import DecimalField
+from tortoise.fields.relational import BackwardFKRelation, ForeignKeyFieldInstance
+from tortoise.models import Model
+
+from kamgraph.db import db, dialect
+
+#: ``scope(model, params, alias)`` returns the SQL condition limiting ``alias`` to visible rows, or None.
+Scope = Callable[[type[Model], "Params", str], str | None]
+
+#: Operators of API.md "Filters and sorting": attribute name on the operator input -> SQL operator.
+COMPARISONS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+LIKES = {"contains": "%{}%", "starts_with": "{}%", "ends_with": "%{}"}
+LIST_OPERATORS = {"in_": "IN", "not_in": "NOT IN"}
+COMBINATORS = {"and_", "or_", "not_"}
+
+
+class FilterError(ValueError):
+    """A filter that cannot be compiled (e.g. an id of the wrong type); reported as a user error."""
+
+
+class Params:
+    """Collects bound values; renders the placeholder style of the current dialect."""
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+        self.numbered = dialect() == "postgres"
+
+    def add(self, value: Any) -> str:
+        self.values.append(value)
+        return f"${len(self.values)}" if self.numbered else "?"
+
+    def add_all(self, values: Iterable[Any]) -> str:
+        return ", ".join(self.add(value) for value in values) or "NULL"
+
+
+def quote(name: str) -> str:
+    return f'"{name}"'
+
+
+def table(model: type[Model]) -> str:
+    return quote(model._meta.db_table)
+
+
+def column(model: type[Model], name: str) -> str:
+    """The database column of a model field (``owner`` -> ``owner_id``)."""
+    field = model._meta.fields_map[name]
+    return quote(getattr(field, "source_field", None) or name)
+
+
+def expr(model: type[Model], name: str, alias: str) -> str:
+    """The column as an SQL expression that compares and sorts by value.
+
+    tortoise stores DECIMAL as text on SQLite, where text compares letter by letter ("9" > "10");
+    a NUMERIC cast makes comparisons and ordering numeric there. PostgreSQL has real NUMERIC columns.
+    """
+    col = f"{alias}.{column(model, name)}"
+    if isinstance(model._meta.fields_map[name], DecimalField) and dialect() == "sqlite":
+        return f"CAST({col} AS NUMERIC)"
+    return col
+
+
+def to_db(model: type[Model], name: str, value: Any) -> Any:
+    """Convert a Python value the way tortoise does when it writes ``name``."""
+    if isinstance(value, Enum):
+        return value.value
+    field = model._meta.fields_map[name]
+    if isinstance(field, ForeignKeyFieldInstance):
+        field = model._meta.fields_map[field.source_field]
+    if value is None:
+        return None
+    return field.to_db_value(value, None)
+
+
+def money_sum(expression: str) -> str:
+    """A money total computed in SQL, exactly.
+
+    PostgreSQL sums NUMERIC exactly. SQLite stores DECIMAL columns with NUMERIC affinity, so each value
+    is rounded to whole cents before summing as integers; the caller divides by 100.
+    """
+    if dialect() == "postgres":
+        return f"COALESCE(SUM({expression}), 0)"
+    return f"COALESCE(SUM(CAST(ROUND({expression} * 100) AS INTEGER)), 0)"
+
+
+def money_from_sum(value: Any) -> Decimal:
+    if dialect() == "postgres":
+        return Decimal(value).quantize(Decimal("0.01"))
+    return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
+
+
+# --- filters ----------------------------------------------------------------------------------------
+
+
+def set_attributes(obj: Any) -> Iterable[tuple[str, Any]]:
+    """The attributes of a filter input that the client actually set."""
+    for field in dataclasses.fields(obj):
+        value = getattr(obj, field.name)
+        if value is not None and value is not dataclasses.MISSING and not _is_unset(value):
+            yield field.name, value
+
+
+def _is_unset(value: Any) -> bool:
+    return type(value).__name__ == "UnsetType"
+
+
+def compile_filter(model: type[Model], spec: Any, params: Params, alias: str, scope: Scope) -> str | None:
+    """Compile a filter input into a SQL condition on ``alias``; None when it sets nothing."""
+    parts: list[str] = []
+    for name, value in set_attributes(spec):
+        if name in COMBINATORS:
+            parts.append(_combine(model, name, value, params, alias, scope))
+            continue
+        resolve = getattr(spec, "resolve_" + name, None)
+        if resolve is not None:  # a filter field that is not a plain column (e.g. a global id)
+            name, value = resolve(value)
+        field = model._meta.fields_map[name]
+        if isinstance(field, ForeignKeyFieldInstance | BackwardFKRelation):
+            parts.append(_relation(model, name, field, value, params, alias, scope))
+        else:
+            parts.extend(_operators(model, name, value, params, alias))
+    parts = [part for part in parts if part]
+    return " AND ".join(f"({part})" for part in parts) if parts else None
+
+
+def _combine(model: type[Model], name: str, value: Any, params: Params, alias: str, scope: Scope) -> str:
+    if name == "not_":
+        inner = compile_filter(model, value, params, alias, scope)
+        return f"NOT ({inner})" if inner else ""
+    joiner = " AND " if name == "and_" else " OR "
+    compiled = [compile_filter(model, item, params, alias, scope) or "1=1" for item in value]
+    if not compiled:
+        return "1=1" if name == "and_" else "1=0"
+    return joiner.join(f"({part})" for part in compiled)
+
+
+def _relation(
+    model: type[Model], name: str, field: Any, value: Any, params: Params, alias: str, scope: Scope
+) -> str:
+    """A filter through a relation becomes a scoped sub-select, so it can nest any number of hops."""
+    target: type[Model] = field.related_model
+    inner_alias = f"{alias}_{name}"[:60]
+    conditions = [c for c in (scope(target, params, inner_alias), compile_filter(target, value, params, inner_alias, scope)) if c]
+    where = " AND ".join(f"({c})" for c in conditions) or "1=1"
+    if isinstance(field, ForeignKeyFieldInstance):
+        pk = quote(target._meta.db_pk_column)
+        return (
+            f"{alias}.{column(model, name)} IN "
+            f"(SELECT {inner_alias}.{pk} FROM {table(target)} {inner_alias} WHERE {where})"
+        )
+    # to-many: "has at least one related row matching"
+    back = quote(field.relation_field)
+    own_pk = quote(model._meta.db_pk_column)
+    return f"{alias}.{own_pk} IN (SELECT {inner_alias}.{back} FROM {table(target)} {inner_alias} WHERE {where})"
+
+
+def _operators(model: type[Model], name: str, ops: Any, params: Params, alias: str) -> list[str]:
+    col = expr(model, name, alias)
+    parts: list[str] = []
+    for op, value in set_attributes(ops):
+        if op in COMPARISONS:
+            if op == "eq" and isinstance(value, bool):
+                parts.append(f"{col} = {params.add(value)}")
+            else:
+                parts.append(f"{col} {COMPARISONS[op]} {params.add(to_db(model, name, value))}")
+        elif op in LIKES:
+            parts.append(f"{_lower(col)} LIKE {params.add(LIKES[op].format(_escape_like(value).lower()))} ESCAPE '\\'")
+        elif op in LIST_OPERATORS:
+            values = [to_db(model, name, item) for item in value]
+            parts.append(f"{col} {LIST_OPERATORS[op]} ({params.add_all(values)})")
+        elif op == "is_null":
+            parts.append(f"{col} IS {'' if value else 'NOT '}NULL")
+        else:
+            raise FilterError(f"unknown filter operator {op!r}")
+    return parts
+
+
+def _lower(col: str) -> str:
+    return f"LOWER({col})"
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# --- ordering and keyset cursors ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Order:
+    """A sort: model field names with directions; the primary key is always the final tie-breaker."""
+
+    keys: tuple[tuple[str, bool], ...] = ()  # (field name, descending)
+
+    def with_pk(self, model: type[Model]) -> tuple[tuple[str, bool], ...]:
+        pk = model._meta.pk_attr
+        descending = self.keys[0][1] if self.keys else False
+        return (*[key for key in self.keys if key[0] != pk], (pk, descending))
+
+    def flipped(self) -> Order:
+        return Order(tuple((name, not desc) for name, desc in self.keys))
+
+
+def order_sql(model: type[Model], keys: Sequence[tuple[str, bool]], alias: str) -> str:
+    """NULLs sort last in both directions on both databases."""
+    parts = []
+    for name, descending in keys:
+        col = expr(model, name, alias)
+        if model._meta.fields_map[name].null:
+            parts.append(f"({col} IS NULL)")
+        parts.append(f"{col} {'DESC' if descending else 'ASC'}")
+    return ", ".join(parts)
+
+
+def keyset_after(
+    model: type[Model], keys: Sequence[tuple[str, bool]], values: Sequence[Any], params: Params, alias: str
+) -> str:
+    """Rows strictly after ``values`` in the order ``keys`` (NULLs last), as one condition."""
+    (name, descending), *rest = keys
+    value, *rest_values = values
+    col = expr(model, name, alias)
+    nullable = model._meta.fields_map[name].null
+    tail = keyset_after(model, rest, rest_values, params, alias) if rest else None
+    if value is None:  # we are among the trailing NULLs: only ties on this key remain
+        return f"({col} IS NULL AND {tail})" if tail else "1=0"
+    db_value = to_db(model, name, value)
+    op = "<" if descending else ">"
+    beyond = f"{col} {op} {params.add(db_value)}"
+    if tail:
+        beyond = f"{beyond} OR ({col} = {params.add(db_value)} AND {tail})"
+    return f"({beyond}{f' OR {col} IS NULL' if nullable else ''})"
+
+
+def cursor_values(row: Model, keys: Sequence[tuple[str, bool]]) -> list[Any]:
+    values = []
+    for name, _ in keys:
+        field = row._meta.fields_map[name]
+        values.append(getattr(row, field.source_field if isinstance(field, ForeignKeyFieldInstance) else name))
+    return values
+
+
+# --- statements ------------------------------------------------------------------------------------
+
+
+def rows_to_models(model: type[Model], rows: Iterable[Any]) -> list[Model]:
+    init = model._init_from_db
+    return [init(**dict(row)) for row in rows]
+
+
+async def fetch(model: type[Model], sql: str, params: Params) -> list[Model]:
+    _, rows = await db().execute_query(sql, params.values)
+    return rows_to_models(model, rows)
+
+
+async def fetch_values(sql: str, params: Params) -> list[dict[str, Any]]:
+    _, rows = await db().execute_query(sql, params.values)
+    return [dict(row) for row in rows]
+
+
+def select_columns(model: type[Model], alias: str) -> str:
+    return ", ".join(f"{alias}.{quote(col)}" for col in model._meta.db_fields)

@@ -1,0 +1,90 @@
+"""Domain events, emitted inside a write and delivered only after its transaction commits.
+
+A service calls :func:`emit` while it writes; :func:`unit_of_work` opens the write transaction and,
+once it has committed, hands each event to every plugin's ``on_event``. A write that is refused or
+fails emits nothing. (The transactional outbox and webhooks build on this; see issue "Integrations".)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from kamgraph.db import write_transaction
+from kamgraph.plugins import await_me_maybe
+
+if TYPE_CHECKING:
+    from kamgraph.plugins import PluginManager
+    from kamgraph.security.actors import Actor
+
+log = logging.getLogger("kamgraph.events")
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened: ``type`` (``contract.signed``), the global id of its subject, and data."""
+
+    type: str
+    subject: str
+    data: Mapping[str, Any]
+    actor: str
+    occurred_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+class UnknownEventType(RuntimeError):
+    pass
+
+
+@dataclass
+class UnitOfWork:
+    actor: Actor
+    event_types: Mapping[str, Any]
+    events: list[Event] = field(default_factory=list)
+
+    def emit(self, type: str, subject: str, **data: Any) -> Event:
+        if type not in self.event_types:
+            raise UnknownEventType(f"event type {type!r} is not registered by any plugin (register_event_types)")
+        event = Event(type=type, subject=subject, data=data, actor=self.actor.name)
+        self.events.append(event)
+        return event
+
+
+_current: ContextVar[UnitOfWork | None] = ContextVar("kamgraph_unit_of_work", default=None)
+
+
+def emit(type: str, subject: str, **data: Any) -> Event:
+    """Record an event of the current write; it is delivered after the write commits."""
+    unit = _current.get()
+    if unit is None:
+        raise RuntimeError("emit() is only possible inside unit_of_work()")
+    return unit.emit(type, subject, **data)
+
+
+@contextlib.asynccontextmanager
+async def unit_of_work(pm: PluginManager, actor: Actor, event_types: Mapping[str, Any]) -> AsyncIterator[UnitOfWork]:
+    """One write transaction; its events go to ``on_event`` after it commits, never before."""
+    unit = UnitOfWork(actor=actor, event_types=event_types)
+    token = _current.set(unit)
+    try:
+        async with write_transaction():
+            yield unit
+    finally:
+        _current.reset(token)
+    await deliver(pm, unit.events)
+
+
+async def deliver(pm: PluginManager, events: list[Event]) -> None:
+    """Hand events to every ``on_event``; a failing plugin is logged and does not stop the others."""
+    for event in events:
+        for impl in reversed(pm.hook.on_event.get_hookimpls()):
+            try:
+                await await_me_maybe(impl.function(event=event))
+            except Exception:
+                log.exception("plugin %s failed on event %s (%s)", pm.get_name(impl.plugin), event.type, event.id)

@@ -1,0 +1,192 @@
+"""Every hook a kamgraph plugin can implement.
+
+One typed, empty function per hook. Hooks are called with keyword arguments only; an implementation
+may accept any subset of the arguments. ``register_*`` hooks are collected from every plugin;
+``*_from_*`` and ``*_allowed`` hooks are ``firstresult`` (the first non-None answer wins, None means
+"no opinion"); ``on_*``, ``startup`` and ``shutdown`` are notifications. pluggy is synchronous: an
+implementation of a notification or ``register_*`` hook may return an awaitable and kamgraph awaits
+it, but a ``firstresult`` hook must never be ``async def`` (its coroutine would count as an answer).
+
+``docs/plugins.md`` documents each of these with an example; ``tests/test_hookspecs_documented.py``
+fails when one is missing there.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from starlette.requests import HTTPConnection
+
+    from kamgraph.events import Event
+    from kamgraph.plugins import PluginManager
+    from kamgraph.security.actors import Actor
+    from kamgraph.settings import Settings
+
+hookspec = pluggy.HookspecMarker("kamgraph")
+
+
+# --- Data: models and demo data -------------------------------------------------------------------
+
+
+@hookspec
+def register_models() -> dict[str, dict[str, Any]]:
+    """Declare the plugin's tortoise apps.
+
+    Return ``{app_label: {"models": [module, ...], "migrations": "package.of.migrations"}}``. Each
+    plugin owns its app labels; two plugins claiming one label is a start-up error. Models refer to
+    core models as ``"core.Account"`` and a plugin's first migration depends on the core's.
+    """
+
+
+@hookspec
+def register_demo_data(settings: Settings, seed: int, today: date) -> Any:
+    """Seed demo rows for ``kamgraph demo`` and ``serve --demo`` into an empty, migrated database.
+
+    Called once per plugin, the core first (so plugins can read its accounts, contracts and people).
+    Must be deterministic for a given ``seed`` and ``today`` (dates are laid out relative to it).
+    May return an awaitable.
+    """
+
+
+# --- Schema: types, root fields, extensions -------------------------------------------------------
+
+
+@hookspec
+def register_types() -> list[type]:
+    """Strawberry types the schema must include even when no root field names them.
+
+    Use it for types reached only through an interface (``Node``) or a union. Two plugins registering
+    one GraphQL type name is a start-up error.
+    """
+
+
+@hookspec
+def register_queries() -> list[type]:
+    """Strawberry ``@strawberry.type`` classes whose fields become root ``Query`` fields.
+
+    Each field name must be unique across all plugins; a duplicate is a start-up error naming both.
+    """
+
+
+@hookspec
+def register_mutations() -> list[type]:
+    """Strawberry ``@strawberry.type`` classes whose fields become root ``Mutation`` fields.
+
+    Follow API.md: ``verbNoun(input: VerbNounInput!): VerbNounPayload!`` with ``userErrors``.
+    """
+
+
+@hookspec
+def register_subscriptions() -> list[type]:
+    """Strawberry ``@strawberry.type`` classes whose async-generator fields become ``Subscription`` fields."""
+
+
+@hookspec
+def register_type_extensions() -> list[tuple[str, Any]]:
+    """Fields a plugin adds to another plugin's (or the core's) type.
+
+    Return ``[("Account", field), ...]`` where ``field`` is a ``strawberry.field`` with a resolver
+    and a ``name``. The resolver receives the row (a tortoise model instance) as ``root``. A field
+    name that the type already has is a start-up error.
+    """
+
+
+@hookspec
+def register_node_types() -> dict[str, Any]:
+    """Global-id resolvers for ``node(id:)`` and ``nodes(ids:)``.
+
+    Return ``{"TypeName": model_class}``; the node query loads the rows through the scoped accessor,
+    so a type registered here obeys the same row scope as its list query.
+    """
+
+
+# --- Security --------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_permissions() -> dict[str, str]:
+    """Permissions the plugin checks, as ``{"risk.assess": "Record a credit assessment"}``.
+
+    Names are ``<plugin>.<verb>``; a name registered twice is a start-up error.
+    """
+
+
+@hookspec(firstresult=True)
+def actor_from_request(request: HTTPConnection, settings: Settings) -> Actor | None:
+    """Who is calling. ``firstresult``: return an ``Actor``, or None for "no opinion".
+
+    The core's own implementation, registered last, answers with the development actor until
+    authentication is configured.
+    """
+
+
+@hookspec(firstresult=True)
+def permission_allowed(actor: Actor, permission: str, target: Any) -> bool | None:
+    """May ``actor`` do ``permission`` on ``target``? ``firstresult``: True, False, or None for "no opinion".
+
+    ``target`` is the row concerned, or None for a permission that is not about one row.
+    """
+
+
+# --- Events ------------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_event_types() -> dict[str, str]:
+    """Event types the plugin emits, as ``{"contract.signed": "A contract moved to SIGNED"}``.
+
+    Emitting an unregistered type is an error; a type registered twice is a start-up error.
+    """
+
+
+@hookspec
+def on_event(event: Event) -> Any:
+    """A domain event, delivered after its transaction committed. May return an awaitable.
+
+    Runs once per event per plugin. An exception here is logged and does not undo the change.
+    """
+
+
+# --- Jobs, commands, routes, health ------------------------------------------------------------------
+
+
+@hookspec
+def register_jobs() -> list[Any]:
+    """Scheduled jobs the plugin contributes (see ``kamgraph jobs``): objects with ``name``, ``schedule``, ``run``."""
+
+
+@hookspec
+def register_commands(cli: Any) -> None:
+    """Add sub-commands to the ``kamgraph`` CLI. ``cli`` is the ``argparse`` sub-parsers object.
+
+    Set ``func`` on the new parser with ``set_defaults(func=...)``: it receives the parsed arguments
+    and the ``Settings``, and may be ``async def``.
+    """
+
+
+@hookspec
+def register_health_signals() -> list[Any]:
+    """The plugin's contributions to an account's health score: callables ``(account_ids) -> {id: signal}``."""
+
+
+@hookspec
+def register_routes() -> list[Any]:
+    """Extra starlette ``Route`` objects mounted beside ``/graphql`` (e.g. a metrics endpoint)."""
+
+
+# --- Lifecycle ---------------------------------------------------------------------------------------
+
+
+@hookspec
+def startup(settings: Settings, pm: PluginManager) -> Any:
+    """The app started and the database is connected. May return an awaitable."""
+
+
+@hookspec
+def shutdown(settings: Settings) -> Any:
+    """The app is stopping; the database is still connected. May return an awaitable."""

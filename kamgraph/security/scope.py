@@ -1,0 +1,271 @@
+"""The one scoped accessor for rows: ``visible(Model, actor)``.
+
+Every read of an account-owned model goes through here, whatever the path (lists, ``node``, nested
+fields, filters through relations, aggregates), so the row rule of DOMAIN.md section 1 is written
+once. A row the actor may not see is simply not returned: denied and missing look the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.models import Model
+
+from kamgraph.db import sql
+from kamgraph.db.sql import Order, Params, column, quote, table
+from kamgraph.security.actors import Actor, RowScope, ScopeKind
+
+
+def account_condition(scope: RowScope, params: Params, alias: str) -> str | None:
+    """SQL admitting the accounts (aliased ``alias``) that one row scope grants."""
+    if scope.kind is ScopeKind.ALL:
+        return None
+    if scope.kind is ScopeKind.ASSIGNED:
+        person = params.add(scope.person_id)
+        member = params.add(scope.person_id)
+        return (
+            f'{alias}."owner_id" = {person} OR {alias}."id" IN '
+            f'(SELECT "account_id" FROM "account_team_member" WHERE "person_id" = {member})'
+        )
+    col = '"industry_section"' if scope.kind is ScopeKind.INDUSTRY else '"region"'
+    return f"{alias}.{col} IN ({params.add_all(scope.values)})"
+
+
+def scope_for(actor: Actor) -> sql.Scope:
+    """The ``Scope`` callback that :mod:`kamgraph.db.sql` applies to every table it reads."""
+
+    def scope(model: type[Model], params: Params, alias: str) -> str | None:
+        path = getattr(model, "scope_via", None)
+        if path is None or actor.sees_everything:
+            return None  # not account-owned (e.g. reference data), or a director who sees all
+        return _scoped(model, path, actor, params, alias)
+
+    return scope
+
+
+def _scoped(model: type[Model], path: tuple[str, ...], actor: Actor, params: Params, alias: str) -> str:
+    if not path:  # the account itself
+        conditions = [account_condition(s, params, alias) for s in actor.scopes]
+        admitted = [c for c in conditions if c]
+        return " OR ".join(f"({c})" for c in admitted) if admitted else "1=0"
+    first, *rest = path
+    fk = model._meta.fields_map[first]
+    target: type[Model] = fk.related_model
+    inner = f"{alias}_s"
+    inner_condition = _scoped(target, tuple(rest), actor, params, inner)
+    condition = (
+        f"{alias}.{column(model, first)} IN (SELECT {inner}.{quote(target._meta.db_pk_column)} "
+        f"FROM {table(target)} {inner} WHERE {inner_condition})"
+    )
+    public = getattr(model, "scope_public", None)
+    if public:
+        condition = f"{alias}.{quote(public[0])} = {params.add(public[1])} OR {condition}"
+    return condition
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a connection: the rows, and whether more lie beyond either end."""
+
+    rows: list[Any]
+    keys: tuple[tuple[str, bool], ...]
+    has_next: bool = False
+    has_previous: bool = False
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    first: int | None = None
+    after: list[Any] | None = None  # decoded cursor values
+    last: int | None = None
+    before: list[Any] | None = None
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The rows of ``model`` that ``actor`` may see, optionally narrowed; every read method is one statement."""
+
+    model: type[Model]
+    actor: Actor
+    filters: tuple[Any, ...] = ()
+    conditions: tuple[tuple[str, str, Any], ...] = field(default=())  # (field name, operator, value)
+    include_archived: bool = True
+
+    # --- narrowing (returns new Rows; nothing runs yet) ---
+
+    def filter(self, spec: Any) -> Rows:
+        return self if spec is None else Rows(self.model, self.actor, (*self.filters, spec), self.conditions, self.include_archived)
+
+    def where(self, name: str, value: Any, op: str = "=") -> Rows:
+        """Narrow to ``name op value``; a list value with ``=`` means IN, None means IS NULL."""
+        if op not in {"=", "<>", "<", "<=", ">", ">="}:
+            raise ValueError(f"unsupported operator {op!r}")
+        return Rows(self.model, self.actor, self.filters, (*self.conditions, (name, op, value)), self.include_archived)
+
+    def live(self) -> Rows:
+        """Leave out archived rows."""
+        return Rows(self.model, self.actor, self.filters, self.conditions, include_archived=False)
+
+    # --- SQL ---
+
+    def _where(self, params: Params, alias: str) -> str:
+        scope = scope_for(self.actor)
+        parts = [scope(self.model, params, alias)]
+        for spec in self.filters:
+            parts.append(sql.compile_filter(self.model, spec, params, alias, scope))
+        for name, op, value in self.conditions:
+            col = sql.expr(self.model, name, alias)
+            if op != "=":
+                parts.append(f"{col} {op} {params.add(sql.to_db(self.model, name, value))}")
+            elif isinstance(value, list | tuple | set | frozenset):
+                values = [sql.to_db(self.model, name, v) for v in value]
+                parts.append(f"{col} IN ({params.add_all(values)})")
+            elif value is None:
+                parts.append(f"{col} IS NULL")
+            else:
+                parts.append(f"{col} = {params.add(sql.to_db(self.model, name, value))}")
+        if not self.include_archived and "archived_at" in self.model._meta.fields_map:
+            parts.append(f'{alias}."archived_at" IS NULL')
+        present = [p for p in parts if p]
+        return " AND ".join(f"({p})" for p in present) if present else "1=1"
+
+    async def get_many(self, ids: Iterable[Any]) -> dict[Any, Model]:
+        ids = list(dict.fromkeys(i for i in ids if i is not None))
+        if not ids:
+            return {}
+        rows = await self.where(self.model._meta.pk_attr, ids).all()
+        return {row.pk: row for row in rows}
+
+    async def get(self, pk: Any) -> Model | None:
+        return (await self.get_many([pk])).get(pk)
+
+    async def all(self, order: Order = Order()) -> list[Model]:
+        params = Params()
+        statement = (
+            f"SELECT {sql.select_columns(self.model, 't')} FROM {table(self.model)} t "
+            f"WHERE {self._where(params, 't')} ORDER BY {sql.order_sql(self.model, order.with_pk(self.model), 't')}"
+        )
+        return await sql.fetch(self.model, statement, params)
+
+    async def count(self) -> int:
+        params = Params()
+        rows = await sql.fetch_values(
+            f"SELECT COUNT(*) AS n FROM {table(self.model)} t WHERE {self._where(params, 't')}", params
+        )
+        return int(rows[0]["n"])
+
+    async def count_by(self, parent: str, parent_ids: Sequence[Any]) -> dict[Any, int]:
+        """How many rows each parent has: one ``GROUP BY`` for all parents."""
+        params = Params()
+        col = column(self.model, parent)
+        rows = await sql.fetch_values(
+            f"SELECT t.{col} AS parent, COUNT(*) AS n FROM {table(self.model)} t "
+            f"WHERE {self.where(parent, list(parent_ids))._where(params, 't')} GROUP BY t.{col}",
+            params,
+        )
+        counts = {row["parent"]: int(row["n"]) for row in rows}
+        return {pid: counts.get(pid, 0) for pid in parent_ids}
+
+    async def page(self, order: Order, request: PageRequest) -> Page:
+        pages = await self._pages(order, request, parent=None, parent_ids=())
+        return pages[None]
+
+    async def pages_by(
+        self, parent: str, parent_ids: Sequence[Any], order: Order, request: PageRequest
+    ) -> dict[Any, Page]:
+        """One page per parent in one statement (``ROW_NUMBER() OVER (PARTITION BY parent)``)."""
+        return await self._pages(order, request, parent=parent, parent_ids=parent_ids)
+
+    async def _pages(
+        self, order: Order, request: PageRequest, parent: str | None, parent_ids: Sequence[Any]
+    ) -> dict[Any, Page]:
+        backwards = request.last is not None and request.first is None
+        limit = request.last if backwards else request.first
+        keys = order.with_pk(self.model)
+        scan_keys = Order(keys).flipped().keys if backwards else keys
+        rows_filter = self.where(parent, list(parent_ids)) if parent else self
+        params = Params()
+        where = [rows_filter._where(params, "t")]
+        if request.after is not None:
+            where.append(sql.keyset_after(self.model, keys, request.after, params, "t"))
+        if request.before is not None:
+            where.append(sql.keyset_after(self.model, Order(keys).flipped().keys, request.before, params, "t"))
+        condition = " AND ".join(f"({w})" for w in where)
+        columns = sql.select_columns(self.model, "t")
+        ordering = sql.order_sql(self.model, scan_keys, "t")
+        if parent is None:
+            statement = (
+                f"SELECT {columns} FROM {table(self.model)} t WHERE {condition} "
+                f"ORDER BY {ordering} LIMIT {params.add(limit + 1)}"
+            )
+        else:
+            partition = f"t.{column(self.model, parent)}"
+            statement = (
+                f"SELECT * FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY {ordering}) "
+                f'AS "_rn" FROM {table(self.model)} t WHERE {condition}) w WHERE "_rn" <= {params.add(limit + 1)} '
+                f'ORDER BY "_rn"'
+            )
+        rows = await sql.fetch(self.model, statement, params)
+        grouped: dict[Any, list[Model]] = {pid: [] for pid in parent_ids} if parent else {None: []}
+        parent_attr = None if parent is None else self.model._meta.fields_map[parent].source_field
+        for row in rows:
+            grouped.setdefault(getattr(row, parent_attr) if parent_attr else None, []).append(row)
+        pages = {}
+        for key, group in grouped.items():
+            more = len(group) > limit
+            group = group[:limit]
+            if backwards:
+                group.reverse()
+            pages[key] = Page(
+                rows=group,
+                keys=keys,
+                has_next=more if not backwards else request.before is not None,
+                has_previous=more if backwards else request.after is not None,
+            )
+        return pages
+
+    async def aggregate(self, group_by: Sequence[str], sums: Mapping[str, str] = {}) -> list[dict[str, Any]]:
+        """``COUNT(*)`` and exact money totals per group, in one SQL statement.
+
+        ``group_by`` names columns of the model, or of a model one foreign key away (``"account.tier"``).
+        ``sums`` maps result names to SQL money expressions over the alias ``t``.
+        """
+        params = Params()
+        joins: dict[str, str] = {}
+        keys = []
+        for name in group_by:
+            relation, _, attr = name.rpartition(".")
+            if relation:
+                fk = self.model._meta.fields_map[relation]
+                alias = joins.setdefault(relation, f"j{len(joins)}")
+                keys.append((name, f"{alias}.{column(fk.related_model, attr)}"))
+            else:
+                keys.append((name, f"t.{column(self.model, name)}"))
+        join_sql = "".join(
+            f" LEFT JOIN {table(self.model._meta.fields_map[rel].related_model)} {alias} "
+            f"ON {alias}.{quote(self.model._meta.fields_map[rel].related_model._meta.db_pk_column)} = t.{column(self.model, rel)}"
+            for rel, alias in joins.items()
+        )
+        selected = [f"{expr} AS {quote(f'k{i}')}" for i, (_, expr) in enumerate(keys)]
+        selected.append("COUNT(*) AS n")
+        selected += [f"{sql.money_sum(expr)} AS {quote(f's{i}')}" for i, expr in enumerate(sums.values())]
+        statement = f"SELECT {', '.join(selected)} FROM {table(self.model)} t{join_sql} WHERE {self._where(params, 't')}"
+        if keys:
+            statement += f" GROUP BY {', '.join(expr for _, expr in keys)} ORDER BY n DESC"
+        result = []
+        for row in await sql.fetch_values(statement, params):
+            result.append(
+                {
+                    "keys": {name: row[f"k{i}"] for i, (name, _) in enumerate(keys)},
+                    "count": int(row["n"]),
+                    "sums": {name: sql.money_from_sum(row[f"s{i}"]) for i, name in enumerate(sums)},
+                }
+            )
+        return result
+
+
+def visible(model: type[Model], actor: Actor) -> Rows:
+    """The rows of ``model`` that ``actor`` may see. The only way the API reads account-owned rows."""
+    return Rows(model, actor)

@@ -1,0 +1,86 @@
+"""One frozen Settings object, read from ``KAMGRAPH_*`` environment variables.
+
+Everything configurable lives here so that a deployment can see, in one place, what it can change.
+Business defaults (tier thresholds, page caps) are exposed to clients through the API as well.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from decimal import Decimal
+from pathlib import Path
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    #: tortoise database URL; the embedded default is a SQLite file in the working directory.
+    database_url: str = "sqlite://kamgraph.sqlite3"
+    #: which plugins run: ``bundled`` (default), ``all`` installed, or a comma-separated list of names.
+    plugins: tuple[str, ...] = ("bundled",)
+    #: largest ``first``/``last`` a connection accepts (API.md "Lists are connections").
+    max_page_size: int = 100
+    #: page size when a client names neither ``first`` nor ``last``.
+    default_page_size: int = 20
+    #: SQLite busy timeout in milliseconds: how long a writer waits for another process's write lock.
+    sqlite_busy_timeout_ms: int = 5000
+    #: time zone of business dates (signing dates, due dates, working days).
+    time_zone: str = "Asia/Shanghai"
+    #: trailing-12-month signed value at or above which an account is STRATEGIC (exclusive) / CORE (inclusive).
+    strategic_threshold: Decimal = Decimal("10000000")
+    core_threshold: Decimal = Decimal("1000000")
+    #: serve GraphiQL at /graphql for browsers.
+    graphiql: bool = True
+    #: extra keyword arguments reserved for plugins: ``KAMGRAPH_<PLUGIN>_<NAME>``, kept as raw strings.
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Read every ``KAMGRAPH_<FIELD>`` variable; unknown ``KAMGRAPH_*`` names go to ``extra``."""
+        environ = os.environ if environ is None else environ
+        known = {f.name: f for f in fields(cls) if f.name != "extra"}
+        values: dict[str, object] = {}
+        extra: dict[str, str] = {}
+        for key, raw in environ.items():
+            if not key.startswith("KAMGRAPH_"):
+                continue
+            name = key[len("KAMGRAPH_") :].lower()
+            if name not in known:
+                extra[name] = raw
+                continue
+            values[name] = _coerce(known[name].type, raw)
+        values["extra"] = extra
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        path = self.database_url.split("://", 1)[1].split("?", 1)[0]
+        return None if path == ":memory:" else Path(path)
+
+
+def _coerce(type_name: object, raw: str) -> object:
+    text = str(type_name)
+    if text.startswith("tuple"):
+        return _split(raw)
+    if text == "int":
+        return int(raw)
+    if text == "bool":
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if text == "Decimal":
+        return Decimal(raw)
+    return raw

@@ -1,0 +1,1 @@
+"""Migrations of every app label, installed as ``kamgraph.migrations.<app>``."""
