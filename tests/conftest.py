@@ -1,0 +1,167 @@
+"""Test fixtures: a migrated database per session (SQLite, or PostgreSQL with KAMGRAPH_TEST_DATABASE_URL),
+emptied before each test; an ASGI client with a chosen actor; an SQL statement counter.
+
+The test plugin ``kam_testplugin`` is installed the way a third party's would be: a distribution with an
+entry point in the group ``kamgraph.plugins``, written into a temporary site directory below.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+
+# --- install the test plugin's distribution metadata before anything loads plugins -----------------
+_SITE = Path(tempfile.mkdtemp(prefix="kamgraph-test-site-"))
+_DIST = _SITE / "kam_testplugin-1.0.dist-info"
+_DIST.mkdir()
+(_DIST / "METADATA").write_text("Metadata-Version: 2.1\nName: kam_testplugin\nVersion: 1.0\n")
+(_DIST / "entry_points.txt").write_text("[kamgraph.plugins]\nkam_testplugin = kam_testplugin\n")
+sys.path.insert(0, str(_SITE))
+sys.path.insert(0, str(Path(__file__).parent))  # kam_testplugin itself lives beside this file
+
+from kamgraph import db, hookimpl  # noqa: E402
+from kamgraph.api.schema import build_schema  # noqa: E402
+from kamgraph.app import create_app  # noqa: E402
+from kamgraph.db.migrations import migrate  # noqa: E402
+from kamgraph.plugins import PluginManager  # noqa: E402
+from kamgraph.security.actors import DEVELOPMENT_ACTOR, Actor  # noqa: E402
+from kamgraph.settings import Settings  # noqa: E402
+
+PG_URL = os.environ.get("KAMGRAPH_TEST_DATABASE_URL")
+TEST_PLUGINS = ("kam_testplugin",)
+
+
+class ActorSwitch:
+    """A plugin answering actor_from_request with whoever the test chose (before the core's default)."""
+
+    def __init__(self) -> None:
+        self.actor: Actor = DEVELOPMENT_ACTOR
+
+    @hookimpl(tryfirst=True)
+    def actor_from_request(self, request: Any, settings: Any) -> Actor:
+        return self.actor
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    if PG_URL:
+        base, _, _ = PG_URL.rpartition("/")
+        return f"{base}/kamgraph_test_{uuid.uuid4().hex[:8]}"
+    return f"sqlite://{tempfile.mkdtemp(prefix='kamgraph-test-')}/test.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, plugins=TEST_PLUGINS)
+
+
+@pytest.fixture(scope="session")
+def actor_switch() -> ActorSwitch:
+    return ActorSwitch()
+
+
+@pytest.fixture(scope="session")
+def pm(settings: Settings, actor_switch: ActorSwitch) -> PluginManager:
+    manager = PluginManager.from_names(settings.plugins)
+    manager.register_plugin(actor_switch, "test_actor_switch")
+    return manager
+
+
+@pytest_asyncio.fixture(scope="session")
+async def database(settings: Settings, pm: PluginManager) -> AsyncIterator[None]:
+    async with db.connect(settings, pm, create_db=bool(PG_URL)):
+        await migrate(pm)
+        yield
+    if PG_URL:  # drop the per-session database so they do not pile up
+        await drop_pg_database(settings.database_url)
+
+
+async def drop_pg_database(url: str) -> None:
+    import asyncpg
+
+    base, _, name = url.rpartition("/")
+    connection = await asyncpg.connect(PG_URL.replace("postgres://", "postgresql://", 1))
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+@pytest_asyncio.fixture
+async def clean(database: None) -> AsyncIterator[None]:
+    """An empty database for this test (tables kept, rows removed)."""
+    from tortoise.contrib.test import truncate_all_models
+
+    await truncate_all_models()
+    yield
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, pm: PluginManager) -> Any:
+    return create_app(settings, pm)
+
+
+class GraphQLClient:
+    def __init__(self, app: Any, switch: ActorSwitch) -> None:
+        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kamgraph.test")
+        self.switch = switch
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None, *, actor: Actor | None = None,
+                       errors: bool = False) -> dict[str, Any]:
+        """Run a query; fail the test on top-level errors unless ``errors=True`` (then return the whole body)."""
+        self.switch.actor = actor or DEVELOPMENT_ACTOR
+        try:
+            response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}})
+        finally:
+            self.switch.actor = DEVELOPMENT_ACTOR
+        body = response.json()
+        if errors:
+            return body
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+
+@pytest_asyncio.fixture
+async def gql(app: Any, actor_switch: ActorSwitch, clean: None) -> AsyncIterator[GraphQLClient]:
+    client = GraphQLClient(app, actor_switch)
+    yield client
+    await client.http.aclose()
+
+
+class StatementCounter(logging.Handler):
+    """Counts SQL statements: tortoise logs each one it sends on ``tortoise.db_client``."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg == "%s: %s":
+            self.statements.append(str(record.args[0]))
+
+
+@pytest.fixture
+def sql_counter() -> Any:
+    counter = StatementCounter()
+    logger = logging.getLogger("tortoise.db_client")
+    previous = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(counter)
+    yield counter
+    logger.removeHandler(counter)
+    logger.setLevel(previous)
+
+
+@pytest.fixture(scope="session")
+def core_schema() -> Any:
+    return build_schema(PluginManager.from_names(()))

@@ -1,0 +1,119 @@
+"""Wiring of the test plugin: every kind of hook, each as small as it can be."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from kamgraph import hookimpl
+from kamgraph.api import Connection, Node, context, list_connection, payload_type, write
+from kamgraph.api.nodes import node_type_of
+from kamgraph.core.accounts.models import Account
+from kamgraph.core.writes import find
+from kamgraph.errors import invalid, refuse_if
+from kam_testplugin.models import AccountNote
+
+#: events this plugin has seen, in order (the tests read it)
+RECEIVED: list = []
+
+__all__ = [
+    "on_event", "register_event_types", "register_models", "register_mutations", "register_node_types",
+    "register_permissions", "register_queries", "register_type_extensions", "register_types",
+]
+
+
+@strawberry.type(name="AccountNote")
+class AccountNoteType(Node):
+    is_type_of = node_type_of(AccountNote)
+    text: str
+
+
+@strawberry.type
+class NoteQueries:
+    @strawberry.field
+    async def account_notes(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[AccountNoteType]:
+        return await list_connection(info, context(info).rows(AccountNote), first=first, after=after)
+
+
+@strawberry.input
+class AddAccountNoteInput:
+    account_id: strawberry.ID
+    text: str
+
+
+AddAccountNotePayload = payload_type("AddAccountNote", note=AccountNoteType)
+
+
+@strawberry.type
+class NoteMutations:
+    @strawberry.mutation
+    async def add_account_note(self, info: Info, input: AddAccountNoteInput) -> AddAccountNotePayload:
+        async def action(unit):
+            account = await find(unit.actor, Account, input.account_id, ("account_id",))
+            refuse_if([invalid(("text",), "a note needs text")] if not input.text.strip() else [])
+            note = await AccountNote.create(account_id=account.id, text=input.text)
+            unit.emit("note.added", note.node_id, accountId=account.node_id)
+            return {"note": note}
+
+        return await write(info, AddAccountNotePayload, action)
+
+
+async def _note_count(root, info: Info) -> int:
+    ctx = context(info)
+
+    async def load(ids):
+        counts = await ctx.rows(AccountNote).count_by("account", ids)
+        return [counts[i] for i in ids]
+
+    return await ctx.loader("testplugin.note_count", load).load(root.id)
+
+
+@hookimpl
+def register_models():
+    return {"testplugin": {"models": ["kam_testplugin.models"], "migrations": "kam_testplugin.migrations"}}
+
+
+@hookimpl
+def register_types():
+    return [AccountNoteType]
+
+
+@hookimpl
+def register_queries():
+    return [NoteQueries]
+
+
+@hookimpl
+def register_mutations():
+    return [NoteMutations]
+
+
+@hookimpl
+def register_type_extensions():
+    return [("Account", strawberry.field(resolver=_note_count, name="noteCount", description="Notes on this account."))]
+
+
+@hookimpl
+def register_node_types():
+    return {"AccountNote": AccountNote}
+
+
+@hookimpl
+def register_event_types():
+    return {"note.added": "A note was added to an account."}
+
+
+@hookimpl
+def register_permissions():
+    return {"testplugin.note": "Add notes to accounts"}
+
+
+@hookimpl
+async def on_event(event):
+    RECEIVED.append(event)
+    if event.type == "contract.signed":  # react to a core event by writing rows of our own
+        from kamgraph.core.contracts.models import Contract
+        from kamgraph.ids import from_global_id
+
+        contract = await Contract.get(id=int(from_global_id(event.subject)[1]))
+        await AccountNote.create(account_id=contract.account_id, text=f"Contract {contract.number} signed")

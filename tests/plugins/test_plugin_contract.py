@@ -1,0 +1,67 @@
+"""The whole plugin contract, end to end, through a plugin installed by entry point (kam_testplugin)."""
+
+from kamgraph.core.contracts.models import ContractStatus
+from kamgraph.ids import to_global_id
+
+from factories import account, contract
+
+
+async def test_plugin_model_query_mutation_and_account_field(gql):
+    acme = await account()
+    gid = to_global_id("Account", acme.id)
+    added = await gql(
+        'mutation($id: ID!) { addAccountNote(input: {accountId: $id, text: "Met the CIO"}) { note { id text } userErrors { code } } }',
+        {"id": gid},
+    )
+    assert added["addAccountNote"]["userErrors"] == []
+    note_id = added["addAccountNote"]["note"]["id"]
+
+    data = await gql(
+        "query($id: ID!, $note: ID!) { accountNotes(first: 5) { totalCount edges { node { text } } }"
+        " account(id: $id) { noteCount } node(id: $note) { ... on AccountNote { text } } }",
+        {"id": gid, "note": note_id},
+    )
+    assert data["accountNotes"]["totalCount"] == 1
+    assert data["accountNotes"]["edges"][0]["node"]["text"] == "Met the CIO"
+    assert data["account"]["noteCount"] == 1
+    assert data["node"] == {"text": "Met the CIO"}
+
+
+async def test_plugin_mutation_refuses_bad_input_and_changes_nothing(gql):
+    acme = await account()
+    result = await gql(
+        'mutation($id: ID!) { addAccountNote(input: {accountId: $id, text: "  "}) { note { id } userErrors { field code } } }',
+        {"id": to_global_id("Account", acme.id)},
+    )
+    assert result["addAccountNote"] == {"note": None, "userErrors": [{"field": ["input", "text"], "code": "INVALID"}]}
+    assert (await gql("{ accountNotes { totalCount } }"))["accountNotes"]["totalCount"] == 0
+
+
+async def test_plugin_reacts_to_a_core_event_after_commit(gql):
+    from kam_testplugin.hooks import RECEIVED
+
+    acme = await account()
+    deal = await contract(acme, status=ContractStatus.APPROVED)
+    RECEIVED.clear()
+    signed = await gql(
+        "mutation($id: ID!) { signContract(input: {id: $id}) { contract { status } userErrors { message } } }",
+        {"id": to_global_id("Contract", deal.id)},
+    )
+    assert signed["signContract"] == {"contract": {"status": "SIGNED"}, "userErrors": []}
+    assert [e.type for e in RECEIVED] == ["contract.signed"]
+    notes = await gql("{ accountNotes { edges { node { text } } } }")
+    assert notes["accountNotes"]["edges"] == [{"node": {"text": f"Contract {deal.number} signed"}}]
+
+
+async def test_refused_write_emits_no_event(gql):
+    from kam_testplugin.hooks import RECEIVED
+
+    acme = await account()
+    draft = await contract(acme, status=ContractStatus.DRAFT)
+    RECEIVED.clear()
+    result = await gql(
+        "mutation($id: ID!) { signContract(input: {id: $id}) { userErrors { code } } }",
+        {"id": to_global_id("Contract", draft.id)},
+    )
+    assert result["signContract"]["userErrors"] == [{"code": "RULE_VIOLATION"}]
+    assert RECEIVED == []
