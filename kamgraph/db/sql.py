@@ -238,14 +238,14 @@ def keyset_after(
     value, *rest_values = values
     col = expr(model, name, alias)
     nullable = model._meta.fields_map[name].null
-    tail = keyset_after(model, rest, rest_values, params, alias) if rest else None
+    # Placeholders are positional on SQLite: each one is added in the order it appears in the text.
     if value is None:  # we are among the trailing NULLs: only ties on this key remain
-        return f"({col} IS NULL AND {tail})" if tail else "1=0"
+        return f"({col} IS NULL AND {keyset_after(model, rest, rest_values, params, alias)})" if rest else "1=0"
     db_value = to_db(model, name, value)
-    op = "<" if descending else ">"
-    beyond = f"{col} {op} {params.add(db_value)}"
-    if tail:
-        beyond = f"{beyond} OR ({col} = {params.add(db_value)} AND {tail})"
+    beyond = f"{col} {'<' if descending else '>'} {params.add(db_value)}"
+    if rest:
+        tie = f"{col} = {params.add(db_value)}"
+        beyond = f"{beyond} OR ({tie} AND {keyset_after(model, rest, rest_values, params, alias)})"
     return f"({beyond}{f' OR {col} IS NULL' if nullable else ''})"
 
 

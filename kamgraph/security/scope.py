@@ -54,15 +54,14 @@ def _scoped(model: type[Model], path: tuple[str, ...], actor: Actor, params: Par
     fk = model._meta.fields_map[first]
     target: type[Model] = fk.related_model
     inner = f"{alias}_s"
+    public = getattr(model, "scope_public", None)
+    # Placeholders are positional on SQLite: add each in the order it appears in the text.
+    prefix = f"{alias}.{quote(public[0])} = {params.add(public[1])} OR " if public else ""
     inner_condition = _scoped(target, tuple(rest), actor, params, inner)
-    condition = (
-        f"{alias}.{column(model, first)} IN (SELECT {inner}.{quote(target._meta.db_pk_column)} "
+    return (
+        f"{prefix}{alias}.{column(model, first)} IN (SELECT {inner}.{quote(target._meta.db_pk_column)} "
         f"FROM {table(target)} {inner} WHERE {inner_condition})"
     )
-    public = getattr(model, "scope_public", None)
-    if public:
-        condition = f"{alias}.{quote(public[0])} = {params.add(public[1])} OR {condition}"
-    return condition
 
 
 @dataclass(frozen=True)
