@@ -62,8 +62,8 @@ async def seed_demo(settings: Settings, pm: PluginManager, seed: int = DEMO_SEED
     if await Account.exists():
         return False
     today = today or date.today()
-    for impl in reversed(pm.hook.register_demo_data.get_hookimpls()):
-        await await_me_maybe(impl.function(**{k: v for k, v in {"settings": settings, "seed": seed, "today": today}.items() if k in impl.argnames}))
+    for _plugin, pending in pm.collect("register_demo_data", settings=settings, seed=seed, today=today):  # core first
+        await await_me_maybe(pending)
     return True
 
 

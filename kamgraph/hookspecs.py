@@ -125,14 +125,6 @@ def actor_from_request(request: HTTPConnection, settings: Settings) -> Actor | N
     """
 
 
-@hookspec(firstresult=True)
-def permission_allowed(actor: Actor, permission: str, target: Any) -> bool | None:
-    """May ``actor`` do ``permission`` on ``target``? ``firstresult``: True, False, or None for "no opinion".
-
-    ``target`` is the row concerned, or None for a permission that is not about one row.
-    """
-
-
 # --- Events ------------------------------------------------------------------------------------------
 
 
@@ -152,12 +144,7 @@ def on_event(event: Event) -> Any:
     """
 
 
-# --- Jobs, commands, routes, health ------------------------------------------------------------------
-
-
-@hookspec
-def register_jobs() -> list[Any]:
-    """Scheduled jobs the plugin contributes (see ``kamgraph jobs``): objects with ``name``, ``schedule``, ``run``."""
+# --- Commands and routes ------------------------------------------------------------------
 
 
 @hookspec
@@ -167,11 +154,6 @@ def register_commands(cli: Any) -> None:
     Set ``func`` on the new parser with ``set_defaults(func=...)``: it receives the parsed arguments
     and the ``Settings``, and may be ``async def``.
     """
-
-
-@hookspec
-def register_health_signals() -> list[Any]:
-    """The plugin's contributions to an account's health score: callables ``(account_ids) -> {id: signal}``."""
 
 
 @hookspec

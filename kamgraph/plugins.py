@@ -107,7 +107,7 @@ class PluginManager(pluggy.PluginManager):
         """Call a ``register_*`` hook on every plugin; return ``(plugin name, result)`` pairs, None dropped."""
         hook = getattr(self.hook, hook_name)
         results: list[tuple[str, Any]] = []
-        for impl in reversed(hook.get_hookimpls()):  # registration order, core first
+        for impl in hook.get_hookimpls():  # registration order: the core first
             accepted = {k: v for k, v in kwargs.items() if k in impl.argnames}
             result = impl.function(**accepted)
             if result is not None:

@@ -83,7 +83,7 @@ async def unit_of_work(pm: PluginManager, actor: Actor, event_types: Mapping[str
 async def deliver(pm: PluginManager, events: list[Event]) -> None:
     """Hand events to every ``on_event``; a failing plugin is logged and does not stop the others."""
     for event in events:
-        for impl in reversed(pm.hook.on_event.get_hookimpls()):
+        for impl in pm.hook.on_event.get_hookimpls():  # registration order: the core first
             try:
                 await await_me_maybe(impl.function(event=event))
             except Exception:
