@@ -17,7 +17,7 @@ from kamgraph import db
 from kamgraph.api.context import Context
 from kamgraph.api.schema import build_schema
 from kamgraph.db.migrations import migrate, pending
-from kamgraph.plugins import PluginManager
+from kamgraph.plugin_manager import PluginManager
 from kamgraph.settings import Settings
 
 log = logging.getLogger("kamgraph")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kamgraph import __version__
-from kamgraph.plugins import PluginError, PluginManager, await_me_maybe
+from kamgraph.plugin_manager import PluginError, PluginManager, await_me_maybe
 from kamgraph.settings import Settings
 
 DEMO_SEED = 2026
@@ -124,7 +124,7 @@ def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_plugins(args: argparse.Namespace, settings: Settings) -> int:
-    from kamgraph.plugins import available_plugins, select_plugins
+    from kamgraph.plugin_manager import available_plugins, select_plugins
 
     installed = available_plugins()
     enabled = set(select_plugins(settings.plugins, installed))

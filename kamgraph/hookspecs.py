@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
 
     from kamgraph.events import Event
-    from kamgraph.plugins import PluginManager
+    from kamgraph.plugin_manager import PluginManager
     from kamgraph.security.actors import Actor
     from kamgraph.settings import Settings
 

@@ -33,7 +33,7 @@ from kamgraph import db, hookimpl  # noqa: E402
 from kamgraph.api.schema import build_schema  # noqa: E402
 from kamgraph.app import create_app  # noqa: E402
 from kamgraph.db.migrations import migrate  # noqa: E402
-from kamgraph.plugins import PluginManager  # noqa: E402
+from kamgraph.plugin_manager import PluginManager  # noqa: E402
 from kamgraph.security.actors import DEVELOPMENT_ACTOR, Actor  # noqa: E402
 from kamgraph.settings import Settings  # noqa: E402
 

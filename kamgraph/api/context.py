@@ -16,7 +16,7 @@ from kamgraph.security.scope import Rows, visible
 if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
 
-    from kamgraph.plugins import PluginManager
+    from kamgraph.plugin_manager import PluginManager
     from kamgraph.security.actors import Actor
     from kamgraph.settings import Settings
 

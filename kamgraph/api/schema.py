@@ -13,7 +13,7 @@ from strawberry.types.base import get_object_definition
 from strawberry.types.field import StrawberryField
 
 from kamgraph.api.errors import MaskUnexpectedErrors
-from kamgraph.plugins import PluginError, PluginManager, claim_unique
+from kamgraph.plugin_manager import PluginError, PluginManager, claim_unique
 
 #: the fields each extended type had before any plugin added to it, so that schemas built one after
 #: another (tests, different plugin sets) start from the same place.

@@ -63,10 +63,11 @@ def not_archived(row: Model) -> None:
         raise Refused([Problem(("id",), Code.RULE_VIOLATION, f"this {type(row).__name__} is archived")])
 
 
-async def save(row: Model, changed: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+async def save(row: Model, changed: dict[str, Any], *, bump: bool = False) -> dict[str, tuple[Any, Any]]:
     """Apply ``changed`` (field -> new value), bump the version, write only those columns.
 
-    Returns ``{field: (before, after)}`` for the fields that really changed (the audit trail's input).
+    ``bump`` writes a new version even when no column of the row changed (e.g. its schedule or
+    payments did). Returns ``{field: (before, after)}`` for the fields that really changed.
     """
     diff = {}
     for name, value in changed.items():
@@ -74,12 +75,14 @@ async def save(row: Model, changed: dict[str, Any]) -> dict[str, tuple[Any, Any]
         if before != value:
             diff[name] = (before, value)
             setattr(row, name, value)
-    if diff or not row._saved_in_db:
-        if row._saved_in_db and "version" in row._meta.fields_map:
+    if not row._saved_in_db:
+        await row.save()
+    elif diff or bump:
+        columns = list(diff)
+        if "version" in row._meta.fields_map:
             row.version += 1
-            await row.save(update_fields=[*diff, "version", "updated_at"])
-        else:
-            await row.save()
+            columns += ["version", "updated_at"]
+        await row.save(update_fields=columns)
     return diff
 
 

@@ -14,12 +14,12 @@ from tortoise import Tortoise
 from tortoise.connection import connections
 from tortoise.transactions import in_transaction
 
-from kamgraph.plugins import claim_unique
+from kamgraph.plugin_manager import claim_unique
 
 if TYPE_CHECKING:
     from tortoise.backends.base.client import BaseDBAsyncClient
 
-    from kamgraph.plugins import PluginManager
+    from kamgraph.plugin_manager import PluginManager
     from kamgraph.settings import Settings
 
 CONNECTION = "default"

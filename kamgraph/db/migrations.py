@@ -12,7 +12,7 @@ from tortoise.migrations.executor import MigrationExecutor
 from kamgraph.db import CONNECTION, apps_config, db
 
 if TYPE_CHECKING:
-    from kamgraph.plugins import PluginManager
+    from kamgraph.plugin_manager import PluginManager
 
 
 def _executor(pm: PluginManager) -> MigrationExecutor:

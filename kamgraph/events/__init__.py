@@ -17,10 +17,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from kamgraph.db import write_transaction
-from kamgraph.plugins import await_me_maybe
+from kamgraph.plugin_manager import await_me_maybe
 
 if TYPE_CHECKING:
-    from kamgraph.plugins import PluginManager
+    from kamgraph.plugin_manager import PluginManager
     from kamgraph.security.actors import Actor
 
 log = logging.getLogger("kamgraph.events")

@@ -87,12 +87,10 @@ async def update_contract(
     if contract.status not in rules.EDITABLE_STATUSES and (values or schedule is not None):
         raise Refused([Problem(("id",), Code.RULE_VIOLATION, f"a {contract.status.value} contract cannot be edited; only drafts can")])
     clean = await validate(unit, values, schedule, current=contract)
-    diff = await save(contract, clean)
+    diff = await save(contract, clean, bump=schedule is not None)
     if schedule is not None:
         await _replace_schedule(contract, schedule)
         diff["schedule"] = (None, len(schedule))
-        if "version" not in diff and not clean:
-            await save(contract, {"version": contract.version + 1})
     if diff:
         unit.emit("contract.updated", contract.node_id, changes=changes_data(diff))
     return contract
@@ -169,7 +167,7 @@ async def record_payment(
         item.paid_amount += share
         item.paid_on = paid_on if item.paid_amount >= item.amount else None
         await item.save(update_fields=["paid_amount", "paid_on"])
-    await save(contract, {"version": contract.version + 1})
+    await save(contract, {}, bump=True)
     unit.emit("payment.recorded", payment.node_id, contractId=contract.node_id, amount=str(payment.amount),
               paidOn=paid_on.isoformat(), accountId=_account_gid(contract))
     return payment

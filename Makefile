@@ -1,0 +1,30 @@
+# kamgraph: the two commands a newcomer needs are `make run` and `make test`; each sets itself up.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test schema migrate demo clean
+
+# (Re)install when the package definition changes; `pip install -e` keeps code changes live.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## make run: serve the demo (GraphiQL at http://127.0.0.1:8000/graphql) on the embedded SQLite database
+run: $(STAMP)
+	$(BIN)/kamgraph serve --demo $(if $(PORT),--port $(PORT))
+
+## make test: the whole suite (SQLite; set KAMGRAPH_TEST_DATABASE_URL for PostgreSQL)
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make schema: regenerate the committed SDL files (tests fail when they are stale)
+schema: $(STAMP)
+	KAMGRAPH_PLUGINS=bundled $(BIN)/kamgraph export-schema --output schema/kamgraph.graphql
+	$(BIN)/kamgraph export-schema --core --output schema/core.graphql
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

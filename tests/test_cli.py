@@ -1,0 +1,84 @@
+"""The kamgraph command: help, plugins, export-schema, migrate, demo, and serve refusing pending migrations."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+
+
+def kamgraph(*args, cwd, env=None, timeout=120):
+    environment = {**os.environ, "KAMGRAPH_DATABASE_URL": f"sqlite://{cwd}/cli.sqlite3", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "kamgraph.cli", *args], cwd=cwd, env=environment,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_help_lists_every_command(tmp_path):
+    out = kamgraph("--help", cwd=tmp_path).stdout
+    for command in ("serve", "migrate", "makemigrations", "demo", "export-schema", "plugins"):
+        assert command in out
+
+
+def test_plugins_lists_installed_and_enabled(tmp_path):
+    out = kamgraph("plugins", cwd=tmp_path).stdout
+    assert "core" in out and "kamgraph.core" in out
+
+
+def test_unknown_plugin_is_a_clear_start_up_error(tmp_path):
+    result = kamgraph("export-schema", cwd=tmp_path, env={"KAMGRAPH_PLUGINS": "nonexistent"})
+    assert result.returncode == 2 and "'nonexistent', which is not installed" in result.stderr
+
+
+def test_serve_refuses_pending_migrations_and_names_them(tmp_path):
+    result = kamgraph("serve", "--port", "1", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "core.0001_initial" in result.stderr and "kamgraph migrate" in result.stderr
+
+
+def test_migrate_then_nothing_pending(tmp_path):
+    first = kamgraph("migrate", cwd=tmp_path)
+    assert first.returncode == 0 and "applied core.0001_initial" in first.stdout
+    assert "up to date" in kamgraph("migrate", cwd=tmp_path).stdout
+
+
+def test_makemigrations_finds_the_models_and_migrations_in_step(tmp_path):
+    result = kamgraph("makemigrations", cwd=tmp_path)
+    assert result.returncode == 0 and "No changes detected" in result.stdout, result.stdout + result.stderr
+
+
+def without_timestamps(rows):
+    """Rows minus created_at/updated_at, which record when seeding ran rather than what it made."""
+    return [tuple(v for v in row if not (isinstance(v, str) and v.startswith("20") and ":" in v)) for row in rows]
+
+
+@pytest.mark.slow
+def test_demo_is_deterministic_and_realistic(tmp_path):
+    import sqlite3
+
+    dumps = []
+    for run in ("a", "b"):
+        folder = tmp_path / run
+        folder.mkdir()
+        result = kamgraph("demo", cwd=folder)
+        assert result.returncode == 0 and "Demo data seeded" in result.stdout, result.stderr
+        con = sqlite3.connect(folder / "cli.sqlite3")
+        tables = ["account", "person", "contract", "instalment", "payment", "account_team_member", "staff_role"]
+        dumps.append({t: con.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables})
+        counts = {t: len(rows) for t, rows in dumps[-1].items()}
+        assert counts["account"] >= 200 and counts["contract"] >= 1000 and counts["payment"] > 0
+        assert {r[0] for r in con.execute("SELECT DISTINCT tier FROM account")} == {"STRATEGIC", "CORE", "POTENTIAL"}
+        assert {r[0] for r in con.execute("SELECT DISTINCT relationship_level FROM person WHERE kind = 'CONTACT'")} == {
+            "EXECUTIVE", "MANAGEMENT", "OPERATIONAL"}
+        from kamgraph.security.actors import Role
+
+        assert {r[0] for r in con.execute("SELECT DISTINCT role FROM staff_role")} == {r.value for r in Role}
+        from kamgraph.core.accounts.rules import credit_code_problem
+
+        assert all(credit_code_problem(r[0]) is None for r in con.execute("SELECT credit_code FROM account"))
+        con.close()
+    assert {t: without_timestamps(r) for t, r in dumps[0].items()} == {t: without_timestamps(r) for t, r in dumps[1].items()}
+    again = kamgraph("demo", cwd=tmp_path / "a")
+    assert "already has accounts" in again.stdout
