@@ -141,7 +141,7 @@ def claim_unique(registry: dict[str, tuple[str, Any]], key: str, plugin: str, va
 
 
 def _key_of(item: Any) -> str:
-    return item if isinstance(item, str) else getattr(item, "name")
+    return item if isinstance(item, str) else item.name
 
 
 async def await_me_maybe(value: Any) -> Any:

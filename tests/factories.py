@@ -6,7 +6,13 @@ import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
-from kamgraph.core.accounts.models import Account, AccountTeamMember, Region, TeamRole, Tier
+from kamgraph.core.accounts.models import (
+    Account,
+    AccountTeamMember,
+    Region,
+    TeamRole,
+    Tier,
+)
 from kamgraph.core.accounts.rules import credit_code_check_character
 from kamgraph.core.contracts.models import Contract, ContractStatus, Instalment
 from kamgraph.core.people.models import Person, PersonKind, RelationshipLevel, StaffRole

@@ -9,7 +9,12 @@ from kamgraph import hookimpl
 from kamgraph.api.schema import build_schema
 from kamgraph.app import create_app
 from kamgraph.db import apps_config
-from kamgraph.plugin_manager import PluginError, PluginManager, available_plugins, select_plugins
+from kamgraph.plugin_manager import (
+    PluginError,
+    PluginManager,
+    available_plugins,
+    select_plugins,
+)
 from kamgraph.settings import Settings
 
 

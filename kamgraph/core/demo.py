@@ -11,11 +11,37 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from kamgraph.core.accounts.models import Account, AccountSize, AccountStatus, AccountTeamMember, Region, TeamRole, Tier
-from kamgraph.core.accounts.rules import CREDIT_CODE_ALPHABET, credit_code_check_character, tier_for, trailing_window_start
-from kamgraph.core.contracts.models import Contract, ContractStatus, Edition, Instalment, Payment, PaymentAllocation
+from kamgraph.core.accounts.models import (
+    Account,
+    AccountSize,
+    AccountStatus,
+    AccountTeamMember,
+    Region,
+    TeamRole,
+    Tier,
+)
+from kamgraph.core.accounts.rules import (
+    CREDIT_CODE_ALPHABET,
+    credit_code_check_character,
+    tier_for,
+    trailing_window_start,
+)
+from kamgraph.core.contracts.models import (
+    Contract,
+    ContractStatus,
+    Edition,
+    Instalment,
+    Payment,
+    PaymentAllocation,
+)
 from kamgraph.core.contracts.rules import SIGNED_STATUSES
-from kamgraph.core.people.models import Person, PersonKind, PersonStatus, RelationshipLevel, StaffRole
+from kamgraph.core.people.models import (
+    Person,
+    PersonKind,
+    PersonStatus,
+    RelationshipLevel,
+    StaffRole,
+)
 from kamgraph.db import write_transaction
 from kamgraph.security.actors import Role
 from kamgraph.settings import Settings

@@ -6,8 +6,9 @@ a row outside their scope is NOT_FOUND, exactly like a row that does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from strawberry import UNSET
 from tortoise.models import Model
@@ -16,6 +17,9 @@ from kamgraph.errors import Code, Problem, Refused
 from kamgraph.ids import InvalidId, int_key
 from kamgraph.security.actors import Actor
 from kamgraph.security.scope import visible
+
+if TYPE_CHECKING:
+    from kamgraph.events import UnitOfWork
 
 
 def given(value: Any) -> bool:
@@ -86,9 +90,19 @@ async def save(row: Model, changed: dict[str, Any], *, bump: bool = False) -> di
     return diff
 
 
-async def archive(row: Model) -> dict[str, tuple[Any, Any]]:
+async def archive(
+    unit: UnitOfWork, model: type[Model], global_id: str, expected_version: int | None,
+    guard: Callable[[Model], Problem | None] | None = None,
+) -> Model:
+    """Archive a visible row (it leaves lists, keeps its history) and emit ``<model>.archived``."""
+    row = await find(unit.actor, model, global_id, ("id",))
+    check_version(row, expected_version)
     not_archived(row)
-    return await save(row, {"archived_at": datetime.now(UTC)})
+    if guard and (problem := guard(row)):
+        raise Refused([problem])
+    await save(row, {"archived_at": datetime.now(UTC)})
+    unit.emit(f"{model.__name__.lower()}.archived", row.node_id)
+    return row
 
 
 def plain(value: Any) -> Any:

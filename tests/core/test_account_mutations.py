@@ -2,12 +2,12 @@
 
 from datetime import date, timedelta
 
+from factories import account, contact, contract, credit_code, staff
+
 from kamgraph.core.accounts.models import Account, Tier, TierReview
 from kamgraph.core.contracts.models import ContractStatus
 from kamgraph.ids import to_global_id
 from kamgraph.security.actors import Actor, Role
-
-from factories import account, contact, contract, credit_code, staff
 
 CREATE = """mutation($input: CreateAccountInput!) { createAccount(input: $input) {
   account { id name creditCode industry { code section } region tier status owner { name } team { role person { name } } version }

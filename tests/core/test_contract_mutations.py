@@ -3,11 +3,10 @@
 from datetime import date, timedelta
 
 import pytest
+from factories import account, contract
 
 from kamgraph.core.contracts.models import Contract, ContractStatus, Instalment, Payment
 from kamgraph.ids import to_global_id
-
-from factories import account, contract
 
 CREATE = """mutation($input: CreateContractInput!) { createContract(input: $input) {
   contract { id number status amount { amount currency } instalments { sequence dueOn amount } version }

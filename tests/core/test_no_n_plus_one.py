@@ -1,8 +1,8 @@
 """SQL statements per request depend on the query's depth, never on its page size."""
 
-from kamgraph.core.contracts.models import Payment
-
 from factories import account, contact, contract, staff
+
+from kamgraph.core.contracts.models import Payment
 
 QUERY = """query($n: Int!) { accounts(first: $n) { totalCount edges { node {
   name owner { name roles } team { role person { name } }

@@ -1,11 +1,10 @@
 """People writes: contacts and staff, phone and e-mail formats, roles."""
 
 import pytest
+from factories import account
 
 from kamgraph.core.people.models import Person
 from kamgraph.ids import to_global_id
-
-from factories import account
 
 CREATE = """mutation($input: CreatePersonInput!) { createPerson(input: $input) {
   person { name kind phone email relationshipLevel roles account { name } } userErrors { field code message } } }"""

@@ -3,11 +3,11 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
+from factories import account, contract, staff
+
 from kamgraph.core.accounts.models import Region, Tier
 from kamgraph.core.contracts.models import ContractStatus
 from kamgraph.ids import to_global_id
-
-from factories import account, contract, staff
 
 NAMES = "query($first: Int, $after: String, $last: Int, $before: String, $order: [AccountOrder!]) {" \
         " accounts(first: $first, after: $after, last: $last, before: $before, orderBy: $order) {" \

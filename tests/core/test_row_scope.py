@@ -1,12 +1,11 @@
 """The row rule of DOMAIN.md section 1 holds on every read path: one scoped accessor, no second path."""
 
 import pytest
+from factories import account, contact, contract, staff
 
 from kamgraph.core.accounts.models import AccountTeamMember, Region, TeamRole
 from kamgraph.ids import to_global_id
 from kamgraph.security.actors import Actor, Role, RowScope, ScopeKind
-
-from factories import account, contact, contract, staff
 
 
 @pytest.fixture

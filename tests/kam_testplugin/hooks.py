@@ -5,13 +5,13 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from kam_testplugin.models import AccountNote
 from kamgraph import hookimpl
 from kamgraph.api import Connection, Node, context, list_connection, payload_type, write
 from kamgraph.api.nodes import node_type_of
 from kamgraph.core.accounts.models import Account
 from kamgraph.core.writes import find
 from kamgraph.errors import invalid, refuse_if
-from kam_testplugin.models import AccountNote
 
 #: events this plugin has seen, in order (the tests read it)
 RECEIVED: list = []

@@ -1,9 +1,9 @@
 """The whole plugin contract, end to end, through a plugin installed by entry point (kam_testplugin)."""
 
+from factories import account, contract
+
 from kamgraph.core.contracts.models import ContractStatus
 from kamgraph.ids import to_global_id
-
-from factories import account, contract
 
 
 async def test_plugin_model_query_mutation_and_account_field(gql):

@@ -8,8 +8,16 @@ import strawberry
 from strawberry.types import Info
 
 from kamgraph.api import Connection, context, list_connection
-from kamgraph.api.nodes import resolve_global_ids
-from kamgraph.core.accounts.models import Account, AccountSize, AccountStatus, Region, Tier, TierReview, TierReviewStatus
+from kamgraph.api.fields import list_field, node_field
+from kamgraph.core.accounts.models import (
+    Account,
+    AccountSize,
+    AccountStatus,
+    Region,
+    Tier,
+    TierReview,
+    TierReviewStatus,
+)
 from kamgraph.core.accounts.rules import industry_sections
 from kamgraph.core.accounts.types import (
     AccountFilter,
@@ -47,28 +55,8 @@ def group_keys(keys: dict[str, object]) -> AccountGroupKeys:
 
 @strawberry.type
 class AccountQueries:
-    @strawberry.field(description="One account by id; null when absent or outside your scope.")
-    async def account(self, info: Info, id: strawberry.ID) -> AccountType | None:
-        found = (await resolve_global_ids(info, [id]))[0]
-        return found if isinstance(found, Account) else None
-
-    @strawberry.field(description="The accounts you may see. Archived accounts only with includeArchived.")
-    async def accounts(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: AccountFilter | None = None,
-        order_by: list[AccountOrder] | None = None,
-        include_archived: bool = False,
-    ) -> Connection[AccountType]:
-        rows = context(info).rows(Account).filter(filter)
-        return await list_connection(
-            info, rows if include_archived else rows.live(),
-            order_by=order_by, first=first, after=after, last=last, before=before,
-        )
+    account = node_field(Account, AccountType)
+    accounts = list_field(Account, AccountType, AccountFilter, AccountOrder, "The accounts you may see. Archived ones only with includeArchived.")
 
     @strawberry.field(description="Counts and signed value of the accounts you may see, grouped; computed in SQL.")
     async def accounts_aggregate(

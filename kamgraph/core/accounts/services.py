@@ -7,11 +7,26 @@ from decimal import Decimal
 from typing import Any
 
 from kamgraph.core.accounts import rules
-from kamgraph.core.accounts.models import Account, AccountTeamMember, TeamRole, Tier, TierReview, TierReviewStatus
+from kamgraph.core.accounts.models import (
+    Account,
+    AccountTeamMember,
+    TeamRole,
+    Tier,
+    TierReview,
+    TierReviewStatus,
+)
 from kamgraph.core.contracts.models import Contract
 from kamgraph.core.contracts.rules import SIGNED_STATUSES
 from kamgraph.core.people.models import Person, PersonKind
-from kamgraph.core.writes import archive, changes_data, check_version, find, find_or_problem, given, save
+from kamgraph.core.writes import (
+    archive,
+    changes_data,
+    check_version,
+    find,
+    find_or_problem,
+    given,
+    save,
+)
 from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
 from kamgraph.events import UnitOfWork
 from kamgraph.security.actors import Role
@@ -99,11 +114,7 @@ async def update_account(unit: UnitOfWork, global_id: str, expected_version: int
 
 
 async def archive_account(unit: UnitOfWork, global_id: str, expected_version: int | None) -> Account:
-    account = await find(unit.actor, Account, global_id, ("id",))
-    check_version(account, expected_version)
-    await archive(account)
-    unit.emit("account.archived", account.node_id)
-    return account
+    return await archive(unit, Account, global_id, expected_version)
 
 
 async def set_team_member(unit: UnitOfWork, account_gid: str, person_gid: str, role: TeamRole) -> Account:

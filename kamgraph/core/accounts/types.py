@@ -10,8 +10,22 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from kamgraph.api import Connection, Node, OrderDirection, child_connection, context, load_one
-from kamgraph.api.filters import DateTimeFilter, IDFilter, StringFilter, enum_filter, id_resolver
+from kamgraph.api import (
+    Connection,
+    Node,
+    OrderDirection,
+    child_connection,
+    context,
+    load_one,
+)
+from kamgraph.api.fields import child_list_field
+from kamgraph.api.filters import (
+    DateTimeFilter,
+    IDFilter,
+    StringFilter,
+    enum_filter,
+    id_resolver,
+)
 from kamgraph.api.nodes import node_type_of
 from kamgraph.core.accounts.models import (
     Account,
@@ -25,11 +39,16 @@ from kamgraph.core.accounts.models import (
     TierReviewStatus,
 )
 from kamgraph.core.accounts.rules import industry_sections
+from kamgraph.core.contracts.models import Contract
 from kamgraph.core.people.models import Person
 from kamgraph.core.people.types import PersonFilter, PersonOrder, PersonType
 
 if TYPE_CHECKING:
-    from kamgraph.core.contracts.types import ContractFilter, ContractOrder, ContractType
+    from kamgraph.core.contracts.types import (  # noqa: F401
+        ContractFilter,
+        ContractOrder,
+        ContractType,
+    )
 
 TierEnum = strawberry.enum(Tier, name="Tier", description="STRATEGIC above 10M CNY a year, CORE from 1M, else POTENTIAL.")
 AccountStatusEnum = strawberry.enum(AccountStatus, name="AccountStatus")
@@ -38,6 +57,8 @@ AccountSizeEnum = strawberry.enum(AccountSize, name="AccountSize", description="
 TeamRoleEnum = strawberry.enum(TeamRole, name="TeamRole")
 TierReviewStatusEnum = strawberry.enum(TierReviewStatus, name="TierReviewStatus")
 
+AccountRef = Annotated["AccountType", strawberry.lazy("kamgraph.core.accounts.types")]
+AccountFilterRef = Annotated["AccountFilter", strawberry.lazy("kamgraph.core.accounts.types")]
 ContractRef = Annotated["ContractType", strawberry.lazy("kamgraph.core.contracts.types")]
 ContractFilterRef = Annotated["ContractFilter", strawberry.lazy("kamgraph.core.contracts.types")]
 ContractOrderRef = Annotated["ContractOrder", strawberry.lazy("kamgraph.core.contracts.types")]
@@ -68,6 +89,53 @@ class IndustrySection:
     name: str
     name_en: str
     divisions: list[Industry]
+
+
+TierFilter = enum_filter(TierEnum)
+AccountStatusFilter = enum_filter(AccountStatusEnum)
+RegionFilter = enum_filter(RegionEnum)
+AccountSizeFilter = enum_filter(AccountSizeEnum)
+
+
+@strawberry.input(description="Conditions on accounts; relation filters (owner, parent, contracts) nest.")
+class AccountFilter:
+    id: IDFilter | None = None
+    name: StringFilter | None = None
+    credit_code: StringFilter | None = None
+    industry_section: StringFilter | None = strawberry.field(default=None, name="industry", description="GB/T 4754 section letter.")
+    industry_code: StringFilter | None = strawberry.field(default=None, name="industryCode", description="Section and division, e.g. C39.")
+    region: RegionFilter | None = None
+    size: AccountSizeFilter | None = None
+    status: AccountStatusFilter | None = None
+    tier: TierFilter | None = None
+    external_id: StringFilter | None = None
+    owner: PersonFilter | None = None
+    parent: AccountFilter | None = None
+    contracts: ContractFilterRef | None = strawberry.field(default=None, description="Accounts with at least one matching contract.")
+    contacts: PersonFilter | None = strawberry.field(default=None, description="Accounts with at least one matching contact.")
+    created_at: DateTimeFilter | None = None
+    updated_at: DateTimeFilter | None = None
+    and_: list[AccountFilter] | None = strawberry.field(default=None, name="and")
+    or_: list[AccountFilter] | None = strawberry.field(default=None, name="or")
+    not_: AccountFilter | None = strawberry.field(default=None, name="not")
+
+    resolve_id = id_resolver("Account")
+
+
+@strawberry.enum
+class AccountOrderField(Enum):
+    NAME = "name"
+    TIER = "tier"
+    REGION = "region"
+    STATUS = "status"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+
+
+@strawberry.input
+class AccountOrder:
+    field: AccountOrderField
+    direction: OrderDirection = OrderDirection.ASC
 
 
 @strawberry.type(description="A member of an account's team and their role on it.")
@@ -141,89 +209,14 @@ class AccountType(Node):
 
         return await ctx.loader("account.team", load).load(self.id)
 
-    @strawberry.field
-    async def subsidiaries(
-        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
-        before: str | None = None, filter: AccountFilter | None = None, order_by: list[AccountOrder] | None = None,
-    ) -> Connection[AccountType]:
-        return await child_connection(
-            info, Account, "parent", self.id, filter=filter, order_by=order_by,
-            first=first, after=after, last=last, before=before, live_only=True,
-        )
-
-    @strawberry.field(description="Contacts at this customer.")
-    async def contacts(
-        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
-        before: str | None = None, filter: PersonFilter | None = None, order_by: list[PersonOrder] | None = None,
-    ) -> Connection[PersonType]:
-        return await child_connection(
-            info, Person, "account", self.id, filter=filter, order_by=order_by,
-            first=first, after=after, last=last, before=before, live_only=True,
-        )
-
-    @strawberry.field
-    async def contracts(
-        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
-        before: str | None = None, filter: ContractFilterRef | None = None, order_by: list[ContractOrderRef] | None = None,
-    ) -> Connection[ContractRef]:
-        from kamgraph.core.contracts.models import Contract
-
-        return await child_connection(
-            info, Contract, "account", self.id, filter=filter, order_by=order_by,
-            first=first, after=after, last=last, before=before, live_only=True,
-        )
+    subsidiaries = child_list_field(Account, "parent", AccountRef, AccountFilterRef, AccountOrder, "Accounts of this group.")
+    contacts = child_list_field(Person, "account", PersonType, PersonFilter, PersonOrder, "Contacts at this customer.")
+    contracts = child_list_field(Contract, "account", ContractRef, ContractFilterRef, ContractOrderRef, "Contracts with this customer.")
 
     @strawberry.field(description="Tier reviews of this account, newest first.")
     async def tier_reviews(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[TierReviewType]:
         order = [TierReviewOrder(field=TierReviewOrderField.PROPOSED_AT, direction=OrderDirection.DESC)]
         return await child_connection(info, TierReview, "account", self.id, order_by=order, first=first, after=after)
-
-
-TierFilter = enum_filter(TierEnum)
-AccountStatusFilter = enum_filter(AccountStatusEnum)
-RegionFilter = enum_filter(RegionEnum)
-AccountSizeFilter = enum_filter(AccountSizeEnum)
-
-
-@strawberry.input(description="Conditions on accounts; relation filters (owner, parent, contracts) nest.")
-class AccountFilter:
-    id: IDFilter | None = None
-    name: StringFilter | None = None
-    credit_code: StringFilter | None = None
-    industry_section: StringFilter | None = strawberry.field(default=None, name="industry", description="GB/T 4754 section letter.")
-    industry_code: StringFilter | None = strawberry.field(default=None, name="industryCode", description="Section and division, e.g. C39.")
-    region: RegionFilter | None = None
-    size: AccountSizeFilter | None = None
-    status: AccountStatusFilter | None = None
-    tier: TierFilter | None = None
-    external_id: StringFilter | None = None
-    owner: PersonFilter | None = None
-    parent: AccountFilter | None = None
-    contracts: ContractFilterRef | None = strawberry.field(default=None, description="Accounts with at least one matching contract.")
-    contacts: PersonFilter | None = strawberry.field(default=None, description="Accounts with at least one matching contact.")
-    created_at: DateTimeFilter | None = None
-    updated_at: DateTimeFilter | None = None
-    and_: list[AccountFilter] | None = strawberry.field(default=None, name="and")
-    or_: list[AccountFilter] | None = strawberry.field(default=None, name="or")
-    not_: AccountFilter | None = strawberry.field(default=None, name="not")
-
-    resolve_id = id_resolver("Account")
-
-
-@strawberry.enum
-class AccountOrderField(Enum):
-    NAME = "name"
-    TIER = "tier"
-    REGION = "region"
-    STATUS = "status"
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
-
-
-@strawberry.input
-class AccountOrder:
-    field: AccountOrderField
-    direction: OrderDirection = OrderDirection.ASC
 
 
 @strawberry.enum

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from kamgraph.api import payload_type, write
 from kamgraph.core.contracts import rules, services
+from kamgraph.core.contracts.models import Contract
 from kamgraph.core.contracts.types import ContractType, EditionEnum, PaymentType
 
 UNSET = strawberry.UNSET
@@ -94,16 +95,6 @@ CreateContractPayload = payload_type("CreateContract", contract=ContractType)
 UpdateContractPayload = payload_type("UpdateContract", contract=ContractType)
 ArchiveContractPayload = payload_type("ArchiveContract", contract=ContractType)
 RecordPaymentPayload = payload_type("RecordPayment", payment=PaymentType, contract=ContractType)
-SubmitContractPayload = payload_type("SubmitContract", contract=ContractType)
-ReturnContractPayload = payload_type("ReturnContract", contract=ContractType)
-ApproveContractPayload = payload_type("ApproveContract", contract=ContractType)
-SignContractPayload = payload_type("SignContract", contract=ContractType)
-ActivateContractPayload = payload_type("ActivateContract", contract=ContractType)
-CompleteContractPayload = payload_type("CompleteContract", contract=ContractType)
-TerminateContractPayload = payload_type("TerminateContract", contract=ContractType)
-ExpireContractPayload = payload_type("ExpireContract", contract=ContractType)
-_TRANSITION_PAYLOADS = {verb: globals()[f"{verb.capitalize()}ContractPayload"] for verb in rules.TRANSITIONS}
-
 _FIELDS = ("number", "title", "amount", "start_on", "end_on", "edition", "currency", "payment_terms_days", "renews_id")
 
 
@@ -113,16 +104,24 @@ def _schedule(items: Any) -> list[rules.PlannedInstalment] | None:
     return [rules.PlannedInstalment(i.due_on, i.amount) for i in items]
 
 
-async def _transition(info: Info, verb: str, input: Any) -> Any:
-    payload = _TRANSITION_PAYLOADS[verb]
+def transition_mutation(verb: str) -> Any:
+    """``<verb>Contract(input:)``: one step of the status flow, described from the rules table."""
+    step = rules.TRANSITIONS[verb]
+    payload = payload_type(f"{verb.capitalize()}Contract", contract=ContractType)
+    input_type = SignContractInput if verb == "sign" else ContractTransitionWithReasonInput if step.needs_reason else ContractTransitionInput
 
-    async def action(unit):
-        contract = await services.transition(
-            unit, verb, input.id, input.expected_version, getattr(input, "reason", None), getattr(input, "signed_on", None)
-        )
-        return {"contract": contract}
+    async def resolve(info: Info, input: Any) -> Any:
+        async def action(unit):
+            contract = await services.transition(
+                unit, verb, input.id, input.expected_version, getattr(input, "reason", None), getattr(input, "signed_on", None)
+            )
+            return {"contract": contract}
 
-    return await write(info, payload, action)
+        return await write(info, payload, action)
+
+    resolve.__annotations__ = {"info": Info, "input": input_type, "return": payload}
+    sources = " or ".join(sorted(s.value for s in step.sources))
+    return strawberry.mutation(resolver=resolve, description=f"{sources} -> {step.target.value}: {step.summary}.")
 
 
 @strawberry.type
@@ -153,44 +152,19 @@ class ContractMutations:
 
         return await write(info, ArchiveContractPayload, action)
 
-    @strawberry.mutation(description="DRAFT -> IN_REVIEW: send a draft to contract review.")
-    async def submit_contract(self, info: Info, input: ContractTransitionInput) -> SubmitContractPayload:
-        return await _transition(info, "submit", input)
-
-    @strawberry.mutation(description="IN_REVIEW -> DRAFT: send a contract back to its author, with the reason.")
-    async def return_contract(self, info: Info, input: ContractTransitionWithReasonInput) -> ReturnContractPayload:
-        return await _transition(info, "return", input)
-
-    @strawberry.mutation(description="IN_REVIEW -> APPROVED: the review passed.")
-    async def approve_contract(self, info: Info, input: ContractTransitionInput) -> ApproveContractPayload:
-        return await _transition(info, "approve", input)
-
-    @strawberry.mutation(description="APPROVED -> SIGNED: the customer signed.")
-    async def sign_contract(self, info: Info, input: SignContractInput) -> SignContractPayload:
-        return await _transition(info, "sign", input)
-
-    @strawberry.mutation(description="SIGNED -> ACTIVE: delivery started.")
-    async def activate_contract(self, info: Info, input: ContractTransitionInput) -> ActivateContractPayload:
-        return await _transition(info, "activate", input)
-
-    @strawberry.mutation(description="ACTIVE -> COMPLETED: fulfilled.")
-    async def complete_contract(self, info: Info, input: ContractTransitionInput) -> CompleteContractPayload:
-        return await _transition(info, "complete", input)
-
-    @strawberry.mutation(description="SIGNED or ACTIVE -> TERMINATED, with the reason.")
-    async def terminate_contract(self, info: Info, input: ContractTransitionWithReasonInput) -> TerminateContractPayload:
-        return await _transition(info, "terminate", input)
-
-    @strawberry.mutation(description="ACTIVE -> EXPIRED: ran out without renewal.")
-    async def expire_contract(self, info: Info, input: ContractTransitionInput) -> ExpireContractPayload:
-        return await _transition(info, "expire", input)
+    submit_contract = transition_mutation("submit")
+    return_contract = transition_mutation("return")
+    approve_contract = transition_mutation("approve")
+    sign_contract = transition_mutation("sign")
+    activate_contract = transition_mutation("activate")
+    complete_contract = transition_mutation("complete")
+    terminate_contract = transition_mutation("terminate")
+    expire_contract = transition_mutation("expire")
 
     @strawberry.mutation(description="Record money received; it settles the named instalment first, then the oldest due.")
     async def record_payment(self, info: Info, input: RecordPaymentInput) -> RecordPaymentPayload:
         async def action(unit):
             payment = await services.record_payment(unit, input.contract_id, input.amount, input.paid_on, input.instalment_id, input.reference)
-            from kamgraph.core.contracts.models import Contract
-
             return {"payment": payment, "contract": await Contract.get(id=payment.contract_id)}
 
         return await write(info, RecordPaymentPayload, action)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from kamgraph.api import Connection, context, list_connection
-from kamgraph.api.nodes import resolve_global_ids
+from kamgraph.api import context
+from kamgraph.api.fields import list_field, node_field
 from kamgraph.core.accounts.models import AccountStatus, Region, Tier
 from kamgraph.core.contracts.models import Contract, ContractStatus, Edition
 from kamgraph.core.contracts.types import (
@@ -42,28 +42,8 @@ def group_keys(keys: dict[str, object]) -> ContractGroupKeys:
 
 @strawberry.type
 class ContractQueries:
-    @strawberry.field(description="One contract by id; null when absent or outside your scope.")
-    async def contract(self, info: Info, id: strawberry.ID) -> ContractType | None:
-        found = (await resolve_global_ids(info, [id]))[0]
-        return found if isinstance(found, Contract) else None
-
-    @strawberry.field(description="The contracts of the accounts you may see. Archived ones only with includeArchived.")
-    async def contracts(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: ContractFilter | None = None,
-        order_by: list[ContractOrder] | None = None,
-        include_archived: bool = False,
-    ) -> Connection[ContractType]:
-        rows = context(info).rows(Contract).filter(filter)
-        return await list_connection(
-            info, rows if include_archived else rows.live(),
-            order_by=order_by, first=first, after=after, last=last, before=before,
-        )
+    contract = node_field(Contract, ContractType)
+    contracts = list_field(Contract, ContractType, ContractFilter, ContractOrder, "The contracts of the accounts you may see. Archived ones only with includeArchived.")
 
     @strawberry.field(description="Counts and exact amount totals of the contracts you may see, grouped; computed in SQL.")
     async def contracts_aggregate(

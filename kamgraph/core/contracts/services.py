@@ -8,8 +8,23 @@ from typing import Any
 
 from kamgraph.core.accounts.models import Account
 from kamgraph.core.contracts import rules
-from kamgraph.core.contracts.models import Contract, ContractStatus, Instalment, Payment, PaymentAllocation
-from kamgraph.core.writes import archive, changes_data, check_version, find, find_or_problem, given, not_archived, save
+from kamgraph.core.contracts.models import (
+    Contract,
+    ContractStatus,
+    Instalment,
+    Payment,
+    PaymentAllocation,
+)
+from kamgraph.core.writes import (
+    archive,
+    changes_data,
+    check_version,
+    find,
+    find_or_problem,
+    given,
+    not_archived,
+    save,
+)
 from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
 from kamgraph.events import UnitOfWork
 
@@ -96,14 +111,14 @@ async def update_contract(
     return contract
 
 
-async def archive_contract(unit: UnitOfWork, global_id: str, expected_version: int | None) -> Contract:
-    contract = await find(unit.actor, Contract, global_id, ("id",))
-    check_version(contract, expected_version)
+def _archivable(contract: Contract) -> Problem | None:
     if contract.status in (ContractStatus.SIGNED, ContractStatus.ACTIVE):
-        raise Refused([Problem(("id",), Code.RULE_VIOLATION, "a signed or active contract cannot be archived; complete or terminate it first")])
-    await archive(contract)
-    unit.emit("contract.archived", contract.node_id)
-    return contract
+        return Problem(("id",), Code.RULE_VIOLATION, "a signed or active contract cannot be archived; complete or terminate it first")
+    return None
+
+
+async def archive_contract(unit: UnitOfWork, global_id: str, expected_version: int | None) -> Contract:
+    return await archive(unit, Contract, global_id, expected_version, guard=_archivable)
 
 
 async def transition(

@@ -10,11 +10,33 @@ import strawberry
 from strawberry.types import Info
 
 from kamgraph.api import Node, OrderDirection, context, load_one
-from kamgraph.api.filters import DateFilter, DateTimeFilter, DecimalFilter, IDFilter, IntFilter, StringFilter, enum_filter, id_resolver
+from kamgraph.api.filters import (
+    DateFilter,
+    DateTimeFilter,
+    DecimalFilter,
+    IDFilter,
+    IntFilter,
+    StringFilter,
+    enum_filter,
+    id_resolver,
+)
 from kamgraph.api.nodes import node_type_of
 from kamgraph.core.accounts.models import Account
-from kamgraph.core.accounts.types import AccountFilter, AccountStatusEnum, AccountType, RegionEnum, TierEnum
-from kamgraph.core.contracts.models import Contract, ContractStatus, Edition, Instalment, Payment, PaymentAllocation
+from kamgraph.core.accounts.types import (
+    AccountFilter,
+    AccountStatusEnum,
+    AccountType,
+    RegionEnum,
+    TierEnum,
+)
+from kamgraph.core.contracts.models import (
+    Contract,
+    ContractStatus,
+    Edition,
+    Instalment,
+    Payment,
+    PaymentAllocation,
+)
 from kamgraph.core.people.models import Person
 from kamgraph.core.people.types import PersonType
 

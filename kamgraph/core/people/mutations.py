@@ -7,7 +7,13 @@ from strawberry.types import Info
 
 from kamgraph.api import payload_type, write
 from kamgraph.core.people import services
-from kamgraph.core.people.types import PersonKindEnum, PersonStatusEnum, PersonType, RelationshipLevelEnum, RoleEnum
+from kamgraph.core.people.types import (
+    PersonKindEnum,
+    PersonStatusEnum,
+    PersonType,
+    RelationshipLevelEnum,
+    RoleEnum,
+)
 
 UNSET = strawberry.UNSET
 

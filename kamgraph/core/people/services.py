@@ -8,7 +8,15 @@ from kamgraph.core.accounts.models import Account, Region
 from kamgraph.core.accounts.rules import industry_sections
 from kamgraph.core.people import rules
 from kamgraph.core.people.models import Person, PersonKind, StaffRole
-from kamgraph.core.writes import archive, changes_data, check_version, find, find_or_problem, given, save
+from kamgraph.core.writes import (
+    archive,
+    changes_data,
+    check_version,
+    find,
+    find_or_problem,
+    given,
+    save,
+)
 from kamgraph.errors import Problem, invalid, refuse_if
 from kamgraph.events import UnitOfWork
 from kamgraph.security.actors import Role
@@ -86,11 +94,7 @@ async def update_person(unit: UnitOfWork, global_id: str, expected_version: int 
 
 
 async def archive_person(unit: UnitOfWork, global_id: str, expected_version: int | None) -> Person:
-    person = await find(unit.actor, Person, global_id, ("id",))
-    check_version(person, expected_version)
-    await archive(person)
-    unit.emit("person.archived", person.node_id)
-    return person
+    return await archive(unit, Person, global_id, expected_version)
 
 
 def _account_gid(person: Person) -> str | None:

@@ -9,10 +9,30 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from kamgraph.api import Connection, Node, OrderDirection, child_connection, context, load_one
-from kamgraph.api.filters import BooleanFilter, DateTimeFilter, IDFilter, StringFilter, enum_filter, id_resolver
+from kamgraph.api import (
+    Node,
+    OrderDirection,
+    context,
+    load_one,
+)
+from kamgraph.api.fields import child_list_field
+from kamgraph.api.filters import (
+    BooleanFilter,
+    DateTimeFilter,
+    IDFilter,
+    StringFilter,
+    enum_filter,
+    id_resolver,
+)
 from kamgraph.api.nodes import node_type_of
-from kamgraph.core.people.models import Person, PersonKind, PersonStatus, RelationshipLevel, StaffRole
+from kamgraph.core.accounts.models import Account
+from kamgraph.core.people.models import (
+    Person,
+    PersonKind,
+    PersonStatus,
+    RelationshipLevel,
+    StaffRole,
+)
 from kamgraph.security.actors import Role
 
 if TYPE_CHECKING:
@@ -51,8 +71,6 @@ class PersonType(Node):
 
     @strawberry.field(description="Contacts: the customer they work for.")
     async def account(self, info: Info) -> AccountRef | None:
-        from kamgraph.core.accounts.models import Account
-
         return await load_one(info, Account, self.account_id)
 
     @strawberry.field(description="Staff: the roles they hold.")
@@ -68,23 +86,9 @@ class PersonType(Node):
 
         return await ctx.loader("person.roles", load).load(self.id)
 
-    @strawberry.field(description="Staff: the accounts they own.")
-    async def owned_accounts(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: AccountFilterRef | None = None,
-        order_by: list[AccountOrderRef] | None = None,
-    ) -> Connection[AccountRef]:
-        from kamgraph.core.accounts.models import Account
-
-        return await child_connection(
-            info, Account, "owner", self.id, filter=filter, order_by=order_by,
-            first=first, after=after, last=last, before=before, live_only=True,
-        )
+    owned_accounts = child_list_field(
+        Account, "owner", AccountRef, AccountFilterRef, AccountOrderRef, "Staff: the accounts they own."
+    )
 
 
 PersonKindFilter = enum_filter(PersonKindEnum)
