@@ -61,7 +61,7 @@ async def seed_demo(settings: Settings, pm: PluginManager, seed: int = DEMO_SEED
     await migrate(pm)
     if await Account.exists():
         return False
-    today = today or date.today()
+    today = today or settings.today()
     for _plugin, pending in pm.collect("register_demo_data", settings=settings, seed=seed, today=today):  # core first
         await await_me_maybe(pending)
     return True

@@ -9,8 +9,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
+
+from kamgraph.workdays import WorkCalendar, business_today
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -31,6 +34,9 @@ class Settings:
     sqlite_busy_timeout_ms: int = 5000
     #: time zone of business dates (signing dates, due dates, working days).
     time_zone: str = "Asia/Shanghai"
+    #: public holidays (ISO dates, comma-separated in the environment) and weekend days worked instead.
+    holidays: tuple[str, ...] = ()
+    working_weekends: tuple[str, ...] = ()
     #: trailing-12-month signed value at or above which an account is STRATEGIC (exclusive) / CORE (inclusive).
     strategic_threshold: Decimal = Decimal("10000000")
     core_threshold: Decimal = Decimal("1000000")
@@ -60,6 +66,17 @@ class Settings:
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        return WorkCalendar(
+            holidays=frozenset(date.fromisoformat(d) for d in self.holidays),
+            working_weekends=frozenset(date.fromisoformat(d) for d in self.working_weekends),
+        )
+
+    def today(self) -> date:
+        """Today in the business time zone."""
+        return business_today(self.time_zone)
 
     @property
     def is_sqlite(self) -> bool:

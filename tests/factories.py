@@ -17,8 +17,14 @@ from kamgraph.core.accounts.rules import credit_code_check_character
 from kamgraph.core.contracts.models import Contract, ContractStatus, Instalment
 from kamgraph.core.people.models import Person, PersonKind, RelationshipLevel, StaffRole
 from kamgraph.security.actors import Role
+from kamgraph.settings import Settings
 
 _seq = itertools.count(1)
+
+
+def today() -> date:
+    """Today as the server sees it: in the business time zone, which may be a day ahead of UTC."""
+    return Settings().today()
 
 
 def credit_code(n: int | None = None) -> str:
@@ -56,7 +62,7 @@ async def contract(
     start_on: date | None = None,
     **fields,
 ) -> Contract:
-    start_on = start_on or date.today() - timedelta(days=100)
+    start_on = start_on or today() - timedelta(days=100)
     if signed_on is None and status not in (ContractStatus.DRAFT, ContractStatus.IN_REVIEW, ContractStatus.APPROVED):
         signed_on = start_on
     fields.setdefault("number", f"T-{next(_seq):06d}")
@@ -71,4 +77,4 @@ async def contract(
     return created
 
 
-__all__ = ["Tier", "account", "contact", "contract", "credit_code", "staff"]
+__all__ = ["Tier", "account", "contact", "contract", "credit_code", "staff", "today"]

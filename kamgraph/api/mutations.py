@@ -33,7 +33,7 @@ def payload_type(name: str, description: str = "", **fields: Any) -> type:
 async def write(info: Info, payload: type, action: Callable[[UnitOfWork], Awaitable[dict[str, Any]]]) -> Any:
     ctx: Context = info.context
     try:
-        async with unit_of_work(ctx.pm, ctx.actor, ctx.event_types) as unit:
+        async with unit_of_work(ctx.pm, ctx.actor, ctx.settings, ctx.event_types) as unit:
             result = await action(unit)
     except Refused as refused:
         return payload(user_errors=[user_error(p) for p in refused.problems])

@@ -70,6 +70,14 @@ def reachable_types(roots: Iterable[type]) -> list[type]:
     return list(seen)
 
 
+class KamgraphSchema(strawberry.Schema):
+    """strawberry's schema, minus its own error logging: ``MaskUnexpectedErrors`` logs each unexpected
+    fault once, with the request id; client errors (malformed queries, user input) are not server faults."""
+
+    def process_errors(self, errors: Any, execution_context: Any = None) -> None:
+        return None
+
+
 def build_schema(pm: PluginManager) -> strawberry.Schema:
     """The GraphQL schema of the enabled plugins. Raises ``PluginError`` on any conflict."""
     types: dict[str, tuple[str, Any]] = {}
@@ -87,7 +95,7 @@ def build_schema(pm: PluginManager) -> strawberry.Schema:
     query = _merge("Query", queries)
     if query is None:
         raise PluginError("no enabled plugin registers a query; is the core plugin installed?")
-    return strawberry.Schema(
+    return KamgraphSchema(
         query=query,
         mutation=_merge("Mutation", mutations),
         subscription=_merge("Subscription", subscriptions),

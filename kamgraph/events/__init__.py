@@ -22,6 +22,7 @@ from kamgraph.plugin_manager import await_me_maybe
 if TYPE_CHECKING:
     from kamgraph.plugin_manager import PluginManager
     from kamgraph.security.actors import Actor
+    from kamgraph.settings import Settings
 
 log = logging.getLogger("kamgraph.events")
 
@@ -44,7 +45,10 @@ class UnknownEventType(RuntimeError):
 
 @dataclass
 class UnitOfWork:
+    """One write: who makes it, under which settings, and the events it will deliver after commit."""
+
     actor: Actor
+    settings: Settings
     event_types: Mapping[str, Any]
     events: list[Event] = field(default_factory=list)
 
@@ -68,9 +72,11 @@ def emit(type: str, subject: str, **data: Any) -> Event:
 
 
 @contextlib.asynccontextmanager
-async def unit_of_work(pm: PluginManager, actor: Actor, event_types: Mapping[str, Any]) -> AsyncIterator[UnitOfWork]:
+async def unit_of_work(
+    pm: PluginManager, actor: Actor, settings: Settings, event_types: Mapping[str, Any]
+) -> AsyncIterator[UnitOfWork]:
     """One write transaction; its events go to ``on_event`` after it commits, never before."""
-    unit = UnitOfWork(actor=actor, event_types=event_types)
+    unit = UnitOfWork(actor=actor, settings=settings, event_types=event_types)
     token = _current.set(unit)
     try:
         async with write_transaction():

@@ -1,8 +1,8 @@
 """Account writes: validation on entry, optimistic versions, archiving, teams, tier re-evaluation."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-from factories import account, contact, contract, credit_code, staff
+from factories import account, contact, contract, credit_code, staff, today
 
 from kamgraph.core.accounts.models import Account, Tier, TierReview
 from kamgraph.core.contracts.models import ContractStatus
@@ -90,9 +90,9 @@ EVALUATE = "mutation { evaluateTiers { reviews { id currentTier proposedTier tra
 
 async def test_tier_reevaluation_proposes_and_a_director_confirms_with_a_reason(gql):
     big, small = await account(name="Big"), await account(name="Small", tier=Tier.CORE)
-    await contract(big, amount="6000000.00", signed_on=date.today() - timedelta(days=30))
-    await contract(big, amount="4000000.01", signed_on=date.today() - timedelta(days=300))
-    await contract(big, amount="9000000.00", signed_on=date.today() - timedelta(days=400))  # outside the 12 months
+    await contract(big, amount="6000000.00", signed_on=today() - timedelta(days=30))
+    await contract(big, amount="4000000.01", signed_on=today() - timedelta(days=300))
+    await contract(big, amount="9000000.00", signed_on=today() - timedelta(days=400))  # outside the 12 months
     await contract(big, amount="5000000.00", status=ContractStatus.DRAFT, signed_on=None)  # not signed
     proposals = (await gql(EVALUATE))["evaluateTiers"]["reviews"]
     by_name = {p["account"]["name"]: p for p in proposals}

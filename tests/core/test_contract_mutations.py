@@ -1,9 +1,9 @@
 """Contract writes: drafts with schedules, the explicit status flow, payments."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
-from factories import account, contract
+from factories import account, contract, today
 
 from kamgraph.core.contracts.models import Contract, ContractStatus, Instalment, Payment
 from kamgraph.ids import to_global_id
@@ -75,7 +75,7 @@ async def test_the_status_flow_end_to_end(gql):
     assert returned["contract"] == {"status": "DRAFT", "statusReason": "Missing SLA annex", "signedOn": None}
     for verb, status in (("submit", "IN_REVIEW"), ("approve", "APPROVED"), ("sign", "SIGNED"), ("activate", "ACTIVE"), ("complete", "COMPLETED")):
         assert (await step(gql, verb, gid))["contract"]["status"] == status
-    assert (await Contract.get(id=deal.id)).signed_on == date.today()
+    assert (await Contract.get(id=deal.id)).signed_on == today()
 
 
 @pytest.mark.parametrize(("status", "verb"), [("DRAFT", "sign"), ("DRAFT", "approve"), ("SIGNED", "submit"),
@@ -123,12 +123,12 @@ PAY = """mutation($input: RecordPaymentInput!) { recordPayment(input: $input) {
 async def test_a_payment_settles_the_oldest_instalments_first(gql):
     deal = await contract(await account(), amount="1000.00", instalments=2)
     gid = to_global_id("Contract", deal.id)
-    today = str(date.today())
-    result = (await gql(PAY, {"input": {"contractId": gid, "amount": "700.00", "paidOn": today, "reference": "BANK-1"}}))["recordPayment"]
+    paid_on = str(today())
+    result = (await gql(PAY, {"input": {"contractId": gid, "amount": "700.00", "paidOn": paid_on, "reference": "BANK-1"}}))["recordPayment"]
     assert result["userErrors"] == []
     assert result["payment"]["allocations"] == [{"amount": "500.00", "instalment": {"sequence": 1}},
                                                {"amount": "200.00", "instalment": {"sequence": 2}}]
-    assert result["contract"]["instalments"] == [{"sequence": 1, "paidAmount": "500.00", "paidOn": today},
+    assert result["contract"]["instalments"] == [{"sequence": 1, "paidAmount": "500.00", "paidOn": paid_on},
                                                  {"sequence": 2, "paidAmount": "200.00", "paidOn": None}]
     assert result["contract"]["receivables"] == {"paid": "700.00", "outstanding": "300.00"}
 
@@ -136,11 +136,11 @@ async def test_a_payment_settles_the_oldest_instalments_first(gql):
 @pytest.mark.parametrize(
     ("changes", "code"),
     [({"amount": "1000.01"}, "RULE_VIOLATION"), ({"amount": "0"}, "INVALID"), ({"amount": "-1"}, "INVALID"),
-     ({"paidOn": str(date.today() + timedelta(days=2))}, "INVALID")],
+     ({"paidOn": str(today() + timedelta(days=2))}, "INVALID")],
 )
 async def test_bad_payments_are_refused_and_change_nothing(gql, changes, code):
     deal = await contract(await account(), amount="1000.00")
-    payment = {"contractId": to_global_id("Contract", deal.id), "amount": "10.00", "paidOn": str(date.today())} | changes
+    payment = {"contractId": to_global_id("Contract", deal.id), "amount": "10.00", "paidOn": str(today())} | changes
     result = (await gql(PAY, {"input": payment}))["recordPayment"]
     assert result["payment"] is None and result["userErrors"][0]["code"] == code
     assert await Payment.all().count() == 0
@@ -149,7 +149,7 @@ async def test_bad_payments_are_refused_and_change_nothing(gql, changes, code):
 
 async def test_payments_against_unsigned_contracts_are_refused(gql):
     deal = await contract(await account(), status=ContractStatus.DRAFT)
-    result = (await gql(PAY, {"input": {"contractId": to_global_id("Contract", deal.id), "amount": "1.00", "paidOn": str(date.today())}}))
+    result = (await gql(PAY, {"input": {"contractId": to_global_id("Contract", deal.id), "amount": "1.00", "paidOn": str(today())}}))
     assert result["recordPayment"]["userErrors"][0]["code"] == "RULE_VIOLATION"
 
 

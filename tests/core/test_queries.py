@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from factories import account, contract, staff
+from factories import account, contract, staff, today
 
 from kamgraph.core.accounts.models import Region, Tier
 from kamgraph.core.contracts.models import ContractStatus
@@ -181,7 +181,7 @@ async def test_archived_rows_leave_lists_but_stay_reachable_by_id(gql):
 
 async def test_receivables_come_from_the_schedule(gql):
     acme = await account()
-    deal = await contract(acme, amount="1000.00", start_on=date.today() - timedelta(days=200))
+    deal = await contract(acme, amount="1000.00", start_on=today() - timedelta(days=200))
     data = await gql("query($id: ID!) { contract(id: $id) { receivables { scheduled paid outstanding overdue collectionRate } } }",
                      {"id": to_global_id("Contract", deal.id)})
     r = data["contract"]["receivables"]

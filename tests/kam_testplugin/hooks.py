@@ -30,6 +30,10 @@ class AccountNoteType(Node):
 
 @strawberry.type
 class NoteQueries:
+    @strawberry.field(description="Fails unexpectedly, so tests can see how faults are reported.")
+    def explode(self) -> int:
+        raise RuntimeError("secret detail: the database password is hunter2")
+
     @strawberry.field
     async def account_notes(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[AccountNoteType]:
         return await list_connection(info, context(info).rows(AccountNote), first=first, after=after)

@@ -136,7 +136,7 @@ class AccountMutations:
 
     @strawberry.mutation(description="Propose tier changes from the trailing-12-month signed value; running it twice proposes nothing new.")
     async def evaluate_tiers(self, info: Info, input: EvaluateTiersInput | None = None) -> EvaluateTiersPayload:
-        as_of = (input.as_of if input else None) or date.today()
+        as_of = (input.as_of if input else None) or context(info).settings.today()
 
         async def action(unit):
             return {"reviews": await services.evaluate_tiers(unit, context(info).settings, as_of)}

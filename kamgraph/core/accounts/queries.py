@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import strawberry
@@ -105,6 +106,9 @@ class BusinessRules:
     core_threshold: Decimal = strawberry.field(description="Trailing-12-month signed value from which an account is CORE (CNY).")
     max_page_size: int
     default_page_size: int
+    time_zone: str = strawberry.field(description="Time zone of business dates.")
+    today: date = strawberry.field(description="Today in the business time zone.")
+    holidays: list[date] = strawberry.field(description="Holidays that working-day timers skip.")
 
 
 @strawberry.type
@@ -115,4 +119,5 @@ class RulesQueries:
         return BusinessRules(
             strategic_threshold=s.strategic_threshold, core_threshold=s.core_threshold,
             max_page_size=s.max_page_size, default_page_size=s.default_page_size,
+            time_zone=s.time_zone, today=s.today(), holidays=sorted(s.calendar.holidays),
         )

@@ -137,7 +137,7 @@ async def transition(
     if step.needs_reason:
         changes["status_reason"] = reason.strip()
     if verb == "sign":
-        changes["signed_on"] = signed_on or date.today()
+        changes["signed_on"] = signed_on or unit.settings.today()
         if changes["signed_on"] > contract.end_on:
             raise Refused([invalid(("signed_on",), "a contract cannot be signed after it ends")])
     before = contract.status
@@ -157,7 +157,7 @@ async def record_payment(
         problems.append(problem)
     if contract.status not in rules.SIGNED_STATUSES:
         problems.append(Problem(("contract_id",), Code.RULE_VIOLATION, f"payments are recorded against signed contracts; this one is {contract.status.value}"))
-    if paid_on > date.today():
+    if paid_on > unit.settings.today():
         problems.append(invalid(("paid_on",), "a payment cannot be dated in the future"))
     first_id = None
     if instalment_gid:

@@ -81,9 +81,9 @@ class InstalmentType(Node):
     def outstanding(self) -> Decimal:
         return self.amount - self.paid_amount
 
-    @strawberry.field(description="Past due and not fully paid, as of today.")
-    def is_overdue(self) -> bool:
-        return self.paid_amount < self.amount and self.due_on < date.today()
+    @strawberry.field(description="Past due and not fully paid, as of today (business time zone).")
+    def is_overdue(self, info: Info) -> bool:
+        return self.paid_amount < self.amount and self.due_on < context(info).settings.today()
 
 
 @strawberry.type(description="The part of a payment that settled one instalment.")
@@ -158,7 +158,8 @@ class ContractType(Node):
 
     @strawberry.field(description="Receivables from the schedule: due so far, paid, outstanding, overdue.")
     async def receivables(self, info: Info) -> Receivables:
-        return Receivables.of(await _children(info, Instalment, "contract", self.id, ("due_on", "sequence")))
+        instalments = await _children(info, Instalment, "contract", self.id, ("due_on", "sequence"))
+        return Receivables.of(instalments, context(info).settings.today())
 
 
 @strawberry.type(description="Receivables of a contract, from its schedule (amounts in the contract's currency).")
@@ -170,8 +171,7 @@ class Receivables:
     collection_rate: float | None = strawberry.field(description="Paid / due so far (target >= 0.95); null when nothing is due yet.")
 
     @classmethod
-    def of(cls, instalments: list[Instalment], today: date | None = None) -> Receivables:
-        today = today or date.today()
+    def of(cls, instalments: list[Instalment], today: date) -> Receivables:
         scheduled = sum((i.amount for i in instalments), Decimal("0"))
         paid = sum((i.paid_amount for i in instalments), Decimal("0"))
         due = [i for i in instalments if i.due_on <= today]

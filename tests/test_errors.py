@@ -1,0 +1,21 @@
+"""Unexpected faults are masked as INTERNAL with a request id; the server log has the whole story."""
+
+import logging
+
+
+async def test_unexpected_fault_is_masked_and_logged_in_full(gql, caplog):
+    caplog.set_level(logging.ERROR)
+    body = await gql("{ explode }", errors=True)
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "INTERNAL"
+    request_id = error["extensions"]["requestId"]
+    assert request_id in error["message"] and "hunter2" not in str(body)
+    logged = [r for r in caplog.records if request_id in r.getMessage()]
+    assert len(logged) == 1 and "hunter2" in str(logged[0].exc_info[1])
+    assert not [r for r in caplog.records if "hunter2" in r.getMessage() and r not in logged]  # not logged twice
+
+
+async def test_malformed_queries_are_reported_as_they_are(gql):
+    body = await gql("{ accounts { nope } }", errors=True)
+    assert "Cannot query field 'nope'" in body["errors"][0]["message"]
+    assert body["errors"][0].get("extensions", {}).get("code") != "INTERNAL"
