@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -21,6 +22,7 @@ from kamgraph.plugin_manager import PluginManager
 from kamgraph.settings import Settings
 
 log = logging.getLogger("kamgraph")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 class PendingMigrations(RuntimeError):
@@ -39,10 +41,15 @@ class KamgraphGraphQL(GraphQL):
 
     async def get_context(self, request: Any, response: Any) -> Context:
         actor = self.pm.hook.actor_from_request(request=request, settings=self.settings)
-        return Context(
+        context = Context(
             actor=actor, pm=self.pm, settings=self.settings, request=request,
             node_types=self.node_types, event_types=self.event_types,
         )
+        incoming = request.headers.get("x-request-id", "")
+        if REQUEST_ID.fullmatch(incoming):  # a caller's id ties our log to theirs; anything odd is replaced
+            context.request_id = incoming
+        response.headers["X-Request-Id"] = context.request_id
+        return context
 
 
 def create_app(settings: Settings | None = None, pm: PluginManager | None = None, *, apply_migrations: bool = False) -> Starlette:

@@ -30,7 +30,6 @@ sys.path.insert(0, str(_SITE))
 sys.path.insert(0, str(Path(__file__).parent))  # kam_testplugin itself lives beside this file
 
 from kamgraph import db, hookimpl  # noqa: E402
-from kamgraph.api.schema import build_schema  # noqa: E402
 from kamgraph.app import create_app  # noqa: E402
 from kamgraph.db.migrations import migrate  # noqa: E402
 from kamgraph.plugin_manager import PluginManager  # noqa: E402
@@ -73,7 +72,7 @@ def actor_switch() -> ActorSwitch:
 @pytest.fixture(scope="session")
 def pm(settings: Settings, actor_switch: ActorSwitch) -> PluginManager:
     manager = PluginManager.from_names(settings.plugins)
-    manager.register_plugin(actor_switch, "test_actor_switch")
+    manager.register(actor_switch, name="test_actor_switch")  # a hook object, not a plugin of the deployment
     return manager
 
 
@@ -160,8 +159,3 @@ def sql_counter() -> Any:
     yield counter
     logger.removeHandler(counter)
     logger.setLevel(previous)
-
-
-@pytest.fixture(scope="session")
-def core_schema() -> Any:
-    return build_schema(PluginManager.from_names(()))

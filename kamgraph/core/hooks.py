@@ -33,12 +33,13 @@ def register_models():
 
 @hookimpl
 def register_queries():
+    from kamgraph.api.meta import MetaQueries
     from kamgraph.api.nodes import NodeQueries
     from kamgraph.core.accounts.queries import AccountQueries, RulesQueries
     from kamgraph.core.contracts.queries import ContractQueries
     from kamgraph.core.people.queries import PeopleQueries
 
-    return [NodeQueries, AccountQueries, PeopleQueries, ContractQueries, RulesQueries]
+    return [NodeQueries, MetaQueries, AccountQueries, PeopleQueries, ContractQueries, RulesQueries]
 
 
 @hookimpl

@@ -27,15 +27,20 @@ def given(value: Any) -> bool:
     return value is not UNSET
 
 
-async def find(actor: Actor, model: type[Model], global_id: str | None, path: tuple[str | int, ...]) -> Model:
-    """The visible row behind ``global_id``; refuses with NOT_FOUND otherwise."""
-    row = await find_or_problem(actor, model, global_id, path)
+async def find(
+    actor: Actor, model: type[Model], global_id: str | None, path: tuple[str | int, ...], *, live: bool = False
+) -> Model:
+    """The visible row behind ``global_id``; refuses with NOT_FOUND otherwise (and archived rows when ``live``)."""
+    row = await find_or_problem(actor, model, global_id, path, live=live)
     if isinstance(row, Problem):
         raise Refused([row])
     return row
 
 
-async def find_or_problem(actor: Actor, model: type[Model], global_id: str | None, path: tuple[str | int, ...]) -> Model | Problem:
+async def find_or_problem(
+    actor: Actor, model: type[Model], global_id: str | None, path: tuple[str | int, ...], *, live: bool = False
+) -> Model | Problem:
+    """Like ``find``, but returns the problem instead of raising, so validation can report every field."""
     type_name = model.__name__
     try:
         key = int_key(str(global_id), type_name)
@@ -44,6 +49,8 @@ async def find_or_problem(actor: Actor, model: type[Model], global_id: str | Non
     row = await visible(model, actor).get(key)
     if row is None:
         return Problem(path, Code.NOT_FOUND, f"no {type_name} with id {global_id}")
+    if live and getattr(row, "archived_at", None) is not None:
+        return Problem(path, Code.RULE_VIOLATION, f"{type_name} {global_id} is archived")
     return row
 
 

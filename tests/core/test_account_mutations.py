@@ -116,3 +116,13 @@ async def test_tier_reevaluation_proposes_and_a_director_confirms_with_a_reason(
     twice = await gql(confirm, {"r": by_name["Big"]["id"], "why": "again"})
     assert twice["confirmTierChange"]["userErrors"][0]["code"] == "RULE_VIOLATION"
     assert (await Account.get(id=small.id)).tier is Tier.CORE  # a proposal alone changes nothing
+
+
+async def test_archived_accounts_are_read_only(gql):
+    acme = await account(name="Acme")
+    gid = to_global_id("Account", acme.id)
+    await gql("mutation($id: ID!) { archiveAccount(input: {id: $id}) { userErrors { code } } }", {"id": gid})
+    result = (await gql(UPDATE, {"input": {"id": gid, "name": "Renamed"}}))["updateAccount"]
+    assert result["userErrors"][0]["code"] == "RULE_VIOLATION"
+    again = await gql("mutation($id: ID!) { archiveAccount(input: {id: $id}) { userErrors { code } } }", {"id": gid})
+    assert again["archiveAccount"]["userErrors"] == [{"code": "RULE_VIOLATION"}]

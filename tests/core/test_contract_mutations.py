@@ -157,3 +157,17 @@ async def test_archiving_an_active_contract_is_refused(gql):
     deal = await contract(await account(), status=ContractStatus.ACTIVE)
     result = await gql("mutation($id: ID!) { archiveContract(input: {id: $id}) { userErrors { code } } }", {"id": to_global_id("Contract", deal.id)})
     assert result["archiveContract"]["userErrors"] == [{"code": "RULE_VIOLATION"}]
+
+
+async def test_references_must_be_live_and_renewals_stay_with_the_customer(gql):
+    acme, other = await account(name="Acme"), await account(name="Other")
+    old = await contract(other, status=ContractStatus.COMPLETED)
+    renewal = draft_input(to_global_id("Account", acme.id), renewsId=to_global_id("Contract", old.id))
+    result = (await gql(CREATE, {"input": renewal}))["createContract"]
+    assert [e["field"] for e in result["userErrors"]] == [["input", "renewsId"]]
+    await gql("mutation($id: ID!) { archiveAccount(input: {id: $id}) { userErrors { code } } }", {"id": to_global_id("Account", acme.id)})
+    result = (await gql(CREATE, {"input": draft_input(to_global_id("Account", acme.id))}))["createContract"]
+    assert result["userErrors"] == [{"field": ["input", "accountId"], "code": "RULE_VIOLATION", "message": result["userErrors"][0]["message"]}]
+    assert "archived" in result["userErrors"][0]["message"]
+    same = draft_input(to_global_id("Account", other.id), renewsId=to_global_id("Contract", old.id))
+    assert (await gql(CREATE, {"input": same}))["createContract"]["userErrors"] == []

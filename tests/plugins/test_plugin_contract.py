@@ -65,3 +65,11 @@ async def test_refused_write_emits_no_event(gql):
     )
     assert result["signContract"]["userErrors"] == [{"code": "RULE_VIOLATION"}]
     assert RECEIVED == []
+
+
+async def test_clients_can_discover_plugins_and_event_types(gql):
+    data = await gql("{ plugins { name version requires } eventTypes { name description } }")
+    assert {"name": "kam_testplugin", "version": "1.0", "requires": ["core"]} in data["plugins"]
+    assert [p["name"] for p in data["plugins"]] == ["core", "kam_testplugin"]
+    names = [e["name"] for e in data["eventTypes"]]
+    assert "contract.signed" in names and "note.added" in names and names == sorted(names)

@@ -60,7 +60,7 @@ async def validate(unit: UnitOfWork, values: dict[str, Any], current: Account | 
         else:
             clean["industry_section"] = clean["industry_code"][0]
     if clean.get("owner_id"):
-        owner = await find_or_problem(unit.actor, Person, clean.pop("owner_id"), ("owner_id",))
+        owner = await find_or_problem(unit.actor, Person, clean.pop("owner_id"), ("owner_id",), live=True)
         if isinstance(owner, Problem):
             problems.append(owner)
         elif owner.kind is not PersonKind.STAFF:
@@ -68,7 +68,7 @@ async def validate(unit: UnitOfWork, values: dict[str, Any], current: Account | 
         else:
             clean["owner_id"] = owner.id
     if clean.get("parent_id"):
-        parent = await find_or_problem(unit.actor, Account, clean.pop("parent_id"), ("parent_id",))
+        parent = await find_or_problem(unit.actor, Account, clean.pop("parent_id"), ("parent_id",), live=True)
         if isinstance(parent, Problem):
             problems.append(parent)
         elif current is not None and await _is_descendant_or_self(parent, current):
@@ -100,7 +100,7 @@ async def create_account(unit: UnitOfWork, values: dict[str, Any]) -> Account:
 
 
 async def update_account(unit: UnitOfWork, global_id: str, expected_version: int | None, values: dict[str, Any]) -> Account:
-    account = await find(unit.actor, Account, global_id, ("id",))
+    account = await find(unit.actor, Account, global_id, ("id",), live=True)
     check_version(account, expected_version)
     clean = await validate(unit, {k: v for k, v in values.items() if given(v)}, current=account)
     diff = await save(account, clean)
@@ -119,8 +119,8 @@ async def archive_account(unit: UnitOfWork, global_id: str, expected_version: in
 
 async def set_team_member(unit: UnitOfWork, account_gid: str, person_gid: str, role: TeamRole) -> Account:
     problems: list[Problem] = []
-    account = await find_or_problem(unit.actor, Account, account_gid, ("account_id",))
-    person = await find_or_problem(unit.actor, Person, person_gid, ("person_id",))
+    account = await find_or_problem(unit.actor, Account, account_gid, ("account_id",), live=True)
+    person = await find_or_problem(unit.actor, Person, person_gid, ("person_id",), live=True)
     problems += [p for p in (account, person) if isinstance(p, Problem)]
     if isinstance(person, Person) and person.kind is not PersonKind.STAFF:
         problems.append(invalid(("person_id",), "team members are staff; contacts belong to the account as contacts"))

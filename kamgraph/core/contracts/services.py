@@ -54,7 +54,7 @@ async def validate(
     if clean.get("payment_terms_days") is not None and not 0 <= clean["payment_terms_days"] <= 365:
         problems.append(invalid(("payment_terms_days",), "payment terms are between 0 and 365 days"))
     if clean.get("account_id"):
-        account = await find_or_problem(unit.actor, Account, clean.pop("account_id"), ("account_id",))
+        account = await find_or_problem(unit.actor, Account, clean.pop("account_id"), ("account_id",), live=True)
         if isinstance(account, Problem):
             problems.append(account)
         else:
@@ -65,6 +65,8 @@ async def validate(
             problems.append(renewed)
         elif current is not None and renewed.id == current.id:
             problems.append(invalid(("renews_id",), "a contract cannot renew itself"))
+        elif (customer := clean.get("account_id", getattr(current, "account_id", None))) and renewed.account_id != customer:
+            problems.append(invalid(("renews_id",), "a renewal is with the same customer as the contract it renews"))
         else:
             clean["renews_id"] = renewed.id
     refuse_if(problems)

@@ -48,7 +48,7 @@ async def validate(unit: UnitOfWork, values: dict[str, Any], kind: PersonKind) -
         if kind is PersonKind.STAFF and account_gid:
             problems.append(invalid(("account_id",), "staff do not belong to a customer account"))
         elif account_gid:
-            found = await find_or_problem(unit.actor, Account, account_gid, ("account_id",))
+            found = await find_or_problem(unit.actor, Account, account_gid, ("account_id",), live=True)
             if isinstance(found, Problem):
                 problems.append(found)
             else:
@@ -74,7 +74,7 @@ async def create_person(unit: UnitOfWork, values: dict[str, Any], roles: list[Ro
 
 
 async def update_person(unit: UnitOfWork, global_id: str, expected_version: int | None, values: dict[str, Any], roles: Any) -> Person:
-    person = await find(unit.actor, Person, global_id, ("id",))
+    person = await find(unit.actor, Person, global_id, ("id",), live=True)
     check_version(person, expected_version)
     clean, problems = await validate(unit, {k: v for k, v in values.items() if given(v)}, person.kind)
     if given(roles) and roles is not None and person.kind is PersonKind.CONTACT and roles:
