@@ -12,8 +12,12 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kamgraph.workdays import WorkCalendar, business_today
+
+if TYPE_CHECKING:
+    from kamgraph.core.accounts.rules import StaffingRatios
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -40,6 +44,11 @@ class Settings:
     #: trailing-12-month signed value at or above which an account is STRATEGIC (exclusive) / CORE (inclusive).
     strategic_threshold: Decimal = Decimal("10000000")
     core_threshold: Decimal = Decimal("1000000")
+    #: staffing model (DOMAIN.md section 1), reported as warnings.
+    max_core_accounts_per_manager: int = 5
+    managers_per_data_analyst: int = 10
+    managers_per_contract_specialist: int = 10
+    managers_per_solution_expert: int = 5
     #: serve GraphiQL at /graphql for browsers.
     graphiql: bool = True
     #: extra keyword arguments reserved for plugins: ``KAMGRAPH_<PLUGIN>_<NAME>``, kept as raw strings.
@@ -72,6 +81,15 @@ class Settings:
         return WorkCalendar(
             holidays=frozenset(date.fromisoformat(d) for d in self.holidays),
             working_weekends=frozenset(date.fromisoformat(d) for d in self.working_weekends),
+        )
+
+    @property
+    def staffing_ratios(self) -> StaffingRatios:
+        from kamgraph.core.accounts.rules import StaffingRatios
+
+        return StaffingRatios(
+            self.max_core_accounts_per_manager, self.managers_per_data_analyst,
+            self.managers_per_contract_specialist, self.managers_per_solution_expert,
         )
 
     def today(self) -> date:

@@ -141,20 +141,21 @@ async def _seed_accounts(rng: random.Random, staff: dict[Role, list[Person]]) ->
         rows.append(Account(
             name=name, credit_code=credit_code(rng, area), industry_code=industry, industry_section=industry[0],
             region=region, size=rng.choice(list(AccountSize)), status=AccountStatus.ACTIVE,
-            owner_id=managers[i % len(managers)].id, source="demo", external_id=f"CRM-{10000 + i}",
+            owner_id=rng.choice(managers).id, source="demo", external_id=f"CRM-{10000 + i}",
         ))
     await Account.bulk_create(rows)
     accounts = await Account.all().order_by("id")
     team = []
     experts, csms = staff[Role.SOLUTION_EXPERT], staff[Role.CUSTOMER_SUCCESS_MANAGER]
     for i, account in enumerate(accounts):
+        large = _profile(i)[0] >= 8  # the accounts that will be strategic get the iron triangle, mostly
         team.append(AccountTeamMember(account_id=account.id, person_id=account.owner_id, role=TeamRole.ACCOUNT_MANAGER))
-        if i % 2 == 0:
+        if large or i % 3 == 0:
             team.append(AccountTeamMember(account_id=account.id, person_id=experts[i % len(experts)].id, role=TeamRole.SOLUTION_EXPERT))
-        if i % 3 == 0:
+        if (large and i % 60) or i % 7 == 0:  # a few strategic accounts lack a success manager: a visible warning
             team.append(AccountTeamMember(account_id=account.id, person_id=csms[i % len(csms)].id, role=TeamRole.CUSTOMER_SUCCESS_MANAGER))
         if i % 10 == 0:  # a second account manager shares a few accounts, so team scopes differ from ownership
-            other = managers[(i + 1) % len(managers)]
+            other = next(m for m in managers[i % len(managers):] + managers if m.id != account.owner_id)
             team.append(AccountTeamMember(account_id=account.id, person_id=other.id, role=TeamRole.ACCOUNT_MANAGER))
     for i in range(0, len(accounts) - 1, 12):  # groups: every twelfth account has a subsidiary
         accounts[i + 1].parent_id = accounts[i].id
@@ -178,7 +179,7 @@ async def _seed_contacts(rng: random.Random, accounts: list[Account]) -> None:
     await Person.bulk_create(contacts)
 
 
-def _profile(rng: random.Random, index: int) -> tuple[int, int, int]:
+def _profile(index: int) -> tuple[int, int, int]:
     """(contracts, low, high) amount range in CNY: about 10 % strategic, 35 % core, the rest potential."""
     if index % 10 == 0:
         return 8, 1_500_000, 4_000_000
@@ -191,7 +192,7 @@ async def _seed_contracts(rng: random.Random, accounts: list[Account], today: da
     contracts, plans = [], []
     number = 0
     for i, account in enumerate(accounts):
-        count, low, high = _profile(rng, i)
+        count, low, high = _profile(i)
         for _ in range(count + rng.randint(0, 1)):
             number += 1
             start = today - timedelta(days=rng.randint(-60, 720))

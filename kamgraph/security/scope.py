@@ -98,7 +98,7 @@ class Rows:
         return self if spec is None else Rows(self.model, self.actor, (*self.filters, spec), self.conditions, self.include_archived)
 
     def where(self, name: str, value: Any, op: str = "=") -> Rows:
-        """Narrow to ``name op value``; a list value with ``=`` means IN, None means IS NULL."""
+        """Narrow to ``name op value``; a list value with ``=`` means IN; None means IS (NOT) NULL."""
         if op not in {"=", "<>", "<", "<=", ">", ">="}:
             raise ValueError(f"unsupported operator {op!r}")
         return Rows(self.model, self.actor, self.filters, (*self.conditions, (name, op, value)), self.include_archived)
@@ -116,13 +116,13 @@ class Rows:
             parts.append(sql.compile_filter(self.model, spec, params, alias, scope))
         for name, op, value in self.conditions:
             col = sql.expr(self.model, name, alias)
-            if op != "=":
+            if value is None:
+                parts.append(f"{col} IS {'NOT ' if op == '<>' else ''}NULL")
+            elif op != "=":
                 parts.append(f"{col} {op} {params.add(sql.to_db(self.model, name, value))}")
             elif isinstance(value, list | tuple | set | frozenset):
                 values = [sql.to_db(self.model, name, v) for v in value]
                 parts.append(f"{col} IN ({params.add_all(values)})")
-            elif value is None:
-                parts.append(f"{col} IS NULL")
             else:
                 parts.append(f"{col} = {params.add(sql.to_db(self.model, name, value))}")
         if not self.include_archived and "archived_at" in self.model._meta.fields_map:

@@ -146,3 +146,27 @@ def test_payment_allocation_settles_oldest_first_and_named_first():
     items = [OpenInstalment(1, date(2026, 1, 1), Decimal("100")), OpenInstalment(2, date(2026, 2, 1), Decimal("100"))]
     assert allocate_payment(Decimal("150"), items) == [(1, Decimal("100")), (2, Decimal("50"))]
     assert allocate_payment(Decimal("150"), items, first_id=2) == [(2, Decimal("100")), (1, Decimal("50"))]
+
+
+def test_iron_triangle_and_core_account_warnings():
+    from kamgraph.core.accounts.rules import account_staffing_warnings
+
+    assert account_staffing_warnings(Tier.STRATEGIC, {"ACCOUNT_MANAGER", "SOLUTION_EXPERT", "CUSTOMER_SUCCESS_MANAGER"}) == []
+    [warning] = account_staffing_warnings(Tier.STRATEGIC, {"ACCOUNT_MANAGER"})
+    assert warning.code == "IRON_TRIANGLE_INCOMPLETE" and "solution expert, customer success manager" in warning.message
+    assert account_staffing_warnings(Tier.CORE, set())[0].code == "NO_ACCOUNT_MANAGER"
+    assert account_staffing_warnings(Tier.POTENTIAL, set()) == []
+
+
+def test_department_ratios():
+    from kamgraph.core.accounts.rules import (
+        StaffingRatios,
+        department_staffing_warnings,
+    )
+
+    ratios = StaffingRatios()
+    ok = {"ACCOUNT_MANAGER": 10, "DATA_ANALYST": 1, "CONTRACT_SPECIALIST": 1, "SOLUTION_EXPERT": 2}
+    assert department_staffing_warnings(ok, {"Li Wei": 5}, ratios) == []
+    eleven = ok | {"ACCOUNT_MANAGER": 11}
+    codes = [w.code for w in department_staffing_warnings(eleven, {"Li Wei": 6}, ratios)]
+    assert codes == ["TOO_FEW_DATA_ANALYSTS", "TOO_FEW_CONTRACT_SPECIALISTS", "TOO_FEW_SOLUTION_EXPERTS", "MANAGER_OVERLOADED"]

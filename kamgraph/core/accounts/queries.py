@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import strawberry
 from strawberry.types import Info
+from tortoise.functions import Count
 
-from kamgraph.api import Connection, context, list_connection
+from kamgraph.api import Connection, context, list_connection, load_one
 from kamgraph.api.fields import list_field, node_field
 from kamgraph.core.accounts.models import (
     Account,
@@ -19,7 +20,7 @@ from kamgraph.core.accounts.models import (
     TierReview,
     TierReviewStatus,
 )
-from kamgraph.core.accounts.rules import industry_sections
+from kamgraph.core.accounts.rules import department_staffing_warnings, industry_sections
 from kamgraph.core.accounts.types import (
     AccountFilter,
     AccountGroup,
@@ -30,10 +31,13 @@ from kamgraph.core.accounts.types import (
     AccountType,
     Industry,
     IndustrySection,
+    StaffingWarning,
     TierReviewStatusEnum,
     TierReviewType,
 )
 from kamgraph.core.contracts.rules import SIGNED_STATUSES
+from kamgraph.core.people.models import Person, StaffRole
+from kamgraph.core.people.types import PersonType
 
 #: signed contract value of the account row ``t``: a correlated sub-select summed per group.
 SIGNED_VALUE = (
@@ -89,6 +93,10 @@ class AccountQueries:
         order = [TierReviewOrder(field=TierReviewOrderField.PROPOSED_AT, direction=OrderDirection.DESC)]
         return await list_connection(info, rows, order_by=order, first=first, after=after)
 
+    @strawberry.field(description="Head counts, portfolio loads and departures from the staffing model (warnings only).")
+    async def staffing_report(self, info: Info) -> StaffingReport:
+        return await staffing_report(info)
+
     @strawberry.field(description="GB/T 4754-2017 sections and divisions: the valid values of industryCode.")
     def industries(self) -> list[IndustrySection]:
         return [
@@ -98,6 +106,54 @@ class AccountQueries:
             )
             for s in industry_sections().values()
         ]
+
+
+@strawberry.type(description="An account manager's portfolio by tier.")
+class ManagerLoad:
+    manager_id: strawberry.Private[int]
+    strategic_accounts: int
+    core_accounts: int
+    potential_accounts: int
+
+    @strawberry.field
+    async def manager(self, info: Info) -> PersonType | None:
+        return await load_one(info, Person, self.manager_id)
+
+
+@strawberry.type(description="The department against the staffing model of DOMAIN.md section 1.")
+class StaffingReport:
+    account_managers: int
+    solution_experts: int
+    customer_success_managers: int
+    data_analysts: int
+    contract_specialists: int
+    manager_loads: list[ManagerLoad] = strawberry.field(description="Accounts you may see, by owner and tier.")
+    warnings: list[StaffingWarning]
+
+
+async def staffing_report(info: Info) -> StaffingReport:
+    ctx = context(info)
+    # Staff roles are not account-owned: every internal user may count colleagues. Archived staff have left.
+    counted = await StaffRole.filter(person__archived_at__isnull=True).annotate(n=Count("id")).group_by("role").values("role", "n")
+    roles = {str(getattr(row["role"], "value", row["role"])): row["n"] for row in counted}
+    groups = await ctx.rows(Account).live().where("owner", None, "<>").aggregate(["owner", "tier"])
+    loads: dict[int, dict[str, int]] = {}
+    for group in groups:
+        loads.setdefault(group["keys"]["owner"], {})[group["keys"]["tier"]] = group["count"]
+    managers = await ctx.rows(Person).get_many(loads)
+    core_by_name = {managers[pid].name if pid in managers else str(pid): tiers.get(Tier.CORE.value, 0) for pid, tiers in loads.items()}
+    warnings = department_staffing_warnings(roles, core_by_name, ctx.settings.staffing_ratios)
+    return StaffingReport(
+        account_managers=roles.get("ACCOUNT_MANAGER", 0), solution_experts=roles.get("SOLUTION_EXPERT", 0),
+        customer_success_managers=roles.get("CUSTOMER_SUCCESS_MANAGER", 0), data_analysts=roles.get("DATA_ANALYST", 0),
+        contract_specialists=roles.get("CONTRACT_SPECIALIST", 0),
+        manager_loads=[
+            ManagerLoad(manager_id=pid, strategic_accounts=t.get("STRATEGIC", 0), core_accounts=t.get("CORE", 0),
+                        potential_accounts=t.get("POTENTIAL", 0))
+            for pid, t in sorted(loads.items())
+        ],
+        warnings=[StaffingWarning(code=w.code, message=w.message) for w in warnings],
+    )
 
 
 @strawberry.type(description="Business rule values in force in this deployment (DOMAIN.md: every number is a default).")

@@ -93,3 +93,64 @@ def trailing_window_start(today: date) -> date:
     except ValueError:  # 29 February
         start = today.replace(year=today.year - 1, day=28)
     return date.fromordinal(start.toordinal() + 1)
+
+
+# --- staffing model (DOMAIN.md section 1, §2.3.1-2.3.3): reported as warnings, never enforced ---------
+
+
+@dataclass(frozen=True)
+class StaffingWarning:
+    code: str
+    message: str
+
+
+IRON_TRIANGLE = ("ACCOUNT_MANAGER", "SOLUTION_EXPERT", "CUSTOMER_SUCCESS_MANAGER")
+
+
+def account_staffing_warnings(tier: Tier, team_roles: set[str]) -> list[StaffingWarning]:
+    """A strategic account has a dedicated iron triangle; a core account at least an account manager."""
+    if tier is Tier.STRATEGIC:
+        missing = [role for role in IRON_TRIANGLE if role not in team_roles]
+        if missing:
+            names = ", ".join(m.replace("_", " ").lower() for m in missing)
+            return [StaffingWarning("IRON_TRIANGLE_INCOMPLETE", f"a strategic account needs an iron triangle; missing: {names}")]
+    elif tier is Tier.CORE and "ACCOUNT_MANAGER" not in team_roles:
+        return [StaffingWarning("NO_ACCOUNT_MANAGER", "a core account needs an account manager on its team")]
+    return []
+
+
+@dataclass(frozen=True)
+class StaffingRatios:
+    """Department ratios; every number is a default a deployment can change."""
+
+    max_core_accounts_per_manager: int = 5
+    managers_per_data_analyst: int = 10
+    managers_per_contract_specialist: int = 10
+    managers_per_solution_expert: int = 5
+
+
+def department_staffing_warnings(
+    role_counts: dict[str, int], core_accounts_by_manager: dict[str, int], ratios: StaffingRatios
+) -> list[StaffingWarning]:
+    """Ratios of §2.3.3 and the core-account load of §2.3.2, as warnings."""
+    warnings = []
+    managers = role_counts.get("ACCOUNT_MANAGER", 0)
+    for role, per in (
+        ("DATA_ANALYST", ratios.managers_per_data_analyst),
+        ("CONTRACT_SPECIALIST", ratios.managers_per_contract_specialist),
+        ("SOLUTION_EXPERT", ratios.managers_per_solution_expert),
+    ):
+        needed = -(-managers // per)  # one per started group of `per` account managers
+        if role_counts.get(role, 0) < needed:
+            warnings.append(StaffingWarning(
+                f"TOO_FEW_{role}S",
+                f"{managers} account managers call for {needed} {role.replace('_', ' ').lower()}(s) (1 per {per}); "
+                f"there are {role_counts.get(role, 0)}",
+            ))
+    for manager, load in sorted(core_accounts_by_manager.items()):
+        if load > ratios.max_core_accounts_per_manager:
+            warnings.append(StaffingWarning(
+                "MANAGER_OVERLOADED",
+                f"{manager} carries {load} core accounts; the model is at most {ratios.max_core_accounts_per_manager}",
+            ))
+    return warnings

@@ -38,7 +38,7 @@ from kamgraph.core.accounts.models import (
     TierReview,
     TierReviewStatus,
 )
-from kamgraph.core.accounts.rules import industry_sections
+from kamgraph.core.accounts.rules import account_staffing_warnings, industry_sections
 from kamgraph.core.contracts.models import Contract
 from kamgraph.core.people.models import Person
 from kamgraph.core.people.types import PersonFilter, PersonOrder, PersonType
@@ -138,6 +138,26 @@ class AccountOrder:
     direction: OrderDirection = OrderDirection.ASC
 
 
+async def team_of(info: Info, account_id: int) -> list[AccountTeamMember]:
+    """The team of an account, loaded for all accounts of the request in one statement."""
+    ctx = context(info)
+
+    async def load(account_ids: list[int]) -> list[list[AccountTeamMember]]:
+        rows = await ctx.rows(AccountTeamMember).where("account", account_ids).all()
+        by_account: dict[int, list[AccountTeamMember]] = {aid: [] for aid in account_ids}
+        for row in rows:
+            by_account[row.account_id].append(row)
+        return [by_account[aid] for aid in account_ids]
+
+    return await ctx.loader("account.team", load).load(account_id)
+
+
+@strawberry.type(description="A departure from the staffing model of DOMAIN.md section 1; advice, not an error.")
+class StaffingWarning:
+    code: str
+    message: str
+
+
 @strawberry.type(description="A member of an account's team and their role on it.")
 class TeamMember:
     role: TeamRoleEnum
@@ -198,20 +218,17 @@ class AccountType(Node):
 
     @strawberry.field(description="Owner and members, with their roles on the account.")
     async def team(self, info: Info) -> list[TeamMember]:
-        ctx = context(info)
-
-        async def load(account_ids: list[int]) -> list[list[AccountTeamMember]]:
-            rows = await ctx.rows(AccountTeamMember).where("account", account_ids).all()
-            by_account: dict[int, list[AccountTeamMember]] = {aid: [] for aid in account_ids}
-            for row in rows:
-                by_account[row.account_id].append(row)
-            return [by_account[aid] for aid in account_ids]
-
-        return await ctx.loader("account.team", load).load(self.id)
+        return await team_of(info, self.id)
 
     subsidiaries = child_list_field(Account, "parent", AccountRef, AccountFilterRef, AccountOrder, "Accounts of this group.")
     contacts = child_list_field(Person, "account", PersonType, PersonFilter, PersonOrder, "Contacts at this customer.")
     contracts = child_list_field(Contract, "account", ContractRef, ContractFilterRef, ContractOrderRef, "Contracts with this customer.")
+
+    @strawberry.field(description="Where the account's team departs from the staffing model for its tier.")
+    async def staffing_warnings(self, info: Info) -> list[StaffingWarning]:
+        team = await team_of(info, self.id)
+        found = account_staffing_warnings(self.tier, {member.role.value for member in team})
+        return [StaffingWarning(code=w.code, message=w.message) for w in found]
 
     @strawberry.field(description="Tier reviews of this account, newest first.")
     async def tier_reviews(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[TierReviewType]:
