@@ -9,8 +9,10 @@ from collections.abc import Iterable
 from typing import Any
 
 import strawberry
-from strawberry.types.base import get_object_definition
+from strawberry.types.base import StrawberryList, StrawberryOptional, get_object_definition
 from strawberry.types.field import StrawberryField
+from strawberry.types.lazy_type import LazyType
+from strawberry.utils.str_converters import to_camel_case
 
 from kamgraph.api.errors import MaskUnexpectedErrors
 from kamgraph.plugin_manager import PluginError, PluginManager, claim_unique
@@ -21,8 +23,6 @@ _ORIGINAL_FIELDS: dict[type, list[StrawberryField]] = {}
 
 
 def strawberry_name(field: StrawberryField) -> str:
-    from strawberry.utils.str_converters import to_camel_case
-
     return to_camel_case(field.python_name)
 
 
@@ -48,8 +48,6 @@ def _apply_type_extensions(pm: PluginManager, types: Iterable[type]) -> None:
 
 def reachable_types(roots: Iterable[type]) -> list[type]:
     """Object types reachable from the given classes (for extension lookup by GraphQL name)."""
-    from strawberry.types.base import StrawberryList, StrawberryOptional
-
     seen: dict[type, None] = {}
     stack = list(roots)
     while stack:
@@ -59,12 +57,9 @@ def reachable_types(roots: Iterable[type]) -> list[type]:
             continue
         seen[cls] = None
         for field in definition.fields:
-            try:
-                typ = field.type
-            except Exception:  # unresolved lazy type: resolved on schema build
-                continue
-            while isinstance(typ, StrawberryOptional | StrawberryList):
-                typ = typ.of_type
+            typ = field.type
+            while isinstance(typ, StrawberryOptional | StrawberryList | LazyType):
+                typ = typ.resolve_type() if isinstance(typ, LazyType) else typ.of_type
             if isinstance(typ, type):
                 stack.append(typ)
     return list(seen)

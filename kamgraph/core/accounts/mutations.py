@@ -74,10 +74,15 @@ class EvaluateTiersInput:
     as_of: date | None = strawberry.field(default=None, description="Evaluate the 12 months ending this day (default today).")
 
 
-@strawberry.input
-class DecideTierChangeInput:
+@strawberry.input(description="A director's decision on a tier review.")
+class ConfirmTierChangeInput:
     review_id: strawberry.ID
     reason: str = strawberry.field(description="Why; kept with the account's tier history.")
+
+
+@strawberry.input(description="A director's decision on a tier review.")
+class DismissTierChangeInput(ConfirmTierChangeInput):
+    pass
 
 
 CreateAccountPayload = payload_type("CreateAccount", account=AccountType)
@@ -144,7 +149,7 @@ class AccountMutations:
         return await write(info, EvaluateTiersPayload, action)
 
     @strawberry.mutation(description="A director applies a proposed tier change, with the reason.")
-    async def confirm_tier_change(self, info: Info, input: DecideTierChangeInput) -> ConfirmTierChangePayload:
+    async def confirm_tier_change(self, info: Info, input: ConfirmTierChangeInput) -> ConfirmTierChangePayload:
         async def action(unit):
             review = await services.decide_tier_review(unit, input.review_id, input.reason, apply=True)
             from kamgraph.core.accounts.models import Account
@@ -154,7 +159,7 @@ class AccountMutations:
         return await write(info, ConfirmTierChangePayload, action)
 
     @strawberry.mutation(description="A director turns a proposed tier change down, with the reason.")
-    async def dismiss_tier_change(self, info: Info, input: DecideTierChangeInput) -> DismissTierChangePayload:
+    async def dismiss_tier_change(self, info: Info, input: DismissTierChangeInput) -> DismissTierChangePayload:
         async def action(unit):
             return {"review": await services.decide_tier_review(unit, input.review_id, input.reason, apply=False)}
 

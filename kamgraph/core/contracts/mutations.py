@@ -62,23 +62,24 @@ class ArchiveContractInput:
     expected_version: int | None = None
 
 
-@strawberry.input(description="Move a contract one step along its status flow.")
-class ContractTransitionInput:
+# The fields of each transition's input; transition_mutation names one input type per verb (API.md).
+@strawberry.input
+class _Transition:
     id: strawberry.ID
     expected_version: int | None = None
 
 
 @strawberry.input
-class ContractTransitionWithReasonInput:
+class _TransitionWithReason:
     id: strawberry.ID
     reason: str
     expected_version: int | None = None
 
 
 @strawberry.input
-class SignContractInput:
+class _Signing:
     id: strawberry.ID
-    signed_on: date | None = strawberry.field(default=None, description="Default: today.")
+    signed_on: date | None = strawberry.field(default=None, description="Default: today in the business time zone.")
     expected_version: int | None = None
 
 
@@ -107,8 +108,10 @@ def _schedule(items: Any) -> list[rules.PlannedInstalment] | None:
 def transition_mutation(verb: str) -> Any:
     """``<verb>Contract(input:)``: one step of the status flow, described from the rules table."""
     step = rules.TRANSITIONS[verb]
-    payload = payload_type(f"{verb.capitalize()}Contract", contract=ContractType)
-    input_type = SignContractInput if verb == "sign" else ContractTransitionWithReasonInput if step.needs_reason else ContractTransitionInput
+    name = f"{verb.capitalize()}Contract"
+    payload = payload_type(name, contract=ContractType)
+    fields = _Signing if verb == "sign" else _TransitionWithReason if step.needs_reason else _Transition
+    input_type = strawberry.input(type(f"{name}Input", (fields,), {}), name=f"{name}Input")
 
     async def resolve(info: Info, input: Any) -> Any:
         async def action(unit):

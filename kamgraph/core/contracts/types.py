@@ -86,7 +86,7 @@ class InstalmentType(Node):
         return self.paid_amount < self.amount and self.due_on < context(info).settings.today()
 
 
-@strawberry.type(description="The part of a payment that settled one instalment.")
+@strawberry.type(name="PaymentAllocation", description="The part of a payment that settled one instalment.")
 class PaymentAllocationType:
     amount: Decimal
 
