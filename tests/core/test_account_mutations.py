@@ -6,7 +6,7 @@ from factories import account, contact, contract, credit_code, staff, today
 
 from kamgraph.core.accounts.models import Account, Tier, TierReview
 from kamgraph.core.contracts.models import ContractStatus
-from kamgraph.ids import to_global_id
+from kamgraph.ids import from_global_id, to_global_id
 from kamgraph.security.actors import Actor, Role
 
 CREATE = """mutation($input: CreateAccountInput!) { createAccount(input: $input) {
@@ -126,3 +126,18 @@ async def test_archived_accounts_are_read_only(gql):
     assert result["userErrors"][0]["code"] == "RULE_VIOLATION"
     again = await gql("mutation($id: ID!) { archiveAccount(input: {id: $id}) { userErrors { code } } }", {"id": gid})
     assert again["archiveAccount"]["userErrors"] == [{"code": "RULE_VIOLATION"}]
+
+
+async def test_a_director_can_dismiss_and_a_stale_proposal_is_withdrawn(gql):
+    small = await account(name="Small", tier=Tier.CORE)
+    [review] = (await gql(EVALUATE))["evaluateTiers"]["reviews"]
+    dismissed = await gql("mutation($r: ID!) { dismissTierChange(input: {reviewId: $r, reason: \"Pipeline is strong\"}) {"
+                          " review { status reason } userErrors { code } } }", {"r": review["id"]})
+    assert dismissed["dismissTierChange"] == {"review": {"status": "DISMISSED", "reason": "Pipeline is strong"}, "userErrors": []}
+    assert (await Account.get(id=small.id)).tier is Tier.CORE
+    # a new proposal, then the data moves back: the next evaluation withdraws it
+    [again] = (await gql(EVALUATE))["evaluateTiers"]["reviews"]
+    await contract(small, amount="1500000.00", signed_on=today() - timedelta(days=10))
+    assert (await gql(EVALUATE))["evaluateTiers"]["reviews"] == []
+    withdrawn = await TierReview.get(id=int(from_global_id(again["id"])[1]))
+    assert withdrawn.status.value == "DISMISSED" and "no longer" in withdrawn.reason
