@@ -73,3 +73,13 @@ async def test_clients_can_discover_plugins_and_event_types(gql):
     assert [p["name"] for p in data["plugins"]] == ["core", "kam_testplugin"]
     names = [e["name"] for e in data["eventTypes"]]
     assert "contract.signed" in names and "note.added" in names and names == sorted(names)
+
+
+async def test_every_enabled_apps_migrations_match_its_models(database, pm):
+    from tortoise import Tortoise
+    from tortoise.migrations.autodetector import MigrationAutodetector
+
+    from kamgraph.db import apps_config
+
+    changes = await MigrationAutodetector(Tortoise.apps, apps_config(pm)).changes()
+    assert [(w.app_label, [type(op).__name__ for op in w.operations]) for w in changes] == []
