@@ -12,6 +12,7 @@ from kamgraph.api.connections import (
     PageInfo,
     child_connection,
     list_connection,
+    order_input,
 )
 from kamgraph.api.context import Context, context
 from kamgraph.api.errors import RequestError, UserError, UserErrorCode
@@ -32,6 +33,7 @@ __all__ = [
     "context",
     "list_connection",
     "load_one",
+    "order_input",
     "payload_type",
     "write",
 ]

@@ -34,6 +34,15 @@ class OrderDirection(Enum):
     DESC = "DESC"
 
 
+def order_input(name: str, fields: type[Enum]) -> type:
+    """``<name>: { field: <Fields>!, direction: OrderDirection = ASC }``, the element of ``orderBy``.
+
+    ``fields`` is a strawberry enum whose values are model field names (``SIGNED_AT = "signed_on"``).
+    """
+    namespace = {"__annotations__": {"field": fields, "direction": OrderDirection}, "direction": OrderDirection.ASC}
+    return strawberry.input(type(name, (), namespace), name=name)
+
+
 @strawberry.type
 class PageInfo:
     has_next_page: bool

@@ -18,6 +18,7 @@ from kamgraph.api import (
     context,
     load_one,
 )
+from kamgraph.api.connections import order_input
 from kamgraph.api.fields import child_list_field
 from kamgraph.api.filters import (
     DateTimeFilter,
@@ -132,10 +133,7 @@ class AccountOrderField(Enum):
     UPDATED_AT = "updated_at"
 
 
-@strawberry.input
-class AccountOrder:
-    field: AccountOrderField
-    direction: OrderDirection = OrderDirection.ASC
+AccountOrder = order_input("AccountOrder", AccountOrderField)
 
 
 async def team_of(info: Info, account_id: int) -> list[AccountTeamMember]:
@@ -241,10 +239,7 @@ class TierReviewOrderField(Enum):
     PROPOSED_AT = "proposed_at"
 
 
-@strawberry.input
-class TierReviewOrder:
-    field: TierReviewOrderField
-    direction: OrderDirection = OrderDirection.ASC
+TierReviewOrder = order_input("TierReviewOrder", TierReviewOrderField)
 
 
 @strawberry.enum(description="What accountsAggregate groups by.")

@@ -9,7 +9,8 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
-from kamgraph.api import Node, OrderDirection, context, load_one
+from kamgraph.api import Node, context, load_one
+from kamgraph.api.connections import order_input
 from kamgraph.api.filters import (
     DateFilter,
     DateTimeFilter,
@@ -222,10 +223,7 @@ class ContractOrderField(Enum):
     CREATED_AT = "created_at"
 
 
-@strawberry.input
-class ContractOrder:
-    field: ContractOrderField
-    direction: OrderDirection = OrderDirection.ASC
+ContractOrder = order_input("ContractOrder", ContractOrderField)
 
 
 @strawberry.enum(description="What contractsAggregate groups by; account keys group by the contract's account.")

@@ -11,10 +11,10 @@ from strawberry.types import Info
 
 from kamgraph.api import (
     Node,
-    OrderDirection,
     context,
     load_one,
 )
+from kamgraph.api.connections import order_input
 from kamgraph.api.fields import child_list_field
 from kamgraph.api.filters import (
     BooleanFilter,
@@ -126,7 +126,4 @@ class PersonOrderField(Enum):
     UPDATED_AT = "updated_at"
 
 
-@strawberry.input
-class PersonOrder:
-    field: PersonOrderField
-    direction: OrderDirection = OrderDirection.ASC
+PersonOrder = order_input("PersonOrder", PersonOrderField)
