@@ -12,12 +12,8 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kamgraph.workdays import WorkCalendar, business_today
-
-if TYPE_CHECKING:
-    from kamgraph.core.accounts.rules import StaffingRatios
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -81,15 +77,6 @@ class Settings:
         return WorkCalendar(
             holidays=frozenset(date.fromisoformat(d) for d in self.holidays),
             working_weekends=frozenset(date.fromisoformat(d) for d in self.working_weekends),
-        )
-
-    @property
-    def staffing_ratios(self) -> StaffingRatios:
-        from kamgraph.core.accounts.rules import StaffingRatios
-
-        return StaffingRatios(
-            self.max_core_accounts_per_manager, self.managers_per_data_analyst,
-            self.managers_per_contract_specialist, self.managers_per_solution_expert,
         )
 
     def today(self) -> date:

@@ -17,7 +17,7 @@ from kamgraph.api.connections import (
 from kamgraph.api.context import Context, context
 from kamgraph.api.errors import RequestError, UserError, UserErrorCode
 from kamgraph.api.mutations import payload_type, write
-from kamgraph.api.nodes import Node, load_one
+from kamgraph.api.nodes import Node, load_children, load_one
 
 __all__ = [
     "Connection",
@@ -32,6 +32,7 @@ __all__ = [
     "child_connection",
     "context",
     "list_connection",
+    "load_children",
     "load_one",
     "order_input",
     "payload_type",

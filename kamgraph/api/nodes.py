@@ -15,6 +15,7 @@ from tortoise.models import Model
 
 from kamgraph.api.context import Context
 from kamgraph.api.errors import RequestError
+from kamgraph.db.sql import Order
 from kamgraph.ids import InvalidId, from_global_id
 
 
@@ -38,6 +39,25 @@ async def load_one(info: Info, model: type[Model], pk: Any) -> Any:
         return None
     ctx: Context = info.context
     return await ctx.by_id(model).load(pk)
+
+
+async def load_children(info: Info, model: type[Model], parent_fk: str, parent_id: Any, order: tuple[str, ...] = ("id",)) -> list[Any]:
+    """Every row of a small child list (a schedule, a team), batched: one statement for all parents.
+
+    Rows come through the scoped accessor, sorted by the model fields in ``order``. For lists that can
+    grow without bound, use a connection (``child_list_field``) instead.
+    """
+    ctx: Context = info.context
+
+    async def load(parent_ids: list[Any]) -> list[list[Any]]:
+        rows = await ctx.rows(model).where(parent_fk, parent_ids).all(Order(tuple((name, False) for name in order)))
+        attr = model._meta.fields_map[parent_fk].source_field
+        grouped: dict[Any, list[Any]] = {pid: [] for pid in parent_ids}
+        for row in rows:
+            grouped[getattr(row, attr)].append(row)
+        return [grouped[pid] for pid in parent_ids]
+
+    return await ctx.loader(("children", model, parent_fk, order), load).load(parent_id)
 
 
 async def resolve_global_ids(info: Info, ids: list[str]) -> list[Any]:

@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from kamgraph.api import context, payload_type, write
 from kamgraph.core.accounts import services
-from kamgraph.core.accounts.models import TeamRole
+from kamgraph.core.accounts.models import Account, TeamRole
 from kamgraph.core.accounts.types import (
     AccountSizeEnum,
     AccountStatusEnum,
@@ -152,8 +152,6 @@ class AccountMutations:
     async def confirm_tier_change(self, info: Info, input: ConfirmTierChangeInput) -> ConfirmTierChangePayload:
         async def action(unit):
             review = await services.decide_tier_review(unit, input.review_id, input.reason, apply=True)
-            from kamgraph.core.accounts.models import Account
-
             return {"review": review, "account": await Account.get(id=review.account_id)}
 
         return await write(info, ConfirmTierChangePayload, action)

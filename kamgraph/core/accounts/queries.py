@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 from tortoise.functions import Count
 
-from kamgraph.api import Connection, context, list_connection, load_one
+from kamgraph.api import Connection, OrderDirection, context, list_connection, load_one
 from kamgraph.api.fields import list_field, node_field
 from kamgraph.core.accounts.models import (
     Account,
@@ -20,7 +20,11 @@ from kamgraph.core.accounts.models import (
     TierReview,
     TierReviewStatus,
 )
-from kamgraph.core.accounts.rules import department_staffing_warnings, industry_sections
+from kamgraph.core.accounts.rules import (
+    StaffingRatios,
+    department_staffing_warnings,
+    industry_sections,
+)
 from kamgraph.core.accounts.types import (
     AccountFilter,
     AccountGroup,
@@ -32,6 +36,8 @@ from kamgraph.core.accounts.types import (
     Industry,
     IndustrySection,
     StaffingWarning,
+    TierReviewOrder,
+    TierReviewOrderField,
     TierReviewStatusEnum,
     TierReviewType,
 )
@@ -84,9 +90,6 @@ class AccountQueries:
     async def tier_reviews(
         self, info: Info, status: TierReviewStatusEnum | None = None, first: int | None = None, after: str | None = None
     ) -> Connection[TierReviewType]:
-        from kamgraph.api import OrderDirection
-        from kamgraph.core.accounts.types import TierReviewOrder, TierReviewOrderField
-
         rows = context(info).rows(TierReview)
         if status is not None:
             rows = rows.where("status", TierReviewStatus(status.value))
@@ -142,7 +145,11 @@ async def staffing_report(info: Info) -> StaffingReport:
         loads.setdefault(group["keys"]["owner"], {})[group["keys"]["tier"]] = group["count"]
     managers = await ctx.rows(Person).get_many(loads)
     core_by_name = {managers[pid].name if pid in managers else str(pid): tiers.get(Tier.CORE.value, 0) for pid, tiers in loads.items()}
-    warnings = department_staffing_warnings(roles, core_by_name, ctx.settings.staffing_ratios)
+    s = ctx.settings
+    ratios = StaffingRatios(
+        s.max_core_accounts_per_manager, s.managers_per_data_analyst, s.managers_per_contract_specialist, s.managers_per_solution_expert
+    )
+    warnings = department_staffing_warnings(roles, core_by_name, ratios)
     return StaffingReport(
         account_managers=roles.get("ACCOUNT_MANAGER", 0), solution_experts=roles.get("SOLUTION_EXPERT", 0),
         customer_success_managers=roles.get("CUSTOMER_SUCCESS_MANAGER", 0), data_analysts=roles.get("DATA_ANALYST", 0),

@@ -15,7 +15,6 @@ from kamgraph.api import (
     Node,
     OrderDirection,
     child_connection,
-    context,
     load_one,
 )
 from kamgraph.api.connections import order_input
@@ -27,7 +26,7 @@ from kamgraph.api.filters import (
     enum_filter,
     id_resolver,
 )
-from kamgraph.api.nodes import node_type_of
+from kamgraph.api.nodes import load_children, node_type_of
 from kamgraph.core.accounts.models import (
     Account,
     AccountSize,
@@ -136,20 +135,6 @@ class AccountOrderField(Enum):
 AccountOrder = order_input("AccountOrder", AccountOrderField)
 
 
-async def team_of(info: Info, account_id: int) -> list[AccountTeamMember]:
-    """The team of an account, loaded for all accounts of the request in one statement."""
-    ctx = context(info)
-
-    async def load(account_ids: list[int]) -> list[list[AccountTeamMember]]:
-        rows = await ctx.rows(AccountTeamMember).where("account", account_ids).all()
-        by_account: dict[int, list[AccountTeamMember]] = {aid: [] for aid in account_ids}
-        for row in rows:
-            by_account[row.account_id].append(row)
-        return [by_account[aid] for aid in account_ids]
-
-    return await ctx.loader("account.team", load).load(account_id)
-
-
 @strawberry.type(description="A departure from the staffing model of DOMAIN.md section 1; advice, not an error.")
 class StaffingWarning:
     code: str
@@ -216,7 +201,7 @@ class AccountType(Node):
 
     @strawberry.field(description="Owner and members, with their roles on the account.")
     async def team(self, info: Info) -> list[TeamMember]:
-        return await team_of(info, self.id)
+        return await load_children(info, AccountTeamMember, "account", self.id)
 
     subsidiaries = child_list_field(Account, "parent", AccountRef, AccountFilterRef, AccountOrder, "Accounts of this group.")
     contacts = child_list_field(Person, "account", PersonType, PersonFilter, PersonOrder, "Contacts at this customer.")
@@ -224,7 +209,7 @@ class AccountType(Node):
 
     @strawberry.field(description="Where the account's team departs from the staffing model for its tier.")
     async def staffing_warnings(self, info: Info) -> list[StaffingWarning]:
-        team = await team_of(info, self.id)
+        team = await load_children(info, AccountTeamMember, "account", self.id)
         found = account_staffing_warnings(self.tier, {member.role.value for member in team})
         return [StaffingWarning(code=w.code, message=w.message) for w in found]
 

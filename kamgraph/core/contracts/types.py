@@ -21,7 +21,7 @@ from kamgraph.api.filters import (
     enum_filter,
     id_resolver,
 )
-from kamgraph.api.nodes import node_type_of
+from kamgraph.api.nodes import load_children, node_type_of
 from kamgraph.core.accounts.models import Account
 from kamgraph.core.accounts.types import (
     AccountFilter,
@@ -49,23 +49,6 @@ EditionEnum = strawberry.enum(Edition, name="Edition", description="The three-st
 class Money:
     amount: Decimal
     currency: str
-
-
-async def _children(info: Info, model: type, parent: str, parent_id: int, order: tuple[str, ...]) -> list:
-    """All rows of a small child list (schedule, payments) of many parents: one statement per batch."""
-    ctx = context(info)
-
-    async def load(parent_ids: list[int]) -> list[list]:
-        from kamgraph.db.sql import Order
-
-        rows = await ctx.rows(model).where(parent, parent_ids).all(Order(tuple((name, False) for name in order)))
-        attr = model._meta.fields_map[parent].source_field
-        grouped: dict[int, list] = {pid: [] for pid in parent_ids}
-        for row in rows:
-            grouped[getattr(row, attr)].append(row)
-        return [grouped[pid] for pid in parent_ids]
-
-    return await ctx.loader(("children", model, parent, order), load).load(parent_id)
 
 
 @strawberry.type(name="Instalment", description="One due payment of a contract's schedule; amounts in the contract's currency.")
@@ -112,7 +95,7 @@ class PaymentType(Node):
 
     @strawberry.field(description="Which instalments this payment settled.")
     async def allocations(self, info: Info) -> list[PaymentAllocationType]:
-        return await _children(info, PaymentAllocation, "payment", self.id, ("id",))
+        return await load_children(info, PaymentAllocation, "payment", self.id, ("id",))
 
 
 @strawberry.type(name="Contract", description="A contract with a customer, its payment schedule and its payments.")
@@ -150,16 +133,16 @@ class ContractType(Node):
 
     @strawberry.field(description="The payment schedule, in due-date order.")
     async def instalments(self, info: Info) -> list[InstalmentType]:
-        return await _children(info, Instalment, "contract", self.id, ("due_on", "sequence"))
+        return await load_children(info, Instalment, "contract", self.id, ("due_on", "sequence"))
 
     @strawberry.field(description="Payments received, oldest first.")
     async def payments(self, info: Info, last: int | None = None) -> list[PaymentType]:
-        rows = await _children(info, Payment, "contract", self.id, ("paid_on", "id"))
+        rows = await load_children(info, Payment, "contract", self.id, ("paid_on", "id"))
         return rows[-last:] if last else rows
 
     @strawberry.field(description="Receivables from the schedule: due so far, paid, outstanding, overdue.")
     async def receivables(self, info: Info) -> Receivables:
-        instalments = await _children(info, Instalment, "contract", self.id, ("due_on", "sequence"))
+        instalments = await load_children(info, Instalment, "contract", self.id, ("due_on", "sequence"))
         return Receivables.of(instalments, context(info).settings.today())
 
 

@@ -11,7 +11,6 @@ from strawberry.types import Info
 
 from kamgraph.api import (
     Node,
-    context,
     load_one,
 )
 from kamgraph.api.connections import order_input
@@ -24,7 +23,7 @@ from kamgraph.api.filters import (
     enum_filter,
     id_resolver,
 )
-from kamgraph.api.nodes import node_type_of
+from kamgraph.api.nodes import load_children, node_type_of
 from kamgraph.core.accounts.models import Account
 from kamgraph.core.people.models import (
     Person,
@@ -75,16 +74,7 @@ class PersonType(Node):
 
     @strawberry.field(description="Staff: the roles they hold.")
     async def roles(self, info: Info) -> list[RoleEnum]:
-        ctx = context(info)
-
-        async def load(person_ids: list[int]) -> list[list[Role]]:
-            rows = await ctx.rows(StaffRole).where("person", person_ids).all()
-            by_person: dict[int, list[Role]] = {pid: [] for pid in person_ids}
-            for row in rows:
-                by_person[row.person_id].append(row.role)
-            return [by_person[pid] for pid in person_ids]
-
-        return await ctx.loader("person.roles", load).load(self.id)
+        return [row.role for row in await load_children(info, StaffRole, "person", self.id)]
 
     owned_accounts = child_list_field(
         Account, "owner", AccountRef, AccountFilterRef, AccountOrderRef, "Staff: the accounts they own."
