@@ -187,3 +187,27 @@ async def test_receivables_come_from_the_schedule(gql):
     r = data["contract"]["receivables"]
     assert r == {"scheduled": "1000.00", "paid": "0.00", "outstanding": "1000.00", "overdue": "1000.00", "collectionRate": 0.0}
     assert Decimal(r["scheduled"]) == deal.amount
+
+
+async def walk(gql, query, variables=None):
+    seen, after = [], None
+    while True:
+        page = (await gql(query, {**(variables or {}), "after": after}))
+        conn = next(iter(page.values()))
+        seen += [e["node"] for e in conn["edges"]]
+        if not conn["pageInfo"]["hasNextPage"]:
+            return seen
+        after = conn["pageInfo"]["endCursor"]
+
+
+async def test_cursors_work_for_timestamps_and_money(gql):
+    acme = await account()
+    for amount in ("5.00", "5.00", "12.50", "0.99", "100.00"):
+        await contract(acme, amount=amount)
+    by_amount = await walk(gql, "query($after: String) { contracts(first: 2, after: $after, orderBy: [{field: AMOUNT, direction: DESC}]) {"
+                                " pageInfo { hasNextPage endCursor } edges { node { id amount { amount } } } } }")
+    assert [n["amount"]["amount"] for n in by_amount] == ["100.00", "12.50", "5.00", "5.00", "0.99"]
+    assert len({n["id"] for n in by_amount}) == 5
+    by_created = await walk(gql, "query($after: String) { contracts(first: 2, after: $after, orderBy: [{field: CREATED_AT}]) {"
+                                 " pageInfo { hasNextPage endCursor } edges { node { id } } } }")
+    assert len({n["id"] for n in by_created}) == 5
