@@ -18,7 +18,8 @@ from kamgraph import db
 from kamgraph.api.context import Context
 from kamgraph.api.schema import build_schema
 from kamgraph.db.migrations import migrate, pending
-from kamgraph.plugin_manager import PluginManager
+from kamgraph.plugin_manager import PluginManager, await_me_maybe
+from kamgraph.security.permissions import Permissions
 from kamgraph.settings import Settings
 
 log = logging.getLogger("kamgraph")
@@ -38,12 +39,13 @@ class KamgraphGraphQL(GraphQL):
         self.settings = settings
         self.node_types = {name: model for name, (_, model) in pm.collect_unique("register_node_types", "node type").items()}
         self.event_types = {name: text for name, (_, text) in pm.collect_unique("register_event_types", "event type").items()}
+        self.permissions = Permissions.from_plugins(pm)
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        actor = self.pm.hook.actor_from_request(request=request, settings=self.settings)
+        answer = self.pm.hook.actor_from_request(request=request, settings=self.settings, permissions=self.permissions)
         context = Context(
-            actor=actor, pm=self.pm, settings=self.settings, request=request,
-            node_types=self.node_types, event_types=self.event_types,
+            actor=await await_me_maybe(answer), pm=self.pm, settings=self.settings, permissions=self.permissions,
+            request=request, node_types=self.node_types, event_types=self.event_types,
         )
         incoming = request.headers.get("x-request-id", "")
         if REQUEST_ID.fullmatch(incoming):  # a caller's id ties our log to theirs; anything odd is replaced
@@ -57,7 +59,6 @@ def create_app(settings: Settings | None = None, pm: PluginManager | None = None
     settings = settings or Settings.from_env()
     pm = pm or PluginManager.from_names(settings.plugins)
     schema = build_schema(pm)
-    pm.collect_unique("register_permissions", "permission")  # refuse duplicates at start-up
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -16,6 +16,8 @@ class Code(str, Enum):
     RULE_VIOLATION = "RULE_VIOLATION"
     CONFLICT = "CONFLICT"
     FORBIDDEN = "FORBIDDEN"
+    UNAUTHENTICATED = "UNAUTHENTICATED"  # login: wrong e-mail or password (never says which)
+    THROTTLED = "THROTTLED"  # login: too many failures; retry later
 
 
 @dataclass(frozen=True)

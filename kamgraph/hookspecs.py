@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from kamgraph.events import Event
     from kamgraph.plugin_manager import PluginManager
-    from kamgraph.security.actors import Actor
+    from kamgraph.security.permissions import Permissions
     from kamgraph.settings import Settings
 
 hookspec = pluggy.HookspecMarker("kamgraph")
@@ -117,11 +117,13 @@ def register_permissions() -> dict[str, str]:
 
 
 @hookspec(firstresult=True)
-def actor_from_request(request: HTTPConnection, settings: Settings) -> Actor | None:
-    """Who is calling. ``firstresult``: return an ``Actor``, or None for "no opinion".
+def actor_from_request(request: HTTPConnection, settings: Settings, permissions: Permissions) -> Any:
+    """Who is calling. ``firstresult``: return an ``Actor``, an awaitable of one (when you must look
+    the caller up), or None for "no opinion". The function itself must not be ``async def``: return the
+    coroutine only when you have an opinion.
 
-    The core's own implementation, registered last, answers with the development actor until
-    authentication is configured.
+    The core's implementation, registered last, reads ``Authorization: Bearer <token>`` (a session
+    token from ``login`` or an API key). No actor means only ``login`` is allowed.
     """
 
 

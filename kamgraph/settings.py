@@ -24,6 +24,12 @@ def _split(value: str) -> tuple[str, ...]:
 class Settings:
     #: tortoise database URL; the embedded default is a SQLite file in the working directory.
     database_url: str = "sqlite://kamgraph.sqlite3"
+    #: ``development`` or ``production``: production refuses to invent keys and turns off introspection,
+    #: GraphiQL and field suggestions.
+    env: str = "development"
+    #: the encryption key (base64 of 32 bytes), or a key file of ``id:base64`` lines, current key first.
+    secret_key: str | None = field(default=None, repr=False)
+    secret_key_file: str | None = None
     #: which plugins run: ``bundled`` (default), ``all`` installed, or a comma-separated list of names.
     plugins: tuple[str, ...] = ("bundled",)
     #: largest ``first``/``last`` a connection accepts (API.md "Lists are connections").
@@ -40,6 +46,11 @@ class Settings:
     #: trailing-12-month signed value at or above which an account is STRATEGIC (exclusive) / CORE (inclusive).
     strategic_threshold: Decimal = Decimal("10000000")
     core_threshold: Decimal = Decimal("1000000")
+    #: hours a login session lasts; failed logins per e-mail and per client address allowed in the window.
+    session_hours: int = 12
+    login_window_minutes: int = 15
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 20
     #: staffing model (DOMAIN.md section 1), reported as warnings.
     max_core_accounts_per_manager: int = 5
     managers_per_data_analyst: int = 10
@@ -84,6 +95,15 @@ class Settings:
         return business_today(self.time_zone)
 
     @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def default_key_file(self) -> Path:
+        """Development only: the key file kamgraph creates beside the SQLite database (or here)."""
+        return Path(f"{self.sqlite_path}.key") if self.sqlite_path else Path("kamgraph.key")
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
@@ -99,6 +119,8 @@ def _coerce(type_name: object, raw: str) -> object:
     text = str(type_name)
     if text.startswith("tuple"):
         return _split(raw)
+    if text == "str | None":
+        return raw or None
     if text == "int":
         return int(raw)
     if text == "bool":

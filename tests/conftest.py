@@ -33,21 +33,26 @@ from kamgraph import db, hookimpl  # noqa: E402
 from kamgraph.app import create_app  # noqa: E402
 from kamgraph.db.migrations import migrate  # noqa: E402
 from kamgraph.plugin_manager import PluginManager  # noqa: E402
-from kamgraph.security.actors import DEVELOPMENT_ACTOR, Actor  # noqa: E402
+from kamgraph.security.actors import SYSTEM_ACTOR, Actor  # noqa: E402
+from kamgraph.security.permissions import Permissions  # noqa: E402
 from kamgraph.settings import Settings  # noqa: E402
 
 PG_URL = os.environ.get("KAMGRAPH_TEST_DATABASE_URL")
 TEST_PLUGINS = ("kam_testplugin",)
 
 
+ANONYMOUS = None  # no opinion from the switch: the request authenticates by its Authorization header
+TEST_KEY = "k2JgW8oO9v3Ecu6Yl+1X4bq6L6m1ZzQ8e8b0m3B1c2U="  # a fixed test encryption key (base64 of 32 bytes)
+
+
 class ActorSwitch:
-    """A plugin answering actor_from_request with whoever the test chose (before the core's default)."""
+    """Answers actor_from_request with whoever the test chose, before the core's bearer-token check."""
 
     def __init__(self) -> None:
-        self.actor: Actor = DEVELOPMENT_ACTOR
+        self.actor: Actor | None = SYSTEM_ACTOR
 
     @hookimpl(tryfirst=True)
-    def actor_from_request(self, request: Any, settings: Any) -> Actor:
+    def actor_from_request(self, request: Any, settings: Any) -> Actor | None:
         return self.actor
 
 
@@ -61,7 +66,7 @@ def database_url() -> str:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, plugins=TEST_PLUGINS)
+    return Settings(database_url=database_url, plugins=TEST_PLUGINS, secret_key=TEST_KEY)
 
 
 @pytest.fixture(scope="session")
@@ -115,19 +120,36 @@ class GraphQLClient:
         self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kamgraph.test")
         self.switch = switch
 
-    async def __call__(self, query: str, variables: dict[str, Any] | None = None, *, actor: Actor | None = None,
-                       errors: bool = False) -> dict[str, Any]:
-        """Run a query; fail the test on top-level errors unless ``errors=True`` (then return the whole body)."""
-        self.switch.actor = actor or DEVELOPMENT_ACTOR
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None, *, actor: Actor | None = SYSTEM_ACTOR,
+                       token: str | None = None, errors: bool = False) -> dict[str, Any]:
+        """Run a query as ``actor`` (or, with ``actor=ANONYMOUS``, as whoever ``token`` authenticates);
+        fail the test on top-level errors unless ``errors=True`` (then return the whole body)."""
+        self.switch.actor = actor
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
         try:
-            response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}})
+            response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
         finally:
-            self.switch.actor = DEVELOPMENT_ACTOR
+            self.switch.actor = SYSTEM_ACTOR
         body = response.json()
         if errors:
             return body
         assert "errors" not in body, body["errors"]
         return body["data"]
+
+
+@pytest.fixture(scope="session")
+def permissions(pm: PluginManager) -> Permissions:
+    return Permissions.from_plugins(pm)
+
+
+@pytest.fixture
+def actor_for(permissions: Permissions) -> Any:
+    """The actor a member of staff gets at login, from their roles (DOMAIN.md section 1)."""
+
+    def make(person: Any, *roles: Any) -> Actor:
+        return permissions.actor_for_staff(person.name, person.id, roles, person.industry_section, person.region)
+
+    return make
 
 
 @pytest_asyncio.fixture

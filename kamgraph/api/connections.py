@@ -201,6 +201,9 @@ async def child_connection(
         counts = await rows.count_by(parent_field, parent_ids)
         return [counts[pid] for pid in parent_ids]
 
-    page = await ctx.loader(("pages", *signature), load_pages).load(parent_id)
+    try:
+        page = await ctx.loader(("pages", *signature), load_pages).load(parent_id)
+    except FilterError as exc:
+        raise RequestError(str(exc)) from exc
     counter = ctx.loader(("counts", *signature), load_counts)
     return to_connection(page, lambda: counter.load(parent_id))

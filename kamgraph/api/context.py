@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 from tortoise.models import Model
 
+from kamgraph.security.audit import ReadLog
 from kamgraph.security.scope import Rows, visible
 
 if TYPE_CHECKING:
@@ -18,14 +19,17 @@ if TYPE_CHECKING:
 
     from kamgraph.plugin_manager import PluginManager
     from kamgraph.security.actors import Actor
+    from kamgraph.security.permissions import Permissions
     from kamgraph.settings import Settings
 
 
 @dataclass
 class Context:
-    actor: Actor
+    #: who is calling; None until authenticated (then only ``login`` runs)
+    actor: Actor | None
     pm: PluginManager
     settings: Settings
+    permissions: Permissions
     request: HTTPConnection | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     loaders: dict[Hashable, DataLoader] = field(default_factory=dict)
@@ -33,6 +37,28 @@ class Context:
     node_types: dict[str, type[Model]] = field(default_factory=dict)
     #: event type -> description, from ``register_event_types``: what a write may emit.
     event_types: dict[str, str] = field(default_factory=dict)
+    #: sensitive values read by this request, written to the audit trail when it ends
+    reads: ReadLog = field(default_factory=ReadLog)
+
+    def sensitive(self, row: Model, name: str, value: Any = None) -> Any:
+        """``row.name`` (or ``value``) if the caller holds its permission, else None; a read is audited."""
+        permission = row.sensitive_fields.get(name)
+        if permission is None or not getattr(row, "is_sensitive", lambda _name: True)(name):
+            return getattr(row, name) if value is None else value
+        if self.actor is None or not self.actor.can(permission):
+            return None
+        self.reads.add(row, name)
+        return getattr(row, name) if value is None else value
+
+    def may_total(self, model: type[Model], name: str) -> bool:
+        """May the caller see totals of a sensitive field? A yes is audited like a read of the values."""
+        permission = model.sensitive_fields.get(name)
+        if permission is None:
+            return True
+        if self.actor is None or not self.actor.can(permission):
+            return False
+        self.reads.add(None, name, subject_type=f"{model.__name__} totals")
+        return True
 
     def rows(self, model: type[Model]) -> Rows:
         """The rows of ``model`` this request's actor may see (the scoped accessor)."""

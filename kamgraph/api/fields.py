@@ -83,6 +83,17 @@ def child_list_field(
     return strawberry.field(resolver=resolve, description=description)
 
 
+def sensitive_field(name: str, value_type: Any, description: str | None = None) -> Any:
+    """A field whose value needs a permission (the model's ``sensitive_fields``): null without it,
+    and every read that returns it goes to the audit trail."""
+
+    def resolve(root: Any, info: Info) -> Any:
+        return info.context.sensitive(root, name)
+
+    resolve.__annotations__ = {"root": Any, "info": Info, "return": value_type | None}
+    return strawberry.field(resolver=resolve, description=description)
+
+
 def _list_annotations(node_type: Any, filter_type: Any, order_type: Any) -> dict[str, Any]:
     return {
         "info": Info,

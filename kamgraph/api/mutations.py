@@ -18,6 +18,7 @@ from kamgraph.api.context import Context
 from kamgraph.api.errors import UserError, user_error
 from kamgraph.errors import Code, Problem, Refused
 from kamgraph.events import UnitOfWork, unit_of_work
+from kamgraph.security.permissions import require
 
 
 def payload_type(name: str, description: str = "", **fields: Any) -> type:
@@ -30,10 +31,17 @@ def payload_type(name: str, description: str = "", **fields: Any) -> type:
     return strawberry.type(cls, description=description or f"The result of {name[0].lower()}{name[1:]}.")
 
 
-async def write(info: Info, payload: type, action: Callable[[UnitOfWork], Awaitable[dict[str, Any]]]) -> Any:
+async def write(
+    info: Info, payload: type, action: Callable[[UnitOfWork], Awaitable[dict[str, Any]]], permission: str | None = None
+) -> Any:
+    """Run ``action`` in one write transaction, after checking ``permission`` (FORBIDDEN without it)."""
     ctx: Context = info.context
     try:
-        async with unit_of_work(ctx.pm, ctx.actor, ctx.settings, ctx.event_types) as unit:
+        if permission:
+            require(ctx.actor, permission)
+        async with unit_of_work(
+            ctx.pm, ctx.actor, ctx.settings, ctx.event_types, ctx.request_id, info.operation.name.value if info.operation.name else None
+        ) as unit:
             result = await action(unit)
     except Refused as refused:
         return payload(user_errors=[user_error(p) for p in refused.problems])

@@ -19,6 +19,7 @@ from strawberry.types.lazy_type import LazyType
 from strawberry.utils.str_converters import to_camel_case
 
 from kamgraph.api.errors import MaskUnexpectedErrors
+from kamgraph.api.guards import AuditSensitiveReads, RequireAuthentication
 from kamgraph.plugin_manager import PluginError, PluginManager, claim_unique
 
 #: the fields each extended type had before any plugin added to it, so that schemas built one after
@@ -99,7 +100,7 @@ def build_schema(pm: PluginManager) -> strawberry.Schema:
         mutation=_merge("Mutation", mutations),
         subscription=_merge("Subscription", subscriptions),
         types=[cls for _, cls in types.values()],
-        extensions=[MaskUnexpectedErrors],
+        extensions=[MaskUnexpectedErrors, RequireAuthentication, AuditSensitiveReads],
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from kamgraph import hookimpl
-from kamgraph.security.actors import DEVELOPMENT_ACTOR
 
 __all__ = [
     "actor_from_request",
@@ -12,6 +11,7 @@ __all__ = [
     "register_models",
     "register_mutations",
     "register_node_types",
+    "register_permissions",
     "register_queries",
     "register_types",
 ]
@@ -25,6 +25,7 @@ def register_models():
                 "kamgraph.core.people.models",
                 "kamgraph.core.accounts.models",
                 "kamgraph.core.contracts.models",
+                "kamgraph.security.models",
             ],
             "migrations": "kamgraph.migrations.core",
         }
@@ -35,28 +36,31 @@ def register_models():
 def register_queries():
     from kamgraph.api.meta import MetaQueries
     from kamgraph.api.nodes import NodeQueries
+    from kamgraph.core.access.queries import AccessQueries
     from kamgraph.core.accounts.queries import AccountQueries, RulesQueries
     from kamgraph.core.contracts.queries import ContractQueries
     from kamgraph.core.people.queries import PeopleQueries
 
-    return [NodeQueries, MetaQueries, AccountQueries, PeopleQueries, ContractQueries, RulesQueries]
+    return [NodeQueries, MetaQueries, AccessQueries, AccountQueries, PeopleQueries, ContractQueries, RulesQueries]
 
 
 @hookimpl
 def register_mutations():
+    from kamgraph.core.access.mutations import AccessMutations
     from kamgraph.core.accounts.mutations import AccountMutations
     from kamgraph.core.contracts.mutations import ContractMutations
     from kamgraph.core.people.mutations import PeopleMutations
 
-    return [AccountMutations, PeopleMutations, ContractMutations]
+    return [AccessMutations, AccountMutations, PeopleMutations, ContractMutations]
 
 
 @hookimpl
 def register_types():
+    from kamgraph.core.access.types import ApiKeyType, AuditRecordType
     from kamgraph.core.accounts.types import TierReviewType
     from kamgraph.core.contracts.types import InstalmentType, PaymentType
 
-    return [TierReviewType, InstalmentType, PaymentType]
+    return [TierReviewType, InstalmentType, PaymentType, ApiKeyType, AuditRecordType]
 
 
 @hookimpl
@@ -64,8 +68,9 @@ def register_node_types():
     from kamgraph.core.accounts.models import Account, TierReview
     from kamgraph.core.contracts.models import Contract, Instalment, Payment
     from kamgraph.core.people.models import Person
+    from kamgraph.security.models import ApiKey, AuditRecord
 
-    return {m.__name__: m for m in (Account, Person, Contract, Instalment, Payment, TierReview)}
+    return {m.__name__: m for m in (Account, Person, Contract, Instalment, Payment, TierReview, ApiKey, AuditRecord)}
 
 
 @hookimpl
@@ -97,9 +102,21 @@ def register_event_types():
 
 
 @hookimpl(trylast=True)
-def actor_from_request(request, settings):
-    # Until authentication exists (issue "Security"), every request is the development actor.
-    return DEVELOPMENT_ACTOR
+def actor_from_request(request, settings, permissions):
+    """``Authorization: Bearer <session token or API key>``; the lookup is awaited by the caller."""
+    from kamgraph.security.auth import authenticate
+
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return authenticate(token.strip(), permissions)
+
+
+@hookimpl
+def register_permissions():
+    from kamgraph.core.permissions import CORE_PERMISSIONS
+
+    return CORE_PERMISSIONS
 
 
 @hookimpl

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from strawberry import UNSET
 from tortoise.models import Model
 
 from kamgraph.errors import Code, Problem, Refused
+from kamgraph.events import current_unit
 from kamgraph.ids import InvalidId, int_key
 from kamgraph.security.actors import Actor
+from kamgraph.security.crypto import SealedTextField
 from kamgraph.security.scope import visible
 
 if TYPE_CHECKING:
     from kamgraph.events import UnitOfWork
+
+M = TypeVar("M", bound=Model)
 
 
 def given(value: Any) -> bool:
@@ -74,8 +78,37 @@ def not_archived(row: Model) -> None:
         raise Refused([Problem(("id",), Code.RULE_VIOLATION, f"this {type(row).__name__} is archived")])
 
 
-async def save(row: Model, changed: dict[str, Any], *, bump: bool = False) -> dict[str, tuple[Any, Any]]:
-    """Apply ``changed`` (field -> new value), bump the version, write only those columns.
+async def create(model: type[M], *, audit_account: Any = ..., **values: Any) -> M:
+    """Insert a row and record it in the audit trail of the current write."""
+    row = await model.create(**values)
+    after = {k: {"after": SEALED if _sealed(model, k) else plain(v)} for k, v in values.items()}
+    current_unit().audit("create", row, changes=after, account_id=audit_account)
+    return row
+
+
+async def create_many(model: type[M], rows: list[M], *, audit_account: Any = ...) -> None:
+    """Insert several rows in one statement, each recorded in the audit trail."""
+    await model.bulk_create(rows)
+    unit = current_unit()
+    for row in rows:
+        unit.audit("create", row, account_id=audit_account)
+
+
+async def delete(model: type[Model], *, audit_account: Any = ..., **conditions: Any) -> int:
+    """Delete the rows matching ``conditions`` (ids recorded in the audit trail); returns how many."""
+    rows = await model.filter(**conditions)
+    unit = current_unit()
+    for row in rows:
+        unit.audit("delete", row, account_id=audit_account)
+    if rows:
+        await model.filter(pk__in=[r.pk for r in rows]).delete()
+    return len(rows)
+
+
+async def save(
+    row: Model, changed: dict[str, Any], *, bump: bool = False, audit_account: Any = ..., action: str = "update"
+) -> dict[str, tuple[Any, Any]]:
+    """Apply ``changed`` (field -> new value), bump the version, write only those columns, audit it.
 
     ``bump`` writes a new version even when no column of the row changed (e.g. its schedule or
     payments did). Returns ``{field: (before, after)}`` for the fields that really changed.
@@ -90,10 +123,14 @@ async def save(row: Model, changed: dict[str, Any], *, bump: bool = False) -> di
         await row.save()
     elif diff or bump:
         columns = list(diff)
+        # blind indexes follow their sealed source column
+        columns += [f.model_field_name for f in row._meta.fields_map.values() if getattr(f, "source", None) in diff]
         if "version" in row._meta.fields_map:
             row.version += 1
             columns += ["version", "updated_at"]
         await row.save(update_fields=columns)
+    if diff:
+        current_unit().audit(action, row, changes=changes_data(diff, type(row)), account_id=audit_account)
     return diff
 
 
@@ -107,7 +144,7 @@ async def archive(
     not_archived(row)
     if guard and (problem := guard(row)):
         raise Refused([problem])
-    await save(row, {"archived_at": datetime.now(UTC)})
+    await save(row, {"archived_at": datetime.now(UTC)}, action="archive")
     unit.emit(f"{model.__name__.lower()}.archived", row.node_id)
     return row
 
@@ -121,5 +158,16 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
-def changes_data(diff: dict[str, tuple[Any, Any]]) -> dict[str, dict[str, Any]]:
-    return {name: {"before": plain(b), "after": plain(a)} for name, (b, a) in diff.items()}
+SEALED = "[encrypted]"
+
+
+def _sealed(model: type[Model] | None, name: str) -> bool:
+    return model is not None and isinstance(model._meta.fields_map.get(name), SealedTextField)
+
+
+def changes_data(diff: dict[str, tuple[Any, Any]], model: type[Model] | None = None) -> dict[str, dict[str, Any]]:
+    """Before and after of each changed field, JSON-friendly; encrypted fields are never copied out."""
+    return {
+        name: {"before": SEALED, "after": SEALED} if _sealed(model, name) else {"before": plain(b), "after": plain(a)}
+        for name, (b, a) in diff.items()
+    }

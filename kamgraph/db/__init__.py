@@ -15,6 +15,7 @@ from tortoise.connection import connections
 from tortoise.transactions import in_transaction
 
 from kamgraph.plugin_manager import claim_unique
+from kamgraph.security.crypto import load_keyring, use_keyring
 
 if TYPE_CHECKING:
     from tortoise.backends.base.client import BaseDBAsyncClient
@@ -65,7 +66,8 @@ def tortoise_config(settings: Settings, pm: PluginManager) -> dict[str, Any]:
 
 @contextlib.asynccontextmanager
 async def connect(settings: Settings, pm: PluginManager, *, create_db: bool = False) -> AsyncIterator[None]:
-    """Open the database for the enabled plugins; close it on exit."""
+    """Open the database for the enabled plugins, with the encryption keys; close it on exit."""
+    use_keyring(load_keyring(settings.secret_key, settings.secret_key_file, settings.default_key_file, settings.production))
     await Tortoise.init(config=tortoise_config(settings, pm), _create_db=create_db, _enable_global_fallback=True)
     try:
         yield

@@ -7,6 +7,7 @@ account-owned model only has to declare it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from tortoise import fields
@@ -22,6 +23,10 @@ class NodeModel(Model):
     scope_via: ClassVar[tuple[str, ...] | None] = None
     #: rows visible to every internal actor whatever their scope, as ``(field, value)``.
     scope_public: ClassVar[tuple[str, str] | None] = None
+    #: the permission without which no row of this model is visible (e.g. ``"contracts.read"``).
+    read_permission: ClassVar[str | None] = None
+    #: field -> permission: values shown only with the permission (null otherwise), audited when read.
+    sensitive_fields: ClassVar[Mapping[str, str]] = {}
 
     class Meta:
         abstract = True

@@ -5,26 +5,34 @@ per request depends on the query's depth and never on its page size. Rows come b
 instances (``Model._init_from_db``), so values are converted exactly as tortoise converts them.
 
 Nothing here knows about GraphQL or actors: filters arrive as plain objects whose attributes name
-model fields, and the row scope arrives as a ``Scope`` callback from :mod:`kamgraph.security.scope`.
+model fields, and the row scope arrives as a ``Scope`` from :mod:`kamgraph.security.scope`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from tortoise.fields import DecimalField
 from tortoise.fields.relational import BackwardFKRelation, ForeignKeyFieldInstance
 from tortoise.models import Model
 
 from kamgraph.db import db, dialect
+from kamgraph.security.crypto import SealedTextField, keyring
 
-#: ``scope(model, params, alias)`` returns the SQL condition limiting ``alias`` to visible rows, or None.
-Scope = Callable[[type[Model], "Params", str], str | None]
+
+class Scope(Protocol):
+    """What the caller may see, as the SQL compiler needs it (implemented in kamgraph.security.scope)."""
+
+    def condition(self, model: type[Model], params: Params, alias: str) -> str | None:
+        """The SQL condition limiting ``alias`` to visible rows of ``model``, or None for all rows."""
+
+    def check_field(self, model: type[Model], name: str) -> None:
+        """Raise ``FilterError`` when the caller may not filter or sort on ``model.name``."""
 
 #: Operators of API.md "Filters and sorting": attribute name on the operator input -> SQL operator.
 COMPARISONS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
@@ -133,6 +141,7 @@ def compile_filter(model: type[Model], spec: Any, params: Params, alias: str, sc
         if resolve is not None:  # a filter field that is not a plain column (e.g. a global id)
             name, value = resolve(value)
         field = model._meta.fields_map[name]
+        scope.check_field(model, name)
         if isinstance(field, ForeignKeyFieldInstance | BackwardFKRelation):
             parts.append(_relation(model, name, field, value, params, alias, scope))
         else:
@@ -158,7 +167,7 @@ def _relation(
     """A filter through a relation becomes a scoped sub-select, so it can nest any number of hops."""
     target: type[Model] = field.related_model
     inner_alias = f"{alias}_{name}"[:60]
-    conditions = [c for c in (scope(target, params, inner_alias), compile_filter(target, value, params, inner_alias, scope)) if c]
+    conditions = [c for c in (scope.condition(target, params, inner_alias), compile_filter(target, value, params, inner_alias, scope)) if c]
     where = " AND ".join(f"({c})" for c in conditions) or "1=1"
     if isinstance(field, ForeignKeyFieldInstance):
         pk = quote(target._meta.db_pk_column)
@@ -172,7 +181,28 @@ def _relation(
     return f"{alias}.{own_pk} IN (SELECT {inner_alias}.{back} FROM {table(target)} {inner_alias} WHERE {where})"
 
 
+def _sealed_operators(model: type[Model], name: str, ops: Any, params: Params, alias: str) -> list[str]:
+    """An encrypted column is searched through its blind index: exact matches only."""
+    index = next(f for f in model._meta.fields_map.values() if getattr(f, "source", None) == name)
+    col = f"{alias}.{quote(index.model_field_name)}"
+    ring = keyring()
+    parts = []
+    for op, value in set_attributes(ops):
+        if op in ("eq", "neq"):
+            parts.append(f"{col} {COMPARISONS[op]} {params.add(ring.blind_index(value, index.purpose))}")
+        elif op in LIST_OPERATORS:
+            hashed = [ring.blind_index(v, index.purpose) for v in value]
+            parts.append(f"{col} {LIST_OPERATORS[op]} ({params.add_all(hashed)})")
+        elif op == "is_null":
+            parts.append(f"{col} IS {'' if value else 'NOT '}NULL")
+        else:
+            raise FilterError(f"{model.__name__}.{name} is encrypted: it can be matched exactly (eq, neq, in, notIn), not with {op}")
+    return parts
+
+
 def _operators(model: type[Model], name: str, ops: Any, params: Params, alias: str) -> list[str]:
+    if isinstance(model._meta.fields_map[name], SealedTextField):
+        return _sealed_operators(model, name, ops, params, alias)
     col = expr(model, name, alias)
     parts: list[str] = []
     for op, value in set_attributes(ops):

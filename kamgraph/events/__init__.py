@@ -16,8 +16,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from tortoise.models import Model
+
 from kamgraph.db import write_transaction
 from kamgraph.plugin_manager import await_me_maybe
+from kamgraph.security.audit import AuditEntry
+from kamgraph.security.audit import entry as audit_entry
+from kamgraph.security.audit import store as store_audit
 
 if TYPE_CHECKING:
     from kamgraph.plugin_manager import PluginManager
@@ -50,7 +55,14 @@ class UnitOfWork:
     actor: Actor
     settings: Settings
     event_types: Mapping[str, Any]
+    request_id: str | None = None
+    operation_name: str | None = None
     events: list[Event] = field(default_factory=list)
+    audits: list[AuditEntry] = field(default_factory=list)
+
+    def audit(self, action: str, row: Model, *, changes: dict[str, Any] | None = None, account_id: Any = ...) -> None:
+        """Record a write for the audit trail; stored with the change, in the same transaction."""
+        self.audits.append(audit_entry(action, row, changes=changes, account_id=account_id))
 
     def emit(self, type: str, subject: str, **data: Any) -> Event:
         if type not in self.event_types:
@@ -63,6 +75,13 @@ class UnitOfWork:
 _current: ContextVar[UnitOfWork | None] = ContextVar("kamgraph_unit_of_work", default=None)
 
 
+def current_unit() -> UnitOfWork:
+    unit = _current.get()
+    if unit is None:
+        raise RuntimeError("writes happen inside unit_of_work() (kamgraph.api.write does that for mutations)")
+    return unit
+
+
 def emit(type: str, subject: str, **data: Any) -> Event:
     """Record an event of the current write; it is delivered after the write commits."""
     unit = _current.get()
@@ -73,14 +92,16 @@ def emit(type: str, subject: str, **data: Any) -> Event:
 
 @contextlib.asynccontextmanager
 async def unit_of_work(
-    pm: PluginManager, actor: Actor, settings: Settings, event_types: Mapping[str, Any]
+    pm: PluginManager, actor: Actor, settings: Settings, event_types: Mapping[str, Any],
+    request_id: str | None = None, operation_name: str | None = None,
 ) -> AsyncIterator[UnitOfWork]:
-    """One write transaction; its events go to ``on_event`` after it commits, never before."""
-    unit = UnitOfWork(actor=actor, settings=settings, event_types=event_types)
+    """One write transaction with its audit records; its events go to ``on_event`` after it commits."""
+    unit = UnitOfWork(actor=actor, settings=settings, event_types=event_types, request_id=request_id, operation_name=operation_name)
     token = _current.set(unit)
     try:
         async with write_transaction():
             yield unit
+            await store_audit(unit.audits, actor, request_id, operation_name)
     finally:
         _current.reset(token)
     await deliver(pm, unit.events)

@@ -1,7 +1,7 @@
-"""Actors: the person or integration behind a request, with their roles and row scopes.
+"""Actors: the person or integration behind a request, with their roles, permissions and row scopes.
 
-Authentication (issue "Security") turns a bearer token into an Actor; until then the core answers
-``actor_from_request`` with :data:`DEVELOPMENT_ACTOR`, who sees everything.
+``kamgraph.security.auth`` turns a bearer token into an Actor; ``kamgraph.security.permissions``
+decides what its roles grant. :data:`SYSTEM_ACTOR` is the platform itself (command line, jobs).
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ class Role(str, Enum):
     INTEGRATION = "INTEGRATION"
 
 
+DIRECTORS = frozenset({Role.KA_DIRECTOR, Role.INDUSTRY_DIRECTOR, Role.REGIONAL_DIRECTOR})
+
+
 class ScopeKind(str, Enum):
     ALL = "ALL"  # every account
     ASSIGNED = "ASSIGNED"  # accounts the person owns or is a team member of
@@ -39,6 +42,9 @@ class RowScope:
     values: tuple[str, ...] = ()
 
 
+ALL_PERMISSIONS = "*"
+
+
 @dataclass(frozen=True)
 class Actor:
     """The caller. ``scopes`` are alternatives: a row is visible when any one of them admits it."""
@@ -48,19 +54,28 @@ class Actor:
     roles: frozenset[Role] = frozenset()
     scopes: tuple[RowScope, ...] = ()
     permissions: frozenset[str] = field(default_factory=frozenset)
+    #: how the actor authenticated: "session", "api_key", or "system"
+    via: str = "session"
+    #: the session or API key id, for logout and audit
+    credential_id: int | None = None
 
     @property
     def sees_everything(self) -> bool:
         return any(scope.kind is ScopeKind.ALL for scope in self.scopes)
 
-    @classmethod
-    def assigned(cls, name: str, person_id: int, roles: frozenset[Role] = frozenset({Role.ACCOUNT_MANAGER})) -> Actor:
-        return cls(name=name, person_id=person_id, roles=roles, scopes=(RowScope(ScopeKind.ASSIGNED, person_id),))
+    def can(self, permission: str) -> bool:
+        return ALL_PERMISSIONS in self.permissions or permission in self.permissions
+
+    @property
+    def is_director(self) -> bool:
+        return bool(self.roles & DIRECTORS)
 
 
-#: The actor of an unauthenticated development server: a KA director who sees every row.
-DEVELOPMENT_ACTOR = Actor(
-    name="development",
+#: The platform itself (command line, scheduled jobs, demo seeding): sees every row, holds every permission.
+SYSTEM_ACTOR = Actor(
+    name="system",
     roles=frozenset({Role.KA_DIRECTOR}),
     scopes=(RowScope(ScopeKind.ALL),),
+    permissions=frozenset({ALL_PERMISSIONS}),
+    via="system",
 )

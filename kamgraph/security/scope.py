@@ -33,16 +33,29 @@ def account_condition(scope: RowScope, params: Params, alias: str) -> str | None
     return f"{alias}.{col} IN ({params.add_all(scope.values)})"
 
 
-def scope_for(actor: Actor) -> sql.Scope:
-    """The ``Scope`` callback that :mod:`kamgraph.db.sql` applies to every table it reads."""
+@dataclass(frozen=True)
+class ActorScope:
+    """The ``Scope`` that :mod:`kamgraph.db.sql` applies to every table it reads for ``actor``.
 
-    def scope(model: type[Model], params: Params, alias: str) -> str | None:
+    A model's ``read_permission`` gates all its rows; its ``sensitive_fields`` (field -> permission) may
+    not be filtered or sorted on without that permission, so masked values cannot be probed.
+    """
+
+    actor: Actor
+
+    def condition(self, model: type[Model], params: Params, alias: str) -> str | None:
+        permission = getattr(model, "read_permission", None)
+        if permission and not self.actor.can(permission):
+            return "1=0"
         path = getattr(model, "scope_via", None)
-        if path is None or actor.sees_everything:
-            return None  # not account-owned (e.g. reference data), or a director who sees all
-        return _scoped(model, path, actor, params, alias)
+        if path is None or self.actor.sees_everything:
+            return None  # not account-owned (e.g. reference data), or an actor who sees all accounts
+        return _scoped(model, path, self.actor, params, alias)
 
-    return scope
+    def check_field(self, model: type[Model], name: str) -> None:
+        permission = getattr(model, "sensitive_fields", {}).get(name)
+        if permission and not self.actor.can(permission):
+            raise sql.FilterError(f"you may not filter or sort on {model.__name__}.{name}")
 
 
 def _scoped(model: type[Model], path: tuple[str, ...], actor: Actor, params: Params, alias: str) -> str:
@@ -110,8 +123,8 @@ class Rows:
     # --- SQL ---
 
     def _where(self, params: Params, alias: str) -> str:
-        scope = scope_for(self.actor)
-        parts = [scope(self.model, params, alias)]
+        scope = ActorScope(self.actor)
+        parts = [scope.condition(self.model, params, alias)]
         for spec in self.filters:
             parts.append(sql.compile_filter(self.model, spec, params, alias, scope))
         for name, op, value in self.conditions:
@@ -183,6 +196,8 @@ class Rows:
         backwards = request.last is not None and request.first is None
         limit = request.last if backwards else request.first
         keys = order.with_pk(self.model)
+        for name, _ in keys:
+            ActorScope(self.actor).check_field(self.model, name)
         scan_keys = Order(keys).flipped().keys if backwards else keys
         rows_filter = self.where(parent, list(parent_ids)) if parent else self
         params = Params()

@@ -7,7 +7,7 @@ from factories import account, contact, contract, credit_code, staff, today
 from kamgraph.core.accounts.models import Account, Tier, TierReview
 from kamgraph.core.contracts.models import ContractStatus
 from kamgraph.ids import from_global_id, to_global_id
-from kamgraph.security.actors import Actor, Role
+from kamgraph.security.actors import Role
 
 CREATE = """mutation($input: CreateAccountInput!) { createAccount(input: $input) {
   account { id name creditCode industry { code section } region tier status owner { name } team { role person { name } } version }
@@ -88,7 +88,7 @@ async def test_team_members_are_staff_and_the_owner_stays(gql):
 EVALUATE = "mutation { evaluateTiers { reviews { id currentTier proposedTier trailingValue account { name } } userErrors { code } } }"
 
 
-async def test_tier_reevaluation_proposes_and_a_director_confirms_with_a_reason(gql):
+async def test_tier_reevaluation_proposes_and_a_director_confirms_with_a_reason(gql, actor_for):
     big, small = await account(name="Big"), await account(name="Small", tier=Tier.CORE)
     await contract(big, amount="6000000.00", signed_on=today() - timedelta(days=30))
     await contract(big, amount="4000000.01", signed_on=today() - timedelta(days=300))
@@ -102,7 +102,7 @@ async def test_tier_reevaluation_proposes_and_a_director_confirms_with_a_reason(
     assert {p["id"] for p in again} == {p["id"] for p in proposals}  # idempotent
     assert await TierReview.all().count() == 2
 
-    manager = Actor.assigned("AM", (await staff()).id)
+    manager = actor_for(await staff(), Role.ACCOUNT_MANAGER)
     confirm = "mutation($r: ID!, $why: String!) { confirmTierChange(input: {reviewId: $r, reason: $why}) {" \
               " account { tier tierReviews { edges { node { status reason decidedBy } } } } userErrors { code field } } }"
     forbidden = await gql(confirm, {"r": by_name["Big"]["id"], "why": "growth"}, actor=manager)
@@ -112,7 +112,7 @@ async def test_tier_reevaluation_proposes_and_a_director_confirms_with_a_reason(
     done = (await gql(confirm, {"r": by_name["Big"]["id"], "why": "Two large renewals this year"}))["confirmTierChange"]
     assert done["account"]["tier"] == "STRATEGIC"
     assert done["account"]["tierReviews"]["edges"][0]["node"] == {
-        "status": "APPLIED", "reason": "Two large renewals this year", "decidedBy": "development"}
+        "status": "APPLIED", "reason": "Two large renewals this year", "decidedBy": "system"}
     twice = await gql(confirm, {"r": by_name["Big"]["id"], "why": "again"})
     assert twice["confirmTierChange"]["userErrors"][0]["code"] == "RULE_VIOLATION"
     assert (await Account.get(id=small.id)).tier is Tier.CORE  # a proposal alone changes nothing

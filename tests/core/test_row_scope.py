@@ -9,7 +9,7 @@ from kamgraph.security.actors import Actor, Role, RowScope, ScopeKind
 
 
 @pytest.fixture
-async def world(gql):
+async def world(gql, actor_for):
     li, wang, zhao = await staff("Li Wei"), await staff("Wang Fang"), await staff("Zhao Lei")
     mine = await account(name="Li's", owner=li, region=Region.EAST)
     shared = await account(name="Wang's shared with Li", owner=wang, region=Region.SOUTH, industry_code="J66")
@@ -17,7 +17,8 @@ async def world(gql):
     await AccountTeamMember.create(account=shared, person=li, role=TeamRole.SOLUTION_EXPERT)
     deals = {a.name: await contract(a, amount="100.00") for a in (mine, shared, theirs)}
     contacts = {a.name: await contact(a, name=f"Contact at {a.name}") for a in (mine, shared, theirs)}
-    return {"li": Actor.assigned("Li Wei", li.id), "wang": wang, "zhao": Actor.assigned("Zhao Lei", zhao.id),
+    am = Role.ACCOUNT_MANAGER
+    return {"li": actor_for(li, am), "wang": wang, "zhao": actor_for(zhao, am),
             "accounts": {a.name: a for a in (mine, shared, theirs)}, "deals": deals, "contacts": contacts}
 
 
@@ -76,7 +77,8 @@ async def test_writes_cannot_reach_rows_outside_the_scope(gql, world):
      (RowScope(ScopeKind.INDUSTRY, values=("J",)), ["Wang's shared with Li"]),
      (RowScope(ScopeKind.ALL), ["Li's", "Wang's", "Wang's shared with Li"])],
 )
-async def test_directors_see_their_line_or_region(gql, world, scope, expected):
-    director = Actor(name="Director", roles=frozenset({Role.REGIONAL_DIRECTOR}), scopes=(scope,))
+async def test_directors_see_their_line_or_region(gql, world, permissions, scope, expected):
+    director = Actor(name="Director", roles=frozenset({Role.REGIONAL_DIRECTOR}), scopes=(scope,),
+                     permissions=permissions.granted([Role.REGIONAL_DIRECTOR]))
     data = await gql("{ accounts(orderBy: [{field: NAME}]) { edges { node { name } } } }", actor=director)
     assert [e["node"]["name"] for e in data["accounts"]["edges"]] == expected

@@ -10,8 +10,10 @@ from kamgraph import hookimpl
 from kamgraph.api import Connection, Node, context, list_connection, payload_type, write
 from kamgraph.api.nodes import node_type_of
 from kamgraph.core.accounts.models import Account
-from kamgraph.core.writes import find
+from kamgraph.core.writes import create, find
 from kamgraph.errors import invalid, refuse_if
+from kamgraph.security.actors import Role
+from kamgraph.security.permissions import Permission
 
 #: events this plugin has seen, in order (the tests read it)
 RECEIVED: list = []
@@ -55,11 +57,11 @@ class NoteMutations:
         async def action(unit):
             account = await find(unit.actor, Account, input.account_id, ("account_id",))
             refuse_if([invalid(("text",), "a note needs text")] if not input.text.strip() else [])
-            note = await AccountNote.create(account_id=account.id, text=input.text)
+            note = await create(AccountNote, account_id=account.id, text=input.text)
             unit.emit("note.added", note.node_id, accountId=account.node_id)
             return {"note": note}
 
-        return await write(info, AddAccountNotePayload, action)
+        return await write(info, AddAccountNotePayload, action, "testplugin.note")
 
 
 async def _note_count(root, info: Info) -> int:
@@ -109,7 +111,7 @@ def register_event_types():
 
 @hookimpl
 def register_permissions():
-    return {"testplugin.note": "Add notes to accounts"}
+    return {"testplugin.note": Permission.of("Add notes to accounts", Role.ACCOUNT_MANAGER, Role.KA_DIRECTOR)}
 
 
 @hookimpl

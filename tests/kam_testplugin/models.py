@@ -10,6 +10,7 @@ class AccountNote(NodeModel):
     created_at = fields.DatetimeField(auto_now_add=True)
 
     scope_via = ("account",)
+    read_permission = "accounts.read"
 
     class Meta:
         app = "testplugin"

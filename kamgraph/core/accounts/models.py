@@ -76,6 +76,7 @@ class Account(VersionedModel):
     )
 
     scope_via = ()
+    read_permission = "accounts.read"
 
     class Meta:
         app = "core"
@@ -92,6 +93,7 @@ class AccountTeamMember(NodeModel):
     created_at = fields.DatetimeField(auto_now_add=True)
 
     scope_via = ("account",)
+    read_permission = "accounts.read"
 
     class Meta:
         app = "core"
@@ -112,6 +114,7 @@ class TierReview(NodeModel):
     reason = fields.TextField(null=True)
 
     scope_via = ("account",)
+    read_permission = "accounts.read"
 
     class Meta:
         app = "core"

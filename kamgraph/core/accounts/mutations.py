@@ -106,7 +106,7 @@ class AccountMutations:
         async def action(unit):
             return {"account": await services.create_account(unit, values)}
 
-        return await write(info, CreateAccountPayload, action)
+        return await write(info, CreateAccountPayload, action, "accounts.write")
 
     @strawberry.mutation
     async def update_account(self, info: Info, input: UpdateAccountInput) -> UpdateAccountPayload:
@@ -115,14 +115,14 @@ class AccountMutations:
         async def action(unit):
             return {"account": await services.update_account(unit, input.id, input.expected_version, values)}
 
-        return await write(info, UpdateAccountPayload, action)
+        return await write(info, UpdateAccountPayload, action, "accounts.write")
 
     @strawberry.mutation(description="Archive an account: it leaves lists but keeps its contracts and history.")
     async def archive_account(self, info: Info, input: ArchiveAccountInput) -> ArchiveAccountPayload:
         async def action(unit):
             return {"account": await services.archive_account(unit, input.id, input.expected_version)}
 
-        return await write(info, ArchiveAccountPayload, action)
+        return await write(info, ArchiveAccountPayload, action, "accounts.archive")
 
     @strawberry.mutation(description="Add a member of staff to an account's team, or change their role on it.")
     async def set_account_team_member(self, info: Info, input: SetAccountTeamMemberInput) -> SetAccountTeamMemberPayload:
@@ -130,14 +130,14 @@ class AccountMutations:
             account = await services.set_team_member(unit, input.account_id, input.person_id, TeamRole(input.role.value))
             return {"account": account}
 
-        return await write(info, SetAccountTeamMemberPayload, action)
+        return await write(info, SetAccountTeamMemberPayload, action, "accounts.team")
 
     @strawberry.mutation
     async def remove_account_team_member(self, info: Info, input: RemoveAccountTeamMemberInput) -> RemoveAccountTeamMemberPayload:
         async def action(unit):
             return {"account": await services.remove_team_member(unit, input.account_id, input.person_id)}
 
-        return await write(info, RemoveAccountTeamMemberPayload, action)
+        return await write(info, RemoveAccountTeamMemberPayload, action, "accounts.team")
 
     @strawberry.mutation(description="Propose tier changes from the trailing-12-month signed value; running it twice proposes nothing new.")
     async def evaluate_tiers(self, info: Info, input: EvaluateTiersInput | None = None) -> EvaluateTiersPayload:
@@ -146,7 +146,7 @@ class AccountMutations:
         async def action(unit):
             return {"reviews": await services.evaluate_tiers(unit, context(info).settings, as_of)}
 
-        return await write(info, EvaluateTiersPayload, action)
+        return await write(info, EvaluateTiersPayload, action, "tiers.evaluate")
 
     @strawberry.mutation(description="A director applies a proposed tier change, with the reason.")
     async def confirm_tier_change(self, info: Info, input: ConfirmTierChangeInput) -> ConfirmTierChangePayload:
@@ -154,11 +154,11 @@ class AccountMutations:
             review = await services.decide_tier_review(unit, input.review_id, input.reason, apply=True)
             return {"review": review, "account": await Account.get(id=review.account_id)}
 
-        return await write(info, ConfirmTierChangePayload, action)
+        return await write(info, ConfirmTierChangePayload, action, "tiers.decide")
 
     @strawberry.mutation(description="A director turns a proposed tier change down, with the reason.")
     async def dismiss_tier_change(self, info: Info, input: DismissTierChangeInput) -> DismissTierChangePayload:
         async def action(unit):
             return {"review": await services.decide_tier_review(unit, input.review_id, input.reason, apply=False)}
 
-        return await write(info, DismissTierChangePayload, action)
+        return await write(info, DismissTierChangePayload, action, "tiers.decide")

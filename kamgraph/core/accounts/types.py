@@ -257,13 +257,14 @@ class AccountGroupKeys:
 class AccountGroup:
     keys: AccountGroupKeys
     count: int
-    signed_value: Decimal = strawberry.field(
-        description="Total amount of the group's signed contracts (signed, active, completed, expired, terminated), CNY."
+    signed_value: Decimal | None = strawberry.field(
+        description="Total amount of the group's signed contracts (signed, active, completed, expired, terminated), CNY. "
+        "Sensitive: null without contracts.amounts.read; every read is audited."
     )
 
 
 @strawberry.type
 class AccountsAggregate:
     count: int
-    signed_value: Decimal
+    signed_value: Decimal | None
     groups: list[AccountGroup]

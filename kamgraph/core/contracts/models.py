@@ -45,6 +45,8 @@ class Contract(VersionedModel):
     status_reason = fields.TextField(null=True)
 
     scope_via = ("account",)
+    read_permission = "contracts.read"
+    sensitive_fields = {"amount": "contracts.amounts.read"}
 
     class Meta:
         app = "core"
@@ -63,6 +65,8 @@ class Instalment(NodeModel):
     paid_on = fields.DateField(null=True)  # when the instalment became fully paid
 
     scope_via = ("contract", "account")
+    read_permission = "contracts.read"
+    sensitive_fields = {"amount": "contracts.amounts.read", "paid_amount": "contracts.amounts.read"}
 
     class Meta:
         app = "core"
@@ -79,6 +83,8 @@ class Payment(NodeModel):
     created_at = fields.DatetimeField(auto_now_add=True)
 
     scope_via = ("contract", "account")
+    read_permission = "contracts.read"
+    sensitive_fields = {"amount": "contracts.amounts.read"}
 
     class Meta:
         app = "core"
@@ -93,6 +99,8 @@ class PaymentAllocation(NodeModel):
     amount = fields.DecimalField(max_digits=16, decimal_places=2)
 
     scope_via = ("payment", "contract", "account")
+    read_permission = "contracts.read"
+    sensitive_fields = {"amount": "contracts.amounts.read"}
 
     class Meta:
         app = "core"

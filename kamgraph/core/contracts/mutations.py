@@ -120,7 +120,7 @@ def transition_mutation(verb: str) -> Any:
             )
             return {"contract": contract}
 
-        return await write(info, payload, action)
+        return await write(info, payload, action, step.permission)
 
     resolve.__annotations__ = {"info": Info, "input": input_type, "return": payload}
     sources = " or ".join(sorted(s.value for s in step.sources))
@@ -136,7 +136,7 @@ class ContractMutations:
         async def action(unit):
             return {"contract": await services.create_contract(unit, values, _schedule(input.schedule) or [])}
 
-        return await write(info, CreateContractPayload, action)
+        return await write(info, CreateContractPayload, action, "contracts.draft")
 
     @strawberry.mutation
     async def update_contract(self, info: Info, input: UpdateContractInput) -> UpdateContractPayload:
@@ -146,14 +146,14 @@ class ContractMutations:
             contract = await services.update_contract(unit, input.id, input.expected_version, values, _schedule(input.schedule))
             return {"contract": contract}
 
-        return await write(info, UpdateContractPayload, action)
+        return await write(info, UpdateContractPayload, action, "contracts.draft")
 
     @strawberry.mutation(description="Archive a contract that is not signed or active.")
     async def archive_contract(self, info: Info, input: ArchiveContractInput) -> ArchiveContractPayload:
         async def action(unit):
             return {"contract": await services.archive_contract(unit, input.id, input.expected_version)}
 
-        return await write(info, ArchiveContractPayload, action)
+        return await write(info, ArchiveContractPayload, action, "contracts.draft")
 
     submit_contract = transition_mutation("submit")
     return_contract = transition_mutation("return")
@@ -170,4 +170,4 @@ class ContractMutations:
             payment = await services.record_payment(unit, input.contract_id, input.amount, input.paid_on, input.instalment_id, input.reference)
             return {"payment": payment, "contract": await Contract.get(id=payment.contract_id)}
 
-        return await write(info, RecordPaymentPayload, action)
+        return await write(info, RecordPaymentPayload, action, "payments.record")

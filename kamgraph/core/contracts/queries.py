@@ -51,11 +51,11 @@ class ContractQueries:
     ) -> ContractsAggregate:
         rows = context(info).rows(Contract).filter(filter).live()
         columns = list(dict.fromkeys(g.value for g in group_by or ()))
-        sums = {"amount": 't."amount"'}
+        sums = {"amount": 't."amount"'} if context(info).may_total(Contract, "amount") else {}
         total = (await rows.aggregate([], sums))[0]
         groups = await rows.aggregate(columns, sums) if columns else []
         return ContractsAggregate(
             count=total["count"],
-            amount=total["sums"]["amount"],
-            groups=[ContractGroup(keys=group_keys(g["keys"]), count=g["count"], amount=g["sums"]["amount"]) for g in groups],
+            amount=total["sums"].get("amount"),
+            groups=[ContractGroup(keys=group_keys(g["keys"]), count=g["count"], amount=g["sums"].get("amount")) for g in groups],
         )

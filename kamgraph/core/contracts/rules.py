@@ -23,6 +23,7 @@ class Transition:
     target: S
     event: str
     summary: str
+    permission: str
     needs_reason: bool = False
 
 
@@ -30,14 +31,14 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     t.verb: t
     for t in (
-        Transition("submit", frozenset({S.DRAFT}), S.IN_REVIEW, "contract.submitted", "send a draft to contract review"),
-        Transition("return", frozenset({S.IN_REVIEW}), S.DRAFT, "contract.returned", "send it back to its author, with the reason", True),
-        Transition("approve", frozenset({S.IN_REVIEW}), S.APPROVED, "contract.approved", "the review passed"),
-        Transition("sign", frozenset({S.APPROVED}), S.SIGNED, "contract.signed", "the customer signed"),
-        Transition("activate", frozenset({S.SIGNED}), S.ACTIVE, "contract.activated", "delivery started"),
-        Transition("complete", frozenset({S.ACTIVE}), S.COMPLETED, "contract.completed", "fulfilled"),
-        Transition("terminate", frozenset({S.SIGNED, S.ACTIVE}), S.TERMINATED, "contract.terminated", "ended early, with the reason", True),
-        Transition("expire", frozenset({S.ACTIVE}), S.EXPIRED, "contract.expired", "ran out without renewal"),
+        Transition("submit", frozenset({S.DRAFT}), S.IN_REVIEW, "contract.submitted", "send a draft to contract review", "contracts.draft"),
+        Transition("return", frozenset({S.IN_REVIEW}), S.DRAFT, "contract.returned", "send it back to its author, with the reason", "contracts.review", True),
+        Transition("approve", frozenset({S.IN_REVIEW}), S.APPROVED, "contract.approved", "the review passed", "contracts.approve"),
+        Transition("sign", frozenset({S.APPROVED}), S.SIGNED, "contract.signed", "the customer signed", "contracts.execute"),
+        Transition("activate", frozenset({S.SIGNED}), S.ACTIVE, "contract.activated", "delivery started", "contracts.execute"),
+        Transition("complete", frozenset({S.ACTIVE}), S.COMPLETED, "contract.completed", "fulfilled", "contracts.execute"),
+        Transition("terminate", frozenset({S.SIGNED, S.ACTIVE}), S.TERMINATED, "contract.terminated", "ended early, with the reason", "contracts.execute", True),
+        Transition("expire", frozenset({S.ACTIVE}), S.EXPIRED, "contract.expired", "ran out without renewal", "contracts.execute"),
     )
 }
 

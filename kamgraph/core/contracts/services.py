@@ -19,6 +19,9 @@ from kamgraph.core.writes import (
     archive,
     changes_data,
     check_version,
+    create,
+    create_many,
+    delete,
     find,
     find_or_problem,
     given,
@@ -80,15 +83,17 @@ async def validate(
 
 
 async def _replace_schedule(contract: Contract, schedule: list[rules.PlannedInstalment]) -> None:
-    await Instalment.filter(contract_id=contract.id).delete()
-    await Instalment.bulk_create(
-        [Instalment(contract_id=contract.id, sequence=n, due_on=i.due_on, amount=i.amount) for n, i in enumerate(schedule, 1)]
+    await delete(Instalment, audit_account=contract.account_id, contract_id=contract.id)
+    await create_many(
+        Instalment,
+        [Instalment(contract_id=contract.id, sequence=n, due_on=i.due_on, amount=i.amount) for n, i in enumerate(schedule, 1)],
+        audit_account=contract.account_id,
     )
 
 
 async def create_contract(unit: UnitOfWork, values: dict[str, Any], schedule: list[rules.PlannedInstalment]) -> Contract:
     clean = await validate(unit, values, schedule)
-    contract = await Contract.create(**clean, status=ContractStatus.DRAFT)
+    contract = await create(Contract, **clean, status=ContractStatus.DRAFT)
     await _replace_schedule(contract, schedule)
     unit.emit("contract.created", contract.node_id, number=contract.number, accountId=_account_gid(contract))
     return contract
@@ -109,7 +114,7 @@ async def update_contract(
         await _replace_schedule(contract, schedule)
         diff["schedule"] = (None, len(schedule))
     if diff:
-        unit.emit("contract.updated", contract.node_id, changes=changes_data(diff))
+        unit.emit("contract.updated", contract.node_id, changes=changes_data(diff, Contract))
     return contract
 
 
@@ -176,14 +181,16 @@ async def record_payment(
     outstanding = sum((i.outstanding for i in open_items), Decimal("0"))
     if Decimal(amount) > outstanding:
         raise Refused([Problem(("amount",), Code.RULE_VIOLATION, f"the payment of {amount} exceeds the {outstanding} still outstanding on this contract")])
-    payment = await Payment.create(contract_id=contract.id, amount=amount, paid_on=paid_on, reference=reference, recorded_by=unit.actor.name)
+    payment = await create(
+        Payment, audit_account=contract.account_id,
+        contract_id=contract.id, amount=amount, paid_on=paid_on, reference=reference, recorded_by=unit.actor.name,
+    )
     by_id = {i.id: i for i in instalments}
     for instalment_id, share in rules.allocate_payment(Decimal(amount), open_items, first_id):
         item = by_id[instalment_id]
-        await PaymentAllocation.create(payment_id=payment.id, instalment_id=item.id, amount=share)
-        item.paid_amount += share
-        item.paid_on = paid_on if item.paid_amount >= item.amount else None
-        await item.save(update_fields=["paid_amount", "paid_on"])
+        await create(PaymentAllocation, audit_account=contract.account_id, payment_id=payment.id, instalment_id=item.id, amount=share)
+        paid = item.paid_amount + share
+        await save(item, {"paid_amount": paid, "paid_on": paid_on if paid >= item.amount else None}, audit_account=contract.account_id)
     await save(contract, {}, bump=True)
     unit.emit("payment.recorded", payment.node_id, contractId=contract.node_id, amount=str(payment.amount),
               paidOn=paid_on.isoformat(), accountId=_account_gid(contract))

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from kamgraph.api import Node, context, load_one
 from kamgraph.api.connections import order_input
+from kamgraph.api.fields import sensitive_field
 from kamgraph.api.filters import (
     DateFilter,
     DateTimeFilter,
@@ -45,6 +46,9 @@ ContractStatusEnum = strawberry.enum(ContractStatus, name="ContractStatus")
 EditionEnum = strawberry.enum(Edition, name="Edition", description="The three-step price offer.")
 
 
+SENSITIVE = "Sensitive: null without contracts.amounts.read; every read is audited."
+
+
 @strawberry.type(description="An amount of money in a currency.")
 class Money:
     amount: Decimal
@@ -57,13 +61,13 @@ class InstalmentType(Node):
 
     sequence: int
     due_on: date
-    amount: Decimal
-    paid_amount: Decimal
+    amount = sensitive_field("amount", Decimal, SENSITIVE)
+    paid_amount = sensitive_field("paid_amount", Decimal, SENSITIVE)
     paid_on: date | None = strawberry.field(description="When the instalment became fully paid.")
 
-    @strawberry.field
-    def outstanding(self) -> Decimal:
-        return self.amount - self.paid_amount
+    @strawberry.field(description=SENSITIVE)
+    def outstanding(self, info: Info) -> Decimal | None:
+        return context(info).sensitive(self, "amount", self.amount - self.paid_amount)
 
     @strawberry.field(description="Past due and not fully paid, as of today (business time zone).")
     def is_overdue(self, info: Info) -> bool:
@@ -72,7 +76,7 @@ class InstalmentType(Node):
 
 @strawberry.type(name="PaymentAllocation", description="The part of a payment that settled one instalment.")
 class PaymentAllocationType:
-    amount: Decimal
+    amount = sensitive_field("amount", Decimal, SENSITIVE)
 
     @strawberry.field
     async def instalment(self, info: Info) -> InstalmentType | None:
@@ -83,7 +87,7 @@ class PaymentAllocationType:
 class PaymentType(Node):
     is_type_of = node_type_of(Payment)
 
-    amount: Decimal
+    amount = sensitive_field("amount", Decimal, SENSITIVE)
     paid_on: date
     reference: str | None
     recorded_by: str | None
@@ -119,9 +123,10 @@ class ContractType(Node):
     updated_at: datetime
     archived_at: datetime | None
 
-    @strawberry.field(description="Contract value (sensitive).")
-    def amount(self) -> Money:
-        return Money(amount=self.amount, currency=self.currency)
+    @strawberry.field(description="Contract value. " + SENSITIVE)
+    def amount(self, info: Info) -> Money | None:
+        value = context(info).sensitive(self, "amount")
+        return None if value is None else Money(amount=value, currency=self.currency)
 
     @strawberry.field
     async def account(self, info: Info) -> AccountType | None:
@@ -140,10 +145,13 @@ class ContractType(Node):
         rows = await load_children(info, Payment, "contract", self.id, ("paid_on", "id"))
         return rows[-last:] if last else rows
 
-    @strawberry.field(description="Receivables from the schedule: due so far, paid, outstanding, overdue.")
-    async def receivables(self, info: Info) -> Receivables:
+    @strawberry.field(description="Receivables from the schedule: due so far, paid, outstanding, overdue. " + SENSITIVE)
+    async def receivables(self, info: Info) -> Receivables | None:
+        ctx = context(info)
         instalments = await load_children(info, Instalment, "contract", self.id, ("due_on", "sequence"))
-        return Receivables.of(instalments, context(info).settings.today())
+        if any(ctx.sensitive(i, "amount") is None or ctx.sensitive(i, "paid_amount") is None for i in instalments):
+            return None
+        return Receivables.of(instalments, ctx.settings.today())
 
 
 @strawberry.type(description="Receivables of a contract, from its schedule (amounts in the contract's currency).")
@@ -247,11 +255,11 @@ class ContractGroupKeys:
 class ContractGroup:
     keys: ContractGroupKeys
     count: int
-    amount: Decimal = strawberry.field(description="Total contract value of the group (sum of amounts, exact).")
+    amount: Decimal | None = strawberry.field(description="Total contract value of the group (exact). " + SENSITIVE)
 
 
 @strawberry.type
 class ContractsAggregate:
     count: int
-    amount: Decimal
+    amount: Decimal | None = strawberry.field(description=SENSITIVE)
     groups: list[ContractGroup]

@@ -8,6 +8,7 @@ from tortoise import fields
 
 from kamgraph.db.models import NodeModel, VersionedModel
 from kamgraph.security.actors import Role
+from kamgraph.security.crypto import BlindIndexField, SealedTextField
 
 
 class PersonKind(str, Enum):
@@ -37,8 +38,10 @@ class Person(VersionedModel):
         "core.Account", related_name="contacts", null=True, on_delete=fields.RESTRICT
     )
     relationship_level = fields.CharEnumField(RelationshipLevel, max_length=12, null=True)
-    phone = fields.CharField(max_length=32, null=True)
-    email = fields.CharField(max_length=254, null=True)
+    phone = SealedTextField(null=True)  # encrypted at rest
+    email = SealedTextField(null=True)  # encrypted at rest
+    phone_index = BlindIndexField("phone", "phone")  # exact-match search on the sealed phone
+    email_index = BlindIndexField("email", "email")
     is_key_decision_maker = fields.BooleanField(default=False)
     status = fields.CharEnumField(PersonStatus, max_length=10, default=PersonStatus.ACTIVE)
     #: industry directors: the GB/T 4754 section of their line. Regional directors: their region.
@@ -47,6 +50,12 @@ class Person(VersionedModel):
 
     scope_via = ("account",)
     scope_public = ("kind", PersonKind.STAFF.value)  # colleagues are visible to every internal user
+    read_permission = "people.read"
+    sensitive_fields = {"phone": "contacts.personal.read", "email": "contacts.personal.read"}
+
+    def is_sensitive(self, name: str) -> bool:
+        """Phone and e-mail are core customer information for contacts; colleagues' are not."""
+        return self.kind is PersonKind.CONTACT
 
     class Meta:
         app = "core"
@@ -59,6 +68,8 @@ class StaffRole(NodeModel):
     id = fields.IntField(primary_key=True)
     person = fields.ForeignKeyField("core.Person", related_name="roles", on_delete=fields.CASCADE)
     role = fields.CharEnumField(Role, max_length=30)
+
+    read_permission = "people.read"
 
     class Meta:
         app = "core"

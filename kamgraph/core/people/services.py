@@ -12,14 +12,17 @@ from kamgraph.core.writes import (
     archive,
     changes_data,
     check_version,
+    create,
+    delete,
     find,
     find_or_problem,
     given,
     save,
 )
-from kamgraph.errors import Problem, invalid, refuse_if
+from kamgraph.errors import Code, Problem, invalid, refuse_if
 from kamgraph.events import UnitOfWork
 from kamgraph.security.actors import Role
+from kamgraph.security.permissions import require
 
 
 async def validate(unit: UnitOfWork, values: dict[str, Any], kind: PersonKind) -> tuple[dict[str, Any], list[Problem]]:
@@ -60,21 +63,28 @@ async def validate(unit: UnitOfWork, values: dict[str, Any], kind: PersonKind) -
     return clean, problems
 
 
+def write_permission(kind: PersonKind) -> str:
+    """Contacts are the account team's to maintain; staff and their roles are the KA director's."""
+    return "staff.manage" if kind is PersonKind.STAFF else "contacts.write"
+
+
 async def create_person(unit: UnitOfWork, values: dict[str, Any], roles: list[Role]) -> Person:
     kind = values["kind"]
+    require(unit.actor, write_permission(kind))
     clean, problems = await validate(unit, values, kind)
     if kind is PersonKind.CONTACT and roles:
         problems.append(invalid(("roles",), "only staff hold roles"))
     refuse_if(problems)
-    person = await Person.create(**clean)
+    person = await create(Person, **clean)
     for role in dict.fromkeys(roles):
-        await StaffRole.create(person=person, role=role)
+        await create(StaffRole, person_id=person.id, role=role)
     unit.emit("person.created", person.node_id, kind=kind.value, accountId=_account_gid(person))
     return person
 
 
 async def update_person(unit: UnitOfWork, global_id: str, expected_version: int | None, values: dict[str, Any], roles: Any) -> Person:
     person = await find(unit.actor, Person, global_id, ("id",), live=True)
+    require(unit.actor, write_permission(person.kind))
     check_version(person, expected_version)
     clean, problems = await validate(unit, {k: v for k, v in values.items() if given(v)}, person.kind)
     if given(roles) and roles is not None and person.kind is PersonKind.CONTACT and roles:
@@ -82,19 +92,22 @@ async def update_person(unit: UnitOfWork, global_id: str, expected_version: int 
     refuse_if(problems)
     diff = await save(person, clean)
     if given(roles) and roles is not None:
-        await StaffRole.filter(person_id=person.id).delete()
+        await delete(StaffRole, person_id=person.id)
         for role in dict.fromkeys(roles):
-            await StaffRole.create(person_id=person.id, role=role)
+            await create(StaffRole, person_id=person.id, role=role)
         diff["roles"] = (None, [r.value for r in roles])
     if diff:
-        unit.emit("person.updated", person.node_id, changes=changes_data(diff))
+        unit.emit("person.updated", person.node_id, changes=changes_data(diff, Person))
         if "status" in diff:
             unit.emit("person.status_changed", person.node_id, status=person.status.value, accountId=_account_gid(person))
     return person
 
 
 async def archive_person(unit: UnitOfWork, global_id: str, expected_version: int | None) -> Person:
-    return await archive(unit, Person, global_id, expected_version)
+    def allowed(person: Person) -> Problem | None:
+        return None if unit.actor.can(write_permission(person.kind)) else Problem((), Code.FORBIDDEN, "you may not archive this person")
+
+    return await archive(unit, Person, global_id, expected_version, guard=allowed)
 
 
 def _account_gid(person: Person) -> str | None:

@@ -14,7 +14,7 @@ from kamgraph.api import (
     load_one,
 )
 from kamgraph.api.connections import order_input
-from kamgraph.api.fields import child_list_field
+from kamgraph.api.fields import child_list_field, sensitive_field
 from kamgraph.api.filters import (
     BooleanFilter,
     DateTimeFilter,
@@ -55,8 +55,8 @@ class PersonType(Node):
     name: str
     title: str | None
     relationship_level: RelationshipLevelEnum | None = strawberry.field(description="Contacts: executive, management or operational.")
-    phone: str | None
-    email: str | None
+    phone = sensitive_field("phone", str, "Contacts: sensitive, encrypted at rest, audited; null without contacts.personal.read.")
+    email = sensitive_field("email", str, "Contacts: sensitive, encrypted at rest, audited; null without contacts.personal.read.")
     is_key_decision_maker: bool
     status: PersonStatusEnum
     industry_section: str | None = strawberry.field(name="industryLine", description="Industry directors: their GB/T 4754 section.")

@@ -1,0 +1,146 @@
+"""Mutations of access: login, logout, passwords, API keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from kamgraph.api import context, payload_type, write
+from kamgraph.api.errors import UserError
+from kamgraph.core.access.types import ApiKeyType
+from kamgraph.core.people.models import Person, PersonKind
+from kamgraph.core.people.types import PersonType
+from kamgraph.core.writes import find
+from kamgraph.errors import Code, Problem, Refused, invalid
+from kamgraph.security import auth
+from kamgraph.security.models import ApiKey
+
+
+@strawberry.input
+class LoginInput:
+    email: str
+    password: str
+
+
+@strawberry.type(description="A session token to send as Authorization: Bearer <token>; shown once.")
+class LoginPayload:
+    token: str | None = None
+    expires_at: datetime | None = None
+    person: PersonType | None = None
+    retry_after_seconds: int | None = strawberry.field(default=None, description="With THROTTLED: when to try again.")
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class LogoutPayload:
+    revoked: bool
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class SetPasswordInput:
+    person_id: strawberry.ID
+    email: str = strawberry.field(description="The e-mail the person logs in with.")
+    password: str
+
+
+@strawberry.input
+class CreateApiKeyInput:
+    name: str
+    scopes: list[str] = strawberry.field(description="Permission names the key grants (see the permissions query).")
+    expires_at: datetime | None = None
+
+
+@strawberry.type(description="The new key. secret is shown this once; only its hash is kept.")
+class CreateApiKeyPayload:
+    api_key: ApiKeyType | None = None
+    secret: str | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class RevokeApiKeyInput:
+    id: strawberry.ID
+
+
+SetPasswordPayload = payload_type("SetPassword", person=PersonType)
+RevokeApiKeyPayload = payload_type("RevokeApiKey", api_key=ApiKeyType)
+
+
+def client_address(info: Info) -> str | None:
+    request = context(info).request
+    return request.client.host if request is not None and request.client else None
+
+
+@strawberry.type
+class AccessMutations:
+    @strawberry.mutation(description="Exchange an e-mail and password for a session token. The only field open without one.")
+    async def login(self, info: Info, input: LoginInput) -> LoginPayload:
+        ctx = context(info)
+        try:
+            issued = await auth.login(input.email, input.password, client_address(info), ctx.settings)
+        except auth.LoginRefused as refused:
+            code = Code.THROTTLED if refused.retry_after else Code.UNAUTHENTICATED
+            return LoginPayload(retry_after_seconds=refused.retry_after, user_errors=[UserError(field=["input"], code=code, message=str(refused))])
+        return LoginPayload(token=issued.token, expires_at=issued.session.expires_at, person=issued.person)
+
+    @strawberry.mutation(description="End the current session; its token stops working at once.")
+    async def logout(self, info: Info) -> LogoutPayload:
+        return LogoutPayload(revoked=await auth.logout(context(info).actor))
+
+    @strawberry.mutation(description="Give a member of staff a login, or a new password (KA director).")
+    async def set_password(self, info: Info, input: SetPasswordInput) -> SetPasswordPayload:
+        async def action(unit):
+            person = await find(unit.actor, Person, input.person_id, ("person_id",), live=True)
+            problems = [invalid(("password",), p) for p in [auth.password_problem(input.password)] if p]
+            if person.kind is not PersonKind.STAFF:
+                problems.append(invalid(("person_id",), "only staff log in"))
+            if "@" not in input.email:
+                problems.append(invalid(("email",), "a login is an e-mail address"))
+            if problems:
+                raise Refused(problems)
+            await auth.set_password(person, input.password, input.email)
+            unit.audit("set_password", person, account_id=None)
+            return {"person": person}
+
+        return await write(info, SetPasswordPayload, action, "staff.manage")
+
+    @strawberry.mutation(description="Make an API key for an integration; its secret is in this payload only.")
+    async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> CreateApiKeyPayload:
+        ctx = context(info)
+        issued: dict = {}
+
+        async def action(unit):
+            problems = []
+            if not input.name.strip():
+                problems.append(invalid(("name",), "a key needs a name"))
+            unknown = ctx.permissions.unknown(input.scopes)
+            if unknown:
+                problems.append(invalid(("scopes",), f"unknown permissions: {', '.join(unknown)}"))
+            if not input.scopes:
+                problems.append(invalid(("scopes",), "a key grants at least one permission"))
+            if problems:
+                raise Refused(problems)
+            secret, key = await auth.create_api_key(input.name.strip(), input.scopes, unit.actor.name, input.expires_at)
+            unit.audit("create", key, account_id=None)
+            issued["secret"] = secret
+            return {"api_key": key}
+
+        result = await write(info, CreateApiKeyPayload, action, "apikeys.manage")
+        result.secret = issued.get("secret")
+        return result
+
+    @strawberry.mutation(description="Revoke an API key; requests with it are refused from now on.")
+    async def revoke_api_key(self, info: Info, input: RevokeApiKeyInput) -> RevokeApiKeyPayload:
+        async def action(unit):
+            key = await find(unit.actor, ApiKey, input.id, ("id",))
+            if key.revoked_at is not None:
+                raise Refused([Problem(("id",), Code.RULE_VIOLATION, "this key is already revoked")])
+            key.revoked_at = auth.now()
+            await key.save(update_fields=["revoked_at"])
+            unit.audit("revoke", key, account_id=None)
+            return {"api_key": key}
+
+        return await write(info, RevokeApiKeyPayload, action, "apikeys.manage")

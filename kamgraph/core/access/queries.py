@@ -1,0 +1,58 @@
+"""Queries of access: who am I, the permission matrix, API keys, the audit trail."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from kamgraph.api import Connection, OrderDirection, context, list_connection, load_one
+from kamgraph.api.connections import order_input
+from kamgraph.api.filters import DateTimeFilter, StringFilter
+from kamgraph.core.access.types import ApiKeyType, AuditRecordType, Me, PermissionType
+from kamgraph.core.people.models import Person
+from kamgraph.security.models import ApiKey, AuditRecord
+
+
+@strawberry.input(description="Conditions on audit records.")
+class AuditRecordFilter:
+    actor: StringFilter | None = None
+    action: StringFilter | None = None
+    subject_type: StringFilter | None = None
+    request_id: StringFilter | None = None
+    occurred_at: DateTimeFilter | None = None
+
+
+@strawberry.enum
+class AuditRecordOrderField(Enum):
+    OCCURRED_AT = "occurred_at"
+
+
+AuditRecordOrder = order_input("AuditRecordOrder", AuditRecordOrderField)
+NEWEST_FIRST = [AuditRecordOrder(field=AuditRecordOrderField.OCCURRED_AT, direction=OrderDirection.DESC)]
+
+
+@strawberry.type
+class AccessQueries:
+    @strawberry.field(description="The caller: name, roles and the permissions they hold.")
+    async def me(self, info: Info) -> Me:
+        actor = context(info).actor
+        person = await load_one(info, Person, actor.person_id)
+        return Me(name=actor.name, person=person, roles=sorted(actor.roles), permissions=sorted(actor.permissions), via=actor.via)
+
+    @strawberry.field(description="Every permission and the roles that hold it: DOMAIN.md section 1 as data.")
+    def permissions(self, info: Info) -> list[PermissionType]:
+        registered = context(info).permissions.registered
+        return [PermissionType(name=name, description=p.description, roles=sorted(p.roles)) for name, p in sorted(registered.items())]
+
+    @strawberry.field(description="API keys (KA director), newest first.")
+    async def api_keys(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ApiKeyType]:
+        return await list_connection(info, context(info).rows(ApiKey), first=first, after=after)
+
+    @strawberry.field(description="The audit trail (directors; within their row scope), newest first. Read-only: nothing can change it.")
+    async def audit_log(
+        self, info: Info, filter: AuditRecordFilter | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[AuditRecordType]:
+        rows = context(info).rows(AuditRecord).filter(filter)
+        return await list_connection(info, rows, order_by=NEWEST_FIRST, first=first, after=after)

@@ -1,0 +1,107 @@
+"""The audit trail: every write, and every read of a sensitive value, by anyone.
+
+Writes are recorded by the write helpers of :mod:`kamgraph.core.writes` into the unit of work and stored
+in the same transaction as the change, so no change exists without its record. Reads of sensitive
+values are collected while a request runs and stored when it ends, one record per object.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.models import Model
+
+from kamgraph.security.actors import Actor
+from kamgraph.security.models import AuditRecord
+
+
+@dataclass
+class AuditEntry:
+    action: str
+    subject_type: str
+    subject_id: int | None
+    account_id: int | None
+    fields: tuple[str, ...] = ()
+    changes: dict[str, Any] | None = None
+
+
+def account_of(row: Model) -> int | None:
+    """The account a row belongs to, when it says so directly (accounts, contracts, contacts...)."""
+    path = getattr(row, "scope_via", None)
+    if path == ():
+        return row.pk
+    if path and path[0] == "account":
+        return getattr(row, "account_id", None)
+    return None
+
+
+def entry(action: str, row: Model, *, changes: dict[str, Any] | None = None, account_id: int | None | type = ...) -> AuditEntry:
+    return AuditEntry(
+        action=action, subject_type=type(row).__name__, subject_id=row.pk,
+        account_id=account_of(row) if account_id is ... else account_id,
+        fields=tuple(changes or ()), changes=changes,
+    )
+
+
+@dataclass
+class ReadLog:
+    """Sensitive values read during one request: (type, id) -> fields, and the rows, to find their accounts."""
+
+    reads: dict[tuple[str, int | None], set[str]] = field(default_factory=dict)
+    rows: dict[tuple[str, int | None], Model] = field(default_factory=dict)
+
+    def add(self, row: Model | None, field_name: str, subject_type: str | None = None) -> None:
+        key = (subject_type or type(row).__name__, row.pk if row is not None else None)
+        self.reads.setdefault(key, set()).add(field_name)
+        if row is not None:
+            self.rows.setdefault(key, row)
+
+    async def entries(self) -> list[AuditEntry]:
+        accounts = await accounts_of(list(self.rows.values()))
+        return [
+            AuditEntry("read", kind, pk, accounts.get((kind, pk)), tuple(sorted(names)))
+            for (kind, pk), names in self.reads.items()
+        ]
+
+
+async def accounts_of(rows: list[Model]) -> dict[tuple[str, Any], int | None]:
+    """The account of each row, following ``scope_via`` one query per hop for rows two or more hops away."""
+    found: dict[tuple[str, Any], int | None] = {}
+    by_model: dict[type[Model], list[Model]] = {}
+    for row in rows:
+        direct = account_of(row)
+        if direct is not None or not getattr(row, "scope_via", None):
+            found[(type(row).__name__, row.pk)] = direct
+        else:
+            by_model.setdefault(type(row), []).append(row)
+    for model, group in by_model.items():
+        hop, *rest = model.scope_via
+        fk = model._meta.fields_map[hop]
+        current = {row.pk: getattr(row, fk.source_field) for row in group}
+        target = fk.related_model
+        for step in rest:
+            step_fk = target._meta.fields_map[step]
+            pairs = await target.filter(pk__in=set(current.values())).values_list(target._meta.pk_attr, step_fk.source_field)
+            mapping = dict(pairs)
+            current = {pk: mapping.get(parent) for pk, parent in current.items()}
+            target = step_fk.related_model
+        found.update({(model.__name__, pk): account for pk, account in current.items()})
+    return found
+
+
+async def store(entries: list[AuditEntry], actor: Actor | None, request_id: str | None, operation_name: str | None) -> None:
+    """Insert audit entries in one statement (the caller chooses the transaction)."""
+    if not entries:
+        return
+    await AuditRecord.bulk_create([
+        AuditRecord(
+            actor=actor.name if actor else "anonymous", actor_person_id=actor.person_id if actor else None,
+            actor_via=actor.via if actor else "none", action=e.action, subject_type=e.subject_type,
+            subject_id=e.subject_id, account_id=e.account_id, fields_read=" ".join(e.fields),
+            changes=json.dumps(e.changes, ensure_ascii=False, default=str) if e.changes is not None else None,
+            operation_name=operation_name, request_id=request_id,
+        )
+        for e in entries
+    ])

@@ -1,0 +1,100 @@
+"""Logins, sessions, API keys and the audit trail (tables of the core app)."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from kamgraph.db.models import NodeModel
+
+
+class Login(Model):
+    """The password (argon2 hash) of a member of staff."""
+
+    id = fields.IntField(primary_key=True)
+    person = fields.OneToOneField("core.Person", related_name="login", on_delete=fields.CASCADE)
+    #: blind index of the lower-cased login e-mail, so that the address itself can stay encrypted
+    email_index = fields.CharField(max_length=64, unique=True)
+    password_hash = fields.CharField(max_length=255)
+    last_login_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        app = "core"
+        table = "login"
+
+
+class LoginThrottle(Model):
+    """Failed logins per e-mail (known or not) and per client address, shared by every server process."""
+
+    key = fields.CharField(max_length=80, primary_key=True)  # email:<blind index> or address:<ip>
+    failures = fields.IntField(default=0)
+    window_started_at = fields.DatetimeField()
+    locked_until = fields.DatetimeField(null=True)
+
+    class Meta:
+        app = "core"
+        table = "login_throttle"
+
+
+class Session(Model):
+    """A login session. Only the SHA-256 of its token is stored, and the token is shown once, at login."""
+
+    id = fields.IntField(primary_key=True)
+    person = fields.ForeignKeyField("core.Person", related_name="sessions", on_delete=fields.CASCADE)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+    client_address = fields.CharField(max_length=64, null=True)
+
+    class Meta:
+        app = "core"
+        table = "session"
+
+
+class ApiKey(NodeModel):
+    """A key for an integration: the permissions it was granted (scopes), stored hashed, shown once."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=100)
+    prefix = fields.CharField(max_length=16, unique=True)  # shown in lists so a key can be recognised
+    key_hash = fields.CharField(max_length=64, unique=True)
+    scopes = fields.TextField(default="")  # granted permission names, space-separated
+    created_by = fields.CharField(max_length=200)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+    last_used_at = fields.DatetimeField(null=True)
+
+    read_permission = "apikeys.manage"
+
+    class Meta:
+        app = "core"
+        table = "api_key"
+
+
+class AuditRecord(NodeModel):
+    """Who read or changed what, when, through which operation. Append-only: the API has no way to edit it."""
+
+    id = fields.BigIntField(primary_key=True)
+    occurred_at = fields.DatetimeField(auto_now_add=True)
+    actor = fields.CharField(max_length=200)
+    actor_person_id = fields.IntField(null=True)
+    actor_via = fields.CharField(max_length=20)
+    action = fields.CharField(max_length=20)  # read, create, update, archive, login, logout, ...
+    subject_type = fields.CharField(max_length=60)
+    subject_id = fields.BigIntField(null=True)
+    #: the account the subject belongs to, so the audit trail obeys the same row scope as the data
+    account = fields.ForeignKeyField("core.Account", related_name=False, null=True, db_constraint=False, on_delete=fields.NO_ACTION)
+    fields_read = fields.TextField(default="")  # space-separated field names
+    changes = fields.TextField(null=True)  # JSON: {"field": {"before": ..., "after": ...}}
+    operation_name = fields.CharField(max_length=200, null=True)
+    request_id = fields.CharField(max_length=64, null=True)
+
+    scope_via = ("account",)
+    read_permission = "audit.read"
+
+    class Meta:
+        app = "core"
+        table = "audit_record"
