@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import secrets
 import sys
 from datetime import date
 from pathlib import Path
@@ -105,6 +106,89 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
+    from kamgraph.security import auth
+    from kamgraph.security.actors import Role
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else secrets.token_urlsafe(12)
+    if problem := auth.password_problem(password):
+        print(f"kamgraph: {problem}", file=sys.stderr)
+        return 2
+    roles = [Role(r) for r in args.role]
+
+    async def work(pm: PluginManager) -> None:
+        await auth.create_staff_user(args.name or args.email.split("@")[0], args.email, roles, password)
+
+    asyncio.run(_with_db(settings, work))
+    print(f"created {args.email} ({', '.join(r.value for r in roles)})")
+    if not args.password_stdin:
+        print(f"password (shown once): {password}")
+    return 0
+
+
+def cmd_create_api_key(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from kamgraph.security import auth
+    from kamgraph.security.permissions import Permissions
+
+    async def work(pm: PluginManager) -> str:
+        unknown = Permissions.from_plugins(pm).unknown(args.scope)
+        if unknown:
+            raise SystemExit(f"kamgraph: unknown permissions: {', '.join(unknown)} (see `kamgraph permissions`)")
+        expires = datetime.now(UTC) + timedelta(days=args.expires_days) if args.expires_days else None
+        secret, _ = await auth.create_api_key(args.name, args.scope, "command line", expires)
+        return secret
+
+    secret = asyncio.run(_with_db(settings, work))
+    print(f"API key {args.name!r} (shown once, store it now): {secret}")
+    return 0
+
+
+def cmd_permissions(args: argparse.Namespace, settings: Settings) -> int:
+    from kamgraph.security.permissions import Permissions
+
+    for name, permission in sorted(Permissions.from_plugins(_pm(settings)).registered.items()):
+        roles = ", ".join(sorted(r.value for r in permission.roles)) or "(API keys only)"
+        print(f"{name:<28} {permission.description}\n{'':<28} roles: {roles}")
+    return 0
+
+
+def cmd_rotate_key(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from kamgraph.security import crypto
+    from kamgraph.security.rotation import reseal
+
+    current = crypto.load_keyring(settings.secret_key, settings.secret_key_file, settings.default_key_file, settings.production)
+    target = Path(args.key_file or settings.secret_key_file or settings.default_key_file)
+    if settings.secret_key and not args.key_file:
+        print("kamgraph: the key comes from KAMGRAPH_SECRET_KEY; name a --key-file for the new key ring", file=sys.stderr)
+        return 2
+    new = crypto.new_key()
+    crypto.write_key_file(target, [new, current.current, *current.older])  # every old row stays readable
+    print(f"new key {crypto.key_id(new)} written to {target}; re-sealing (if interrupted, run `kamgraph reseal`)")
+
+    async def work(pm: PluginManager) -> int:
+        return await reseal(crypto.KeyRing(new, (current.current, *current.older)))
+
+    rotated = settings.with_(secret_key=None, secret_key_file=str(target))
+    count = asyncio.run(_with_db(rotated, work))
+    print(f"re-sealed {count} rows under key {crypto.key_id(new)}. Restart the servers; they load keys at start.")
+    return 0
+
+
+def cmd_reseal(args: argparse.Namespace, settings: Settings) -> int:
+    from kamgraph.security import crypto
+    from kamgraph.security.rotation import reseal
+
+    async def work(pm: PluginManager) -> int:
+        return await reseal(crypto.keyring())
+
+    print(f"re-sealed {asyncio.run(_with_db(settings, work))} rows under the current key")
+    return 0
+
+
 def export_sdl(settings: Settings) -> str:
     from kamgraph.api.schema import build_schema
 
@@ -171,6 +255,26 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     export.set_defaults(func=cmd_export_schema)
 
     sub.add_parser("plugins", help="list installed plugins and whether they are enabled").set_defaults(func=cmd_plugins)
+
+    user = sub.add_parser("create-user", help="create a member of staff who can log in (e.g. the first KA director)")
+    user.add_argument("--email", required=True)
+    user.add_argument("--role", required=True, action="append", help="a role of DOMAIN.md section 1; repeat for several")
+    user.add_argument("--name", help="display name (default: the part of the e-mail before @)")
+    user.add_argument("--password-stdin", action="store_true", help="read the password from standard input (default: generate one)")
+    user.set_defaults(func=cmd_create_user)
+
+    key = sub.add_parser("create-api-key", help="create an API key for an integration; the secret is printed once")
+    key.add_argument("--name", required=True)
+    key.add_argument("--scope", required=True, action="append", help="a permission the key grants; repeat for several")
+    key.add_argument("--expires-days", type=int)
+    key.set_defaults(func=cmd_create_api_key)
+
+    sub.add_parser("permissions", help="list every permission and the roles that hold it").set_defaults(func=cmd_permissions)
+
+    rotate = sub.add_parser("rotate-key", help="make a new encryption key and re-seal every encrypted value under it")
+    rotate.add_argument("--key-file", help="where to write the new key ring (default: the configured key file)")
+    rotate.set_defaults(func=cmd_rotate_key)
+    sub.add_parser("reseal", help="finish an interrupted rotate-key").set_defaults(func=cmd_reseal)
 
     try:
         for _ in _pm(settings).hook.register_commands(cli=sub):

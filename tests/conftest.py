@@ -138,6 +138,11 @@ class GraphQLClient:
 
 
 @pytest.fixture(scope="session")
+def schema_sdl(app: Any) -> str:
+    return app.state.schema.as_str()
+
+
+@pytest.fixture(scope="session")
 def permissions(pm: PluginManager) -> Permissions:
     return Permissions.from_plugins(pm)
 

@@ -33,7 +33,8 @@ def credit_code(n: int | None = None) -> str:
 
 
 async def staff(name: str = "Li Wei", role: Role = Role.ACCOUNT_MANAGER, **fields) -> Person:
-    person = await Person.create(kind=PersonKind.STAFF, name=name, email=f"staff{next(_seq)}@example.com", **fields)
+    fields.setdefault("email", f"staff{next(_seq)}@example.com")
+    person = await Person.create(kind=PersonKind.STAFF, name=name, **fields)
     await StaffRole.create(person=person, role=role)
     return person
 

@@ -40,14 +40,19 @@ def test_wheel_installs_and_runs_in_a_fresh_virtualenv(tmp_path):
     assert "serve" in subprocess.run([str(kamgraph), "--help"], check=True, capture_output=True, text=True, cwd=workdir).stdout
     env = {"PATH": f"{env_dir / 'bin'}:/usr/bin:/bin", "KAMGRAPH_DATABASE_URL": f"sqlite://{workdir}/w.sqlite3"}
     subprocess.run([str(kamgraph), "migrate"], check=True, capture_output=True, cwd=workdir, env=env, timeout=120)
+    subprocess.run([str(kamgraph), "create-user", "--email", "boss@example.com", "--role", "KA_DIRECTOR", "--password-stdin"],
+                   input="a-long-password\n", text=True, check=True, capture_output=True, cwd=workdir, env=env, timeout=120)
     script = (
         "import asyncio, httpx\n"
         "from kamgraph.app import create_app\nfrom kamgraph.settings import Settings\nfrom kamgraph import db\n"
+        "LOGIN = 'mutation { login(input: {email: \"boss@example.com\", password: \"a-long-password\"}) { token } }'\n"
         "async def main():\n"
         "    s = Settings.from_env(); app = create_app(s)\n"
         "    async with db.connect(s, app.state.pm):\n"
         "        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url='http://x') as c:\n"
-        "            r = await c.post('/graphql', json={'query': '{ accounts { totalCount } industries { code } }'})\n"
+        "            token = (await c.post('/graphql', json={'query': LOGIN})).json()['data']['login']['token']\n"
+        "            r = await c.post('/graphql', json={'query': '{ accounts { totalCount } industries { code } }'},\n"
+        "                             headers={'Authorization': 'Bearer ' + token})\n"
         "            print(r.json())\n"
         "asyncio.run(main())\n"
     )

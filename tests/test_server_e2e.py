@@ -36,8 +36,12 @@ def test_serve_demo_answers_graphql_over_http(tmp_path):
             time.sleep(0.3)
         ide = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"})
         assert ide.status_code == 200 and "graphiql" in ide.text.lower()
+        anonymous = httpx.post(f"{base}/graphql", json={"query": "{ accounts { totalCount } }"}, timeout=10).json()
+        assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        login = 'mutation { login(input: {email: "ka-director@demo.kamgraph", password: "kamgraph-demo"}) { token } }'
+        token = httpx.post(f"{base}/graphql", json={"query": login}, timeout=10).json()["data"]["login"]["token"]
         query = "{ accounts(first: 3, filter: {tier: {eq: STRATEGIC}}) { totalCount edges { node { name tier contracts(first: 2) { edges { node { number amount { amount } } } } } } } }"
-        body = httpx.post(f"{base}/graphql", json={"query": query}, timeout=10).json()
+        body = httpx.post(f"{base}/graphql", json={"query": query}, headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
         assert "errors" not in body, body
         assert body["data"]["accounts"]["totalCount"] > 0
         assert all(e["node"]["tier"] == "STRATEGIC" for e in body["data"]["accounts"]["edges"])

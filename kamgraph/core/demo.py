@@ -44,10 +44,13 @@ from kamgraph.core.people.models import (
 )
 from kamgraph.db import write_transaction
 from kamgraph.security.actors import Role
+from kamgraph.security.auth import hash_password, login_index
+from kamgraph.security.models import Login
 from kamgraph.settings import Settings
 
 ACCOUNTS = 240
 DEMO_DOMAIN = "demo.kamgraph"
+DEMO_PASSWORD = "kamgraph-demo"
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "华", "慧", "建国", "晓东", "海燕", "志强", "雪梅"]
@@ -125,6 +128,9 @@ async def _seed_staff(rng: random.Random) -> dict[Role, list[Person]]:
         roles += [StaffRole(person_id=p.id, role=role) for p in by_role[role]]
         index += count
     await StaffRole.bulk_create(roles)
+    # every demo user logs in with the same password; one argon2 hash serves them all (seeding stays fast)
+    password_hash = hash_password(DEMO_PASSWORD)
+    await Login.bulk_create([Login(person_id=p.id, email_index=login_index(p.email), password_hash=password_hash) for p in people])
     return by_role
 
 

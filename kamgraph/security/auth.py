@@ -186,11 +186,22 @@ async def create_api_key(name: str, scopes: list[str], created_by: str, expires_
     return secret, key
 
 
-async def set_password(person: Person, password: str, email: str) -> Login:
-    """Give a member of staff a login (or a new password), keyed by the blind index of the e-mail."""
-    if person.kind is not PersonKind.STAFF:
-        raise ValueError("only staff log in")
+async def set_password(person: Person, password: str) -> Login:
+    """Give a member of staff a login (or a new password). They log in with their (encrypted) e-mail,
+    found through its blind index."""
+    if person.kind is not PersonKind.STAFF or not person.email:
+        raise ValueError("only staff with an e-mail address log in")
     login_row, _ = await Login.update_or_create(
-        person_id=person.id, defaults={"email_index": login_index(email), "password_hash": hash_password(password)}
+        person_id=person.id, defaults={"email_index": login_index(person.email), "password_hash": hash_password(password)}
     )
     return login_row
+
+
+async def create_staff_user(name: str, email: str, roles: list[Role], password: str, **fields: object) -> Person:
+    """A member of staff with roles and a login (the command line's create-user; demo users)."""
+    async with write_transaction():
+        person = await Person.create(kind=PersonKind.STAFF, name=name, email=email, **fields)
+        for role in roles:
+            await StaffRole.create(person_id=person.id, role=role)
+        await set_password(person, password)
+    return person

@@ -1,0 +1,95 @@
+"""Sensitive values are null without their permission, every read of one is audited, every write too."""
+
+import json
+
+from factories import account, contact, contract, staff
+
+from kamgraph.ids import to_global_id
+from kamgraph.security.actors import Role
+from kamgraph.security.models import AuditRecord
+
+READ = """query Portfolio { contracts { edges { node { number amount { amount } receivables { outstanding }
+  instalments { amount paidAmount outstanding } } } }
+  contractsAggregate { count amount } accountsAggregate { signedValue }
+  people(filter: {kind: {eq: CONTACT}}) { edges { node { name phone email } } } }"""
+
+
+async def test_analysts_see_counts_but_not_amounts_or_contact_details(gql, actor_for):
+    acme = await account()
+    await contract(acme, amount="1000.00")
+    await contact(acme, phone="13800138000", email="wang@acme.cn")
+    analyst = actor_for(await staff("Analyst", role=Role.DATA_ANALYST), Role.DATA_ANALYST)
+    data = await gql(READ, actor=analyst)
+    node = data["contracts"]["edges"][0]["node"]
+    assert node["amount"] is None and node["receivables"] is None
+    assert node["instalments"][0] == {"amount": None, "paidAmount": None, "outstanding": None}
+    assert data["contractsAggregate"] == {"count": 1, "amount": None} and data["accountsAggregate"]["signedValue"] is None
+    assert data["people"]["edges"][0]["node"] == {"name": "Wang Fang", "phone": None, "email": None}
+    assert await AuditRecord.filter(action="read").count() == 0  # nothing sensitive was returned
+
+
+async def test_every_read_of_a_sensitive_value_is_audited_with_request_and_operation(gql, actor_for):
+    acme = await account()
+    deal = await contract(acme, amount="1000.00")
+    person = await contact(acme, phone="13800138000")
+    manager = await staff("Li Wei")
+    acme.owner_id = manager.id
+    await acme.save()
+    response = await gql.http.post("/graphql", json={"query": READ}, headers={"X-Request-Id": "trace-audit-0001"})
+    assert "errors" not in response.json()
+    reads = {(r.subject_type, r.subject_id): r for r in await AuditRecord.filter(action="read")}
+    assert reads[("Contract", deal.id)].fields_read == "amount"
+    assert reads[("Person", person.id)].fields_read == "email phone"
+    assert reads[("Contract", deal.id)].account_id == acme.id
+    instalment_reads = [r for (kind, _), r in reads.items() if kind == "Instalment"]
+    assert instalment_reads and all(r.account_id == acme.id and r.fields_read == "amount paid_amount" for r in instalment_reads)
+    assert ("Contract totals", None) in reads
+    record = reads[("Contract", deal.id)]
+    assert (record.actor, record.request_id, record.operation_name) == ("system", "trace-audit-0001", "Portfolio")
+
+
+async def test_writes_are_audited_with_before_and_after_but_never_the_secrets(gql):
+    acme = await account(name="Old name")
+    person = await contact(acme, phone="13800138000")
+    await gql('mutation Rename($id: ID!) { updateAccount(input: {id: $id, name: "New name"}) { userErrors { code } } }',
+              {"id": to_global_id("Account", acme.id)})
+    await gql('mutation($id: ID!) { updatePerson(input: {id: $id, phone: "13900139000"}) { userErrors { code } } }',
+              {"id": to_global_id("Person", person.id)})
+    renamed = await AuditRecord.get(action="update", subject_type="Account")
+    changes = json.loads(renamed.changes)
+    assert changes == {"name": {"before": "Old name", "after": "New name"}}
+    assert renamed.operation_name == "Rename" and renamed.account_id == acme.id
+    phone_change = await AuditRecord.get(action="update", subject_type="Person")
+    assert json.loads(phone_change.changes)["phone"] == {"before": "[encrypted]", "after": "[encrypted]"}
+    assert "13900139000" not in phone_change.changes
+
+
+async def test_a_refused_write_leaves_no_audit_record(gql):
+    result = await gql('mutation { createAccount(input: {name: "X", creditCode: "bad", industryCode: "C39", region: EAST}) { userErrors { code } } }')
+    assert result["createAccount"]["userErrors"]
+    assert await AuditRecord.filter(action="create").count() == 0
+
+
+async def test_the_audit_log_is_for_directors_within_their_scope_and_read_only(gql, actor_for, schema_sdl):
+    east = await account(name="East", region="EAST")
+    south = await account(name="South", region="SOUTH")
+    for acc in (east, south):
+        await gql('mutation($id: ID!) { updateAccount(input: {id: $id, size: LARGE}) { userErrors { code } } }',
+                  {"id": to_global_id("Account", acc.id)})
+    regional = actor_for(await staff("East Director", role=Role.REGIONAL_DIRECTOR, region="EAST"), Role.REGIONAL_DIRECTOR)
+    log = await gql('{ auditLog(filter: {action: {eq: "update"}}) { edges { node { subjectType subjectId actor changes } } } }', actor=regional)
+    assert [e["node"]["subjectId"] for e in log["auditLog"]["edges"]] == [to_global_id("Account", east.id)]
+    manager = actor_for(await staff(), Role.ACCOUNT_MANAGER)
+    assert (await gql("{ auditLog { totalCount } }", actor=manager))["auditLog"]["totalCount"] == 0
+    assert "auditRecord" not in schema_sdl.split("type Mutation", 1)[1].split("}", 1)[0].lower().replace("auditlog", "")
+
+
+async def test_sensitive_values_cannot_be_probed_through_filters_or_sorting(gql, actor_for):
+    await contract(await account(), amount="5000000.00")
+    analyst = actor_for(await staff("Analyst", role=Role.DATA_ANALYST), Role.DATA_ANALYST)
+    for query in ('{ contracts(filter: {amount: {gt: "1000000"}}) { totalCount } }',
+                  "{ contracts(orderBy: [{field: AMOUNT}]) { totalCount } }",
+                  '{ accounts(filter: {contracts: {amount: {gt: "1"}}}) { totalCount } }',
+                  '{ people(filter: {phone: {eq: "13800138000"}}) { totalCount } }'):
+        body = await gql(query, actor=analyst, errors=True)
+        assert body["errors"][0]["extensions"]["code"] == "BAD_REQUEST" and "may not filter" in body["errors"][0]["message"], query
