@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
@@ -16,6 +17,7 @@ from strawberry.asgi import GraphQL
 
 from kamgraph import db
 from kamgraph.api.context import Context
+from kamgraph.api.ratelimit import RateLimit
 from kamgraph.api.schema import build_schema
 from kamgraph.db.migrations import migrate, pending
 from kamgraph.plugin_manager import PluginManager, await_me_maybe
@@ -34,7 +36,8 @@ class KamgraphGraphQL(GraphQL):
     """strawberry's ASGI view with kamgraph's per-request context."""
 
     def __init__(self, schema: Any, pm: PluginManager, settings: Settings, **kwargs: Any) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None, **kwargs)
+        ide = "graphiql" if settings.graphiql and not settings.production else None
+        super().__init__(schema, graphql_ide=ide, **kwargs)
         self.pm = pm
         self.settings = settings
         self.node_types = {name: model for name, (_, model) in pm.collect_unique("register_node_types", "node type").items()}
@@ -58,7 +61,7 @@ def create_app(settings: Settings | None = None, pm: PluginManager | None = None
     """The app for the enabled plugins. Startup refuses pending migrations unless ``apply_migrations``."""
     settings = settings or Settings.from_env()
     pm = pm or PluginManager.from_names(settings.plugins)
-    schema = build_schema(pm)
+    schema = build_schema(pm, settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -84,7 +87,8 @@ def create_app(settings: Settings | None = None, pm: PluginManager | None = None
     ]
     for _, extra in pm.collect("register_routes"):
         routes.extend(extra)
-    app = Starlette(routes=routes, lifespan=lifespan)
+    middleware = [Middleware(RateLimit, per_address=settings.rate_limit_per_address, per_credential=settings.rate_limit_per_credential)]
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.settings = settings
     app.state.pm = pm
     app.state.schema = schema

@@ -36,6 +36,15 @@ class Settings:
     max_page_size: int = 100
     #: page size when a client names neither ``first`` nor ``last``.
     default_page_size: int = 20
+    #: query limits (OWASP / GraphQL Armor defaults): nesting depth, aliases, tokens, and the cost, i.e. the
+    #: rows a query may ask for (page sizes multiplied down the nesting).
+    max_depth: int = 10
+    max_aliases: int = 15
+    max_tokens: int = 2000
+    max_cost: int = 10000
+    #: requests per minute per client address and per credential (0: no limit); in process, per worker.
+    rate_limit_per_address: int = 1200
+    rate_limit_per_credential: int = 600
     #: SQLite busy timeout in milliseconds: how long a writer waits for another process's write lock.
     sqlite_busy_timeout_ms: int = 5000
     #: time zone of business dates (signing dates, due dates, working days).

@@ -66,7 +66,10 @@ def database_url() -> str:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, plugins=TEST_PLUGINS, secret_key=TEST_KEY)
+    # rate limits off for the suite (it sends hundreds of requests a minute); tests/security/test_limits.py
+    # builds its own app to test them
+    return Settings(database_url=database_url, plugins=TEST_PLUGINS, secret_key=TEST_KEY,
+                    rate_limit_per_address=0, rate_limit_per_credential=0)
 
 
 @pytest.fixture(scope="session")

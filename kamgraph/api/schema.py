@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import strawberry
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types.base import (
     StrawberryList,
     StrawberryOptional,
@@ -20,7 +21,9 @@ from strawberry.utils.str_converters import to_camel_case
 
 from kamgraph.api.errors import MaskUnexpectedErrors
 from kamgraph.api.guards import AuditSensitiveReads, RequireAuthentication
+from kamgraph.api.limits import limit_extensions
 from kamgraph.plugin_manager import PluginError, PluginManager, claim_unique
+from kamgraph.settings import Settings
 
 #: the fields each extended type had before any plugin added to it, so that schemas built one after
 #: another (tests, different plugin sets) start from the same place.
@@ -78,8 +81,9 @@ class KamgraphSchema(strawberry.Schema):
         return None
 
 
-def build_schema(pm: PluginManager) -> strawberry.Schema:
+def build_schema(pm: PluginManager, settings: Settings | None = None) -> strawberry.Schema:
     """The GraphQL schema of the enabled plugins. Raises ``PluginError`` on any conflict."""
+    settings = settings or Settings()
     types: dict[str, tuple[str, Any]] = {}
     for plugin, registered in pm.collect("register_types"):
         for cls in registered:
@@ -100,7 +104,8 @@ def build_schema(pm: PluginManager) -> strawberry.Schema:
         mutation=_merge("Mutation", mutations),
         subscription=_merge("Subscription", subscriptions),
         types=[cls for _, cls in types.values()],
-        extensions=[MaskUnexpectedErrors, RequireAuthentication, AuditSensitiveReads],
+        extensions=[MaskUnexpectedErrors, *limit_extensions(settings), RequireAuthentication, AuditSensitiveReads],
+        config=StrawberryConfig(disable_field_suggestions=settings.production),
     )
 
 

@@ -6,12 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from factories import account
 
 from kamgraph import db
 from kamgraph.core.people.models import Person
 from kamgraph.ids import to_global_id
-
-from factories import account
 
 PHONES = ["13800138000", "13912345678", "+8613700001111"]
 CREATE = 'mutation($a: ID!, $p: String!, $e: String!) { createPerson(input: {kind: CONTACT, name: "C", accountId: $a, phone: $p, email: $e}) { userErrors { code } } }'

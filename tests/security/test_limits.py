@@ -1,0 +1,104 @@
+"""Every query limit, exceeded by one, is refused before any resolver runs (no SQL, no resolver)."""
+
+import httpx
+import pytest
+
+from kamgraph.app import create_app
+
+
+def nested_parents(depth: int) -> str:
+    # accounts > edges > node > parent x k > name: depth = 4 + k
+    return "{ accounts { edges { node { " + "parent { " * (depth - 4) + "name" + " }" * (depth - 4) + " } } } }"
+
+
+async def refused(gql, sql_counter, query, variables=None):
+    sql_counter.statements.clear()
+    body = await gql(query, variables, errors=True)
+    assert body.get("data") is None and body["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED", body
+    assert sql_counter.statements == []  # nothing ran
+    return body["errors"][0]
+
+
+async def allowed(gql, query, variables=None):
+    body = await gql(query, variables, errors=True)
+    assert "errors" not in body, body["errors"]
+
+
+async def test_depth(gql, sql_counter, settings):
+    await allowed(gql, nested_parents(settings.max_depth))
+    error = await refused(gql, sql_counter, nested_parents(settings.max_depth + 1).replace("name", "name explode", 1))
+    assert f"limit is {settings.max_depth}" in error["message"]
+
+
+async def test_aliases(gql, sql_counter, settings):
+    def aliased(n):
+        return "{ " + " ".join(f"a{i}: businessRules {{ maxPageSize }}" for i in range(n)) + " }"
+
+    await allowed(gql, aliased(settings.max_aliases))
+    await refused(gql, sql_counter, aliased(settings.max_aliases + 1).replace("}", "} explode", 1))
+
+
+async def test_tokens(gql, sql_counter, settings):
+    from graphql import GraphQLSyntaxError, parse
+
+    def document(strings):
+        names = " ".join(f'"n{i}"' for i in range(strings))
+        return "{ accounts(filter: {name: {in: [" + names + "]}}) { totalCount } }"
+
+    def fits(strings):  # graphql-core's own token count decides where the limit falls
+        try:
+            parse(document(strings), max_tokens=settings.max_tokens)
+            return True
+        except GraphQLSyntaxError:
+            return False
+
+    most = next(n for n in range(settings.max_tokens, 0, -1) if fits(n))
+    await allowed(gql, document(most))
+    await refused(gql, sql_counter, document(most + 1))
+
+
+async def test_page_size(gql, sql_counter, settings):
+    await allowed(gql, "query($n: Int) { accounts(first: $n) { totalCount } }", {"n": settings.max_page_size})
+    await refused(gql, sql_counter, "query($n: Int) { explode accounts(first: $n) { totalCount } }", {"n": settings.max_page_size + 1})
+    await refused(gql, sql_counter, "{ accounts(first: 5) { edges { node { contracts(last: %d) { totalCount } } } } }" % (settings.max_page_size + 1))
+
+
+async def test_cost_of_nested_pages(gql, sql_counter, settings):
+    query = "query($a: Int, $c: Int) { explode accounts(first: $a) { edges { node { contracts(first: $c) { edges { node { number } } } } } } }"
+    # 100 accounts + 100 x 100 contracts = 10,100 rows > 10,000; with 99 accounts: 99 + 9,900 = 9,999
+    error = await refused(gql, sql_counter, query, {"a": 100, "c": 100})
+    assert "10100 rows" in error["message"]
+    await allowed(gql, query.replace("explode ", ""), {"a": 99, "c": 100})
+
+
+async def test_batched_operations_are_off(gql):
+    response = await gql.http.post("/graphql", json=[{"query": "{ __typename }"}, {"query": "{ __typename }"}])
+    assert response.status_code == 400
+
+
+@pytest.fixture
+def production_app(settings, pm):
+    return create_app(settings.with_(env="production"), pm)
+
+
+async def test_production_closes_introspection_graphiql_and_suggestions(production_app, gql):
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=production_app), base_url="http://x") as client:
+        introspection = (await client.post("/graphql", json={"query": "{ __schema { types { name } } }"})).json()
+        assert "introspection" in introspection["errors"][0]["message"].lower()
+        ide = await client.get("/graphql", headers={"Accept": "text/html"})
+        assert "graphiql" not in ide.text.lower()
+        typo = (await client.post("/graphql", json={"query": "{ acounts { totalCount } }"})).json()
+        assert "Did you mean" not in typo["errors"][0]["message"]
+
+
+async def test_rate_limits_per_address_and_per_credential(settings, pm):
+    limited = create_app(settings.with_(rate_limit_per_address=5, rate_limit_per_credential=3), pm)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=limited, client=("10.0.0.1", 1)), base_url="http://x") as client:
+        statuses = [(await client.post("/graphql", json={"query": "{ __typename }"})).status_code for _ in range(6)]
+        assert statuses == [200] * 5 + [429]
+        over = await client.post("/graphql", json={"query": "{ __typename }"})
+        assert int(over.headers["retry-after"]) > 0 and over.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=limited, client=("10.0.0.2", 1)), base_url="http://x") as client:
+        headers = {"Authorization": "Bearer kgs_same-token"}
+        statuses = [(await client.post("/graphql", json={"query": "{ __typename }"}, headers=headers)).status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
