@@ -11,6 +11,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.utils.str_converters import to_camel_case
 
+from kamgraph.db.sql import FilterError
 from kamgraph.errors import Code, Problem
 
 log = logging.getLogger("kamgraph.api")
@@ -59,6 +60,8 @@ class MaskUnexpectedErrors(SchemaExtension):
         original = error.original_error
         if original is None or isinstance(original, GraphQLError):
             return error  # validation errors and deliberate request errors are the client's to read
+        if isinstance(original, FilterError):  # a filter or cursor the client got wrong, wherever it was compiled
+            return GraphQLError(str(original), nodes=error.nodes, path=error.path, extensions={"code": "BAD_REQUEST"})
         log.error("unexpected error in request %s at %s", request_id, error.path, exc_info=original)
         return GraphQLError(
             f"Internal error. Quote request id {request_id} when reporting it.",

@@ -17,7 +17,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Protocol
 
-from tortoise.fields import DecimalField
+from tortoise.exceptions import ValidationError
+from tortoise.fields import CharField, DecimalField, TextField
 from tortoise.fields.relational import BackwardFKRelation, ForeignKeyFieldInstance
 from tortoise.models import Model
 
@@ -87,7 +88,11 @@ def expr(model: type[Model], name: str, alias: str) -> str:
 
 
 def to_db(model: type[Model], name: str, value: Any) -> Any:
-    """Convert a Python value the way tortoise does when it writes ``name``."""
+    """Convert a filter or cursor value the way tortoise does when it writes ``name``.
+
+    Text is compared as given (a value longer than the column simply matches nothing, it is not an
+    error); a value the column cannot hold at all is a ``FilterError``, reported to the client.
+    """
     if isinstance(value, Enum):
         return value.value
     field = model._meta.fields_map[name]
@@ -95,7 +100,12 @@ def to_db(model: type[Model], name: str, value: Any) -> Any:
         field = model._meta.fields_map[field.source_field]
     if value is None:
         return None
-    return field.to_db_value(value, None)
+    if isinstance(field, CharField | TextField) and not isinstance(field, SealedTextField):
+        return str(value)
+    try:
+        return field.to_db_value(value, None)
+    except (ValidationError, ValueError, TypeError, OverflowError) as exc:
+        raise FilterError(f"{model.__name__}.{name} cannot be {value!r}") from exc
 
 
 def money_sum(expression: str) -> str:
@@ -130,12 +140,18 @@ def _is_unset(value: Any) -> bool:
     return type(value).__name__ == "UnsetType"
 
 
-def compile_filter(model: type[Model], spec: Any, params: Params, alias: str, scope: Scope) -> str | None:
+#: how deeply and/or/not and relation filters may nest (each level is a sub-expression or sub-select)
+MAX_FILTER_DEPTH = 8
+
+
+def compile_filter(model: type[Model], spec: Any, params: Params, alias: str, scope: Scope, depth: int = 0) -> str | None:
     """Compile a filter input into a SQL condition on ``alias``; None when it sets nothing."""
+    if depth > MAX_FILTER_DEPTH:
+        raise FilterError(f"filters nest at most {MAX_FILTER_DEPTH} levels deep (and, or, not and relations)")
     parts: list[str] = []
     for name, value in set_attributes(spec):
         if name in COMBINATORS:
-            parts.append(_combine(model, name, value, params, alias, scope))
+            parts.append(_combine(model, name, value, params, alias, scope, depth))
             continue
         resolve = getattr(spec, "resolve_" + name, None)
         if resolve is not None:  # a filter field that is not a plain column (e.g. a global id)
@@ -143,31 +159,31 @@ def compile_filter(model: type[Model], spec: Any, params: Params, alias: str, sc
         field = model._meta.fields_map[name]
         scope.check_field(model, name)
         if isinstance(field, ForeignKeyFieldInstance | BackwardFKRelation):
-            parts.append(_relation(model, name, field, value, params, alias, scope))
+            parts.append(_relation(model, name, field, value, params, alias, scope, depth))
         else:
             parts.extend(_operators(model, name, value, params, alias))
     parts = [part for part in parts if part]
     return " AND ".join(f"({part})" for part in parts) if parts else None
 
 
-def _combine(model: type[Model], name: str, value: Any, params: Params, alias: str, scope: Scope) -> str:
+def _combine(model: type[Model], name: str, value: Any, params: Params, alias: str, scope: Scope, depth: int) -> str:
     if name == "not_":
-        inner = compile_filter(model, value, params, alias, scope)
+        inner = compile_filter(model, value, params, alias, scope, depth + 1)
         return f"NOT ({inner})" if inner else ""
     joiner = " AND " if name == "and_" else " OR "
-    compiled = [compile_filter(model, item, params, alias, scope) or "1=1" for item in value]
+    compiled = [compile_filter(model, item, params, alias, scope, depth + 1) or "1=1" for item in value]
     if not compiled:
         return "1=1" if name == "and_" else "1=0"
     return joiner.join(f"({part})" for part in compiled)
 
 
 def _relation(
-    model: type[Model], name: str, field: Any, value: Any, params: Params, alias: str, scope: Scope
+    model: type[Model], name: str, field: Any, value: Any, params: Params, alias: str, scope: Scope, depth: int
 ) -> str:
     """A filter through a relation becomes a scoped sub-select, so it can nest any number of hops."""
     target: type[Model] = field.related_model
     inner_alias = f"{alias}_{name}"[:60]
-    conditions = [c for c in (scope.condition(target, params, inner_alias), compile_filter(target, value, params, inner_alias, scope)) if c]
+    conditions = [c for c in (scope.condition(target, params, inner_alias), compile_filter(target, value, params, inner_alias, scope, depth + 1)) if c]
     where = " AND ".join(f"({c})" for c in conditions) or "1=1"
     if isinstance(field, ForeignKeyFieldInstance):
         pk = quote(target._meta.db_pk_column)

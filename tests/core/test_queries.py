@@ -211,3 +211,14 @@ async def test_cursors_work_for_timestamps_and_money(gql):
     by_created = await walk(gql, "query($after: String) { contracts(first: 2, after: $after, orderBy: [{field: CREATED_AT}]) {"
                                  " pageInfo { hasNextPage endCursor } edges { node { id } } } }")
     assert len({n["id"] for n in by_created}) == 5
+
+
+async def test_odd_filter_values_are_answered_not_crashed(gql):
+    await account(name="Acme")
+    # longer than the column: matches nothing, in lists and in aggregates alike
+    data = await gql('{ accounts(filter: {industry: {eq: "CC"}}) { totalCount } accountsAggregate(filter: {industryCode: {in: ["DATA_ANALYST"]}}) { count } }')
+    assert data == {"accounts": {"totalCount": 0}, "accountsAggregate": {"count": 0}}
+    nested = "{ accounts(filter: " + "{not: " * 10 + "{name: {eq: \"x\"}}" + "}" * 10 + ") { totalCount } }"
+    for query in (nested, nested.replace("accounts(", "accountsAggregate(").replace("totalCount", "count")):
+        body = await gql(query, errors=True)
+        assert body["errors"][0]["extensions"]["code"] == "BAD_REQUEST" and "nest" in body["errors"][0]["message"]
