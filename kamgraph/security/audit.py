@@ -21,7 +21,7 @@ from kamgraph.security.models import AuditRecord
 class AuditEntry:
     action: str
     subject_type: str
-    subject_id: int | None
+    subject_ids: tuple[Any, ...]
     account_id: int | None
     fields: tuple[str, ...] = ()
     changes: dict[str, Any] | None = None
@@ -39,7 +39,7 @@ def account_of(row: Model) -> int | None:
 
 def entry(action: str, row: Model, *, changes: dict[str, Any] | None = None, account_id: int | None | type = ...) -> AuditEntry:
     return AuditEntry(
-        action=action, subject_type=type(row).__name__, subject_id=row.pk,
+        action=action, subject_type=type(row).__name__, subject_ids=(row.pk,),
         account_id=account_of(row) if account_id is ... else account_id,
         fields=tuple(changes or ()), changes=changes,
     )
@@ -59,10 +59,14 @@ class ReadLog:
             self.rows.setdefault(key, row)
 
     async def entries(self) -> list[AuditEntry]:
+        """One entry per kind of row, account and set of fields, listing every row id it covers."""
         accounts = await accounts_of(list(self.rows.values()))
+        grouped: dict[tuple[str, int | None, tuple[str, ...]], list[Any]] = {}
+        for (kind, pk), names in self.reads.items():
+            grouped.setdefault((kind, accounts.get((kind, pk)), tuple(sorted(names))), []).append(pk)
         return [
-            AuditEntry("read", kind, pk, accounts.get((kind, pk)), tuple(sorted(names)))
-            for (kind, pk), names in self.reads.items()
+            AuditEntry("read", kind, tuple(pk for pk in pks if pk is not None), account, names)
+            for (kind, account, names), pks in grouped.items()
         ]
 
 
@@ -99,7 +103,7 @@ async def store(entries: list[AuditEntry], actor: Actor | None, request_id: str 
         AuditRecord(
             actor=actor.name if actor else "anonymous", actor_person_id=actor.person_id if actor else None,
             actor_via=actor.via if actor else "none", action=e.action, subject_type=e.subject_type,
-            subject_id=e.subject_id, account_id=e.account_id, fields_read=" ".join(e.fields),
+            subject_ids=" ".join(str(i) for i in e.subject_ids), account_id=e.account_id, fields_read=" ".join(e.fields),
             changes=json.dumps(e.changes, ensure_ascii=False, default=str) if e.changes is not None else None,
             operation_name=operation_name, request_id=request_id,
         )

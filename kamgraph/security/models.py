@@ -84,7 +84,8 @@ class AuditRecord(NodeModel):
     actor_via = fields.CharField(max_length=20)
     action = fields.CharField(max_length=20)  # read, create, update, archive, login, logout, ...
     subject_type = fields.CharField(max_length=60)
-    subject_id = fields.BigIntField(null=True)
+    #: ids of the rows concerned, space-separated: one for a write, every row of one kind and account for a read
+    subject_ids = fields.TextField(default="")
     #: the account the subject belongs to, so the audit trail obeys the same row scope as the data
     account = fields.ForeignKeyField("core.Account", related_name=False, null=True, db_constraint=False, on_delete=fields.NO_ACTION)
     fields_read = fields.TextField(default="")  # space-separated field names

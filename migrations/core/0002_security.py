@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('actor_via', fields.CharField(max_length=20)),
                 ('action', fields.CharField(max_length=20)),
                 ('subject_type', fields.CharField(max_length=60)),
-                ('subject_id', fields.BigIntField(null=True)),
+                ('subject_ids', fields.TextField(default='', description='ids of the rows concerned, space-separated: one for a write, every row of one kind and account for a read', unique=False)),
                 ('account', fields.ForeignKeyField('core.Account', source_field='account_id', null=True, description='the account the subject belongs to, so the audit trail obeys the same row scope as the data', db_constraint=False, to_field='id', related_name=False, on_delete=OnDelete.NO_ACTION)),
                 ('fields_read', fields.TextField(default='', unique=False)),
                 ('changes', fields.TextField(null=True, unique=False)),

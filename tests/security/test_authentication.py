@@ -132,3 +132,12 @@ async def test_set_password_gives_staff_a_login(gql, director):
     await gql('mutation($id: ID!) { setPassword(input: {personId: $id, password: "long enough now"}) { userErrors { field } } }',
               {"id": to_global_id("Person", colleague.id)})
     assert (await login(gql, email="qian.li@example.com", password="long enough now"))["token"]
+
+
+async def test_a_new_e_mail_moves_the_login_with_it(gql, director):
+    from kamgraph.ids import to_global_id
+
+    await gql('mutation($id: ID!) { updatePerson(input: {id: $id, email: "zhao@newdomain.cn"}) { userErrors { code } } }',
+              {"id": to_global_id("Person", director.id)})
+    assert (await login(gql))["token"] is None
+    assert (await login(gql, email="zhao@newdomain.cn"))["token"]

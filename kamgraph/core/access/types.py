@@ -60,9 +60,9 @@ class AuditRecordType(Node):
     operation_name: str | None
     request_id: str | None
 
-    @strawberry.field(description="Global id of the object concerned (null for totals).")
-    def subject_id(self) -> strawberry.ID | None:
-        return None if self.subject_id is None else to_global_id(self.subject_type, self.subject_id)
+    @strawberry.field(description="Global ids of the objects concerned: one for a write; every object of this kind and account a request read (none for totals).")
+    def subject_ids(self) -> list[strawberry.ID]:
+        return [to_global_id(self.subject_type, pk) for pk in self.subject_ids.split()]
 
     @strawberry.field
     def fields(self) -> list[str]:

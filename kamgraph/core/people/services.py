@@ -96,6 +96,11 @@ async def update_person(unit: UnitOfWork, global_id: str, expected_version: int 
         for role in dict.fromkeys(roles):
             await create(StaffRole, person_id=person.id, role=role)
         diff["roles"] = (None, [r.value for r in roles])
+    if "email" in diff and person.kind is PersonKind.STAFF:  # staff log in with their e-mail: move the login along
+        from kamgraph.security.auth import login_index
+        from kamgraph.security.models import Login
+
+        await Login.filter(person_id=person.id).update(email_index=login_index(person.email) if person.email else f"none:{person.id}")
     if diff:
         unit.emit("person.updated", person.node_id, changes=changes_data(diff, Person))
         if "status" in diff:
