@@ -197,50 +197,42 @@ def _relation(
     return f"{alias}.{own_pk} IN (SELECT {inner_alias}.{back} FROM {table(target)} {inner_alias} WHERE {where})"
 
 
-def _sealed_operators(model: type[Model], name: str, ops: Any, params: Params, alias: str) -> list[str]:
-    """An encrypted column is searched through its blind index: exact matches only."""
-    index = next(f for f in model._meta.fields_map.values() if getattr(f, "source", None) == name)
-    col = f"{alias}.{quote(index.model_field_name)}"
-    ring = keyring()
-    parts = []
-    for op, value in set_attributes(ops):
-        if op in ("eq", "neq"):
-            parts.append(f"{col} {COMPARISONS[op]} {params.add(ring.blind_index(value, index.purpose))}")
-        elif op in LIST_OPERATORS:
-            hashed = [ring.blind_index(v, index.purpose) for v in value]
-            parts.append(f"{col} {LIST_OPERATORS[op]} ({params.add_all(hashed)})")
-        elif op == "is_null":
-            parts.append(f"{col} IS {'' if value else 'NOT '}NULL")
-        else:
-            raise FilterError(f"{model.__name__}.{name} is encrypted: it can be matched exactly (eq, neq, in, notIn), not with {op}")
-    return parts
+#: what an encrypted column supports: exact matches through its blind index
+EXACT_OPERATORS = frozenset({"eq", "neq", "in_", "not_in", "is_null"})
 
 
 def _operators(model: type[Model], name: str, ops: Any, params: Params, alias: str) -> list[str]:
     if isinstance(model._meta.fields_map[name], SealedTextField):
-        return _sealed_operators(model, name, ops, params, alias)
-    col = expr(model, name, alias)
+        index = next(f for f in model._meta.fields_map.values() if getattr(f, "source", None) == name)
+        col = f"{alias}.{quote(index.model_field_name)}"
+        ring = keyring()
+
+        def convert(value: Any) -> Any:
+            return ring.blind_index(value, index.purpose)
+
+        allowed: frozenset[str] | None = EXACT_OPERATORS
+    else:
+        col = expr(model, name, alias)
+
+        def convert(value: Any) -> Any:
+            return value if isinstance(value, bool) else to_db(model, name, value)
+
+        allowed = None
     parts: list[str] = []
     for op, value in set_attributes(ops):
+        if allowed is not None and op not in allowed:
+            raise FilterError(f"{model.__name__}.{name} is encrypted: it can be matched exactly (eq, neq, in, notIn), not with {op}")
         if op in COMPARISONS:
-            if op == "eq" and isinstance(value, bool):
-                parts.append(f"{col} = {params.add(value)}")
-            else:
-                parts.append(f"{col} {COMPARISONS[op]} {params.add(to_db(model, name, value))}")
+            parts.append(f"{col} {COMPARISONS[op]} {params.add(convert(value))}")
         elif op in LIKES:
-            parts.append(f"{_lower(col)} LIKE {params.add(LIKES[op].format(_escape_like(value).lower()))} ESCAPE '\\'")
+            parts.append(f"LOWER({col}) LIKE {params.add(LIKES[op].format(_escape_like(value).lower()))} ESCAPE '\\'")
         elif op in LIST_OPERATORS:
-            values = [to_db(model, name, item) for item in value]
-            parts.append(f"{col} {LIST_OPERATORS[op]} ({params.add_all(values)})")
+            parts.append(f"{col} {LIST_OPERATORS[op]} ({params.add_all(convert(item) for item in value)})")
         elif op == "is_null":
             parts.append(f"{col} IS {'' if value else 'NOT '}NULL")
         else:
             raise FilterError(f"unknown filter operator {op!r}")
     return parts
-
-
-def _lower(col: str) -> str:
-    return f"LOWER({col})"
 
 
 def _escape_like(text: str) -> str:
