@@ -109,10 +109,11 @@ def register_node_types() -> dict[str, Any]:
 
 
 @hookspec
-def register_permissions() -> dict[str, str]:
-    """Permissions the plugin checks, as ``{"risk.assess": "Record a credit assessment"}``.
+def register_permissions() -> dict[str, Any]:
+    """Permissions the plugin checks: ``{"risk.assess": Permission.of("Record a credit assessment", *roles)}``.
 
-    Names are ``<plugin>.<verb>``; a name registered twice is a start-up error.
+    ``roles`` hold the permission by default (a plain description string grants it to no role, only to
+    API keys that name it). Names are ``<plugin>.<verb>``; a name registered twice is a start-up error.
     """
 
 

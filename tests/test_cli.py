@@ -85,3 +85,13 @@ def test_demo_is_deterministic_and_realistic(tmp_path):
     assert {t: without_timestamps(r) for t, r in dumps[0].items()} == {t: without_timestamps(r) for t, r in dumps[1].items()}
     again = kamgraph("demo", cwd=tmp_path / "a", env=key)
     assert "already has accounts" in again.stdout
+
+
+def test_create_api_key_prints_the_secret_once_and_checks_scopes(tmp_path):
+    assert kamgraph("migrate", cwd=tmp_path).returncode == 0
+    made = kamgraph("create-api-key", "--name", "ERP", "--scope", "accounts.read", cwd=tmp_path)
+    assert made.returncode == 0 and "kgk_" in made.stdout
+    wrong = kamgraph("create-api-key", "--name", "ERP", "--scope", "everything", cwd=tmp_path)
+    assert wrong.returncode != 0 and "unknown permissions: everything" in wrong.stderr
+    listed = kamgraph("permissions", cwd=tmp_path).stdout
+    assert "contracts.amounts.read" in listed and "KA_DIRECTOR" in listed

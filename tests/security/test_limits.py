@@ -64,11 +64,12 @@ async def test_page_size(gql, sql_counter, settings):
 
 
 async def test_cost_of_nested_pages(gql, sql_counter, settings):
-    query = "query($a: Int, $c: Int) { explode accounts(first: $a) { edges { node { contracts(first: $c) { edges { node { number } } } } } } }"
-    # 100 accounts + 100 x 100 contracts = 10,100 rows > 10,000; with 99 accounts: 99 + 9,900 = 9,999
-    error = await refused(gql, sql_counter, query, {"a": 100, "c": 100})
-    assert "10100 rows" in error["message"]
-    await allowed(gql, query.replace("explode ", ""), {"a": 99, "c": 100})
+    query = ("query($b: Int) { explode big: accounts(first: 99) { edges { node { contracts(first: 100) { edges { node { number } } } } } }"
+             " small: accounts(first: $b) { totalCount } }")
+    # 99 accounts + 99 x 100 contracts = 9,999 rows, plus b more accounts: the limit is 10,000
+    error = await refused(gql, sql_counter, query, {"b": 2})
+    assert "10001 rows" in error["message"]
+    await allowed(gql, query.replace("explode ", ""), {"b": 1})
 
 
 async def test_batched_operations_are_off(gql):

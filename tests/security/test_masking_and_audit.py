@@ -71,7 +71,7 @@ async def test_a_refused_write_leaves_no_audit_record(gql):
     assert await AuditRecord.filter(action="create").count() == 0
 
 
-async def test_the_audit_log_is_for_directors_within_their_scope_and_read_only(gql, actor_for, schema_sdl):
+async def test_the_audit_log_is_for_directors_within_their_scope_and_read_only(gql, actor_for, app):
     east = await account(name="East", region="EAST")
     south = await account(name="South", region="SOUTH")
     for acc in (east, south):
@@ -82,7 +82,8 @@ async def test_the_audit_log_is_for_directors_within_their_scope_and_read_only(g
     assert [e["node"]["subjectIds"] for e in log["auditLog"]["edges"]] == [[to_global_id("Account", east.id)]]
     manager = actor_for(await staff(), Role.ACCOUNT_MANAGER)
     assert (await gql("{ auditLog { totalCount } }", actor=manager))["auditLog"]["totalCount"] == 0
-    assert "auditRecord" not in schema_sdl.split("type Mutation", 1)[1].split("}", 1)[0].lower().replace("auditlog", "")
+    mutations = app.state.schema._schema.mutation_type.fields
+    assert not [name for name in mutations if "audit" in name.lower()]  # nothing can change or delete a record
 
 
 async def test_sensitive_values_cannot_be_probed_through_filters_or_sorting(gql, actor_for):
