@@ -107,7 +107,6 @@ class AccessMutations:
     @strawberry.mutation(description="Make an API key for an integration; its secret is in this payload only.")
     async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> CreateApiKeyPayload:
         ctx = context(info)
-        issued: dict = {}
 
         async def action(unit):
             problems = []
@@ -122,12 +121,9 @@ class AccessMutations:
                 raise Refused(problems)
             secret, key = await auth.create_api_key(input.name.strip(), input.scopes, unit.actor.name, input.expires_at)
             unit.audit("create", key, account_id=None)
-            issued["secret"] = secret
-            return {"api_key": key}
+            return {"api_key": key, "secret": secret}
 
-        result = await write(info, CreateApiKeyPayload, action, "apikeys.manage")
-        result.secret = issued.get("secret")
-        return result
+        return await write(info, CreateApiKeyPayload, action, "apikeys.manage")
 
     @strawberry.mutation(description="Revoke an API key; requests with it are refused from now on.")
     async def revoke_api_key(self, info: Info, input: RevokeApiKeyInput) -> RevokeApiKeyPayload:
