@@ -189,6 +189,44 @@ def cmd_reseal(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _sqlite_only(settings: Settings, what: str) -> Path | None:
+    if settings.sqlite_path is None:
+        print(f"kamgraph: {what} is for the embedded SQLite database; for PostgreSQL use pg_dump / pg_restore "
+              "(docs/operations.md)", file=sys.stderr)
+    return settings.sqlite_path
+
+
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    from kamgraph.db.backup import BackupError, backup
+
+    database = _sqlite_only(settings, "backup")
+    if database is None:
+        return 2
+    try:
+        backup(database, Path(args.path))
+    except BackupError as exc:
+        print(f"kamgraph: {exc}", file=sys.stderr)
+        return 1
+    print(f"backed up {database} to {args.path} (integrity check: ok); keep the key file ({settings.default_key_file.name} "
+          "or KAMGRAPH_SECRET_KEY*) with it: encrypted values cannot be read without it")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    from kamgraph.db.backup import BackupError, restore
+
+    database = _sqlite_only(settings, "restore")
+    if database is None:
+        return 2
+    try:
+        restore(Path(args.path), database)
+    except BackupError as exc:
+        print(f"kamgraph: {exc}", file=sys.stderr)
+        return 1
+    print(f"restored {database} from {args.path} (integrity check: ok); start the servers again")
+    return 0
+
+
 def export_sdl(settings: Settings) -> str:
     from kamgraph.api.schema import build_schema
 
@@ -275,6 +313,13 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     rotate.add_argument("--key-file", help="where to write the new key ring (default: the configured key file)")
     rotate.set_defaults(func=cmd_rotate_key)
     sub.add_parser("reseal", help="finish an interrupted rotate-key").set_defaults(func=cmd_reseal)
+
+    save = sub.add_parser("backup", help="a consistent online copy of the SQLite database, while writes continue")
+    save.add_argument("path")
+    save.set_defaults(func=cmd_backup)
+    load = sub.add_parser("restore", help="replace the SQLite database by a backup, after checking it (servers stopped)")
+    load.add_argument("path")
+    load.set_defaults(func=cmd_restore)
 
     try:
         for _ in _pm(settings).hook.register_commands(cli=sub):
