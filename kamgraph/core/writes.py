@@ -126,12 +126,33 @@ async def save(
         # blind indexes follow their sealed source column
         columns += [f.model_field_name for f in row._meta.fields_map.values() if getattr(f, "source", None) in diff]
         if "version" in row._meta.fields_map:
-            row.version += 1
-            columns += ["version", "updated_at"]
-        await row.save(update_fields=columns)
+            await _save_versioned(row, columns)
+        else:
+            await row.save(update_fields=columns)
     if diff:
         current_unit().audit(action, row, changes=changes_data(diff, type(row)), account_id=audit_account)
     return diff
+
+
+async def _save_versioned(row: Model, columns: list[str]) -> None:
+    """Write the columns only if nobody else wrote the row since it was read (compare-and-set on version).
+
+    Two writers that read the same version cannot both succeed, on SQLite or PostgreSQL: the second
+    one's UPDATE matches no row and its whole write is refused with CONFLICT.
+    """
+    read_version = row.version
+    row.version += 1
+    row.updated_at = datetime.now(UTC)
+    values = {}
+    for name in (*columns, "version", "updated_at"):
+        field = row._meta.fields_map[name]
+        # a blind index is computed from the row; any other value is converted by the update itself
+        values[name] = field.to_db_value(None, row) if getattr(field, "source", None) else getattr(row, name)
+    written = await type(row).filter(pk=row.pk, version=read_version).update(**values)
+    if not written:
+        row.version = read_version
+        raise Refused([Problem(("expected_version",), Code.CONFLICT,
+                               f"{type(row).__name__} was changed by someone else meanwhile: reload it and try again")])
 
 
 async def archive(
