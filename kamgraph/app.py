@@ -17,6 +17,7 @@ from strawberry.asgi import GraphQL
 
 from kamgraph import db
 from kamgraph.api.context import Context
+from kamgraph.api.idempotency import Idempotency
 from kamgraph.api.ratelimit import RateLimit
 from kamgraph.api.schema import build_schema
 from kamgraph.db.migrations import migrate, pending
@@ -87,7 +88,10 @@ def create_app(settings: Settings | None = None, pm: PluginManager | None = None
     ]
     for _, extra in pm.collect("register_routes"):
         routes.extend(extra)
-    middleware = [Middleware(RateLimit, per_address=settings.rate_limit_per_address, per_credential=settings.rate_limit_per_credential)]
+    middleware = [
+        Middleware(RateLimit, per_address=settings.rate_limit_per_address, per_credential=settings.rate_limit_per_credential),
+        Middleware(Idempotency),
+    ]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.settings = settings
     app.state.pm = pm

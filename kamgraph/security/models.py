@@ -99,3 +99,18 @@ class AuditRecord(NodeModel):
     class Meta:
         app = "core"
         table = "audit_record"
+
+
+class IdempotencyRecord(Model):
+    """A request sent with an Idempotency-Key, and the response it got, kept 24 hours."""
+
+    key_hash = fields.CharField(max_length=64, primary_key=True)  # SHA-256 of credential and key
+    request_hash = fields.CharField(max_length=64)
+    status = fields.CharField(max_length=10, default="pending")  # pending or done
+    status_code = fields.IntField(null=True)
+    response = fields.TextField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        app = "core"
+        table = "idempotency_record"

@@ -1,0 +1,131 @@
+"""``Idempotency-Key`` (API.md "Writes that integrations can trust"), as ASGI middleware around /graphql.
+
+A request sent with the header is executed once per key and credential: a retry with the same body gets
+the first response again (kept 24 hours, marked ``Idempotent-Replayed: true``); the same key with another
+body is refused; duplicates that arrive while the first is running wait for its response. The key is
+claimed in the database before the request runs, so this holds across server processes.
+
+A server that dies between running a request and storing its response leaves the key pending; after
+``ABANDONED`` the key may be claimed again, so such a request can run twice. Mutations whose effect must
+never repeat also carry ``expectedVersion`` or an ``externalId``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from tortoise.exceptions import IntegrityError
+
+from kamgraph.security.models import IdempotencyRecord
+
+KEPT = timedelta(hours=24)
+ABANDONED = timedelta(minutes=5)
+WAIT_SECONDS = 30.0
+HEADER = b"idempotency-key"
+
+
+def _error(status: int, code: str, message: str) -> tuple[int, bytes]:
+    return status, json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
+
+
+class Idempotency:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
+        key = headers.get(HEADER)
+        if key is None or scope.get("method") != "POST" or scope.get("path") != "/graphql":
+            await self.app(scope, receive, send)
+            return
+        if not 1 <= len(key) <= 255:
+            await _respond(send, *_error(400, "BAD_REQUEST", "an Idempotency-Key has 1 to 255 characters"))
+            return
+        body = await _read_body(receive)
+        key_hash = hashlib.sha256(headers.get(b"authorization", b"") + b"\0" + key).hexdigest()
+        request_hash = hashlib.sha256(body).hexdigest()
+        if await _claim(key_hash, request_hash):
+            status, response_headers, response_body = await _run(self.app, scope, body)
+            await IdempotencyRecord.filter(key_hash=key_hash).update(
+                status="done", status_code=status, response=response_body.decode("utf-8", "replace")
+            )
+            await _respond(send, status, response_body, response_headers)
+            return
+        await _replay(key_hash, request_hash, send)
+
+
+async def _claim(key_hash: str, request_hash: str) -> bool:
+    """Claim the key for this request; False when another request holds or held it (and still counts)."""
+    now = datetime.now(UTC)
+    existing = await IdempotencyRecord.get_or_none(key_hash=key_hash)
+    if existing is not None:
+        expired = existing.created_at + KEPT < now
+        abandoned = existing.status == "pending" and existing.created_at + ABANDONED < now
+        if not (expired or abandoned):
+            return False
+        await IdempotencyRecord.filter(key_hash=key_hash).delete()
+    try:
+        await IdempotencyRecord.create(key_hash=key_hash, request_hash=request_hash, created_at=now)
+    except IntegrityError:  # a concurrent duplicate claimed it first
+        return False
+    return True
+
+
+async def _replay(key_hash: str, request_hash: str, send: Send) -> None:
+    deadline = asyncio.get_running_loop().time() + WAIT_SECONDS
+    while True:
+        record = await IdempotencyRecord.get_or_none(key_hash=key_hash)
+        if record is not None and record.request_hash != request_hash:
+            await _respond(send, *_error(422, "IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used for a different request"))
+            return
+        if record is not None and record.status == "done":
+            await _respond(send, record.status_code or 200, (record.response or "").encode(),
+                           [(b"content-type", b"application/json"), (b"idempotent-replayed", b"true")])
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            await _respond(send, *_error(409, "IDEMPOTENCY_KEY_IN_USE", "a request with this Idempotency-Key is still running; retry later"))
+            return
+        await asyncio.sleep(0.05)
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def _run(app: ASGIApp, scope: Scope, body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    """Run the request with its buffered body; capture the response instead of sending it."""
+    delivered = False
+
+    async def receive() -> Message:
+        nonlocal delivered
+        if delivered:
+            return {"type": "http.disconnect"}
+        delivered = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    status, headers, chunks = 500, [], []
+
+    async def capture(message: Message) -> None:
+        nonlocal status, headers
+        if message["type"] == "http.response.start":
+            status, headers = message["status"], list(message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, capture)
+    return status, headers, b"".join(chunks)
+
+
+async def _respond(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    headers = [h for h in (headers or [(b"content-type", b"application/json")]) if h[0].lower() != b"content-length"]
+    await send({"type": "http.response.start", "status": status, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
