@@ -2,10 +2,10 @@
 
 import asyncio
 
-from kam_testplugin.models import AccountNote
-from kamgraph.ids import to_global_id
-
 from factories import account
+from kam_testplugin.models import AccountNote
+
+from kamgraph.ids import to_global_id
 
 ADD = 'mutation($a: ID!, $t: String!) { addAccountNote(input: {accountId: $a, text: $t}) { note { id } userErrors { code } } }'
 
