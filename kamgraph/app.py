@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -21,6 +22,7 @@ from kamgraph.api.idempotency import Idempotency
 from kamgraph.api.ratelimit import RateLimit
 from kamgraph.api.schema import build_schema
 from kamgraph.db.migrations import migrate, pending
+from kamgraph.events.webhooks import worker as webhook_worker
 from kamgraph.plugin_manager import PluginManager, await_me_maybe
 from kamgraph.security.permissions import Permissions
 from kamgraph.settings import Settings
@@ -75,9 +77,14 @@ def create_app(settings: Settings | None = None, pm: PluginManager | None = None
             if todo:
                 await migrate(pm)
             await pm.notify("startup", settings=settings, pm=pm)
+            stop = asyncio.Event()
+            deliveries = asyncio.create_task(webhook_worker(settings, Permissions.from_plugins(pm), stop)) if settings.webhook_worker else None
             try:
                 yield
             finally:
+                stop.set()
+                if deliveries is not None:
+                    await deliveries
                 await pm.notify("shutdown", settings=settings)
 
     graphql = KamgraphGraphQL(schema, pm, settings)

@@ -65,6 +65,9 @@ class Settings:
     managers_per_data_analyst: int = 10
     managers_per_contract_specialist: int = 10
     managers_per_solution_expert: int = 5
+    #: webhooks: post to private/loopback addresses too (tests, closed networks); deliver from the server process.
+    webhook_allow_private: bool = False
+    webhook_worker: bool = True
     #: serve GraphiQL at /graphql for browsers.
     graphiql: bool = True
     #: extra keyword arguments reserved for plugins: ``KAMGRAPH_<PLUGIN>_<NAME>``, kept as raw strings.

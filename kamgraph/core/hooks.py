@@ -56,11 +56,16 @@ def register_mutations():
 
 @hookimpl
 def register_types():
-    from kamgraph.core.access.types import ApiKeyType, AuditRecordType
+    from kamgraph.core.access.types import (
+        ApiKeyType,
+        AuditRecordType,
+        WebhookDeliveryType,
+        WebhookType,
+    )
     from kamgraph.core.accounts.types import TierReviewType
     from kamgraph.core.contracts.types import InstalmentType, PaymentType
 
-    return [TierReviewType, InstalmentType, PaymentType, ApiKeyType, AuditRecordType]
+    return [TierReviewType, InstalmentType, PaymentType, ApiKeyType, AuditRecordType, WebhookType, WebhookDeliveryType]
 
 
 @hookimpl
@@ -68,9 +73,10 @@ def register_node_types():
     from kamgraph.core.accounts.models import Account, TierReview
     from kamgraph.core.contracts.models import Contract, Instalment, Payment
     from kamgraph.core.people.models import Person
-    from kamgraph.security.models import ApiKey, AuditRecord
+    from kamgraph.security.models import ApiKey, AuditRecord, Webhook, WebhookDelivery
 
-    return {m.__name__: m for m in (Account, Person, Contract, Instalment, Payment, TierReview, ApiKey, AuditRecord)}
+    models = (Account, Person, Contract, Instalment, Payment, TierReview, ApiKey, AuditRecord, Webhook, WebhookDelivery)
+    return {m.__name__: m for m in models}
 
 
 @hookimpl

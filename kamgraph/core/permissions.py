@@ -33,4 +33,5 @@ CORE_PERMISSIONS = {
     "payments.record": Permission.of("Record payments", *DIRECTORS, SPECIALIST),
     "audit.read": Permission.of("Read the audit trail", *DIRECTORS),
     "apikeys.manage": Permission.of("Create and revoke API keys for integrations", KA),
+    "webhooks.manage": Permission.of("Register webhooks and read their delivery log", KA),
 }

@@ -8,6 +8,7 @@ fails emits nothing. (The transactional outbox and webhooks build on this; see i
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import uuid
 from collections.abc import AsyncIterator, Mapping
@@ -102,9 +103,37 @@ async def unit_of_work(
         async with write_transaction():
             yield unit
             await store_audit(unit.audits, actor, request_id, operation_name)
+            await write_outbox(unit.events)
     finally:
         _current.reset(token)
     await deliver(pm, unit.events)
+
+
+def account_of_event(event: Event) -> int | None:
+    """The account an event concerns: its subject, or the account its data names."""
+    from kamgraph.ids import InvalidId, from_global_id
+
+    for candidate in (event.subject, event.data.get("accountId")):
+        try:
+            kind, key = from_global_id(candidate) if candidate else ("", "")
+        except InvalidId:
+            continue
+        if kind == "Account" and key.isdigit():
+            return int(key)
+    return None
+
+
+async def write_outbox(events: list[Event]) -> None:
+    """Events go into the outbox in the transaction of their change: committed together or not at all."""
+    if not events:
+        return
+    from kamgraph.security.models import OutboxEvent
+
+    await OutboxEvent.bulk_create([
+        OutboxEvent(event_id=e.id, type=e.type, subject=e.subject, data=json.dumps(dict(e.data), ensure_ascii=False, default=str),
+                    actor=e.actor, occurred_at=e.occurred_at, account_id=account_of_event(e))
+        for e in events
+    ])
 
 
 async def deliver(pm: PluginManager, events: list[Event]) -> None:

@@ -165,6 +165,16 @@ async def _api_key_actor(token: str, permissions: Permissions) -> Actor | None:
         return None
     if key.last_used_at is None or key.last_used_at < now() - timedelta(minutes=1):  # one write a minute at most
         await ApiKey.filter(id=key.id).update(last_used_at=now())
+    return _key_actor(key, permissions)
+
+
+async def api_key_actor(key_id: int, permissions: Permissions) -> Actor | None:
+    """The actor of a live API key by id (a webhook owned by an integration sees what its key sees)."""
+    key = await ApiKey.get_or_none(id=key_id, revoked_at__isnull=True)
+    return None if key is None or (key.expires_at and key.expires_at <= now()) else _key_actor(key, permissions)
+
+
+def _key_actor(key: ApiKey, permissions: Permissions) -> Actor:
     granted = frozenset(key.scopes.split()) & frozenset(permissions.registered)
     return Actor(
         name=f"api key {key.name}", roles=frozenset({Role.INTEGRATION}), scopes=(RowScope(ScopeKind.ALL),),

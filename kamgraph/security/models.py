@@ -6,6 +6,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from kamgraph.db.models import NodeModel
+from kamgraph.security.crypto import SealedTextField
 
 
 class Login(Model):
@@ -114,3 +115,63 @@ class IdempotencyRecord(Model):
     class Meta:
         app = "core"
         table = "idempotency_record"
+
+
+class OutboxEvent(Model):
+    """A domain event, written in the same transaction as the change it reports (the transactional outbox)."""
+
+    id = fields.BigIntField(primary_key=True)
+    event_id = fields.CharField(max_length=32, unique=True)
+    type = fields.CharField(max_length=100)
+    subject = fields.CharField(max_length=200)
+    data = fields.TextField()  # JSON
+    actor = fields.CharField(max_length=200)
+    occurred_at = fields.DatetimeField()
+    #: the account the event concerns, so that deliveries obey the receiver's row scope
+    account_id = fields.IntField(null=True)
+    fanned_out = fields.BooleanField(default=False, db_index=True)
+
+    class Meta:
+        app = "core"
+        table = "outbox_event"
+
+
+class Webhook(NodeModel):
+    """An endpoint that receives events, signed with its secret (sealed here, shown once at creation)."""
+
+    id = fields.IntField(primary_key=True)
+    url = fields.CharField(max_length=2000)
+    event_types = fields.TextField(default="")  # space-separated, empty for every type
+    description = fields.CharField(max_length=500, default="")
+    secret = SealedTextField()
+    owner_person_id = fields.IntField(null=True)  # deliveries carry only what the owner may see
+    owner_api_key_id = fields.IntField(null=True)
+    created_by = fields.CharField(max_length=200)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    disabled_at = fields.DatetimeField(null=True)
+
+    read_permission = "webhooks.manage"
+
+    class Meta:
+        app = "core"
+        table = "webhook"
+
+
+class WebhookDelivery(NodeModel):
+    """One event for one webhook: attempts, the last answer, and when to try again."""
+
+    id = fields.BigIntField(primary_key=True)
+    webhook = fields.ForeignKeyField("core.Webhook", related_name="deliveries", on_delete=fields.CASCADE)
+    event = fields.ForeignKeyField("core.OutboxEvent", related_name="deliveries", on_delete=fields.CASCADE)
+    status = fields.CharField(max_length=10, default="pending", db_index=True)  # pending, delivered, failed
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField(db_index=True)
+    last_status_code = fields.IntField(null=True)
+    last_error = fields.TextField(null=True)
+    delivered_at = fields.DatetimeField(null=True)
+
+    read_permission = "webhooks.manage"
+
+    class Meta:
+        app = "core"
+        table = "webhook_delivery"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import strawberry
@@ -9,13 +10,14 @@ from strawberry.types import Info
 
 from kamgraph.api import context, payload_type, write
 from kamgraph.api.errors import UserError
-from kamgraph.core.access.types import ApiKeyType
+from kamgraph.core.access.types import ApiKeyType, WebhookDeliveryType, WebhookType
 from kamgraph.core.people.models import Person, PersonKind
 from kamgraph.core.people.types import PersonType
-from kamgraph.core.writes import find
+from kamgraph.core.writes import create, find, save
 from kamgraph.errors import Code, Problem, Refused, invalid
+from kamgraph.events.webhooks import target_problem
 from kamgraph.security import auth
-from kamgraph.security.models import ApiKey
+from kamgraph.security.models import ApiKey, Webhook, WebhookDelivery
 
 
 @strawberry.input
@@ -64,6 +66,32 @@ class RevokeApiKeyInput:
     id: strawberry.ID
 
 
+@strawberry.input
+class CreateWebhookInput:
+    url: str = strawberry.field(description="http(s) endpoint; internal addresses are refused unless the deployment allows them.")
+    event_types: list[str] = strawberry.field(default_factory=list, description="Event types to receive (see eventTypes); empty for all.")
+    description: str = ""
+
+
+@strawberry.type(description="The new webhook. secret signs every delivery; it is shown this once.")
+class CreateWebhookPayload:
+    webhook: WebhookType | None = None
+    secret: str | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class DisableWebhookInput:
+    id: strawberry.ID
+
+
+@strawberry.input
+class RedeliverWebhookInput:
+    delivery_id: strawberry.ID
+
+
+DisableWebhookPayload = payload_type("DisableWebhook", webhook=WebhookType)
+RedeliverWebhookPayload = payload_type("RedeliverWebhook", delivery=WebhookDeliveryType)
 SetPasswordPayload = payload_type("SetPassword", person=PersonType)
 RevokeApiKeyPayload = payload_type("RevokeApiKey", api_key=ApiKeyType)
 
@@ -137,3 +165,45 @@ class AccessMutations:
             return {"api_key": key}
 
         return await write(info, RevokeApiKeyPayload, action, "apikeys.manage")
+
+    @strawberry.mutation(description="Register an endpoint for events; deliveries carry only what you may see.")
+    async def create_webhook(self, info: Info, input: CreateWebhookInput) -> CreateWebhookPayload:
+        ctx = context(info)
+
+        async def action(unit):
+            problems = []
+            if problem := target_problem(input.url.strip(), ctx.settings.webhook_allow_private):
+                problems.append(invalid(("url",), problem))
+            unknown = sorted(set(input.event_types) - set(ctx.event_types))
+            if unknown:
+                problems.append(invalid(("event_types",), f"unknown event types: {', '.join(unknown)}"))
+            if problems:
+                raise Refused(problems)
+            secret = "whsec_" + secrets.token_urlsafe(32)
+            actor = unit.actor
+            hook = await create(
+                Webhook, audit_account=None, url=input.url.strip(), event_types=" ".join(sorted(set(input.event_types))),
+                description=input.description, secret=secret, created_by=actor.name,
+                owner_person_id=actor.person_id, owner_api_key_id=actor.credential_id if actor.via == "api_key" else None,
+            )
+            return {"webhook": hook, "secret": secret}
+
+        return await write(info, CreateWebhookPayload, action, "webhooks.manage")
+
+    @strawberry.mutation(description="Stop deliveries to a webhook (its delivery log stays).")
+    async def disable_webhook(self, info: Info, input: DisableWebhookInput) -> DisableWebhookPayload:
+        async def action(unit):
+            hook = await find(unit.actor, Webhook, input.id, ("id",))
+            await save(hook, {"disabled_at": auth.now()}, audit_account=None)
+            return {"webhook": hook}
+
+        return await write(info, DisableWebhookPayload, action, "webhooks.manage")
+
+    @strawberry.mutation(description="Send a delivery again now, whatever happened to it before.")
+    async def redeliver_webhook(self, info: Info, input: RedeliverWebhookInput) -> RedeliverWebhookPayload:
+        async def action(unit):
+            delivery = await find(unit.actor, WebhookDelivery, input.delivery_id, ("delivery_id",))
+            await save(delivery, {"status": "pending", "next_attempt_at": auth.now()}, audit_account=None)
+            return {"delivery": delivery}
+
+        return await write(info, RedeliverWebhookPayload, action, "webhooks.manage")

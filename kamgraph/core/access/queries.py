@@ -10,9 +10,17 @@ from strawberry.types import Info
 from kamgraph.api import Connection, OrderDirection, context, list_connection, load_one
 from kamgraph.api.connections import order_input
 from kamgraph.api.filters import DateTimeFilter, StringFilter
-from kamgraph.core.access.types import ApiKeyType, AuditRecordType, Me, PermissionType
+from kamgraph.core.access.types import (
+    ApiKeyType,
+    AuditRecordType,
+    Me,
+    PermissionType,
+    WebhookDeliveryType,
+    WebhookType,
+)
 from kamgraph.core.people.models import Person
-from kamgraph.security.models import ApiKey, AuditRecord
+from kamgraph.ids import InvalidId, int_key
+from kamgraph.security.models import ApiKey, AuditRecord, Webhook, WebhookDelivery
 
 
 @strawberry.input(description="Conditions on audit records.")
@@ -49,6 +57,23 @@ class AccessQueries:
     @strawberry.field(description="API keys (KA director), newest first.")
     async def api_keys(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ApiKeyType]:
         return await list_connection(info, context(info).rows(ApiKey), first=first, after=after)
+
+    @strawberry.field(description="Webhooks (webhooks.manage).")
+    async def webhooks(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[WebhookType]:
+        return await list_connection(info, context(info).rows(Webhook), first=first, after=after)
+
+    @strawberry.field(description="The delivery log of a webhook, newest first; filter by status (pending, delivered, failed).")
+    async def webhook_deliveries(
+        self, info: Info, webhook_id: strawberry.ID, status: str | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[WebhookDeliveryType]:
+        try:
+            key = int_key(webhook_id, "Webhook")
+        except InvalidId:
+            key = -1
+        rows = context(info).rows(WebhookDelivery).where("webhook", key)
+        if status:
+            rows = rows.where("status", status)
+        return await list_connection(info, rows, first=first, after=after)
 
     @strawberry.field(description="The audit trail (directors; within their row scope), newest first. Read-only: nothing can change it.")
     async def audit_log(

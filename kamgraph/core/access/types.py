@@ -8,11 +8,17 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from kamgraph.api import Node
+from kamgraph.api import Node, load_one
 from kamgraph.api.nodes import node_type_of
 from kamgraph.core.people.types import PersonType, RoleEnum
 from kamgraph.ids import to_global_id
-from kamgraph.security.models import ApiKey, AuditRecord
+from kamgraph.security.models import (
+    ApiKey,
+    AuditRecord,
+    OutboxEvent,
+    Webhook,
+    WebhookDelivery,
+)
 
 
 @strawberry.type(description="Who you are, as the API sees you.")
@@ -71,3 +77,38 @@ class AuditRecordType(Node):
     @strawberry.field(description="Writes: {field: {before, after}} as JSON; encrypted values are never copied here.")
     def changes(self) -> JSON | None:
         return None if self.changes is None else json.loads(self.changes)
+
+
+@strawberry.type(name="Webhook", description="An endpoint that receives events, signed with its secret.")
+class WebhookType(Node):
+    is_type_of = node_type_of(Webhook)
+
+    url: str
+    description: str
+    created_by: str
+    created_at: datetime
+    disabled_at: datetime | None
+
+    @strawberry.field(description="Event types it receives; empty for every type.")
+    def event_types(self) -> list[str]:
+        return self.event_types.split()
+
+
+@strawberry.type(name="WebhookDelivery", description="One event for one webhook: attempts and the last answer.")
+class WebhookDeliveryType(Node):
+    is_type_of = node_type_of(WebhookDelivery)
+
+    status: str = strawberry.field(description="pending, delivered or failed")
+    attempts: int
+    next_attempt_at: datetime
+    last_status_code: int | None
+    last_error: str | None
+    delivered_at: datetime | None
+
+    @strawberry.field
+    async def event_type(self, info: strawberry.Info) -> str:
+        return (await load_one(info, OutboxEvent, self.event_id)).type
+
+    @strawberry.field(description="The event id receivers deduplicate by.")
+    async def event_id(self, info: strawberry.Info) -> str:
+        return (await load_one(info, OutboxEvent, self.event_id)).event_id
