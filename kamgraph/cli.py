@@ -227,6 +227,33 @@ def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_webhooks(args: argparse.Namespace, settings: Settings) -> int:
+    import httpx
+
+    from kamgraph.events.webhooks import run_once, worker
+    from kamgraph.security.permissions import Permissions
+
+    async def work(pm: PluginManager) -> None:
+        permissions = Permissions.from_plugins(pm)
+        if args.once:
+            async with httpx.AsyncClient(timeout=10, follow_redirects=False) as client:
+                made, sent = await run_once(settings, permissions, client)
+            print(f"{made} deliveries queued, {sent} attempted")
+            return
+        stop = asyncio.Event()
+        print("delivering webhooks; Ctrl-C to stop")
+        try:
+            await worker(settings, permissions, stop)
+        except asyncio.CancelledError:
+            stop.set()
+
+    try:
+        asyncio.run(_with_db(settings, work))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def export_sdl(settings: Settings) -> str:
     from kamgraph.api.schema import build_schema
 
@@ -313,6 +340,10 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     rotate.add_argument("--key-file", help="where to write the new key ring (default: the configured key file)")
     rotate.set_defaults(func=cmd_rotate_key)
     sub.add_parser("reseal", help="finish an interrupted rotate-key").set_defaults(func=cmd_reseal)
+
+    hooks = sub.add_parser("deliver-webhooks", help="deliver webhooks from the outbox (a worker; the server also does it unless KAMGRAPH_WEBHOOK_WORKER=0)")
+    hooks.add_argument("--once", action="store_true", help="one round, then exit")
+    hooks.set_defaults(func=cmd_webhooks)
 
     save = sub.add_parser("backup", help="a consistent online copy of the SQLite database, while writes continue")
     save.add_argument("path")
