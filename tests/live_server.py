@@ -22,7 +22,9 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def demo_server(folder: Path, **env: str) -> Iterator[tuple[str, Path]]:
-    """Start the demo server in ``folder``; yield its base URL and its log file; stop it on exit."""
+    """Start the demo server in ``folder``; yield its base URL and its log file; stop it on exit.
+
+    The process is ``demo_server.process`` while it runs (for tests that kill it)."""
     port = free_port()
     environment = {**os.environ, "KAMGRAPH_DATABASE_URL": f"sqlite://{folder}/e2e.sqlite3", **env}
     log = folder / "server.log"
@@ -41,10 +43,12 @@ def demo_server(folder: Path, **env: str) -> Iterator[tuple[str, Path]]:
             assert server.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "server did not start within 90 s"
             time.sleep(0.3)
+        demo_server.process = server
         yield base, log
     finally:
-        server.terminate()
-        server.wait(timeout=15)
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=15)
 
 
 def login(base: str, email: str, password: str = "kamgraph-demo") -> str:
