@@ -109,3 +109,8 @@ def create_app(settings: Settings | None = None, pm: PluginManager | None = None
 async def _health(request: Request) -> JSONResponse:
     await db.db().execute_query("SELECT 1")
     return JSONResponse({"status": "ok"})
+
+
+def app_from_env() -> Starlette:
+    """The app of a worker process (``kamgraph serve --workers N``), configured from the environment."""
+    return create_app(Settings.from_env())

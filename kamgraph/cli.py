@@ -99,9 +99,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
                 file=sys.stderr,
             )
             return 2
-    app = create_app(settings, apply_migrations=args.migrate or args.demo)
     print(f"kamgraph {__version__}: GraphiQL at http://{args.host}:{args.port}/graphql  (database: {settings.database_url})")
     sys.stdout.flush()
+    if args.workers > 1:  # each worker process builds its own app from the same environment
+        if args.migrate:
+            from kamgraph.db.migrations import migrate
+
+            asyncio.run(_with_db(settings, migrate))
+        uvicorn.run("kamgraph.app:app_from_env", factory=True, workers=args.workers, host=args.host, port=args.port, log_level=args.log_level)
+        return 0
+    app = create_app(settings, apply_migrations=args.migrate or args.demo)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
@@ -302,6 +309,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="migrate and seed demo data first if the database is empty")
     serve.add_argument("--migrate", action="store_true", help="apply pending migrations instead of refusing to start")
     serve.add_argument("--log-level", default="info")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (they share the database; SQLite serialises writers)")
     serve.set_defaults(func=cmd_serve)
 
     sub.add_parser("migrate", help="apply pending migrations").set_defaults(func=cmd_migrate)

@@ -21,7 +21,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def demo_server(folder: Path, **env: str) -> Iterator[tuple[str, Path]]:
+def demo_server(folder: Path, workers: int = 1, **env: str) -> Iterator[tuple[str, Path]]:
     """Start the demo server in ``folder``; yield its base URL and its log file; stop it on exit.
 
     The process is ``demo_server.process`` while it runs (for tests that kill it)."""
@@ -29,7 +29,8 @@ def demo_server(folder: Path, **env: str) -> Iterator[tuple[str, Path]]:
     environment = {**os.environ, "KAMGRAPH_DATABASE_URL": f"sqlite://{folder}/e2e.sqlite3", **env}
     log = folder / "server.log"
     with log.open("w") as output:  # a file, not a pipe: a chatty server must never block on a full pipe
-        server = subprocess.Popen([sys.executable, "-m", "kamgraph.cli", "serve", "--demo", "--port", str(port), "--log-level", "warning"],
+        server = subprocess.Popen([sys.executable, "-m", "kamgraph.cli", "serve", "--demo", "--port", str(port), "--log-level", "warning",
+                                   "--workers", str(workers)],
                                   cwd=folder, env=environment, stdout=output, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
