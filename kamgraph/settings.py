@@ -68,6 +68,8 @@ class Settings:
     #: webhooks: post to private/loopback addresses too (tests, closed networks); deliver from the server process.
     webhook_allow_private: bool = False
     webhook_worker: bool = True
+    #: the first retry of a failed delivery, in seconds; each next one waits twice as long.
+    webhook_first_retry_seconds: int = 10
     #: serve GraphiQL at /graphql for browsers.
     graphiql: bool = True
     #: extra keyword arguments reserved for plugins: ``KAMGRAPH_<PLUGIN>_<NAME>``, kept as raw strings.

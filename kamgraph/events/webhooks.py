@@ -63,9 +63,9 @@ def target_problem(url: str, allow_private: bool) -> str | None:
     return None
 
 
-def backoff(attempts: int) -> timedelta:
+def backoff(attempts: int, first: float = FIRST_RETRY_SECONDS) -> timedelta:
     """10 s, 20 s, 40 s ... with up to 25 % jitter either way, so retries do not arrive in waves."""
-    return timedelta(seconds=FIRST_RETRY_SECONDS * 2 ** (attempts - 1) * random.uniform(0.75, 1.25))
+    return timedelta(seconds=first * 2 ** (attempts - 1) * random.uniform(0.75, 1.25))
 
 
 async def fan_out(permissions: Permissions) -> int:
@@ -151,7 +151,8 @@ async def _attempt(delivery: WebhookDelivery, settings: Settings, client: httpx.
     final = problem is not None or attempts >= MAX_ATTEMPTS or (status_code is not None and 400 <= status_code < 500 and status_code not in RETRYABLE_4XX)
     await WebhookDelivery.filter(id=delivery.id).update(
         status="failed" if final else "pending", attempts=attempts, last_status_code=status_code,
-        last_error=error or f"HTTP {status_code}", next_attempt_at=now if final else now + backoff(attempts),
+        last_error=error or f"HTTP {status_code}",
+        next_attempt_at=now if final else now + backoff(attempts, settings.webhook_first_retry_seconds),
     )
 
 
