@@ -6,13 +6,16 @@ a row outside their scope is NOT_FOUND, exactly like a row that does not exist.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from strawberry import UNSET
+from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
+from kamgraph.db import write_transaction
 from kamgraph.errors import Code, Problem, Refused
 from kamgraph.events import current_unit
 from kamgraph.ids import InvalidId, int_key
@@ -192,3 +195,35 @@ def changes_data(diff: dict[str, tuple[Any, Any]], model: type[Model] | None = N
         name: {"before": SEALED, "after": SEALED} if _sealed(model, name) else {"before": plain(b), "after": plain(a)}
         for name, (b, a) in diff.items()
     }
+
+
+@dataclass
+class RecordResult:
+    """What happened to one record of a bulk upsert."""
+
+    index: int
+    external_id: str
+    status: str  # CREATED, UPDATED, UNCHANGED or FAILED
+    row: Model | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+async def upsert_each(
+    unit: UnitOfWork, records: list[Any], apply: Callable[[Any], Awaitable[tuple[str, Model]]], path: str
+) -> list[RecordResult]:
+    """Apply each record in a savepoint of its own: good records are kept, a bad one is rolled back whole
+    (its rows, audit entries and events) and reported with its problems, paths under ``path[index]``."""
+    results = []
+    for index, record in enumerate(records):
+        audits, events = len(unit.audits), len(unit.events)
+        try:
+            async with write_transaction():  # nested: a savepoint
+                status, row = await apply(record)
+            results.append(RecordResult(index, record.external_id, status, row))
+        except (Refused, IntegrityError) as failure:
+            del unit.audits[audits:], unit.events[events:]
+            problems = failure.problems if isinstance(failure, Refused) else [
+                Problem((), Code.CONFLICT, "the record collides with existing data (a duplicate key?)")]
+            results.append(RecordResult(index, record.external_id, "FAILED", None,
+                                        [Problem((path, index, *p.path), p.code, p.message, p.current_version) for p in problems]))
+    return results

@@ -218,3 +218,15 @@ async def decide_tier_review(unit: UnitOfWork, review_gid: str, reason: str, app
 
 def tier_of(value: Any) -> Tier:
     return value if isinstance(value, Tier) else Tier(value)
+
+
+async def upsert_account(unit: UnitOfWork, source: str, values: dict[str, Any]) -> tuple[str, Account]:
+    """Create the account with this (source, external id), or bring it up to date; returns the outcome."""
+    existing = await visible(Account, unit.actor).where("source", source).where("external_id", values["external_id"]).all()
+    if not existing:
+        return "CREATED", await create_account(unit, {**values, "source": source})
+    account = existing[0]
+    before = account.version
+    fields = {k: v for k, v in values.items() if k != "external_id"}
+    account = await update_account(unit, account.node_id, None, fields)
+    return ("UPDATED" if account.version != before else "UNCHANGED"), account
