@@ -29,6 +29,9 @@ async def test_login_returns_a_token_that_authenticates(gql, director):
     assert result["userErrors"] == [] and result["token"].startswith("kgs_") and result["person"] == {"name": "Zhao Lei"}
     me = await gql("{ me { name roles via } }", actor=ANONYMOUS, token=result["token"])
     assert me["me"] == {"name": "Zhao Lei", "roles": ["KA_DIRECTOR"], "via": "session"}
+    from kamgraph.security.models import AuditRecord
+
+    assert await AuditRecord.filter(action="login", actor="Zhao Lei", subject_ids=str(director.id)).count() == 1
     assert await Session.filter(token_hash=result["token"]).count() == 0  # only the hash is stored
 
 
@@ -60,6 +63,9 @@ async def test_failed_logins_are_throttled_per_client_address(gql, director, set
 async def test_logout_revokes_the_session_at_once(gql, director):
     token = (await login(gql))["token"]
     assert (await gql("mutation { logout { revoked } }", actor=ANONYMOUS, token=token))["logout"] == {"revoked": True}
+    from kamgraph.security.models import AuditRecord
+
+    assert await AuditRecord.filter(action="logout").count() == 1
     body = await gql("{ me { name } }", actor=ANONYMOUS, token=token, errors=True)
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 

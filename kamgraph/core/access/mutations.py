@@ -17,6 +17,7 @@ from kamgraph.core.writes import create, find, save
 from kamgraph.errors import Code, Problem, Refused, invalid
 from kamgraph.events.webhooks import target_problem
 from kamgraph.security import auth
+from kamgraph.security.audit import AuditEntry, entry, store
 from kamgraph.security.models import ApiKey, Webhook, WebhookDelivery
 
 
@@ -111,11 +112,17 @@ class AccessMutations:
         except auth.LoginRefused as refused:
             code = Code.THROTTLED if refused.retry_after else Code.UNAUTHENTICATED
             return LoginPayload(retry_after_seconds=refused.retry_after, user_errors=[UserError(field=["input"], code=code, message=str(refused))])
+        actor = await auth.staff_actor(issued.person, ctx.permissions, credential_id=issued.session.id)
+        await store([entry("login", issued.person, account_id=None)], actor, ctx.request_id, "login")
         return LoginPayload(token=issued.token, expires_at=issued.session.expires_at, person=issued.person)
 
     @strawberry.mutation(description="End the current session; its token stops working at once.")
     async def logout(self, info: Info) -> LogoutPayload:
-        return LogoutPayload(revoked=await auth.logout(context(info).actor))
+        ctx = context(info)
+        revoked = await auth.logout(ctx.actor)
+        if revoked:
+            await store([AuditEntry("logout", "Person", (ctx.actor.person_id,), None)], ctx.actor, ctx.request_id, "logout")
+        return LogoutPayload(revoked=revoked)
 
     @strawberry.mutation(description="Give a member of staff a login, or a new password (KA director).")
     async def set_password(self, info: Info, input: SetPasswordInput) -> SetPasswordPayload:
