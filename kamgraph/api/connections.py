@@ -22,7 +22,7 @@ from tortoise.models import Model
 
 from kamgraph.api.context import Context
 from kamgraph.api.errors import RequestError
-from kamgraph.db.sql import FilterError, Order, cursor_values
+from kamgraph.db.sql import Order, cursor_values
 from kamgraph.security.scope import Page, PageRequest, Rows
 
 T = TypeVar("T")
@@ -163,10 +163,7 @@ async def list_connection(
     ctx: Context = info.context
     order = order_from(order_by)
     request = page_request(ctx, rows.model, order, first, after, last, before)
-    try:
-        page = await rows.page(order, request)
-    except FilterError as exc:
-        raise RequestError(str(exc)) from exc
+    page = await rows.page(order, request)  # a bad filter raises FilterError: a BAD_REQUEST (api/errors.py)
     return to_connection(page, rows.count)
 
 
@@ -201,9 +198,6 @@ async def child_connection(
         counts = await rows.count_by(parent_field, parent_ids)
         return [counts[pid] for pid in parent_ids]
 
-    try:
-        page = await ctx.loader(("pages", *signature), load_pages).load(parent_id)
-    except FilterError as exc:
-        raise RequestError(str(exc)) from exc
+    page = await ctx.loader(("pages", *signature), load_pages).load(parent_id)
     counter = ctx.loader(("counts", *signature), load_counts)
     return to_connection(page, lambda: counter.load(parent_id))
