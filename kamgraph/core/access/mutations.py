@@ -55,11 +55,9 @@ class CreateApiKeyInput:
     expires_at: datetime | None = None
 
 
-@strawberry.type(description="The new key. secret is shown this once; only its hash is kept.")
-class CreateApiKeyPayload:
-    api_key: ApiKeyType | None = None
-    secret: str | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+CreateApiKeyPayload = payload_type(
+    "CreateApiKey", "The new key. secret is shown this once; only its hash is kept.", api_key=ApiKeyType, secret=str
+)
 
 
 @strawberry.input
@@ -74,11 +72,9 @@ class CreateWebhookInput:
     description: str = ""
 
 
-@strawberry.type(description="The new webhook. secret signs every delivery; it is shown this once.")
-class CreateWebhookPayload:
-    webhook: WebhookType | None = None
-    secret: str | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+CreateWebhookPayload = payload_type(
+    "CreateWebhook", "The new webhook. secret signs every delivery; it is shown this once.", webhook=WebhookType, secret=str
+)
 
 
 @strawberry.input
