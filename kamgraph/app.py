@@ -23,6 +23,8 @@ from kamgraph.api.ratelimit import RateLimit
 from kamgraph.api.schema import build_schema
 from kamgraph.db.migrations import migrate, pending
 from kamgraph.events.webhooks import worker as webhook_worker
+from kamgraph.jobs import JobRunner
+from kamgraph.jobs import scheduler as job_scheduler
 from kamgraph.plugin_manager import PluginManager, await_me_maybe
 from kamgraph.security.permissions import Permissions
 from kamgraph.settings import Settings
@@ -78,13 +80,16 @@ def create_app(settings: Settings | None = None, pm: PluginManager | None = None
                 await migrate(pm)
             await pm.notify("startup", settings=settings, pm=pm)
             stop = asyncio.Event()
-            deliveries = asyncio.create_task(webhook_worker(settings, Permissions.from_plugins(pm), stop)) if settings.webhook_worker else None
+            workers = []
+            if settings.webhook_worker:
+                workers.append(asyncio.create_task(webhook_worker(settings, Permissions.from_plugins(pm), stop)))
+            if settings.job_scheduler:
+                workers.append(asyncio.create_task(job_scheduler(JobRunner(pm, settings), stop)))
             try:
                 yield
             finally:
                 stop.set()
-                if deliveries is not None:
-                    await deliveries
+                await asyncio.gather(*workers)
                 await pm.notify("shutdown", settings=settings)
 
     graphql = KamgraphGraphQL(schema, pm, settings)

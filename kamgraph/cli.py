@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kamgraph import __version__
+from kamgraph.jobs.commands import add_commands as add_job_commands
 from kamgraph.plugin_manager import PluginError, PluginManager, await_me_maybe
 from kamgraph.settings import Settings
 
@@ -352,6 +353,8 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     hooks = sub.add_parser("deliver-webhooks", help="deliver webhooks from the outbox (a worker; the server also does it unless KAMGRAPH_WEBHOOK_WORKER=0)")
     hooks.add_argument("--once", action="store_true", help="one round, then exit")
     hooks.set_defaults(func=cmd_webhooks)
+
+    add_job_commands(sub)
 
     save = sub.add_parser("backup", help="a consistent online copy of the SQLite database, while writes continue")
     save.add_argument("path")

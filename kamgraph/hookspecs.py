@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
 
     from kamgraph.events import Event
+    from kamgraph.jobs import Job
     from kamgraph.plugin_manager import PluginManager
     from kamgraph.security.permissions import Permissions
     from kamgraph.settings import Settings
@@ -144,6 +145,19 @@ def on_event(event: Event) -> Any:
     """A domain event, delivered after its transaction committed. May return an awaitable.
 
     Runs once per event per plugin. An exception here is logged and does not undo the change.
+    """
+
+
+# --- Jobs ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_jobs() -> list[Job]:
+    """Scheduled jobs of the plugin, as :class:`kamgraph.jobs.Job` objects named ``<plugin>.<what>``.
+
+    Each has a schedule (``every``, ``daily``, ``weekly``, ``monthly``, ``quarterly``) and an
+    ``async def run(ctx)`` that returns a summary. The runner records every run and never runs a job
+    twice at once across processes; the job itself must be idempotent (a run may be repeated).
     """
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from kamgraph.workdays import WorkCalendar, business_today
 
@@ -70,6 +71,8 @@ class Settings:
     webhook_worker: bool = True
     #: the first retry of a failed delivery, in seconds; each next one waits twice as long.
     webhook_first_retry_seconds: int = 10
+    #: run due jobs inside the server process (the embedded deployment); off where `kamgraph jobs worker` runs.
+    job_scheduler: bool = True
     #: serve GraphiQL at /graphql for browsers.
     graphiql: bool = True
     #: extra keyword arguments reserved for plugins: ``KAMGRAPH_<PLUGIN>_<NAME>``, kept as raw strings.
@@ -107,6 +110,10 @@ class Settings:
     def today(self) -> date:
         """Today in the business time zone."""
         return business_today(self.time_zone)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
 
     @property
     def production(self) -> bool:

@@ -8,6 +8,7 @@ __all__ = [
     "actor_from_request",
     "register_demo_data",
     "register_event_types",
+    "register_jobs",
     "register_models",
     "register_mutations",
     "register_node_types",
@@ -26,6 +27,7 @@ def register_models():
                 "kamgraph.core.accounts.models",
                 "kamgraph.core.contracts.models",
                 "kamgraph.security.models",
+                "kamgraph.jobs.models",
             ],
             "migrations": "kamgraph.migrations.core",
         }
@@ -104,7 +106,15 @@ def register_event_types():
         "contract.terminated": "SIGNED/ACTIVE -> TERMINATED, with a reason.",
         "contract.expired": "ACTIVE -> EXPIRED.",
         "payment.recorded": "A payment was recorded against a contract.",
+        "payment.overdue": "An instalment of a signed or active contract is unpaid after its due day (reported once, by a daily job).",
     }
+
+
+@hookimpl
+def register_jobs():
+    from kamgraph.core.jobs import CORE_JOBS
+
+    return CORE_JOBS
 
 
 @hookimpl(trylast=True)

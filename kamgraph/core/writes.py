@@ -208,6 +208,26 @@ class RecordResult:
     problems: list[Problem] = field(default_factory=list)
 
 
+async def find_external(actor: Actor, model: type[M], source: str, external_id: str) -> M | None:
+    """The visible row that system ``source`` knows as ``external_id``, or None."""
+    rows = await visible(model, actor).where("source", source).where("external_id", external_id).all()
+    return rows[0] if rows else None
+
+
+async def upsert_one(
+    unit: UnitOfWork, model: type[M], source: str, external_id: str,
+    create: Callable[[], Awaitable[M]], update: Callable[[M], Awaitable[M]],
+) -> tuple[str, M]:
+    """Create the row known to ``source`` as ``external_id``, or bring the visible one up to date;
+    returns ``CREATED``, ``UPDATED`` or ``UNCHANGED`` (an update that changed nothing keeps its version)."""
+    existing = await find_external(unit.actor, model, source, external_id)
+    if existing is None:
+        return "CREATED", await create()
+    before = existing.version
+    row = await update(existing)
+    return ("UPDATED" if row.version != before else "UNCHANGED"), row
+
+
 async def upsert_each(
     unit: UnitOfWork, records: list[Any], apply: Callable[[Any], Awaitable[tuple[str, Model]]], path: str
 ) -> list[RecordResult]:

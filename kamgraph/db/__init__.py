@@ -66,9 +66,19 @@ def tortoise_config(settings: Settings, pm: PluginManager) -> dict[str, Any]:
 
 @contextlib.asynccontextmanager
 async def connect(settings: Settings, pm: PluginManager, *, create_db: bool = False) -> AsyncIterator[None]:
-    """Open the database for the enabled plugins, with the encryption keys; close it on exit."""
+    """Open the database for the enabled plugins, with the encryption keys; close it on exit.
+    ``create_db`` creates a PostgreSQL database that does not exist yet (SQLite creates its file anyway)."""
     use_keyring(load_keyring(settings.secret_key, settings.secret_key_file, settings.default_key_file, settings.production))
-    await Tortoise.init(config=tortoise_config(settings, pm), _create_db=create_db, _enable_global_fallback=True)
+    config = tortoise_config(settings, pm)
+    try:
+        await Tortoise.init(config=config, _enable_global_fallback=True)
+        if create_db:
+            await connections.get(CONNECTION).execute_query("SELECT 1")  # asyncpg connects lazily: find out now
+    except Exception as exc:
+        if not create_db or "does not exist" not in f"{exc} {exc.__cause__}":
+            raise
+        await Tortoise.close_connections()
+        await Tortoise.init(config=config, _create_db=True, _enable_global_fallback=True)
     try:
         yield
     finally:

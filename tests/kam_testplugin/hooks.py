@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+
 import strawberry
 from strawberry.types import Info
 
@@ -12,6 +15,7 @@ from kamgraph.api.nodes import node_type_of
 from kamgraph.core.accounts.models import Account
 from kamgraph.core.writes import create, find
 from kamgraph.errors import invalid, refuse_if
+from kamgraph.jobs import Job, every
 from kamgraph.security.actors import Role
 from kamgraph.security.permissions import Permission
 
@@ -19,7 +23,7 @@ from kamgraph.security.permissions import Permission
 RECEIVED: list = []
 
 __all__ = [
-    "on_event", "register_event_types", "register_models", "register_mutations", "register_node_types",
+    "on_event", "register_event_types", "register_jobs", "register_models", "register_mutations", "register_node_types",
     "register_permissions", "register_queries", "register_type_extensions", "register_types",
 ]
 
@@ -123,3 +127,14 @@ async def on_event(event):
 
         contract = await Contract.get(id=int(from_global_id(event.subject)[1]))
         await AccountNote.create(account_id=contract.account_id, text=f"Contract {contract.number} signed")
+
+
+async def _tally_notes(ctx):
+    """A job that takes as long as KAM_TESTPLUGIN_JOB_SECONDS says, so tests can overlap two runs."""
+    await asyncio.sleep(float(os.environ.get("KAM_TESTPLUGIN_JOB_SECONDS", "0")))
+    return {"notes": await AccountNote.all().count()}
+
+
+@hookimpl
+def register_jobs():
+    return [Job("kam_testplugin.tally_notes", _tally_notes, every(minutes=5), "Count the notes (a test job).")]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
 
 import strawberry
 from strawberry.types import Info
 
-from kamgraph.api import RequestError, UserError, context, payload_type, write
-from kamgraph.api.errors import user_error
+from kamgraph.api import context, payload_type, write
+from kamgraph.api.mutations import MAX_UPSERT, bulk_upsert, upsert_payload_type
 from kamgraph.core.accounts import services
 from kamgraph.core.accounts.models import Account, TeamRole
 from kamgraph.core.accounts.types import (
@@ -20,11 +19,8 @@ from kamgraph.core.accounts.types import (
     TeamRoleEnum,
     TierReviewType,
 )
-from kamgraph.core.writes import upsert_each
-from kamgraph.errors import Refused, invalid
 
 UNSET = strawberry.UNSET
-MAX_UPSERT = 500
 
 
 @strawberry.input
@@ -109,41 +105,7 @@ class UpsertAccountsInput:
     accounts: list[AccountRecordInput]
 
 
-@strawberry.enum(description="What a bulk upsert did with one record.")
-class UpsertStatus(Enum):
-    CREATED = "CREATED"
-    UPDATED = "UPDATED"
-    UNCHANGED = "UNCHANGED"
-    FAILED = "FAILED"
-
-
-@strawberry.type(description="The outcome of one record: a failed record changed nothing.")
-class AccountUpsertResult:
-    index: int
-    external_id: str
-    status: UpsertStatus
-    account: AccountType | None
-    user_errors: list[UserError]
-
-
-@strawberry.type(description="Per-record results; the good records were applied, the bad ones reported.")
-class UpsertAccountsPayload:
-    results: list[AccountUpsertResult] = strawberry.field(default_factory=list)
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-    @strawberry.field
-    def counts(self) -> UpsertCounts:
-        return UpsertCounts(**{s.value.lower(): sum(r.status is s for r in self.results) for s in UpsertStatus})
-
-
-@strawberry.type
-class UpsertCounts:
-    created: int
-    updated: int
-    unchanged: int
-    failed: int
-
-
+UpsertAccountsPayload = upsert_payload_type("Account", "account", AccountType)
 CreateAccountPayload = payload_type("CreateAccount", account=AccountType)
 UpdateAccountPayload = payload_type("UpdateAccount", account=AccountType)
 ArchiveAccountPayload = payload_type("ArchiveAccount", account=AccountType)
@@ -178,25 +140,10 @@ class AccountMutations:
 
     @strawberry.mutation(description=f"Create or update up to {MAX_UPSERT} accounts by (source, externalId); each record succeeds or fails alone.")
     async def upsert_accounts(self, info: Info, input: UpsertAccountsInput) -> UpsertAccountsPayload:
-        if len(input.accounts) > MAX_UPSERT:
-            raise RequestError(f"upsertAccounts takes at most {MAX_UPSERT} records a call", code="LIMIT_EXCEEDED", limit=MAX_UPSERT)
-        source = input.source.strip()
+        async def apply(unit, source, record):
+            return await services.upsert_account(unit, source, {name: getattr(record, name) for name in (*_FIELDS, "external_id")})
 
-        async def action(unit):
-            if not source:
-                raise Refused([invalid(("source",), "a source names the system the external ids come from")])
-
-            async def apply(record):
-                return await services.upsert_account(unit, source, {name: getattr(record, name) for name in (*_FIELDS, "external_id")})
-
-            results = await upsert_each(unit, input.accounts, apply, "accounts")
-            return {"results": [
-                AccountUpsertResult(index=r.index, external_id=r.external_id, status=UpsertStatus(r.status), account=r.row,
-                                    user_errors=[user_error(p) for p in r.problems])
-                for r in results
-            ]}
-
-        return await write(info, UpsertAccountsPayload, action, "accounts.write")
+        return await bulk_upsert(info, UpsertAccountsPayload, input.source, input.accounts, "accounts", apply, "accounts.write")
 
     @strawberry.mutation(description="Archive an account: it leaves lists but keeps its contracts and history.")
     async def archive_account(self, info: Info, input: ArchiveAccountInput) -> ArchiveAccountPayload:

@@ -25,9 +25,11 @@ from kamgraph.core.writes import (
     create,
     delete,
     find,
+    find_external,
     find_or_problem,
     given,
     save,
+    upsert_one,
 )
 from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
 from kamgraph.events import UnitOfWork
@@ -222,11 +224,19 @@ def tier_of(value: Any) -> Tier:
 
 async def upsert_account(unit: UnitOfWork, source: str, values: dict[str, Any]) -> tuple[str, Account]:
     """Create the account with this (source, external id), or bring it up to date; returns the outcome."""
-    existing = await visible(Account, unit.actor).where("source", source).where("external_id", values["external_id"]).all()
-    if not existing:
-        return "CREATED", await create_account(unit, {**values, "source": source})
-    account = existing[0]
-    before = account.version
     fields = {k: v for k, v in values.items() if k != "external_id"}
-    account = await update_account(unit, account.node_id, None, fields)
-    return ("UPDATED" if account.version != before else "UNCHANGED"), account
+    return await upsert_one(
+        unit, Account, source, values["external_id"],
+        create=lambda: create_account(unit, {**values, "source": source}),
+        update=lambda account: update_account(unit, account.node_id, None, fields),
+    )
+
+
+async def account_reference(unit: UnitOfWork, source: str, account_id: str | None, account_external_id: str | None) -> str | None:
+    """The global id of the account a synced record names: by ``account_id``, or by its external id in ``source``."""
+    if not account_external_id:
+        return account_id
+    account = await find_external(unit.actor, Account, source, account_external_id)
+    if account is None:
+        raise Refused([Problem(("account_external_id",), Code.NOT_FOUND, f"no account {account_external_id!r} from {source} (sync accounts first)")])
+    return account.node_id

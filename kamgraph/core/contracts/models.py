@@ -63,6 +63,7 @@ class Instalment(NodeModel):
     amount = fields.DecimalField(max_digits=16, decimal_places=2)
     paid_amount = fields.DecimalField(max_digits=16, decimal_places=2, default=0)
     paid_on = fields.DateField(null=True)  # when the instalment became fully paid
+    overdue_reported_on = fields.DateField(null=True)  # when payment.overdue was emitted for it (once)
 
     scope_via = ("contract", "account")
     read_permission = "contracts.read"

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from kamgraph.api import payload_type, write
+from kamgraph.api.mutations import MAX_UPSERT, bulk_upsert, upsert_payload_type
 from kamgraph.core.contracts import rules, services
 from kamgraph.core.contracts.models import Contract
 from kamgraph.core.contracts.types import ContractType, EditionEnum, PaymentType
@@ -92,6 +93,29 @@ class RecordPaymentInput:
     reference: str | None = None
 
 
+@strawberry.input(description="One contract as the other system has it; matched on (source, externalId). New ones start as DRAFT.")
+class ContractRecordInput:
+    external_id: str
+    number: str
+    title: str
+    amount: Decimal
+    start_on: date
+    end_on: date
+    account_id: strawberry.ID | None = strawberry.field(default=None, description="The customer account ...")
+    account_external_id: str | None = strawberry.field(default=None, description="... or its external id in the same source.")
+    edition: EditionEnum = EditionEnum.BASIC
+    currency: str = "CNY"
+    payment_terms_days: int = 30
+    schedule: list[InstalmentInput] | None = strawberry.field(default=None, description="Null keeps the schedule as it is.")
+
+
+@strawberry.input(description=f"Up to {MAX_UPSERT} contracts from one source system.")
+class UpsertContractsInput:
+    source: str = strawberry.field(description="The system the external ids belong to, e.g. \"erp\".")
+    contracts: list[ContractRecordInput]
+
+
+UpsertContractsPayload = upsert_payload_type("Contract", "contract", ContractType)
 CreateContractPayload = payload_type("CreateContract", contract=ContractType)
 UpdateContractPayload = payload_type("UpdateContract", contract=ContractType)
 ArchiveContractPayload = payload_type("ArchiveContract", contract=ContractType)
@@ -147,6 +171,14 @@ class ContractMutations:
             return {"contract": contract}
 
         return await write(info, UpdateContractPayload, action, "contracts.draft")
+
+    @strawberry.mutation(description=f"Create or update up to {MAX_UPSERT} contracts by (source, externalId); each record succeeds or fails alone.")
+    async def upsert_contracts(self, info: Info, input: UpsertContractsInput) -> UpsertContractsPayload:
+        async def apply(unit, source, record):
+            fields = ("external_id", "account_id", "account_external_id", *_FIELDS[:-1])  # renewals are linked in kamgraph
+            return await services.upsert_contract(unit, source, {n: getattr(record, n) for n in fields}, _schedule(record.schedule))
+
+        return await bulk_upsert(info, UpsertContractsPayload, input.source, input.contracts, "contracts", apply, "contracts.draft")
 
     @strawberry.mutation(description="Archive a contract that is not signed or active.")
     async def archive_contract(self, info: Info, input: ArchiveContractInput) -> ArchiveContractPayload:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from kamgraph.core.accounts.models import Account
+from kamgraph.core.accounts.services import account_reference
 from kamgraph.core.contracts import rules
 from kamgraph.core.contracts.models import (
     Contract,
@@ -27,6 +28,7 @@ from kamgraph.core.writes import (
     given,
     not_archived,
     save,
+    upsert_one,
 )
 from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
 from kamgraph.events import UnitOfWork
@@ -116,6 +118,35 @@ async def update_contract(
     if diff:
         unit.emit("contract.updated", contract.node_id, changes=changes_data(diff, Contract))
     return contract
+
+
+async def upsert_contract(
+    unit: UnitOfWork, source: str, values: dict[str, Any], schedule: list[rules.PlannedInstalment] | None
+) -> tuple[str, Contract]:
+    """Create the draft with this (source, external id), or bring it up to date. Only what differs is written,
+    so re-sending a signed contract as it is leaves it UNCHANGED, and changing one is refused like any edit."""
+    values = dict(values)
+    account_gid = await account_reference(unit, source, values.pop("account_id", None), values.pop("account_external_id", None))
+
+    async def update(contract: Contract) -> Contract:
+        if account_gid and account_gid != _account_gid(contract):
+            raise Refused([Problem(("account_id",), Code.RULE_VIOLATION, "a contract does not move to another account")])
+        changed = {k: v for k, v in values.items() if k != "external_id" and _stored_form(k, v) != getattr(contract, k)}
+        current = [rules.PlannedInstalment(i.due_on, i.amount) for i in await Instalment.filter(contract_id=contract.id).order_by("sequence")]
+        return await update_contract(unit, contract.node_id, None, changed, None if schedule in (None, current) else schedule)
+
+    return await upsert_one(
+        unit, Contract, source, values["external_id"],
+        create=lambda: create_contract(unit, {**values, "account_id": account_gid, "source": source}, schedule or []),
+        update=update,
+    )
+
+
+def _stored_form(name: str, value: Any) -> Any:
+    """A record's value as the contract stores it, so that an unchanged record compares equal."""
+    if isinstance(value, str) and name in ("number", "currency"):
+        return value.strip().upper() if name == "currency" else value.strip()
+    return value
 
 
 def _archivable(contract: Contract) -> Problem | None:

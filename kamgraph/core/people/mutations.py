@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from kamgraph.api import payload_type, write
+from kamgraph.api.mutations import MAX_UPSERT, bulk_upsert, upsert_payload_type
 from kamgraph.core.people import services
 from kamgraph.core.people.types import (
     PersonKindEnum,
@@ -58,6 +59,29 @@ class ArchivePersonInput:
     expected_version: int | None = None
 
 
+@strawberry.input(description="One person as the other system has it; matched on (source, externalId). Roles are not synced.")
+class PersonRecordInput:
+    external_id: str
+    name: str
+    kind: PersonKindEnum = PersonKindEnum.CONTACT
+    account_id: strawberry.ID | None = strawberry.field(default=None, description="The customer account of a contact ...")
+    account_external_id: str | None = strawberry.field(default=None, description="... or its external id in the same source.")
+    title: str | None = None
+    relationship_level: RelationshipLevelEnum | None = None
+    phone: str | None = None
+    email: str | None = None
+    is_key_decision_maker: bool = False
+    region: str | None = None
+    industry_section: str | None = strawberry.field(default=None, name="industryLine")
+
+
+@strawberry.input(description=f"Up to {MAX_UPSERT} people from one source system.")
+class UpsertPeopleInput:
+    source: str = strawberry.field(description="The system the external ids belong to, e.g. \"hr\".")
+    people: list[PersonRecordInput]
+
+
+UpsertPeoplePayload = upsert_payload_type("Person", "person", PersonType, plural="People")
 CreatePersonPayload = payload_type("CreatePerson", person=PersonType)
 UpdatePersonPayload = payload_type("UpdatePerson", person=PersonType)
 ArchivePersonPayload = payload_type("ArchivePerson", person=PersonType)
@@ -90,6 +114,14 @@ class PeopleMutations:
             return {"person": person}
 
         return await write(info, UpdatePersonPayload, action)
+
+    @strawberry.mutation(description=f"Create or update up to {MAX_UPSERT} people by (source, externalId); each record succeeds or fails alone.")
+    async def upsert_people(self, info: Info, input: UpsertPeopleInput) -> UpsertPeoplePayload:
+        async def apply(unit, source, record):
+            fields = (*_FIELDS, "kind", "account_external_id")
+            return await services.upsert_person(unit, source, {n: getattr(record, n) for n in fields if n != "source"})
+
+        return await bulk_upsert(info, UpsertPeoplePayload, input.source, input.people, "people", apply)
 
     @strawberry.mutation(description="Archive a person: they leave lists but keep their history.")
     async def archive_person(self, info: Info, input: ArchivePersonInput) -> ArchivePersonPayload:

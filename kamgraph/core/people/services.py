@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from strawberry import UNSET
+
 from kamgraph.core.accounts.models import Account, Region
 from kamgraph.core.accounts.rules import industry_sections
+from kamgraph.core.accounts.services import account_reference
 from kamgraph.core.people import rules
 from kamgraph.core.people.models import Person, PersonKind, StaffRole
 from kamgraph.core.writes import (
@@ -18,8 +21,9 @@ from kamgraph.core.writes import (
     find_or_problem,
     given,
     save,
+    upsert_one,
 )
-from kamgraph.errors import Code, Problem, invalid, refuse_if
+from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
 from kamgraph.events import UnitOfWork
 from kamgraph.security.actors import Role
 from kamgraph.security.permissions import require
@@ -113,6 +117,23 @@ async def archive_person(unit: UnitOfWork, global_id: str, expected_version: int
         return None if unit.actor.can(write_permission(person.kind)) else Problem((), Code.FORBIDDEN, "you may not archive this person")
 
     return await archive(unit, Person, global_id, expected_version, guard=allowed)
+
+
+async def upsert_person(unit: UnitOfWork, source: str, values: dict[str, Any]) -> tuple[str, Person]:
+    """Create the person with this (source, external id), or bring them up to date; roles stay as they are."""
+    values = dict(values)
+    values["account_id"] = await account_reference(unit, source, values.get("account_id"), values.pop("account_external_id", None))
+    fields = {k: v for k, v in values.items() if k not in ("external_id", "kind")}
+
+    async def update(person: Person) -> Person:
+        if person.kind is not values["kind"]:
+            raise Refused([invalid(("kind",), f"this record is a {person.kind.value.lower()} here; a person does not change kind")])
+        return await update_person(unit, person.node_id, None, fields, UNSET)
+
+    return await upsert_one(
+        unit, Person, source, values["external_id"],
+        create=lambda: create_person(unit, {**values, "source": source}, []), update=update,
+    )
 
 
 def _account_gid(person: Person) -> str | None:
