@@ -13,8 +13,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from kamgraph import db
 from kamgraph.api.context import Context
@@ -22,10 +25,12 @@ from kamgraph.api.idempotency import Idempotency
 from kamgraph.api.ratelimit import RateLimit
 from kamgraph.api.schema import build_schema
 from kamgraph.db.migrations import migrate, pending
+from kamgraph.events.feed import EventFeed
 from kamgraph.events.webhooks import worker as webhook_worker
 from kamgraph.jobs import JobRunner
 from kamgraph.jobs import scheduler as job_scheduler
 from kamgraph.plugin_manager import PluginManager, await_me_maybe
+from kamgraph.security.auth import authenticate
 from kamgraph.security.permissions import Permissions
 from kamgraph.settings import Settings
 
@@ -40,9 +45,10 @@ class PendingMigrations(RuntimeError):
 class KamgraphGraphQL(GraphQL):
     """strawberry's ASGI view with kamgraph's per-request context."""
 
-    def __init__(self, schema: Any, pm: PluginManager, settings: Settings, **kwargs: Any) -> None:
+    def __init__(self, schema: Any, pm: PluginManager, settings: Settings, feed: EventFeed, **kwargs: Any) -> None:
         ide = "graphiql" if settings.graphiql and not settings.production else None
-        super().__init__(schema, graphql_ide=ide, **kwargs)
+        super().__init__(schema, graphql_ide=ide, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], **kwargs)
+        self.feed = feed
         self.pm = pm
         self.settings = settings
         self.node_types = {name: model for name, (_, model) in pm.collect_unique("register_node_types", "node type").items()}
@@ -53,13 +59,22 @@ class KamgraphGraphQL(GraphQL):
         answer = self.pm.hook.actor_from_request(request=request, settings=self.settings, permissions=self.permissions)
         context = Context(
             actor=await await_me_maybe(answer), pm=self.pm, settings=self.settings, permissions=self.permissions,
-            request=request, node_types=self.node_types, event_types=self.event_types,
+            request=request, node_types=self.node_types, event_types=self.event_types, feed=self.feed,
         )
         incoming = request.headers.get("x-request-id", "")
         if REQUEST_ID.fullmatch(incoming):  # a caller's id ties our log to theirs; anything odd is replaced
             context.request_id = incoming
-        response.headers["X-Request-Id"] = context.request_id
+        if not isinstance(response, WebSocket):
+            response.headers["X-Request-Id"] = context.request_id
         return context
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """A subscription client authenticates in connection_init: ``{"authorization": "Bearer <token>"}``."""
+        scheme, _, token = str(context.connection_params.get("authorization", "")).partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            context.actor = await authenticate(token.strip(), self.permissions)
+        if context.actor is None:
+            raise ConnectionRejectionError({"message": "authentication required: send {\"authorization\": \"Bearer <token>\"} in connection_init"})
 
 
 def create_app(settings: Settings | None = None, pm: PluginManager | None = None, *, apply_migrations: bool = False) -> Starlette:
@@ -85,6 +100,7 @@ def create_app(settings: Settings | None = None, pm: PluginManager | None = None
                 workers.append(asyncio.create_task(webhook_worker(settings, Permissions.from_plugins(pm), stop)))
             if settings.job_scheduler:
                 workers.append(asyncio.create_task(job_scheduler(JobRunner(pm, settings), stop)))
+            workers.append(asyncio.create_task(feed.run(stop)))
             try:
                 yield
             finally:
@@ -92,9 +108,11 @@ def create_app(settings: Settings | None = None, pm: PluginManager | None = None
                 await asyncio.gather(*workers)
                 await pm.notify("shutdown", settings=settings)
 
-    graphql = KamgraphGraphQL(schema, pm, settings)
+    feed = EventFeed(settings)
+    graphql = KamgraphGraphQL(schema, pm, settings, feed)
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
         Route("/", lambda request: RedirectResponse("/graphql"), methods=["GET"]),
         Route("/healthz", _health, methods=["GET"]),
     ]

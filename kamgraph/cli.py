@@ -15,6 +15,7 @@ from kamgraph import __version__
 from kamgraph.jobs.commands import add_commands as add_job_commands
 from kamgraph.plugin_manager import PluginError, PluginManager, await_me_maybe
 from kamgraph.settings import Settings
+from kamgraph.sync.commands import add_commands as add_sync_commands
 
 DEMO_SEED = 2026
 
@@ -355,6 +356,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     hooks.set_defaults(func=cmd_webhooks)
 
     add_job_commands(sub)
+    add_sync_commands(sub)
 
     save = sub.add_parser("backup", help="a consistent online copy of the SQLite database, while writes continue")
     save.add_argument("path")

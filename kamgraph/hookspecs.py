@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from kamgraph.plugin_manager import PluginManager
     from kamgraph.security.permissions import Permissions
     from kamgraph.settings import Settings
+    from kamgraph.sync import SyncKind
 
 hookspec = pluggy.HookspecMarker("kamgraph")
 
@@ -158,6 +159,15 @@ def register_jobs() -> list[Job]:
     Each has a schedule (``every``, ``daily``, ``weekly``, ``monthly``, ``quarterly``) and an
     ``async def run(ctx)`` that returns a summary. The runner records every run and never runs a job
     twice at once across processes; the job itself must be idempotent (a run may be repeated).
+    """
+
+
+@hookspec
+def register_sync_kinds() -> list[SyncKind]:
+    """Kinds of record that ``kamgraph import`` and ``kamgraph export`` handle, as :class:`kamgraph.sync.SyncKind`.
+
+    A kind names its model, its columns (``Column(name, attr, parse)``) and the upsert service that
+    applies one record; exports read through the scoped accessor and mask guarded columns by themselves.
     """
 
 

@@ -55,3 +55,31 @@ def demo_server(folder: Path, workers: int = 1, **env: str) -> Iterator[tuple[st
 def login(base: str, email: str, password: str = "kamgraph-demo") -> str:
     query = "mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { token } }"
     return httpx.post(f"{base}/graphql", json={"query": query, "variables": {"e": email, "p": password}}, timeout=10).json()["data"]["login"]["token"]
+
+
+@contextlib.contextmanager
+def live_database() -> Iterator[dict[str, str]]:
+    """Environment for a live server's own database: a SQLite file in its folder, or, when the suite runs
+    on PostgreSQL, a database of its own, dropped afterwards."""
+    pg_url = os.environ.get("KAMGRAPH_TEST_DATABASE_URL")
+    if not pg_url:
+        yield {}
+        return
+    import asyncio
+    import uuid
+
+    import asyncpg
+
+    base, _, _ = pg_url.rpartition("/")
+    name = f"kamgraph_e2e_{uuid.uuid4().hex[:8]}"
+    try:
+        yield {"KAMGRAPH_DATABASE_URL": f"{base}/{name}"}
+    finally:
+        async def drop() -> None:
+            connection = await asyncpg.connect(pg_url)
+            try:
+                await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            finally:
+                await connection.close()
+
+        asyncio.run(drop())  # so call this from a plain (not async) test

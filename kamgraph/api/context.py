@@ -11,12 +11,13 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 from tortoise.models import Model
 
-from kamgraph.security.audit import ReadLog
+from kamgraph.security.audit import ReadLog, read_guarded
 from kamgraph.security.scope import Rows, visible
 
 if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
 
+    from kamgraph.events.feed import EventFeed
     from kamgraph.plugin_manager import PluginManager
     from kamgraph.security.actors import Actor
     from kamgraph.security.permissions import Permissions
@@ -39,16 +40,14 @@ class Context:
     event_types: dict[str, str] = field(default_factory=dict)
     #: sensitive values read by this request, written to the audit trail when it ends
     reads: ReadLog = field(default_factory=ReadLog)
+    #: committed events for subscriptions (one feed per server process)
+    feed: EventFeed | None = None
+    #: the payload of a WebSocket ``connection_init`` (strawberry sets it)
+    connection_params: dict[str, Any] = field(default_factory=dict)
 
     def sensitive(self, row: Model, name: str, value: Any = None) -> Any:
         """``row.name`` (or ``value``) if the caller holds its permission, else None; a read is audited."""
-        permission = row.sensitive_fields.get(name)
-        if permission is None or not getattr(row, "is_sensitive", lambda _name: True)(name):
-            return getattr(row, name) if value is None else value
-        if self.actor is None or not self.actor.can(permission):
-            return None
-        self.reads.add(row, name)
-        return getattr(row, name) if value is None else value
+        return read_guarded(self.actor, self.reads, row, name, value)
 
     def may_total(self, model: type[Model], name: str) -> bool:
         """May the caller see totals of a sensitive field? A yes is audited like a read of the values."""

@@ -14,6 +14,8 @@ __all__ = [
     "register_node_types",
     "register_permissions",
     "register_queries",
+    "register_subscriptions",
+    "register_sync_kinds",
     "register_types",
 ]
 
@@ -44,6 +46,13 @@ def register_queries():
     from kamgraph.core.people.queries import PeopleQueries
 
     return [NodeQueries, MetaQueries, AccessQueries, AccountQueries, PeopleQueries, ContractQueries, RulesQueries]
+
+
+@hookimpl
+def register_subscriptions():
+    from kamgraph.api.subscriptions import EventSubscriptions
+
+    return [EventSubscriptions]
 
 
 @hookimpl
@@ -115,6 +124,13 @@ def register_jobs():
     from kamgraph.core.jobs import CORE_JOBS
 
     return CORE_JOBS
+
+
+@hookimpl
+def register_sync_kinds():
+    from kamgraph.sync.kinds import core_kinds
+
+    return core_kinds()
 
 
 @hookimpl(trylast=True)

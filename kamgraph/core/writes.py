@@ -84,7 +84,7 @@ def not_archived(row: Model) -> None:
 async def create(model: type[M], *, audit_account: Any = ..., **values: Any) -> M:
     """Insert a row and record it in the audit trail of the current write."""
     row = await model.create(**values)
-    after = {k: {"after": SEALED if _sealed(model, k) else plain(v)} for k, v in values.items()}
+    after = {k: {"after": _withheld(model, k, for_audit=True) or plain(v)} for k, v in values.items()}
     current_unit().audit("create", row, changes=after, account_id=audit_account)
     return row
 
@@ -133,7 +133,7 @@ async def save(
         else:
             await row.save(update_fields=columns)
     if diff:
-        current_unit().audit(action, row, changes=changes_data(diff, type(row)), account_id=audit_account)
+        current_unit().audit(action, row, changes=changes_data(diff, type(row), for_audit=True), account_id=audit_account)
     return diff
 
 
@@ -183,16 +183,25 @@ def plain(value: Any) -> Any:
 
 
 SEALED = "[encrypted]"
+RESTRICTED = "[restricted]"
 
 
-def _sealed(model: type[Model] | None, name: str) -> bool:
-    return model is not None and isinstance(model._meta.fields_map.get(name), SealedTextField)
+def _withheld(model: type[Model] | None, name: str, for_audit: bool = False) -> str | None:
+    """Why a changed value is not copied out: encrypted (never), or guarded by a permission (kept only in
+    the audit trail, whose readers are entitled to it; events reach webhooks and subscribers)."""
+    if model is None:
+        return None
+    if isinstance(model._meta.fields_map.get(name), SealedTextField):
+        return SEALED
+    return RESTRICTED if not for_audit and name in getattr(model, "sensitive_fields", {}) else None
 
 
-def changes_data(diff: dict[str, tuple[Any, Any]], model: type[Model] | None = None) -> dict[str, dict[str, Any]]:
-    """Before and after of each changed field, JSON-friendly; encrypted fields are never copied out."""
+def changes_data(diff: dict[str, tuple[Any, Any]], model: type[Model] | None = None, *, for_audit: bool = False) -> dict[str, dict[str, Any]]:
+    """Before and after of each changed field, JSON-friendly, with encrypted values (and, outside the
+    audit trail, permission-guarded ones) replaced by a marker: receivers read those through the API."""
     return {
-        name: {"before": SEALED, "after": SEALED} if _sealed(model, name) else {"before": plain(b), "after": plain(a)}
+        name: {"before": marker, "after": marker} if (marker := _withheld(model, name, for_audit))
+        else {"before": plain(b), "after": plain(a)}
         for name, (b, a) in diff.items()
     }
 

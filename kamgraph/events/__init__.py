@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.models import Model
 
 from kamgraph.db import write_transaction
+from kamgraph.events import feed
 from kamgraph.plugin_manager import await_me_maybe
 from kamgraph.security.audit import AuditEntry
 from kamgraph.security.audit import entry as audit_entry
@@ -104,6 +105,7 @@ async def unit_of_work(
             yield unit
             await store_audit(unit.audits, actor, request_id, operation_name)
             await write_outbox(unit.events)
+            await feed.announce(unit.events)
     finally:
         _current.reset(token)
     await deliver(pm, unit.events)

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from kamgraph.background import repeat
 from kamgraph.core.accounts.models import Account
 from kamgraph.core.people.models import Person
 from kamgraph.security.auth import staff_actor
@@ -161,14 +162,6 @@ async def run_once(settings: Settings, permissions: Permissions, client: httpx.A
 
 
 async def worker(settings: Settings, permissions: Permissions, stop: asyncio.Event, interval: float = 1.0) -> None:
-    """Fan out and deliver until ``stop`` is set; one failing round is logged, not fatal."""
+    """Fan out and deliver until ``stop`` is set."""
     async with httpx.AsyncClient(timeout=10, follow_redirects=False) as client:
-        while not stop.is_set():
-            try:
-                await run_once(settings, permissions, client)
-            except Exception:
-                log.exception("webhook delivery round failed")
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=interval)
-            except TimeoutError:
-                pass
+        await repeat(lambda: run_once(settings, permissions, client), stop, interval, "a webhook delivery round")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from tortoise.exceptions import IntegrityError
 
+from kamgraph.background import repeat
 from kamgraph.jobs.models import JobLock, JobRun
 from kamgraph.jobs.schedule import Schedule, daily, every, monthly, quarterly, weekly
 from kamgraph.security.actors import SYSTEM_ACTOR
@@ -158,13 +159,5 @@ class JobRunner:
 
 
 async def scheduler(runner: JobRunner, stop: asyncio.Event, interval: float = 30.0) -> None:
-    """Run due jobs until ``stop`` is set; a failing round is logged, not fatal."""
-    while not stop.is_set():
-        try:
-            await runner.run_due()
-        except Exception:
-            log.exception("job scheduling round failed")
-        try:
-            await asyncio.wait_for(stop.wait(), timeout=interval)
-        except TimeoutError:
-            pass
+    """Run due jobs until ``stop`` is set."""
+    await repeat(runner.run_due, stop, interval, "a job scheduling round")

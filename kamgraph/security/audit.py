@@ -70,6 +70,18 @@ class ReadLog:
         ]
 
 
+def read_guarded(actor: Actor | None, reads: ReadLog, row: Model, name: str, value: Any = None) -> Any:
+    """``row.name`` (or ``value``) if ``actor`` holds the permission guarding it, else None; every read of a
+    guarded value is added to ``reads`` for the audit trail. The one rule for API fields and exports alike."""
+    permission = row.sensitive_fields.get(name)
+    if permission is None or not getattr(row, "is_sensitive", lambda _name: True)(name):
+        return getattr(row, name) if value is None else value
+    if actor is None or not actor.can(permission):
+        return None
+    reads.add(row, name)
+    return getattr(row, name) if value is None else value
+
+
 async def accounts_of(rows: list[Model]) -> dict[tuple[str, Any], int | None]:
     """The account of each row, following ``scope_via`` one query per hop for rows two or more hops away."""
     found: dict[tuple[str, Any], int | None] = {}

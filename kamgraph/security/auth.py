@@ -174,6 +174,26 @@ async def api_key_actor(key_id: int, permissions: Permissions) -> Actor | None:
     return None if key is None or (key.expires_at and key.expires_at <= now()) else _key_actor(key, permissions)
 
 
+async def actor_for_email(email: str, permissions: Permissions) -> Actor | None:
+    """The actor of the member of staff who logs in with ``email`` (for commands run on someone's behalf)."""
+    found = await Login.get_or_none(email_index=login_index(email.strip())).prefetch_related("person")
+    if found is None or found.person.archived_at is not None:
+        return None
+    return await staff_actor(found.person, permissions, via="command")
+
+
+async def still_valid(actor: Actor) -> bool:
+    """Is the credential behind ``actor`` still good (not logged out, revoked or expired)? For long-lived
+    connections such as subscriptions, which authenticated once."""
+    if actor.via == "session":
+        session = await Session.get_or_none(id=actor.credential_id, revoked_at__isnull=True)
+        return session is not None and session.expires_at > now()
+    if actor.via == "api_key":
+        key = await ApiKey.get_or_none(id=actor.credential_id, revoked_at__isnull=True)
+        return key is not None and not (key.expires_at and key.expires_at <= now())
+    return True
+
+
 def _key_actor(key: ApiKey, permissions: Permissions) -> Actor:
     granted = frozenset(key.scopes.split()) & frozenset(permissions.registered)
     return Actor(

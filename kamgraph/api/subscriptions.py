@@ -1,0 +1,60 @@
+"""``subscription { events(types: [...]) }``: committed events, live, within the subscriber's row scope.
+
+Over WebSocket with the graphql-transport-ws protocol; the client authenticates in ``connection_init``
+(``{"authorization": "Bearer <token>"}``) or with the Authorization header of the upgrade request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncGenerator
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from kamgraph.api.context import Context
+from kamgraph.api.errors import RequestError
+from kamgraph.events.feed import FeedOverflow
+from kamgraph.security.auth import still_valid
+from kamgraph.security.models import OutboxEvent
+
+RECHECK_SECONDS = 30
+
+
+@strawberry.type(description="Something that happened, after its transaction committed.")
+class DomainEvent:
+    id: str = strawberry.field(description="Unique; webhooks carry the same id for the same event.")
+    type: str
+    subject: strawberry.ID = strawberry.field(description="The global id of what the event is about.")
+    data: JSON = strawberry.field(description="Type-specific details (see eventTypes); values that need a permission are not copied here.")
+    actor: str
+    occurred_at: datetime
+
+    @classmethod
+    def from_row(cls, row: OutboxEvent) -> DomainEvent:
+        return cls(id=row.event_id, type=row.type, subject=strawberry.ID(row.subject), data=json.loads(row.data),
+                   actor=row.actor, occurred_at=row.occurred_at)
+
+
+@strawberry.type
+class EventSubscriptions:
+    @strawberry.subscription(description="Events as they commit, of the given types (all when omitted), for the accounts you may see.")
+    async def events(self, info: Info, types: list[str] | None = None) -> AsyncGenerator[DomainEvent, None]:
+        ctx: Context = info.context
+        unknown = sorted(set(types or ()) - set(ctx.event_types))
+        if unknown:
+            raise RequestError(f"unknown event types: {', '.join(unknown)} (see eventTypes)", code="BAD_REQUEST")
+        async with ctx.feed.subscribe(ctx.actor, types or ()) as queue:
+            while True:
+                try:
+                    item = await asyncio.wait_for(queue.get(), timeout=RECHECK_SECONDS)
+                except TimeoutError:  # a logout or a revoked key ends the subscription too
+                    if not await still_valid(ctx.actor):
+                        raise RequestError("your session or key is no longer valid; log in again", code="UNAUTHENTICATED") from None
+                    continue
+                if isinstance(item, FeedOverflow):
+                    raise RequestError(str(item), code="LIMIT_EXCEEDED")
+                yield DomainEvent.from_row(item)

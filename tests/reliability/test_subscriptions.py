@@ -1,0 +1,94 @@
+"""subscription { events }: committed events only, within the subscriber's row scope, in every process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from factories import account, contract, staff
+
+from kamgraph.api.context import Context
+from kamgraph.core.contracts.models import ContractStatus
+from kamgraph.events.feed import EventFeed
+from kamgraph.ids import to_global_id
+from kamgraph.security.actors import Role
+from kamgraph.security.auth import (
+    authenticate,
+    login,
+    logout,
+    set_password,
+    still_valid,
+)
+from kamgraph.security.models import OutboxEvent
+
+SUBSCRIBE = "subscription($types: [String!]) { events(types: $types) { id type subject data actor } }"
+RENAME = "mutation($id: ID!, $name: String!) { updateAccount(input: {id: $id, name: $name}) { userErrors { code } } }"
+
+
+@contextlib.asynccontextmanager
+async def running_feed(settings):
+    feed, stop = EventFeed(settings), asyncio.Event()
+    task = asyncio.create_task(feed.run(stop))
+    try:
+        yield feed
+    finally:
+        stop.set()
+        await task
+
+
+async def subscribe(app, pm, settings, permissions, feed, actor, types) -> Any:
+    context = Context(actor=actor, pm=pm, settings=settings, permissions=permissions, feed=feed,
+                      event_types={name: text for name, (_, text) in pm.collect_unique("register_event_types", "event type").items()})
+    stream = await app.state.schema.subscribe(SUBSCRIBE, variable_values={"types": types}, context_value=context)
+    first = asyncio.create_task(stream.__anext__())
+    for _ in range(100):  # until the resolver is listening
+        if feed.subscribers or first.done():
+            break
+        await asyncio.sleep(0.05)
+    return first
+
+
+async def test_a_subscriber_gets_committed_events_of_its_own_accounts_only(app, pm, settings, permissions, actor_for, gql):
+    manager = await staff("Li Wei")
+    mine, theirs = await account("Mine", owner=manager), await account("Theirs")
+    async with running_feed(settings) as feed:
+        first = await subscribe(app, pm, settings, permissions, feed, actor_for(manager, Role.ACCOUNT_MANAGER), ["account.updated"])
+        await gql(RENAME, {"id": theirs.node_id, "name": "Theirs, renamed"})
+        failed = await gql(RENAME, {"id": mine.node_id, "name": ""})  # refused: nothing committed, nothing sent
+        assert failed["updateAccount"]["userErrors"]
+        await gql(RENAME, {"id": mine.node_id, "name": "Mine, renamed"})
+        result = await asyncio.wait_for(first, timeout=10)
+    assert result.errors is None
+    event = result.data["events"]
+    assert (event["type"], event["subject"]) == ("account.updated", mine.node_id)
+    assert event["data"]["changes"]["name"] == {"before": "Mine", "after": "Mine, renamed"}
+    assert event["id"] == (await OutboxEvent.get(subject=mine.node_id)).event_id  # the id webhooks carry too
+
+
+async def test_unknown_event_types_are_refused(app, pm, settings, permissions, clean):
+    async with running_feed(settings) as feed:
+        first = await subscribe(app, pm, settings, permissions, feed, None, ["account.exploded"])
+        result = await asyncio.wait_for(first, timeout=10)
+    assert result.errors[0].extensions["code"] == "BAD_REQUEST"
+    assert not feed.subscribers
+
+
+async def test_event_data_never_carries_guarded_values(gql, clean):
+    draft = await contract(await account(), "1000.00", status=ContractStatus.DRAFT, instalments=1)
+    await gql("""mutation($id: ID!) { updateContract(input: {id: $id, amount: "2000.00", title: "Bigger",
+                 schedule: [{dueOn: "%s", amount: "2000.00"}]}) { userErrors { code message } } }""" % draft.start_on.isoformat(),
+              {"id": to_global_id("Contract", draft.id)})
+    event = await OutboxEvent.get(type="contract.updated")
+    assert '"amount": {"before": "[restricted]", "after": "[restricted]"}' in event.data
+    assert '"title": {"before": "Licence", "after": "Bigger"}' in event.data
+
+
+async def test_a_logout_invalidates_a_long_lived_connection(permissions, settings, clean):
+    person = await staff("Zhao Lei", email="zhao@example.com")
+    await set_password(person, "a long enough password")
+    issued = await login("zhao@example.com", "a long enough password", "127.0.0.1", settings)
+    actor = await authenticate(issued.token, permissions)
+    assert await still_valid(actor)
+    await logout(actor)
+    assert not await still_valid(actor)
