@@ -194,7 +194,7 @@ async def evaluate_tiers(unit: UnitOfWork, settings: Settings, today: date) -> l
             account_id=account.id, current_tier=account.tier, proposed_tier=proposed, trailing_value=values[account.id]
         )
         unit.emit("account.tier_change_proposed", account.node_id, current=account.tier.value, proposed=proposed.value,
-                  trailingValue=str(values[account.id]))
+                  reviewId=review.node_id)  # the trailing value is a sum of guarded amounts: read it on the review
         proposals.append(review)
     return proposals
 

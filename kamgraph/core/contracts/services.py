@@ -223,8 +223,8 @@ async def record_payment(
         paid = item.paid_amount + share
         await save(item, {"paid_amount": paid, "paid_on": paid_on if paid >= item.amount else None}, audit_account=contract.account_id)
     await save(contract, {}, bump=True)
-    unit.emit("payment.recorded", payment.node_id, contractId=contract.node_id, amount=str(payment.amount),
-              paidOn=paid_on.isoformat(), accountId=_account_gid(contract))
+    unit.emit("payment.recorded", payment.node_id, contractId=contract.node_id, paidOn=paid_on.isoformat(),
+              accountId=_account_gid(contract))  # the amount needs contracts.amounts.read: read it through the API
     return payment
 
 
