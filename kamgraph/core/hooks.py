@@ -44,8 +44,9 @@ def register_queries():
     from kamgraph.core.accounts.queries import AccountQueries, RulesQueries
     from kamgraph.core.contracts.queries import ContractQueries
     from kamgraph.core.people.queries import PeopleQueries
+    from kamgraph.jobs.types import JobQueries
 
-    return [NodeQueries, MetaQueries, AccessQueries, AccountQueries, PeopleQueries, ContractQueries, RulesQueries]
+    return [NodeQueries, MetaQueries, AccessQueries, AccountQueries, PeopleQueries, ContractQueries, RulesQueries, JobQueries]
 
 
 @hookimpl
@@ -75,8 +76,9 @@ def register_types():
     )
     from kamgraph.core.accounts.types import TierReviewType
     from kamgraph.core.contracts.types import InstalmentType, PaymentType
+    from kamgraph.jobs.types import JobRunType
 
-    return [TierReviewType, InstalmentType, PaymentType, ApiKeyType, AuditRecordType, WebhookType, WebhookDeliveryType]
+    return [TierReviewType, InstalmentType, PaymentType, ApiKeyType, AuditRecordType, WebhookType, WebhookDeliveryType, JobRunType]
 
 
 @hookimpl
@@ -84,9 +86,10 @@ def register_node_types():
     from kamgraph.core.accounts.models import Account, TierReview
     from kamgraph.core.contracts.models import Contract, Instalment, Payment
     from kamgraph.core.people.models import Person
+    from kamgraph.jobs.models import JobRun
     from kamgraph.security.models import ApiKey, AuditRecord, Webhook, WebhookDelivery
 
-    models = (Account, Person, Contract, Instalment, Payment, TierReview, ApiKey, AuditRecord, Webhook, WebhookDelivery)
+    models = (Account, Person, Contract, Instalment, Payment, TierReview, ApiKey, AuditRecord, Webhook, WebhookDelivery, JobRun)
     return {m.__name__: m for m in models}
 
 

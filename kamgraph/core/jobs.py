@@ -16,6 +16,7 @@ from kamgraph.ids import to_global_id
 from kamgraph.jobs import Job, JobContext, daily, every
 
 BATCH = 500
+JOB_RUNS_KEPT = timedelta(days=90)
 
 
 async def report_overdue_instalments(ctx: JobContext) -> dict[str, Any]:
@@ -41,8 +42,10 @@ async def report_overdue_instalments(ctx: JobContext) -> dict[str, Any]:
 
 
 async def purge_expired(ctx: JobContext) -> dict[str, int]:
-    """Delete idempotency records past their 24 hours, and sessions and login throttles long expired."""
+    """Delete idempotency records past their 24 hours, sessions and login throttles long expired, and
+    the records of job runs older than 90 days."""
     from kamgraph.api.idempotency import KEPT
+    from kamgraph.jobs.models import JobRun
     from kamgraph.security.models import IdempotencyRecord, LoginThrottle, Session
 
     now = datetime.now(UTC)
@@ -51,12 +54,13 @@ async def purge_expired(ctx: JobContext) -> dict[str, int]:
         sessions = await Session.filter(expires_at__lt=now - timedelta(days=1)).delete()
         throttles = await LoginThrottle.filter(window_started_at__lt=now - timedelta(days=1)).filter(
             locked_until__isnull=True).delete() + await LoginThrottle.filter(locked_until__lt=now - timedelta(days=1)).delete()
-    return {"idempotencyRecords": replays, "sessions": sessions, "loginThrottles": throttles}
+        runs = await JobRun.filter(started_at__lt=now - JOB_RUNS_KEPT).exclude(status="running").delete()
+    return {"idempotencyRecords": replays, "sessions": sessions, "loginThrottles": throttles, "jobRuns": runs}
 
 
 CORE_JOBS = [
     Job("core.report_overdue_instalments", report_overdue_instalments, daily("01:00"),
         "Emit payment.overdue once for each instalment unpaid after its due day (dunning and reminders start from it)."),
     Job("core.purge_expired", purge_expired, every(hours=1),
-        "Delete idempotency records older than 24 hours and sessions and login throttles expired a day ago."),
+        "Delete idempotency records older than 24 hours, sessions and login throttles expired a day ago, job runs older than 90 days."),
 ]

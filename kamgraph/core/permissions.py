@@ -34,4 +34,5 @@ CORE_PERMISSIONS = {
     "audit.read": Permission.of("Read the audit trail", *DIRECTORS),
     "apikeys.manage": Permission.of("Create and revoke API keys for integrations", KA),
     "webhooks.manage": Permission.of("Register webhooks and read their delivery log", KA),
+    "jobs.read": Permission.of("See the scheduled jobs and their runs", KA),
 }

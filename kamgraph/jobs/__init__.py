@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.functions import Max
 
 from kamgraph.background import repeat
 from kamgraph.jobs.models import JobLock, JobRun
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 
     from kamgraph.events import UnitOfWork
     from kamgraph.plugin_manager import PluginManager
+    from kamgraph.security.scope import Rows
     from kamgraph.settings import Settings
 
 __all__ = ["Job", "JobContext", "JobRunner", "Schedule", "daily", "every", "monthly", "quarterly", "scheduler", "weekly"]
@@ -129,12 +131,11 @@ class JobRunner:
                 runs.append(run)
         return runs
 
-    async def last_runs(self) -> dict[str, JobRun]:
-        runs = await JobRun.filter(job__in=list(self.jobs)).order_by("job", "-started_at", "-id").distinct()
-        latest: dict[str, JobRun] = {}
-        for run in runs:
-            latest.setdefault(run.job, run)
-        return latest
+    async def last_runs(self, rows: Rows | None = None) -> dict[str, JobRun]:
+        """The latest run of each job (through ``rows``, a caller's scoped accessor, when given): two statements."""
+        latest = await JobRun.filter(job__in=list(self.jobs)).annotate(last=Max("id")).group_by("job").values_list("last", flat=True)
+        found = await rows.get_many(latest) if rows is not None else {r.id: r for r in await JobRun.filter(id__in=latest)}
+        return {run.job: run for run in found.values()}
 
     async def _acquire(self, job: Job, run_id: int) -> bool:
         now = datetime.now(UTC)

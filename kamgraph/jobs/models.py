@@ -5,9 +5,13 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from kamgraph.db.models import NodeModel
 
-class JobRun(Model):
+
+class JobRun(NodeModel):
     """One run of a scheduled job: who ran it, when, and how it ended."""
+
+    read_permission = "jobs.read"
 
     id = fields.BigIntField(primary_key=True)
     job = fields.CharField(max_length=100, db_index=True)

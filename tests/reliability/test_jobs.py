@@ -10,11 +10,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from conftest import _SITE, TEST_KEY
-from factories import account, contract, today
+from factories import account, contract, staff, today
 
 from kamgraph.core.contracts.models import ContractStatus, Instalment
 from kamgraph.jobs import Job, JobRunner, every
 from kamgraph.jobs.models import JobLock, JobRun
+from kamgraph.security.actors import Role
 from kamgraph.security.models import IdempotencyRecord, OutboxEvent
 
 TALLY = "kam_testplugin.tally_notes"
@@ -95,6 +96,26 @@ async def test_purge_removes_only_what_has_expired(pm, settings, clean):
     now = datetime.now(UTC)
     await IdempotencyRecord.create(key_hash="old", request_hash="x", created_at=now - timedelta(hours=25))
     await IdempotencyRecord.create(key_hash="new", request_hash="x", created_at=now - timedelta(hours=1))
+    await JobRun.create(job=TALLY, trigger="schedule", status="succeeded", holder="h:1", started_at=now - timedelta(days=91))
     run = await JobRunner(pm, settings).run("core.purge_expired")
-    assert run.summary == '{"idempotencyRecords": 1, "sessions": 0, "loginThrottles": 0}'
+    assert run.summary == '{"idempotencyRecords": 1, "sessions": 0, "loginThrottles": 0, "jobRuns": 1}'
     assert [r.key_hash for r in await IdempotencyRecord.all()] == ["new"]
+
+
+JOBS = """{ jobs { name schedule due lastRun { status summary trigger } }
+  jobRuns(job: "core.purge_expired", first: 5) { totalCount edges { node { status startedAt } } } }"""
+
+
+async def test_directors_see_jobs_and_their_runs_and_others_see_none(gql, pm, settings, actor_for):
+    await JobRunner(pm, settings).run("core.purge_expired")
+    await JobRunner(pm, settings).run("core.purge_expired")
+    data = await gql(JOBS)
+    jobs = {job["name"]: job for job in data["jobs"]}
+    assert jobs["core.purge_expired"]["lastRun"] == {"status": "succeeded", "trigger": "manual",
+                                                     "summary": {"idempotencyRecords": 0, "sessions": 0, "loginThrottles": 0, "jobRuns": 0}}
+    assert jobs["core.purge_expired"]["due"] is False and jobs["core.report_overdue_instalments"]["due"] is True
+    assert jobs["core.report_overdue_instalments"]["schedule"] == "daily at 01:00"
+    assert data["jobRuns"]["totalCount"] == 2
+    manager = actor_for(await staff("Li Wei"), Role.ACCOUNT_MANAGER)
+    hidden = await gql(JOBS, actor=manager)
+    assert hidden["jobs"] == [] and hidden["jobRuns"]["totalCount"] == 0
