@@ -13,7 +13,9 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
 )
+from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from kamgraph.security.audit import store
 
@@ -55,6 +57,21 @@ class RequireAuthentication(SchemaExtension):
                     "Authentication required: send Authorization: Bearer <token>; get a token with the login mutation.",
                     extensions={"code": "UNAUTHENTICATED"},
                 )])
+        yield
+
+
+class SubscriptionsOnlyOverWebSocket(SchemaExtension):
+    """Queries and mutations go over HTTP, where rate limits and Idempotency-Key apply; a WebSocket
+    connection carries subscriptions only."""
+
+    def on_execute(self) -> Iterator[None]:
+        execution = self.execution_context
+        request = getattr(execution.context, "request", None)
+        if isinstance(request, WebSocket) and execution.operation_type is not OperationType.SUBSCRIPTION:
+            execution.result = GraphQLExecutionResult(data=None, errors=[GraphQLError(
+                "only subscriptions go over WebSocket; send queries and mutations to POST /graphql",
+                extensions={"code": "BAD_REQUEST"},
+            )])
         yield
 
 

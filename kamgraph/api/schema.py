@@ -20,7 +20,11 @@ from strawberry.types.lazy_type import LazyType
 from strawberry.utils.str_converters import to_camel_case
 
 from kamgraph.api.errors import MaskUnexpectedErrors
-from kamgraph.api.guards import AuditSensitiveReads, RequireAuthentication
+from kamgraph.api.guards import (
+    AuditSensitiveReads,
+    RequireAuthentication,
+    SubscriptionsOnlyOverWebSocket,
+)
 from kamgraph.api.limits import limit_extensions
 from kamgraph.plugin_manager import PluginError, PluginManager, claim_unique
 from kamgraph.settings import Settings
@@ -104,7 +108,8 @@ def build_schema(pm: PluginManager, settings: Settings | None = None) -> strawbe
         mutation=_merge("Mutation", mutations),
         subscription=_merge("Subscription", subscriptions),
         types=[cls for _, cls in types.values()],
-        extensions=[MaskUnexpectedErrors, *limit_extensions(settings), RequireAuthentication, AuditSensitiveReads],
+        extensions=[MaskUnexpectedErrors, *limit_extensions(settings), RequireAuthentication, SubscriptionsOnlyOverWebSocket,
+                    AuditSensitiveReads],
         config=StrawberryConfig(disable_field_suggestions=settings.production),
     )
 

@@ -25,12 +25,12 @@ from urllib.parse import urlsplit
 import httpx
 
 from kamgraph.background import repeat
-from kamgraph.core.accounts.models import Account
 from kamgraph.core.people.models import Person
+from kamgraph.db import write_transaction
+from kamgraph.events.feed import visible_events
 from kamgraph.security.auth import staff_actor
 from kamgraph.security.models import OutboxEvent, Webhook, WebhookDelivery
 from kamgraph.security.permissions import Permissions
-from kamgraph.security.scope import visible
 from kamgraph.settings import Settings
 
 log = logging.getLogger("kamgraph.webhooks")
@@ -70,24 +70,25 @@ def backoff(attempts: int, first: float = FIRST_RETRY_SECONDS) -> timedelta:
 
 
 async def fan_out(permissions: Permissions) -> int:
-    """One delivery per new outbox event and matching webhook whose owner may see it; returns how many."""
-    events = await OutboxEvent.filter(fanned_out=False).order_by("id").limit(500)
-    if not events:
-        return 0
-    hooks = await Webhook.filter(disabled_at__isnull=True)
-    owners = {hook.id: await _owner(hook, permissions) for hook in hooks}
-    now = datetime.now(UTC)
-    made = 0
-    for event in events:
-        for hook in hooks:
+    """One delivery per new outbox event and matching webhook whose owner may see it; returns how many.
+    The events are claimed in the transaction that creates their deliveries, so two workers never both
+    fan out one event, and a crash repeats both steps or neither."""
+    async with write_transaction():
+        events = await OutboxEvent.filter(fanned_out=False).order_by("id").limit(500).select_for_update()
+        if not events:
+            return 0
+        now = datetime.now(UTC)
+        deliveries = []
+        for hook in await Webhook.filter(disabled_at__isnull=True):
+            owner = await _owner(hook, permissions)
             types = hook.event_types.split()
-            owner = owners[hook.id]
-            if owner is None or (types and event.type not in types) or not await _may_see(owner, event):
-                continue
-            await WebhookDelivery.create(webhook_id=hook.id, event_id=event.id, next_attempt_at=now)
-            made += 1
-        await OutboxEvent.filter(id=event.id).update(fanned_out=True)
-    return made
+            wanted = [e for e in events if not types or e.type in types]
+            if owner is not None and wanted:
+                deliveries += [WebhookDelivery(webhook_id=hook.id, event_id=e.id, next_attempt_at=now)
+                               for e in await visible_events(owner, wanted)]
+        await WebhookDelivery.bulk_create(deliveries)
+        await OutboxEvent.filter(id__in=[e.id for e in events]).update(fanned_out=True)
+    return len(deliveries)
 
 
 async def _owner(hook: Webhook, permissions: Permissions):
@@ -99,12 +100,6 @@ async def _owner(hook: Webhook, permissions: Permissions):
 
         return await api_key_actor(hook.owner_api_key_id, permissions)
     return None
-
-
-async def _may_see(owner, event: OutboxEvent) -> bool:
-    if event.account_id is None:
-        return owner.sees_everything
-    return await visible(Account, owner).get(event.account_id) is not None
 
 
 def payload(event: OutboxEvent) -> bytes:

@@ -66,6 +66,10 @@ def test_subscriptions_over_websocket_across_two_workers(tmp_path):
             assert refused.value.rcvd.code == 4403
 
             everything = await open_subscription(ws_url, director, ["account.updated"])
+            await everything.send(json.dumps({"id": "2", "type": "subscribe", "payload": {"query": IDS}}))
+            answer = json.loads(await asyncio.wait_for(everything.recv(), 10))  # queries go over HTTP, not here
+            assert answer["payload"]["errors"][0]["extensions"]["code"] == "BAD_REQUEST", answer
+            assert json.loads(await asyncio.wait_for(everything.recv(), 10))["type"] == "complete"
             scoped = await open_subscription(ws_url, manager, [])
             for n in range(6):
                 await asyncio.to_thread(rename, others[n], f"Renamed {n}")
