@@ -38,7 +38,7 @@ OTHER_FIELDS = {
     "account", "contract", "person", "node", "nodes",  # checked through every id below
     "accountsAggregate", "contractsAggregate",  # counts checked below
     "businessRules", "industries", "plugins", "eventTypes", "permissions", "me",  # reference data, any role
-    "staffingReport", "apiKeys", "auditLog", "webhooks", "webhookDeliveries",  # permission-gated
+    "staffingReport", "apiKeys", "auditLog", "webhooks", "webhookDeliveries", "jobs", "jobRuns",  # permission-gated
     "accountNotes", "explode",  # the test plugin's
 }
 
@@ -133,11 +133,13 @@ async def test_nested_and_filtered_paths_to_other_peoples_accounts(gql, world, r
 @pytest.mark.parametrize("role", list(Role))
 async def test_permission_gated_fields(gql, world, role):
     actor = world["actors"][role]
-    data = await gql('{ auditLog(filter: {action: {eq: "update"}}) { totalCount } apiKeys { totalCount } webhooks { totalCount } me { roles } }', actor=actor)
+    data = await gql('{ auditLog(filter: {action: {eq: "update"}}) { totalCount } apiKeys { totalCount } webhooks { totalCount } me { roles }'
+                     ' jobs { name } jobRuns { totalCount } }', actor=actor)
     assert data["me"]["roles"] == [role.value]
     directors = (Role.KA_DIRECTOR, Role.INDUSTRY_DIRECTOR, Role.REGIONAL_DIRECTOR)
     assert data["auditLog"]["totalCount"] == (len(VISIBLE[role]) if role in directors else 0)  # directors, in their scope
-    assert data["apiKeys"]["totalCount"] == data["webhooks"]["totalCount"] == 0
+    assert data["apiKeys"]["totalCount"] == data["webhooks"]["totalCount"] == data["jobRuns"]["totalCount"] == 0
+    assert bool(data["jobs"]) is (role is Role.KA_DIRECTOR)  # the operator's view
 
 
 def test_every_root_field_is_covered(app):
