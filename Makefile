@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test schema migrate demo clean
+.PHONY: run test bench schema migrate demo clean
 
 # (Re)install when the package definition changes; `pip install -e` keeps code changes live.
 $(STAMP): pyproject.toml
@@ -20,6 +20,11 @@ run: $(STAMP)
 ## make test: the whole suite (SQLite; set KAMGRAPH_TEST_DATABASE_URL for PostgreSQL)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make bench: the benchmark table (bench/README.md); PostgreSQL too when KAMGRAPH_TEST_DATABASE_URL is set
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## make schema: regenerate the committed SDL files (tests fail when they are stale)
 schema: $(STAMP)

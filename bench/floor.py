@@ -1,0 +1,134 @@
+"""The floor: the database driver alone fetching the rows a scenario returns, plus ``orjson.dumps`` of
+the same JSON document. No GraphQL, no ORM, no authorization: what no API over this database can beat.
+aiosqlite on SQLite and asyncpg on PostgreSQL, the drivers kamgraph itself runs on."""
+
+from __future__ import annotations
+
+import base64
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+
+def gid(kind: str, key: int) -> str:
+    return base64.b64encode(f"{kind}:{key}".encode()).decode().rstrip("=")
+
+
+class Driver:
+    """One connection, ``?`` placeholders whatever the database, rows as tuples."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.postgres = url.startswith("postgres")
+        self.connection: Any = None
+
+    async def open(self) -> Driver:
+        if self.postgres:
+            import asyncpg
+
+            self.connection = await asyncpg.connect(self.url)
+        else:
+            import aiosqlite
+
+            self.connection = await aiosqlite.connect(self.url.removeprefix("sqlite://"))
+            await self.connection.execute("PRAGMA journal_mode=WAL")
+        return self
+
+    async def close(self) -> None:
+        await self.connection.close()
+
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        if self.postgres:
+            numbered, n = [], 0
+            for part in sql.split("?"):
+                numbered.append(part)
+                n += 1
+                numbered.append(f"${n}")
+            return [tuple(r) for r in await self.connection.fetch("".join(numbered[:-1]), *params)]
+        return list(await self.connection.execute_fetchall(sql, params))
+
+    async def write_transaction(self, statements: list[tuple[str, list[Any]]]) -> None:
+        if self.postgres:
+            async with self.connection.transaction():
+                for sql, params in statements:
+                    await self.fetch(sql, params)
+            return
+        await self.connection.execute("BEGIN IMMEDIATE")
+        for sql, params in statements:
+            await self.connection.execute(sql, params)
+        await self.connection.commit()
+
+    def any_of(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """``column IN (...)``: one array parameter on PostgreSQL, one placeholder per value on SQLite."""
+        if self.postgres:
+            return f"{column} = ANY(?)", [list(values)]
+        return f"{column} IN ({', '.join('?' * len(values))})", list(values)
+
+
+def money(value: Any) -> str:
+    return f"{value:.2f}" if not isinstance(value, str) else value
+
+
+async def portfolio(driver: Driver, first: int = 50, contracts: int = 20, payments: int = 3) -> bytes:
+    accounts = await driver.fetch(
+        'SELECT id, name, credit_code, industry_code, region, size, status, tier, version, owner_id FROM account '
+        'WHERE archived_at IS NULL ORDER BY id LIMIT ?', [first])
+    in_owners, owner_params = driver.any_of("id", sorted({a[9] for a in accounts}))
+    owners = {r[0]: r[1] for r in await driver.fetch(f"SELECT id, name FROM person WHERE {in_owners}", owner_params)}
+    in_accounts, account_params = driver.any_of("account_id", [a[0] for a in accounts])
+    contract_rows = await driver.fetch(
+        "SELECT * FROM (SELECT id, account_id, number, title, edition, status, signed_on, start_on, "
+        f"ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY id) AS rn FROM contract WHERE {in_accounts}) w WHERE rn <= ?",
+        [*account_params, contracts])
+    in_contracts, contract_params = driver.any_of("contract_id", [c[0] for c in contract_rows])
+    payment_rows = await driver.fetch(
+        "SELECT * FROM (SELECT contract_id, amount, paid_on, id, ROW_NUMBER() OVER (PARTITION BY contract_id "
+        f"ORDER BY paid_on DESC, id DESC) AS rn FROM payment WHERE {in_contracts}) w WHERE rn <= ? ORDER BY paid_on, id",
+        [*contract_params, payments])
+    paid = defaultdict(list)
+    for contract_id, amount, paid_on, *_ in payment_rows:
+        paid[contract_id].append({"amount": money(amount), "paidOn": str(paid_on)})
+    by_account = defaultdict(list)
+    for c in contract_rows:
+        by_account[c[1]].append({"node": {"number": c[2], "title": c[3], "edition": c[4], "status": c[5],
+                                          "signedOn": None if c[6] is None else str(c[6]), "startOn": str(c[7]),
+                                          "payments": paid[c[0]]}})
+    edges = [{"node": {"name": a[1], "creditCode": a[2], "industryCode": a[3], "region": a[4], "size": a[5], "status": a[6],
+                       "tier": a[7], "version": a[8], "owner": {"name": owners.get(a[9])},
+                       "contracts": {"edges": by_account[a[0]]}}} for a in accounts]
+    return orjson.dumps({"data": {"accounts": {"edges": edges}}})
+
+
+async def export(driver: Driver, first: int = 1000, contracts: int = 50) -> bytes:
+    accounts = await driver.fetch(
+        "SELECT id, name, credit_code, region, tier, status, version FROM account WHERE archived_at IS NULL ORDER BY id LIMIT ?", [first])
+    in_accounts, params = driver.any_of("account_id", [a[0] for a in accounts])
+    rows = await driver.fetch(
+        "SELECT * FROM (SELECT account_id, number, title, status, signed_on, start_on, "
+        f"ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY id) AS rn FROM contract WHERE {in_accounts}) w WHERE rn <= ?",
+        [*params, contracts])
+    by_account = defaultdict(list)
+    for c in rows:
+        by_account[c[0]].append({"node": {"number": c[1], "title": c[2], "status": c[3],
+                                          "signedOn": None if c[4] is None else str(c[4]), "startOn": str(c[5])}})
+    edges = [{"node": {"name": a[1], "creditCode": a[2], "region": a[3], "tier": a[4], "status": a[5], "version": a[6],
+                       "contracts": {"edges": by_account[a[0]]}}} for a in accounts]
+    return orjson.dumps({"data": {"accounts": {"edges": edges}}})
+
+
+async def deep_page(driver: Driver, after_id: int, first: int = 50) -> bytes:
+    rows = await driver.fetch("SELECT id, number, title, status FROM contract WHERE archived_at IS NULL AND id > ? ORDER BY id LIMIT ?",
+                              [after_id, first])
+    return orjson.dumps({"data": {"contracts": {"edges": [{"node": {"number": r[1], "title": r[2], "status": r[3]}} for r in rows]}}})
+
+
+async def aggregate(driver: Driver) -> bytes:
+    total = "SUM(c.amount)" if driver.postgres else "SUM(CAST(ROUND(c.amount * 100) AS INTEGER))"
+    rows = await driver.fetch(
+        f"SELECT a.region, a.tier, COUNT(*), {total} FROM contract c JOIN account a ON a.id = c.account_id "
+        "WHERE c.archived_at IS NULL GROUP BY a.region, a.tier ORDER BY a.region, a.tier")
+    scale = 1 if driver.postgres else 100
+    groups = [{"keys": {"region": r[0], "tier": r[1]}, "count": r[2], "amount": str(r[3] / scale)} for r in rows]
+    return orjson.dumps({"data": {"contractsAggregate": {"groups": groups}}})
