@@ -17,7 +17,13 @@ from typing import Any
 from tortoise.models import Model
 
 from kamgraph import db
-from kamgraph.core.accounts.models import Account, AccountTeamMember, Region, TeamRole, Tier
+from kamgraph.core.accounts.models import (
+    Account,
+    AccountTeamMember,
+    Region,
+    TeamRole,
+    Tier,
+)
 from kamgraph.core.accounts.rules import credit_code_check_character
 from kamgraph.core.contracts.models import Contract, ContractStatus, Edition, Payment
 from kamgraph.core.people.models import Person, PersonKind, RelationshipLevel, StaffRole

@@ -11,7 +11,13 @@ from typing import Generic, TypeVar
 import strawberry
 from strawberry.asgi import GraphQL
 
-from kamgraph.core.accounts.models import Account, AccountSize, AccountStatus, Region, Tier
+from kamgraph.core.accounts.models import (
+    Account,
+    AccountSize,
+    AccountStatus,
+    Region,
+    Tier,
+)
 from kamgraph.core.contracts.models import Contract, ContractStatus, Edition, Payment
 from kamgraph.core.people.models import Person
 

@@ -35,8 +35,8 @@ from data import ensure_data, settings_for  # noqa: E402
 from naive import naive_app  # noqa: E402
 
 from kamgraph import db, hookimpl  # noqa: E402
-from kamgraph.app import create_app  # noqa: E402
 from kamgraph.api.connections import encode_cursor  # noqa: E402
+from kamgraph.app import create_app  # noqa: E402
 from kamgraph.plugin_manager import PluginManager  # noqa: E402
 from kamgraph.security.actors import SYSTEM_ACTOR  # noqa: E402
 from kamgraph.settings import Settings  # noqa: E402

@@ -71,6 +71,8 @@ class Settings:
     webhook_worker: bool = True
     #: the first retry of a failed delivery, in seconds; each next one waits twice as long.
     webhook_first_retry_seconds: int = 10
+    #: resolve lists whose fields it knows in one pass (kamgraph/api/fastpath.py); off only to compare or bisect.
+    fast_path: bool = True
     #: run due jobs inside the server process (the embedded deployment); off where `kamgraph jobs worker` runs.
     job_scheduler: bool = True
     #: serve GraphiQL at /graphql for browsers.

@@ -22,6 +22,7 @@ from tortoise.models import Model
 
 from kamgraph.api.context import Context
 from kamgraph.api.errors import RequestError
+from kamgraph.api.fastpath import fast_connection
 from kamgraph.db.sql import Order, cursor_values
 from kamgraph.security.scope import Page, PageRequest, Rows
 
@@ -163,6 +164,8 @@ async def list_connection(
     ctx: Context = info.context
     order = order_from(order_by)
     request = page_request(ctx, rows.model, order, first, after, last, before)
+    if (fast := await fast_connection(info, rows, order, request)) is not None:
+        return fast
     page = await rows.page(order, request)  # a bad filter raises FilterError: a BAD_REQUEST (api/errors.py)
     return to_connection(page, rows.count)
 

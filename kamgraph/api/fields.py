@@ -1,4 +1,6 @@
-"""Field factories for the three shapes every object type repeats: fetch one, list all, list children.
+"""Field factories for the shapes every object type repeats: fetch one, list all, list children, follow a
+key, a small child list, a guarded value, a computed value. Each describes itself to the fast path
+(``kamgraph/api/fastpath.py``), so a type built from them is resolved there in one pass.
 
     account = node_field(Account, AccountType)
     accounts = list_field(Account, AccountType, AccountFilter, AccountOrder)
@@ -10,6 +12,7 @@ Each takes the model (so rows come through the scoped accessor) and the GraphQL 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import strawberry
@@ -18,7 +21,16 @@ from tortoise.models import Model
 
 from kamgraph.api.connections import Connection, child_connection, list_connection
 from kamgraph.api.context import Context
-from kamgraph.api.nodes import resolve_global_ids
+from kamgraph.api.fastpath import (
+    FAST,
+    ChildList,
+    Children,
+    Computed,
+    Guarded,
+    ToOne,
+    fast_object,
+)
+from kamgraph.api.nodes import load_children, load_one, resolve_global_ids
 
 
 def node_field(model: type[Model], node_type: Any, description: str | None = None) -> Any:
@@ -26,7 +38,7 @@ def node_field(model: type[Model], node_type: Any, description: str | None = Non
 
     async def resolve(info: Info, id: strawberry.ID) -> Any:
         found = (await resolve_global_ids(info, [id]))[0]
-        return found if isinstance(found, model) else None
+        return await fast_object(info, found) if isinstance(found, model) else None
 
     resolve.__annotations__ = {"info": Info, "id": strawberry.ID, "return": node_type | None}
     name = model.__name__
@@ -80,18 +92,59 @@ def child_list_field(
         )
 
     resolve.__annotations__ = {"root": Any} | _list_annotations(node_type, filter_type, order_type)
-    return strawberry.field(resolver=resolve, description=description)
+    return strawberry.field(resolver=resolve, description=description, metadata={FAST: ChildList(model, parent_fk)})
 
 
-def sensitive_field(name: str, value_type: Any, description: str | None = None) -> Any:
+def to_one_field(model: type[Model], attr: str, node_type: Any, description: str | None = None) -> Any:
+    """The row whose key is in ``attr`` (``owner = to_one_field(Person, "owner_id", PersonType)``): batched,
+    through the scoped accessor, null when absent or outside the caller's scope."""
+
+    async def resolve(root: Any, info: Info) -> Any:
+        return await load_one(info, model, getattr(root, attr))
+
+    resolve.__annotations__ = {"root": Any, "info": Info, "return": node_type | None}
+    return strawberry.field(resolver=resolve, description=description, metadata={FAST: ToOne(model, attr)})
+
+
+def children_field(model: type[Model], parent_fk: str, node_type: Any, order: tuple[str, ...], description: str | None = None,
+                   *, last: bool = False) -> Any:
+    """Every row of a small child list (a schedule, a team) in ``order``; with ``last``, an argument
+    ``last: Int`` keeps the final n. For lists that can grow without bound, use ``child_list_field``."""
+
+    async def every_row(root: Any, info: Info) -> Any:
+        return await load_children(info, model, parent_fk, root.pk, order)
+
+    async def final_rows(root: Any, info: Info, last: int | None = None) -> Any:
+        rows = await every_row(root, info)
+        return rows[-last:] if last else rows
+
+    resolve = final_rows if last else every_row
+    resolve.__annotations__ = {"root": Any, "info": Info, "return": list[node_type]} | ({"last": int | None} if last else {})
+    return strawberry.field(resolver=resolve, description=description, metadata={FAST: Children(model, parent_fk, order)})
+
+
+def sensitive_field(name: str, value_type: Any, description: str | None = None, *,
+                    wrap: Callable[[Any, Any], Any] | None = None, needs: tuple[str, ...] = ()) -> Any:
     """A field whose value needs a permission (the model's ``sensitive_fields``): null without it,
-    and every read that returns it goes to the audit trail."""
+    and every read that returns it goes to the audit trail. ``wrap(row, value)`` shapes the value (into
+    ``Money``, say), reading the columns ``needs``."""
 
     def resolve(root: Any, info: Info) -> Any:
-        return info.context.sensitive(root, name)
+        value = info.context.sensitive(root, name)
+        return value if wrap is None or value is None else wrap(root, value)
 
     resolve.__annotations__ = {"root": Any, "info": Info, "return": value_type | None}
-    return strawberry.field(resolver=resolve, description=description)
+    return strawberry.field(resolver=resolve, description=description, metadata={FAST: Guarded(name, wrap, needs)})
+
+
+def computed_field(function: Callable[[Any], Any], value_type: Any, needs: tuple[str, ...], description: str | None = None) -> Any:
+    """A value computed from the row's columns ``needs`` by a pure function (no database)."""
+
+    def resolve(root: Any) -> Any:
+        return function(root)
+
+    resolve.__annotations__ = {"root": Any, "return": value_type}
+    return strawberry.field(resolver=resolve, description=description, metadata={FAST: Computed(function, needs)})
 
 
 def _list_annotations(node_type: Any, filter_type: Any, order_type: Any) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from strawberry.types.lazy_type import LazyType
 from strawberry.utils.str_converters import to_camel_case
 
 from kamgraph.api.errors import MaskUnexpectedErrors
+from kamgraph.api.fastpath import FastExecutionContext
 from kamgraph.api.guards import (
     AuditSensitiveReads,
     RequireAuthentication,
@@ -111,6 +112,7 @@ def build_schema(pm: PluginManager, settings: Settings | None = None) -> strawbe
         extensions=[MaskUnexpectedErrors, *limit_extensions(settings), RequireAuthentication, SubscriptionsOnlyOverWebSocket,
                     AuditSensitiveReads],
         config=StrawberryConfig(disable_field_suggestions=settings.production),
+        execution_context_class=FastExecutionContext,
     )
 
 

@@ -27,6 +27,8 @@ class NodeModel(Model):
     read_permission: ClassVar[str | None] = None
     #: field -> permission: values shown only with the permission (null otherwise), audited when read.
     sensitive_fields: ClassVar[Mapping[str, str]] = {}
+    #: columns an ``is_sensitive(name)`` method reads, for readers that load only some columns
+    guard_columns: ClassVar[tuple[str, ...]] = ()
 
     class Meta:
         abstract = True

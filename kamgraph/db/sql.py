@@ -23,6 +23,7 @@ from tortoise.fields.relational import BackwardFKRelation, ForeignKeyFieldInstan
 from tortoise.models import Model
 
 from kamgraph.db import db, dialect
+from kamgraph.db.light import light_rows
 from kamgraph.security.crypto import SealedTextField, keyring
 
 
@@ -303,9 +304,10 @@ def rows_to_models(model: type[Model], rows: Iterable[Any]) -> list[Model]:
     return [init(**dict(row)) for row in rows]
 
 
-async def fetch(model: type[Model], sql: str, params: Params) -> list[Model]:
+async def fetch(model: type[Model], sql: str, params: Params, light: bool = False) -> list[Model]:
+    """Rows as model instances, or as light rows (``kamgraph.db.light``) for the fast path."""
     _, rows = await db().execute_query(sql, params.values)
-    return rows_to_models(model, rows)
+    return light_rows(model, rows) if light else rows_to_models(model, rows)
 
 
 async def fetch_values(sql: str, params: Params) -> list[dict[str, Any]]:
@@ -313,5 +315,11 @@ async def fetch_values(sql: str, params: Params) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-def select_columns(model: type[Model], alias: str) -> str:
-    return ", ".join(f"{alias}.{quote(col)}" for col in model._meta.db_fields)
+def select_columns(model: type[Model], alias: str, only: frozenset[str] | None = None) -> str:
+    """Every column of ``model``, or those of the fields ``only`` names (a foreign key by its name)."""
+    if only is None:
+        return ", ".join(f"{alias}.{quote(col)}" for col in model._meta.db_fields)
+    projection = model._meta.fields_db_projection
+    fields_map = model._meta.fields_map
+    names = sorted({getattr(fields_map[n], "source_field", None) or n for n in only})
+    return ", ".join(f"{alias}.{quote(projection[n])}" for n in names)

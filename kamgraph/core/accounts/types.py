@@ -18,7 +18,12 @@ from kamgraph.api import (
     load_one,
 )
 from kamgraph.api.connections import order_input
-from kamgraph.api.fields import child_list_field
+from kamgraph.api.fields import (
+    child_list_field,
+    children_field,
+    computed_field,
+    to_one_field,
+)
 from kamgraph.api.filters import (
     DateTimeFilter,
     IDFilter,
@@ -145,10 +150,7 @@ class StaffingWarning:
 class TeamMember:
     role: TeamRoleEnum
     created_at: datetime = strawberry.field(name="since")
-
-    @strawberry.field
-    async def person(self, info: Info) -> PersonType | None:
-        return await load_one(info, Person, self.person_id)
+    person = to_one_field(Person, "person_id", PersonType)
 
 
 @strawberry.type(name="TierReview", description="A tier change proposed by re-evaluation, and its decision.")
@@ -187,21 +189,14 @@ class AccountType(Node):
     updated_at: datetime
     archived_at: datetime | None
 
-    @strawberry.field
-    def industry(self) -> Industry:
-        return Industry.of(self.industry_code)
-
-    @strawberry.field(description="The account manager responsible for the account.")
-    async def owner(self, info: Info) -> PersonType | None:
-        return await load_one(info, Person, self.owner_id)
+    industry = computed_field(lambda account: Industry.of(account.industry_code), Industry, ("industry_code",))
+    owner = to_one_field(Person, "owner_id", PersonType, "The account manager responsible for the account.")
 
     @strawberry.field(description="The group this account belongs to.")
     async def parent(self, info: Info) -> AccountType | None:
         return await load_one(info, Account, self.parent_id)
 
-    @strawberry.field(description="Owner and members, with their roles on the account.")
-    async def team(self, info: Info) -> list[TeamMember]:
-        return await load_children(info, AccountTeamMember, "account", self.id)
+    team = children_field(AccountTeamMember, "account", TeamMember, ("id",), "Owner and members, with their roles on the account.")
 
     subsidiaries = child_list_field(Account, "parent", AccountRef, AccountFilterRef, AccountOrder, "Accounts of this group.")
     contacts = child_list_field(Person, "account", PersonType, PersonFilter, PersonOrder, "Contacts at this customer.")

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from kamgraph.api import Node, context, load_one
 from kamgraph.api.connections import order_input
-from kamgraph.api.fields import sensitive_field
+from kamgraph.api.fields import children_field, sensitive_field, to_one_field
 from kamgraph.api.filters import (
     DateFilter,
     DateTimeFilter,
@@ -123,27 +123,16 @@ class ContractType(Node):
     updated_at: datetime
     archived_at: datetime | None
 
-    @strawberry.field(description="Contract value. " + SENSITIVE)
-    def amount(self, info: Info) -> Money | None:
-        value = context(info).sensitive(self, "amount")
-        return None if value is None else Money(amount=value, currency=self.currency)
-
-    @strawberry.field
-    async def account(self, info: Info) -> AccountType | None:
-        return await load_one(info, Account, self.account_id)
+    amount = sensitive_field("amount", Money, "Contract value. " + SENSITIVE,
+                             wrap=lambda contract, value: Money(amount=value, currency=contract.currency), needs=("currency",))
+    account = to_one_field(Account, "account_id", AccountType)
 
     @strawberry.field(description="The contract this one renews.")
     async def renews(self, info: Info) -> ContractType | None:
         return await load_one(info, Contract, self.renews_id)
 
-    @strawberry.field(description="The payment schedule, in due-date order.")
-    async def instalments(self, info: Info) -> list[InstalmentType]:
-        return await load_children(info, Instalment, "contract", self.id, ("due_on", "sequence"))
-
-    @strawberry.field(description="Payments received, oldest first.")
-    async def payments(self, info: Info, last: int | None = None) -> list[PaymentType]:
-        rows = await load_children(info, Payment, "contract", self.id, ("paid_on", "id"))
-        return rows[-last:] if last else rows
+    instalments = children_field(Instalment, "contract", InstalmentType, ("due_on", "sequence"), "The payment schedule, in due-date order.")
+    payments = children_field(Payment, "contract", PaymentType, ("paid_on", "id"), "Payments received, oldest first.", last=True)
 
     @strawberry.field(description="Receivables from the schedule: due so far, paid, outstanding, overdue. " + SENSITIVE)
     async def receivables(self, info: Info) -> Receivables | None:

@@ -52,6 +52,7 @@ class Person(VersionedModel):
     scope_public = ("kind", PersonKind.STAFF.value)  # colleagues are visible to every internal user
     read_permission = "people.read"
     sensitive_fields = {"phone": "contacts.personal.read", "email": "contacts.personal.read"}
+    guard_columns = ("kind",)
 
     def is_sensitive(self, name: str) -> bool:
         """Phone and e-mail are core customer information for contacts; colleagues' are not."""
