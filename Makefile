@@ -23,7 +23,6 @@ test: $(STAMP)
 
 ## make bench: the benchmark table (bench/README.md); PostgreSQL too when KAMGRAPH_TEST_DATABASE_URL is set
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## make schema: regenerate the committed SDL files (tests fail when they are stale)

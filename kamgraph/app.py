@@ -9,6 +9,7 @@ import re
 from collections.abc import AsyncIterator
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -67,6 +68,10 @@ class KamgraphGraphQL(GraphQL):
         if not isinstance(response, WebSocket):
             response.headers["X-Request-Id"] = context.request_id
         return context
+
+    def encode_json(self, data: object) -> bytes:
+        """orjson: several times faster than json.dumps on large responses (values are already serialized)."""
+        return orjson.dumps(data)
 
     async def on_ws_connect(self, context: Context) -> None:
         """A subscription client authenticates in connection_init: ``{"authorization": "Bearer <token>"}``."""

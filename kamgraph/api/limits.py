@@ -7,6 +7,7 @@ is a top-level error with the code ``LIMIT_EXCEEDED``.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from graphql import ExecutionResult as GraphQLExecutionResult
@@ -24,15 +25,20 @@ from graphql import (
     ValidationRule,
     VariableNode,
     get_named_type,
+    parse,
 )
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
     MaxTokensLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 
 from kamgraph.settings import Settings
+
+#: parsed and validated documents kept: clients send the same few queries over and over
+DOCUMENTS_CACHED = 512
 
 
 def limit_error(message: str, limit: int) -> GraphQLError:
@@ -175,23 +181,34 @@ class CostLimit(SchemaExtension):
         yield
 
 
-class TagTokenLimit(SchemaExtension):
-    """graphql-core reports the token limit as a syntax error; give it the code the other limits have."""
+@lru_cache(maxsize=DOCUMENTS_CACHED)
+def _parse(query: str, **options: Any) -> Any:
+    return parse(query, **options)
 
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        for error in getattr(result, "errors", None) or []:
+
+class CachedParse(SchemaExtension):
+    """Parse each distinct query text once (clients send the same few again and again), within the token
+    limit; graphql-core reports that limit as a syntax error, which gets the code the other limits have."""
+
+    def on_parse(self) -> Iterator[None]:
+        execution = self.execution_context
+        try:
+            execution.graphql_document = _parse(execution.query, **execution.parse_options)
+        except GraphQLError as error:
             if "tokens. Parsing aborted" in error.message:
                 error.extensions = {**(error.extensions or {}), "code": "LIMIT_EXCEEDED"}
+            raise
+        yield
 
 
 def limit_extensions(settings: Settings) -> list[Any]:
     """The schema extensions enforcing the configured limits (plus production's closed introspection)."""
+    rules = [depth_rule(settings.max_depth), alias_rule(settings.max_aliases)]  # made once: the validation cache keys on them
     extensions: list[Any] = [
-        TagTokenLimit,
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: AddValidationRules([depth_rule(settings.max_depth), alias_rule(settings.max_aliases)]),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),  # sets the parse option CachedParse uses
+        CachedParse,
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=DOCUMENTS_CACHED),
         lambda: CostLimit(limit=settings.max_cost, default_page=settings.default_page_size, max_page=settings.max_page_size),
     ]
     if settings.production:
