@@ -272,14 +272,16 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=1, help="1: 10,000 accounts; 10: 100,000 accounts, 1,000,000 contracts")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each load scenario")
-    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both",
+                        help="PostgreSQL needs KAMGRAPH_TEST_DATABASE_URL (its server; the bench makes its own database)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     print(f"kamgraph benchmarks, {time.strftime('%Y-%m-%d %H:%M')}, Python {platform.python_version()}, "
           f"{platform.machine()}, {os.cpu_count()} cores\n")
-    print(asyncio.run(bench(args.scale, None, args.rounds, args.seconds)) + "\n")
+    if args.database != "postgres":
+        print(asyncio.run(bench(args.scale, None, args.rounds, args.seconds)) + "\n")
     postgres_url = os.environ.get("KAMGRAPH_TEST_DATABASE_URL")
-    if postgres_url and not args.sqlite_only:
+    if postgres_url and args.database != "sqlite":
         print(asyncio.run(bench(args.scale, postgres_url, args.rounds, args.seconds)) + "\n")
 
 
