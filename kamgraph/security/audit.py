@@ -99,12 +99,24 @@ async def accounts_of(rows: list[Model]) -> dict[tuple[str, Any], int | None]:
         target = fk.related_model
         for step in rest:
             step_fk = target._meta.fields_map[step]
-            pairs = await target.filter(pk__in=set(current.values())).values_list(target._meta.pk_attr, step_fk.source_field)
-            mapping = dict(pairs)
+            mapping = await _parents(target, step_fk.source_field, {v for v in current.values() if v is not None})
             current = {pk: mapping.get(parent) for pk, parent in current.items()}
             target = step_fk.related_model
         found.update({(model.__name__, pk): account for pk, account in current.items()})
     return found
+
+
+async def _parents(model: type[Model], column: str, keys: set[Any]) -> dict[Any, Any]:
+    """key -> ``column`` for rows of ``model``: one plain statement (this runs for every audited read)."""
+    from kamgraph.db import db, dialect
+
+    if not keys:
+        return {}
+    table, pk = model._meta.db_table, model._meta.db_pk_column
+    postgres = dialect() == "postgres"
+    marks = ", ".join(f"${n}" if postgres else "?" for n in range(1, len(keys) + 1))
+    _, rows = await db().execute_query(f'SELECT "{pk}", "{model._meta.fields_db_projection[column]}" FROM "{table}" WHERE "{pk}" IN ({marks})', list(keys))
+    return {row[0]: row[1] for row in rows}
 
 
 async def store(entries: list[AuditEntry], actor: Actor | None, request_id: str | None, operation_name: str | None) -> None:
