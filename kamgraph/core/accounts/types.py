@@ -192,9 +192,7 @@ class AccountType(Node):
     industry = computed_field(lambda account: Industry.of(account.industry_code), Industry, ("industry_code",))
     owner = to_one_field(Person, "owner_id", PersonType, "The account manager responsible for the account.")
 
-    @strawberry.field(description="The group this account belongs to.")
-    async def parent(self, info: Info) -> AccountType | None:
-        return await load_one(info, Account, self.parent_id)
+    parent = to_one_field(Account, "parent_id", AccountRef, "The group this account belongs to.")
 
     team = children_field(AccountTeamMember, "account", TeamMember, ("id",), "Owner and members, with their roles on the account.")
 

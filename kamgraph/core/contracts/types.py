@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -47,6 +48,9 @@ EditionEnum = strawberry.enum(Edition, name="Edition", description="The three-st
 
 
 SENSITIVE = "Sensitive: null without contracts.amounts.read; every read is audited."
+
+
+ContractRef = Annotated["ContractType", strawberry.lazy("kamgraph.core.contracts.types")]
 
 
 @strawberry.type(description="An amount of money in a currency.")
@@ -93,9 +97,7 @@ class PaymentType(Node):
     recorded_by: str | None
     created_at: datetime
 
-    @strawberry.field
-    async def contract(self, info: Info) -> ContractType | None:
-        return await load_one(info, Contract, self.contract_id)
+    contract = to_one_field(Contract, "contract_id", ContractRef)
 
     @strawberry.field(description="Which instalments this payment settled.")
     async def allocations(self, info: Info) -> list[PaymentAllocationType]:
@@ -127,9 +129,7 @@ class ContractType(Node):
                              wrap=lambda contract, value: Money(amount=value, currency=contract.currency), needs=("currency",))
     account = to_one_field(Account, "account_id", AccountType)
 
-    @strawberry.field(description="The contract this one renews.")
-    async def renews(self, info: Info) -> ContractType | None:
-        return await load_one(info, Contract, self.renews_id)
+    renews = to_one_field(Contract, "renews_id", ContractRef, "The contract this one renews.")
 
     instalments = children_field(Instalment, "contract", InstalmentType, ("due_on", "sequence"), "The payment schedule, in due-date order.")
     payments = children_field(Payment, "contract", PaymentType, ("paid_on", "id"), "Payments received, oldest first.", last=True)
