@@ -22,7 +22,7 @@ PORTFOLIO = """query($first: Int!) { accounts(first: $first) { totalCount pageIn
     contracts(first: 2, orderBy: [{field: NUMBER, direction: DESC}]) { totalCount edges { cursor node { number title edition status
       signedOn startOn amount { amount currency } payments(last: 1) { amount paidOn contract { number } } instalments { amount dueOn } account { name } } }
       pageInfo { hasNextPage } }
-    contacts(first: 5) { nodes { name phone email relationshipLevel isKeyDecisionMaker } } } } } }"""
+    contacts(first: 5) { nodes { name phone email relationshipLevel isKeyDecisionMaker account { name } } } } } } }"""
 
 ALIASES_AND_FRAGMENTS = """query($withOwner: Boolean!, $skipTier: Boolean!) { first: accounts(first: 2) { edges { node { ...Basics
   boss: owner @include(if: $withOwner) { __typename n: name } tier @skip(if: $skipTier) } } }

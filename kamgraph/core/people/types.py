@@ -11,10 +11,9 @@ from strawberry.types import Info
 
 from kamgraph.api import (
     Node,
-    load_one,
 )
 from kamgraph.api.connections import order_input
-from kamgraph.api.fields import child_list_field, sensitive_field
+from kamgraph.api.fields import child_list_field, sensitive_field, to_one_field
 from kamgraph.api.filters import (
     BooleanFilter,
     DateTimeFilter,
@@ -68,9 +67,7 @@ class PersonType(Node):
     updated_at: datetime
     archived_at: datetime | None
 
-    @strawberry.field(description="Contacts: the customer they work for.")
-    async def account(self, info: Info) -> AccountRef | None:
-        return await load_one(info, Account, self.account_id)
+    account = to_one_field(Account, "account_id", AccountRef, "Contacts: the customer they work for.")
 
     @strawberry.field(description="Staff: the roles they hold.")
     async def roles(self, info: Info) -> list[RoleEnum]:
