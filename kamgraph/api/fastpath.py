@@ -256,8 +256,9 @@ def columns_for(planner: Planner, object_type: GraphQLObjectType, nodes: Sequenc
         python_name = selection.strawberry_field.python_name if selection.strawberry_field else None
         if spec is None and python_name in fields_map:
             needed.add(python_name)
-        elif isinstance(spec, ToOne):
-            needed.add(spec.attr[:-3] if spec.attr.endswith("_id") and spec.attr[:-3] in fields_map else spec.attr)
+        elif isinstance(spec, ToOne):  # the key column: by its foreign key's name (owner for owner_id), or as it is
+            foreign_key = spec.attr.removesuffix("_id")
+            needed.add(foreign_key if foreign_key in fields_map else spec.attr)
         elif isinstance(spec, Guarded):  # and what read_guarded and the audit of the read look at
             needed.update((spec.name, *spec.needs, *getattr(model, "guard_columns", ()), *(model.scope_via or ())[:1]))
         elif isinstance(spec, Computed):
