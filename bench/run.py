@@ -151,14 +151,22 @@ def server(settings: Settings) -> Any:
     env = {**os.environ, "KAMGRAPH_DATABASE_URL": settings.database_url, "KAMGRAPH_SECRET_KEY": settings.secret_key or "",
            "KAMGRAPH_PLUGINS": "core", "KAMGRAPH_RATE_LIMIT_PER_ADDRESS": "0", "KAMGRAPH_RATE_LIMIT_PER_CREDENTIAL": "0",
            "KAMGRAPH_WEBHOOK_WORKER": "0", "KAMGRAPH_JOB_SCHEDULER": "0"}
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen([sys.executable, "-m", "kamgraph.cli", "serve", "--port", str(port), "--log-level", "warning"],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+                               env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        for _ in range(300):
+        for _ in range(600):
             with contextlib.suppress(httpx.TransportError):
                 if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
                     break
+            if process.poll() is not None:
+                break
             time.sleep(0.1)
+        else:
+            process.poll()
+        if process.returncode is not None:
+            log.seek(0)
+            raise RuntimeError(f"the bench server did not start:\n{log.read().decode(errors='replace')}")
         yield port
     finally:
         process.terminate()
@@ -274,15 +282,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each load scenario")
     parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both",
                         help="PostgreSQL needs KAMGRAPH_TEST_DATABASE_URL (its server; the bench makes its own database)")
+    parser.add_argument("--no-header", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    print(f"kamgraph benchmarks, {time.strftime('%Y-%m-%d %H:%M')}, Python {platform.python_version()}, "
-          f"{platform.machine()}, {os.cpu_count()} cores\n")
-    if args.database != "postgres":
-        print(asyncio.run(bench(args.scale, None, args.rounds, args.seconds)) + "\n")
+    if not args.no_header:
+        print(f"kamgraph benchmarks, {time.strftime('%Y-%m-%d %H:%M')}, Python {platform.python_version()}, "
+              f"{platform.machine()}, {os.cpu_count()} cores\n", flush=True)
     postgres_url = os.environ.get("KAMGRAPH_TEST_DATABASE_URL")
-    if postgres_url and args.database != "sqlite":
-        print(asyncio.run(bench(args.scale, postgres_url, args.rounds, args.seconds)) + "\n")
+    if args.database == "both" and postgres_url:  # one process per database: tortoise keeps per-dialect state
+        for database in ("sqlite", "postgres"):
+            subprocess.run([sys.executable, __file__, "--scale", str(args.scale), "--rounds", str(args.rounds),
+                            "--seconds", str(args.seconds), "--database", database, "--no-header"], check=True)
+        return
+    url = postgres_url if args.database == "postgres" else None
+    if args.database == "postgres" and not url:
+        parser.error("--database postgres needs KAMGRAPH_TEST_DATABASE_URL")
+    print(asyncio.run(bench(args.scale, url, args.rounds, args.seconds)) + "\n")
 
 
 if __name__ == "__main__":
