@@ -20,11 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
+from functools import cache
 from typing import Any
 
 from graphql import (
     FieldNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLObjectType,
     GraphQLResolveInfo,
     InlineFragmentNode,
@@ -240,6 +243,17 @@ def object_type_of(graphql_type: Any) -> GraphQLObjectType:
     return named
 
 
+@cache
+def serializer(leaf_type: Any) -> Callable[[Any], Any]:
+    """How a leaf value is written: the type's own ``serialize``, except for an enum whose GraphQL names are
+    its Python members' names (every kamgraph enum), which is written as ``member.name`` without the lookup."""
+    if isinstance(leaf_type, GraphQLEnumType) and all(
+        isinstance(value.value, Enum) and value.value.name == name for name, value in leaf_type.values.items()
+    ):
+        return lambda member: member.name
+    return leaf_type.serialize
+
+
 def definition_of(object_type: GraphQLObjectType) -> StrawberryObjectDefinition:
     definition = object_type.extensions.get("strawberry-definition")
     if not isinstance(definition, StrawberryObjectDefinition):
@@ -320,7 +334,7 @@ class Resolver:
             done = iter(await self.objects(object_type_of(item_type), selection.nodes, flat))
             return [None if v is None else [next(done) for _ in v] for v in values]
         if is_leaf_type(graphql_type):
-            serialize = graphql_type.serialize
+            serialize = serializer(graphql_type)
             return [None if v is None else serialize(v) for v in values]
         return await self.objects(object_type_of(graphql_type), selection.nodes, values)
 

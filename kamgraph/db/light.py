@@ -62,16 +62,19 @@ def converter(model: type[Model], column: str) -> tuple[str, Callable[[Any], Any
 
 
 def light_rows(model: type[Model], rows: Iterable[Any]) -> list[Any]:
-    """Database rows (mappings of column to value) as light rows of ``model``."""
+    """Database rows (records with column names) as light rows of ``model``; other columns are skipped."""
     cls = light_class(model)
+    columns = model._meta.fields_db_projection_reverse
+    new = object.__new__
     made = []
     plan = None
     for row in rows:
-        if plan is None:
-            plan = [(column, *converter(model, column)) for column in row.keys() if column in model._meta.fields_db_projection_reverse]
-        item = object.__new__(cls)
-        for column, name, convert in plan:
-            value = row[column]
-            object.__setattr__(item, name, value if convert is None or value is None else convert(value))
+        if plan is None:  # per statement: column position, the slot's setter, the conversion
+            plan = [(position, getattr(cls, name).__set__, convert) for position, column in enumerate(row.keys()) if column in columns
+                    for name, convert in (converter(model, column),)]
+        item = new(cls)
+        for position, set_slot, convert in plan:
+            value = row[position]
+            set_slot(item, value if convert is None or value is None else convert(value))
         made.append(item)
     return made
