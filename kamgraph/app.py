@@ -31,6 +31,7 @@ from kamgraph.events.webhooks import worker as webhook_worker
 from kamgraph.jobs import JobRunner
 from kamgraph.jobs import scheduler as job_scheduler
 from kamgraph.plugin_manager import PluginManager, await_me_maybe
+from kamgraph.security.audit import GroupCommit
 from kamgraph.security.auth import authenticate
 from kamgraph.security.permissions import Permissions
 from kamgraph.settings import Settings
@@ -50,6 +51,7 @@ class KamgraphGraphQL(GraphQL):
         ide = "graphiql" if settings.graphiql and not settings.production else None
         super().__init__(schema, graphql_ide=ide, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], **kwargs)
         self.feed = feed
+        self.read_audit = GroupCommit()
         self.pm = pm
         self.settings = settings
         self.node_types = {name: model for name, (_, model) in pm.collect_unique("register_node_types", "node type").items()}
@@ -60,7 +62,7 @@ class KamgraphGraphQL(GraphQL):
         answer = self.pm.hook.actor_from_request(request=request, settings=self.settings, permissions=self.permissions)
         context = Context(
             actor=await await_me_maybe(answer), pm=self.pm, settings=self.settings, permissions=self.permissions,
-            request=request, node_types=self.node_types, event_types=self.event_types, feed=self.feed,
+            request=request, node_types=self.node_types, event_types=self.event_types, feed=self.feed, read_audit=self.read_audit,
         )
         incoming = request.headers.get("x-request-id", "")
         if REQUEST_ID.fullmatch(incoming):  # a caller's id ties our log to theirs; anything odd is replaced

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from kamgraph.events.feed import EventFeed
     from kamgraph.plugin_manager import PluginManager
     from kamgraph.security.actors import Actor
+    from kamgraph.security.audit import GroupCommit
     from kamgraph.security.permissions import Permissions
     from kamgraph.settings import Settings
 
@@ -42,6 +43,8 @@ class Context:
     reads: ReadLog = field(default_factory=ReadLog)
     #: committed events for subscriptions (one feed per server process)
     feed: EventFeed | None = None
+    #: writes the audit of reads for concurrent requests together (one per server process)
+    read_audit: GroupCommit | None = None
     #: the payload of a WebSocket ``connection_init`` (strawberry sets it)
     connection_params: dict[str, Any] = field(default_factory=dict)
 

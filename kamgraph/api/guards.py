@@ -89,8 +89,9 @@ class AuditSensitiveReads(SchemaExtension):
         reads = getattr(context, "reads", None)
         if not reads or not reads.reads:
             return
+        write = context.read_audit.store if getattr(context, "read_audit", None) else store
         try:
-            await store(await reads.entries(), context.actor, context.request_id, execution.operation_name)
+            await write(await reads.entries(), context.actor, context.request_id, execution.operation_name)
         except Exception as exc:  # noqa: BLE001 - any failure withholds the data
             execution.result = GraphQLExecutionResult(data=None, errors=[GraphQLError("audit failed", original_error=exc)])
         finally:

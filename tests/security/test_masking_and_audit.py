@@ -1,11 +1,12 @@
 """Sensitive values are null without their permission, every read of one is audited, every write too."""
 
+import asyncio
 import json
 
 from factories import account, contact, contract, staff
 
 from kamgraph.ids import to_global_id
-from kamgraph.security.actors import Role
+from kamgraph.security.actors import SYSTEM_ACTOR, Role
 from kamgraph.security.models import AuditRecord
 
 READ = """query Portfolio { contracts { edges { node { number amount { amount } receivables { outstanding }
@@ -95,3 +96,24 @@ async def test_sensitive_values_cannot_be_probed_through_filters_or_sorting(gql,
                   '{ people(filter: {phone: {eq: "13800138000"}}) { totalCount } }'):
         body = await gql(query, actor=analyst, errors=True)
         assert body["errors"][0]["extensions"]["code"] == "BAD_REQUEST" and "may not filter" in body["errors"][0]["message"], query
+
+
+async def test_the_audit_of_concurrent_reads_is_written_together_and_before_each_answer(gql, sql_counter, monkeypatch):
+    from kamgraph.security.audit import AuditEntry, GroupCommit
+
+    group = GroupCommit()
+
+    async def read(n: int) -> int:
+        await group.store([AuditEntry("read", "Contract", (n,), None, ("amount",))], SYSTEM_ACTOR, f"request-{n}", None)
+        return await AuditRecord.filter(request_id=f"request-{n}").count()  # already there when store returns
+
+    assert await asyncio.gather(*(read(n) for n in range(20))) == [1] * 20
+    inserts = [s for s in sql_counter.statements if s.startswith('INSERT INTO "audit_record"')]
+    assert len(inserts) < 20  # requests that finish while a batch is written share the next statement
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(AuditRecord, "bulk_create", broken)
+    outcomes = await asyncio.gather(*(read(n) for n in range(100, 105)), return_exceptions=True)
+    assert all(isinstance(o, RuntimeError) for o in outcomes)  # every waiting request learns, and withholds its data
