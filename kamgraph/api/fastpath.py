@@ -288,25 +288,21 @@ class Resolver:
         self.planner = planner
 
     async def objects(self, object_type: GraphQLObjectType, nodes: Sequence[FieldNode], sources: list[Any]) -> list[dict[str, Any] | None]:
-        definition = definition_of(object_type)
+        """Response dicts for ``sources`` (None stays None); ``Planner.check`` has vouched for every field."""
         results: list[dict[str, Any] | None] = [None if s is None else {} for s in sources]
         present = [(i, s) for i, s in enumerate(sources) if s is not None]
         for selection in self.planner.selections(object_type, nodes):
-            values = await self.values(selection, definition, [s for _, s in present])
+            values = await self.values(selection, [s for _, s in present])
             for (i, _), value in zip(present, values, strict=True):
                 results[i][selection.key] = value  # type: ignore[index]
         return results
 
-    async def values(self, selection: Selection, definition: StrawberryObjectDefinition, sources: list[Any]) -> list[Any]:
+    async def values(self, selection: Selection, sources: list[Any]) -> list[Any]:
         if selection.name == "__typename":
             return [selection.typename] * len(sources)
         strawberry_field = selection.strawberry_field
-        if strawberry_field is None:
-            raise Unsupported(selection.name)
         spec = strawberry_field.metadata.get(FAST)
-        if spec is None:
-            if strawberry_field.base_resolver is not None or strawberry_field.extensions:
-                raise Unsupported(f"{definition.name}.{selection.name} has its own resolver")
+        if spec is None:  # a plain attribute
             return await self.complete(selection, [getattr(s, strawberry_field.python_name) for s in sources])
         if isinstance(spec, Guarded):
             reads, actor = self.ctx.reads, self.ctx.actor

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tortoise.expressions import F, Subquery
+from tortoise.expressions import F, Q, Subquery
 
 from kamgraph.core.contracts.models import Contract, ContractStatus, Instalment
 from kamgraph.ids import to_global_id
@@ -52,8 +52,9 @@ async def purge_expired(ctx: JobContext) -> dict[str, int]:
     async with ctx.unit_of_work():
         replays = await IdempotencyRecord.filter(created_at__lt=now - KEPT).delete()
         sessions = await Session.filter(expires_at__lt=now - timedelta(days=1)).delete()
-        throttles = await LoginThrottle.filter(window_started_at__lt=now - timedelta(days=1)).filter(
-            locked_until__isnull=True).delete() + await LoginThrottle.filter(locked_until__lt=now - timedelta(days=1)).delete()
+        throttles = await LoginThrottle.filter(
+            Q(locked_until__isnull=True, window_started_at__lt=now - timedelta(days=1)) | Q(locked_until__lt=now - timedelta(days=1))
+        ).delete()
         runs = await JobRun.filter(started_at__lt=now - JOB_RUNS_KEPT).exclude(status="running").delete()
     return {"idempotencyRecords": replays, "sessions": sessions, "loginThrottles": throttles, "jobRuns": runs}
 

@@ -109,14 +109,14 @@ async def accounts_of(rows: list[Model]) -> dict[tuple[str, Any], int | None]:
 
 async def _parents(model: type[Model], column: str, keys: set[Any]) -> dict[Any, Any]:
     """key -> ``column`` for rows of ``model``: one plain statement (this runs for every audited read)."""
-    from kamgraph.db import db, dialect
+    from kamgraph.db import db
+    from kamgraph.db.sql import Params, quote, table
 
     if not keys:
         return {}
-    table, pk = model._meta.db_table, model._meta.db_pk_column
-    postgres = dialect() == "postgres"
-    marks = ", ".join(f"${n}" if postgres else "?" for n in range(1, len(keys) + 1))
-    _, rows = await db().execute_query(f'SELECT "{pk}", "{model._meta.fields_db_projection[column]}" FROM "{table}" WHERE "{pk}" IN ({marks})', list(keys))
+    params, pk = Params(), quote(model._meta.db_pk_column)
+    statement = f"SELECT {pk}, {quote(model._meta.fields_db_projection[column])} FROM {table(model)} WHERE {pk} IN ({params.add_all(keys)})"
+    _, rows = await db().execute_query(statement, params.values)
     return {row[0]: row[1] for row in rows}
 
 
