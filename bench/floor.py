@@ -132,3 +132,74 @@ async def aggregate(driver: Driver) -> bytes:
     scale = 1 if driver.postgres else 100
     groups = [{"keys": {"region": r[0], "tier": r[1]}, "count": r[2], "amount": str(r[3] / scale)} for r in rows]
     return orjson.dumps({"data": {"contractsAggregate": {"groups": groups}}})
+
+
+def timestamp(value: Any) -> str:
+    return value.isoformat() if not isinstance(value, str) else value.replace(" ", "T", 1)
+
+
+async def lookup(driver: Driver, account_id: int) -> bytes:
+    """The point lookup: account with industry names (shipped data) and owner in one join, then team, contacts
+    and contracts: the fewest statements that can fetch it."""
+    from kamgraph.core.accounts.types import Industry
+
+    (a,) = await driver.fetch(
+        "SELECT a.id, a.name, a.credit_code, a.industry_code, a.region, a.size, a.status, a.tier, a.version, a.external_id, "
+        "a.source, a.created_at, a.updated_at, o.name, o.title FROM account a LEFT JOIN person o ON o.id = a.owner_id "
+        "WHERE a.id = ? AND a.archived_at IS NULL", [account_id])
+    team = await driver.fetch("SELECT m.role, p.name FROM account_team_member m JOIN person p ON p.id = m.person_id "
+                              "WHERE m.account_id = ? ORDER BY m.id", [account_id])
+    contacts = await driver.fetch("SELECT name, title, relationship_level FROM person WHERE account_id = ? AND archived_at IS NULL "
+                                  "ORDER BY id LIMIT 5", [account_id])
+    contracts = await driver.fetch("SELECT number, title, status, signed_on, amount, currency FROM contract "
+                                   "WHERE account_id = ? AND archived_at IS NULL ORDER BY id LIMIT 5", [account_id])
+    industry = Industry.of(a[3])
+    return orjson.dumps({"data": {"account": {
+        "id": gid("Account", a[0]), "name": a[1], "creditCode": a[2], "industryCode": a[3], "region": a[4], "size": a[5],
+        "status": a[6], "tier": a[7], "version": a[8], "externalId": a[9], "source": a[10],
+        "createdAt": timestamp(a[11]), "updatedAt": timestamp(a[12]),
+        "industry": {"code": industry.code, "sectionName": industry.section_name, "divisionName": industry.division_name},
+        "owner": {"name": a[13], "title": a[14]},
+        "team": [{"role": role, "person": {"name": name}} for role, name in team],
+        "contacts": {"edges": [{"node": {"name": n, "title": t, "relationshipLevel": r}} for n, t, r in contacts]},
+        "contracts": {"edges": [{"node": {"number": c[0], "title": c[1], "status": c[2], "signedOn": None if c[3] is None else str(c[3]),
+                                          "amount": {"amount": money(c[4]), "currency": c[5]}}} for c in contracts]},
+    }}})
+
+
+def lookup_app(url: str) -> Any:
+    """The floor of the point lookup as a server: a bare ASGI callable (no framework) under the same uvicorn,
+    one driver connection, reading the account id from the same GraphQL request body."""
+    driver = Driver(url)
+
+    async def app(scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while (message := await receive())["type"] != "lifespan.shutdown":
+                if message["type"] == "lifespan.startup":
+                    await driver.open()
+                    await send({"type": "lifespan.startup.complete"})
+            await driver.close()
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body, more = body + message.get("body", b""), message.get("more_body", False)
+        if scope["path"] == "/healthz":
+            document = b"{}"
+        else:
+            key = orjson.loads(body)["variables"]["id"]
+            document = await lookup(driver, int(base64.b64decode(key + "=" * (-len(key) % 4)).decode().partition(":")[2]))
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(document)).encode())]})
+        await send({"type": "http.response.body", "body": document})
+
+    return app
+
+
+if __name__ == "__main__":  # python bench/floor.py URL PORT: serve the point lookup's floor
+    import sys
+
+    import uvicorn
+
+    uvicorn.run(lookup_app(sys.argv[1]), host="127.0.0.1", port=int(sys.argv[2]), log_level="warning", lifespan="on")

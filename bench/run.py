@@ -146,14 +146,15 @@ async def read_scenarios(settings: Settings, pm: PluginManager, count: int) -> l
 
 
 @contextlib.contextmanager
-def server(settings: Settings) -> Any:
+def server(settings: Settings, command: list[str] | None = None) -> Any:
+    """kamgraph serving one uvicorn worker (or ``command``, given the port) on 127.0.0.1; yields its port."""
     port = 18000 + os.getpid() % 1000
     env = {**os.environ, "KAMGRAPH_DATABASE_URL": settings.database_url, "KAMGRAPH_SECRET_KEY": settings.secret_key or "",
            "KAMGRAPH_PLUGINS": "core", "KAMGRAPH_RATE_LIMIT_PER_ADDRESS": "0", "KAMGRAPH_RATE_LIMIT_PER_CREDENTIAL": "0",
            "KAMGRAPH_WEBHOOK_WORKER": "0", "KAMGRAPH_JOB_SCHEDULER": "0"}
     log = tempfile.TemporaryFile()
-    process = subprocess.Popen([sys.executable, "-m", "kamgraph.cli", "serve", "--port", str(port), "--log-level", "warning"],
-                               env=env, stdout=log, stderr=subprocess.STDOUT)
+    command = command or [sys.executable, "-m", "kamgraph.cli", "serve", "--log-level", "warning", "--port"]
+    process = subprocess.Popen([*command, str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         for _ in range(600):
             with contextlib.suppress(httpx.TransportError):
@@ -197,8 +198,10 @@ async def server_scenarios(settings: Settings, seconds: float) -> list[dict[str,
     with server(settings) as port:
         looked_up = await asyncio.to_thread(load, port, token, seconds, lookups)
         written = await asyncio.to_thread(load, port, token, seconds, writes)
+    with server(settings, [sys.executable, str(Path(__file__).parent / "floor.py"), settings.database_url]) as port:
+        lookup_floor = await asyncio.to_thread(load, port, token, seconds, lookups)
     raw = await raw_writes(settings.database_url, drafts, seconds)
-    return [{"scenario": "point lookup, 32 clients, 1 worker", "load": looked_up},
+    return [{"scenario": "point lookup, 32 clients, 1 worker", "load": looked_up, "floor_load": lookup_floor},
             {"scenario": "write path, 8 writers", "load": written, "floor_load": raw}]
 
 
@@ -253,12 +256,14 @@ def table(database: str, counts: dict[str, int], reads: list[dict[str, Any]], lo
         n50 = summary(naive)[0] if naive else None
         lines.append(f"| {r['scenario']} | {k50:.1f} / {k95:.1f} | {f50:.1f} | {k50 / f50:.2f}× | "
                      f"{f'{n50:.1f}' if n50 else '–'} | {f'{n50 / k50:.1f}×' if n50 else '–'} | {r['statements']} |")
-    lines += ["", "| scenario | requests/s | p50 ms | p99 ms | errors | floor requests/s | floor p99 ms | p99 ÷ floor p99 |", "|---|---|---|---|---|---|---|---|"]
+    lines += ["", "| scenario | requests/s | p50 ms | p99 ms | errors | floor requests/s | floor p99 ms | floor ÷ kamgraph requests/s | p99 ÷ floor p99 |",
+              "|---|---|---|---|---|---|---|---|---|"]
     for r in loads:
         k = r["load"]
         f = r.get("floor_load")
         rate = k["requests"] / k["seconds"]
-        floor_cols = f"{f['requests'] / f['seconds']:.0f} | {f['p99'] * 1000:.1f} | {k['p99'] / f['p99']:.2f}×" if f else "– | – | –"
+        floor_rate = f["requests"] / f["seconds"] if f else 0
+        floor_cols = f"{floor_rate:.0f} | {f['p99'] * 1000:.1f} | {floor_rate / rate:.2f}× | {k['p99'] / f['p99']:.2f}×" if f else "– | – | – | –"
         lines.append(f"| {r['scenario']} | {rate:.0f} | {k['p50'] * 1000:.1f} | {k['p99'] * 1000:.1f} | {k['errors']} | {floor_cols} |")
     lines += [f"\nfirst error of {r['scenario']}: {r['load']['first_error']}" for r in loads if r["load"]["errors"]]
     return "\n".join(lines)

@@ -29,3 +29,18 @@ async def test_every_response_carries_a_request_id(gql):
     assert echoed.json()["errors"][0]["extensions"]["requestId"] == "client-trace-0001"
     odd = await gql.http.post("/graphql", json={"query": "{ accounts { totalCount } }"}, headers={"X-Request-Id": "bad id\\n"})
     assert odd.headers["x-request-id"] != "bad id\\n"
+
+
+async def test_a_fault_in_a_schema_extension_is_masked_too(gql, caplog, monkeypatch):
+    from kamgraph.api.limits import CostLimit
+
+    def broken(self, execution):
+        raise RuntimeError("hunter2 in a hook")
+
+    monkeypatch.setattr(CostLimit, "cost", broken)
+    caplog.set_level(logging.ERROR)
+    body = await gql("{ accounts(first: 3) { totalCount } }", errors=True)
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "INTERNAL" and "hunter2" not in str(body)
+    logged = [r for r in caplog.records if error["extensions"]["requestId"] in r.getMessage()]
+    assert len(logged) == 1 and "hunter2" in str(logged[0].exc_info[1])

@@ -8,13 +8,21 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import (
+    CannotGetOperationTypeError,
+    InvalidOperationTypeError,
+)
 from strawberry.utils.str_converters import to_camel_case
 
 from kamgraph.db.sql import FilterError
 from kamgraph.errors import Code, Problem
 
 log = logging.getLogger("kamgraph.api")
+
+#: what strawberry turns into an HTTP error itself (no query, an operation it cannot run): not masked
+PASSED_ON = (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError)
 
 UserErrorCode = strawberry.enum(Code, name="UserErrorCode", description="Why a mutation changed nothing.")
 
@@ -48,12 +56,20 @@ class MaskUnexpectedErrors(SchemaExtension):
     """
 
     def on_operation(self) -> Iterator[None]:
-        yield
+        try:
+            yield
+        except (GraphQLError, *PASSED_ON):
+            raise
+        except Exception as fault:  # in another extension's hook, which strawberry would report word for word
+            raise self._mask(GraphQLError(str(fault), original_error=fault), self._request_id()) from fault
         result = self.execution_context.result
         if not result or not result.errors:
             return
-        request_id = getattr(self.execution_context.context, "request_id", "-")
+        request_id = self._request_id()
         result.errors = [self._mask(error, request_id) for error in result.errors]
+
+    def _request_id(self) -> str:
+        return getattr(self.execution_context.context, "request_id", "-")
 
     @staticmethod
     def _mask(error: GraphQLError, request_id: str) -> GraphQLError:

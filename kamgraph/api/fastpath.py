@@ -18,11 +18,13 @@ list take the ordinary path, so the fast path changes no answer: the tests run q
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from graphql import (
     FieldNode,
@@ -54,6 +56,7 @@ from kamgraph.db.sql import Order
 from kamgraph.security.audit import read_guarded
 
 FAST = "kamgraph.fast"  # the metadata key under which a field factory describes its field
+VERDICTS_KEPT = 2048  # root selections whose verdict is remembered (a few per cached document)
 
 
 class Precompleted:
@@ -151,38 +154,39 @@ class Planner:
 
     def check(self, object_type: GraphQLObjectType, nodes: Sequence[FieldNode], model: type[Model] | None = None) -> None:
         """Raise Unsupported unless every field below can be computed here; no statement runs. Rows of
-        ``model`` are light rows: a plain attribute must be one of its columns."""
+        ``model`` are light rows: a plain attribute must be one of its columns. Fields that ``@skip`` or
+        ``@include`` may leave out are checked too, so that the verdict holds whatever the variables."""
         key = (object_type.name, *map(id, nodes))
         if key in self.checked:
             return
         definition_of(object_type)
-        for selection in self.selections(object_type, nodes):
-            if selection.name == "__typename":
+        for name, definition, group in self.fields(object_type, nodes, every=True):
+            if definition is None:  # __typename
                 continue
-            strawberry_field = selection.strawberry_field
+            strawberry_field = definition.extensions.get("strawberry-definition")
             spec = strawberry_field.metadata.get(FAST) if strawberry_field else None
             if spec is None and (strawberry_field is None or strawberry_field.base_resolver is not None or strawberry_field.extensions):
-                raise Unsupported(f"{object_type.name}.{selection.name} has its own resolver")
+                raise Unsupported(f"{object_type.name}.{name} has its own resolver")
             if spec is None and model is not None and strawberry_field.python_name not in {*model._meta.fields_map, "node_id"}:
-                raise Unsupported(f"{object_type.name}.{selection.name} is not a column of {model.__name__}")
+                raise Unsupported(f"{object_type.name}.{name} is not a column of {model.__name__}")
             if isinstance(spec, ChildList):
-                self.check_connection(selection, spec.model)
-            elif not is_leaf_type(get_named_type(selection.graphql_type)):
-                self.check(object_type_of(selection.graphql_type), selection.nodes, getattr(spec, "model", None))
+                self.check_connection(definition.type, group, spec.model)
+            elif not is_leaf_type(get_named_type(definition.type)):
+                self.check(object_type_of(definition.type), group, getattr(spec, "model", None))
         self.checked.add(key)
 
-    def check_connection(self, selection: Selection, model: type[Model]) -> None:
-        for part in self.selections(object_type_of(selection.graphql_type), selection.nodes):
-            if part.name == "nodes":
-                self.check(object_type_of(part.graphql_type), part.nodes, model)
-            elif part.name == "edges":
-                for edge_part in self.selections(object_type_of(part.graphql_type), part.nodes):
-                    if edge_part.name == "node":
-                        self.check(object_type_of(edge_part.graphql_type), edge_part.nodes, model)
-                    elif edge_part.name not in ("cursor", "__typename"):
-                        raise Unsupported(f"edge field {edge_part.name}")
-            elif part.name not in ("pageInfo", "totalCount", "__typename"):
-                raise Unsupported(f"connection field {part.name}")
+    def check_connection(self, connection_type: Any, nodes: Sequence[FieldNode], model: type[Model]) -> None:
+        for name, definition, group in self.fields(object_type_of(connection_type), nodes, every=True):
+            if name == "nodes":
+                self.check(object_type_of(definition.type), group, model)
+            elif name == "edges":
+                for edge_name, edge_definition, edge_group in self.fields(object_type_of(definition.type), group, every=True):
+                    if edge_name == "node":
+                        self.check(object_type_of(edge_definition.type), edge_group, model)
+                    elif edge_name not in ("cursor", "__typename"):
+                        raise Unsupported(f"edge field {edge_name}")
+            elif name not in ("pageInfo", "totalCount", "__typename"):
+                raise Unsupported(f"connection field {name}")
 
     def selections(self, object_type: GraphQLObjectType, nodes: Sequence[FieldNode]) -> list[Selection]:
         """The fields selected on ``object_type`` by ``nodes``, merged by response key (cached: asked per level)."""
@@ -193,17 +197,12 @@ class Planner:
         return cached
 
     def _selections(self, object_type: GraphQLObjectType, nodes: Sequence[FieldNode]) -> list[Selection]:
-        grouped: dict[str, list[FieldNode]] = {}
-        for node in nodes:
-            if node.selection_set is not None:
-                self._collect(object_type, node.selection_set, grouped)
         result = []
-        for key, group in grouped.items():
-            name = group[0].name.value
-            if name == "__typename":
+        for name, definition, group in self.fields(object_type, nodes):
+            key = group[0].alias.value if group[0].alias else name
+            if definition is None:
                 result.append(Selection(key, name, None, None, {}, group, object_type.name))
                 continue
-            definition = object_type.fields[name]
             strawberry_field = definition.extensions.get("strawberry-definition")
             raw = get_argument_values(definition, group[0], self.variables)
             arguments = convert_arguments(raw, strawberry_field.arguments, scalar_registry=self.schema.schema_converter.scalar_registry,
@@ -211,9 +210,20 @@ class Planner:
             result.append(Selection(key, name, definition.type, strawberry_field, arguments, group))
         return result
 
-    def _collect(self, object_type: GraphQLObjectType, selection_set: SelectionSetNode, into: dict[str, list[FieldNode]]) -> None:
+    def fields(self, object_type: GraphQLObjectType, nodes: Sequence[FieldNode], every: bool = False) -> Iterator[tuple[str, Any, list[FieldNode]]]:
+        """(field name, its definition or None for ``__typename``, its nodes) per response key; ``every``
+        ignores ``@skip`` and ``@include``."""
+        grouped: dict[str, list[FieldNode]] = {}
+        for node in nodes:
+            if node.selection_set is not None:
+                self._collect(object_type, node.selection_set, grouped, every)
+        for group in grouped.values():
+            name = group[0].name.value
+            yield name, None if name == "__typename" else object_type.fields[name], group
+
+    def _collect(self, object_type: GraphQLObjectType, selection_set: SelectionSetNode, into: dict[str, list[FieldNode]], every: bool) -> None:
         for selection in selection_set.selections:
-            if not self._included(selection):
+            if not every and not self._included(selection):
                 continue
             if isinstance(selection, FieldNode):
                 into.setdefault(selection.alias.value if selection.alias else selection.name.value, []).append(selection)
@@ -222,15 +232,46 @@ class Planner:
             condition = fragment.type_condition
             if condition is not None and condition.name.value != object_type.name:
                 raise Unsupported(f"a fragment on {condition.name.value}")
-            self._collect(object_type, fragment.selection_set, into)
+            self._collect(object_type, fragment.selection_set, into, every)
 
     def _included(self, node: FieldNode | FragmentSpreadNode | InlineFragmentNode) -> bool:
+        if not node.directives:
+            return True
         variables = self.variables
         skip = get_directive_values(GraphQLSkipDirective, node, variables)
         if skip and skip.get("if"):
             return False
         include = get_directive_values(GraphQLIncludeDirective, node, variables)
         return not (include and not include.get("if"))
+
+
+#: Planner.check's verdicts per schema and root selection, kept across requests: parsed documents are
+#: cached, so the same query brings the same nodes again. An entry holds its nodes, so that their ids
+#: cannot be reused while it lives.
+_verdicts: WeakKeyDictionary[Any, OrderedDict[tuple[Any, ...], tuple[tuple[FieldNode, ...], bool]]] = WeakKeyDictionary()
+
+
+def supported(planner: Planner, return_type: Any, model: type[Model] | None) -> bool:
+    """Can the fast path resolve the root field ``planner.info`` names (a connection of ``model``, or an object)?"""
+    nodes = tuple(planner.info.field_nodes)
+    verdicts = _verdicts.setdefault(planner.schema, OrderedDict())
+    key = (str(return_type), model, *map(id, nodes))
+    cached = verdicts.get(key)
+    if cached is not None:
+        verdicts.move_to_end(key)
+        return cached[1]
+    try:
+        if model is not None:
+            planner.check_connection(return_type, nodes, model)
+        else:
+            planner.check(object_type_of(return_type), nodes)
+        verdict = True
+    except Unsupported:
+        verdict = False
+    verdicts[key] = (nodes, verdict)
+    if len(verdicts) > VERDICTS_KEPT:
+        verdicts.popitem(last=False)
+    return verdict
 
 
 # --- resolving: one level at a time -----------------------------------------------------------------
@@ -462,11 +503,9 @@ async def fast_connection(info: Any, rows: Any, order: Order, request: Any) -> P
     if planner is None:
         return None
     raw = planner.info
-    selection = Selection("", raw.field_name, raw.return_type, None, {}, list(raw.field_nodes))
-    try:
-        planner.check_connection(selection, rows.model)
-    except Unsupported:
+    if not supported(planner, raw.return_type, rows.model):
         return None
+    selection = Selection("", raw.field_name, raw.return_type, None, {}, list(raw.field_nodes))
     [connection] = await Resolver(info.context, planner).connections(selection, rows.model, rows, order, request)
     return Precompleted(connection)
 
@@ -478,10 +517,7 @@ async def fast_object(info: Any, row: Any) -> Any:
     if planner is None or row is None:
         return row
     raw = planner.info
-    try:
-        object_type = object_type_of(raw.return_type)
-        planner.check(object_type, raw.field_nodes)
-    except Unsupported:
+    if not supported(planner, raw.return_type, None):
         return row
-    [rendered] = await Resolver(info.context, planner).objects(object_type, raw.field_nodes, [row])
+    [rendered] = await Resolver(info.context, planner).objects(object_type_of(raw.return_type), raw.field_nodes, [row])
     return Precompleted(rendered)

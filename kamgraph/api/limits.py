@@ -6,6 +6,7 @@ is a top-level error with the code ``LIMIT_EXCEEDED``.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -150,35 +151,74 @@ def _page_size(field: FieldNode, returned: GraphQLNamedType, variables: dict[str
     return default_page
 
 
+class CostCache:
+    """Costs already worked out, per query text, operation and the variables a cost can depend on (page
+    sizes are integers; of a list, as ``nodes(ids:)`` takes, only its length): the same few queries come
+    again and again."""
+
+    def __init__(self) -> None:
+        self.costs: OrderedDict[tuple[Any, ...], int | GraphQLError] = OrderedDict()
+
+    def key(self, execution: Any) -> tuple[Any, ...]:
+        variables = execution.variables or {}
+        return (execution.query, execution.operation_name,
+                *((name, len(value) if isinstance(value, list) else value) for name, value in sorted(variables.items())
+                  if isinstance(value, int | list) and not isinstance(value, bool)))
+
+    def get(self, key: tuple[Any, ...]) -> int | GraphQLError | None:
+        found = self.costs.get(key)
+        if found is not None:
+            self.costs.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[Any, ...], cost: int | GraphQLError) -> None:
+        self.costs[key] = cost
+        if len(self.costs) > DOCUMENTS_CACHED:
+            self.costs.popitem(last=False)
+
+
 class CostLimit(SchemaExtension):
     """Refuse, before execution, a query whose cost (rows it can ask for) exceeds the limit."""
 
-    def __init__(self, *, limit: int, default_page: int, max_page: int) -> None:
+    def __init__(self, *, limit: int, default_page: int, max_page: int, cache: CostCache) -> None:
         self.limit = limit
         self.default_page = default_page
         self.max_page = max_page
+        self.cache = cache
 
     def on_execute(self) -> Iterator[None]:
         execution = self.execution_context
-        document = execution.graphql_document
-        if document is not None and execution.result is None:
-            fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-            schema = execution.schema._schema
-            for operation in (d for d in document.definitions if isinstance(d, OperationDefinitionNode)):
-                if execution.operation_name and (operation.name is None or operation.name.value != execution.operation_name):
-                    continue
-                root = schema.get_root_type(operation.operation)
-                try:
-                    cost = query_cost(schema, root, operation.selection_set, fragments, execution.variables or {}, self.default_page, max_page=self.max_page)
-                except GraphQLError as too_large:
-                    execution.result = GraphQLExecutionResult(data=None, errors=[too_large])
-                    break
-                if cost > self.limit:
-                    execution.result = GraphQLExecutionResult(data=None, errors=[limit_error(
-                        f"the query may return {cost} rows (page sizes multiplied down the nesting); the limit is {self.limit}",
-                        self.limit,
-                    )])
+        if execution.graphql_document is not None and execution.result is None:
+            key = self.cache.key(execution)
+            cost = self.cache.get(key)
+            if cost is None:
+                cost = self.cost(execution)
+                self.cache.put(key, cost)
+            if isinstance(cost, GraphQLError):
+                execution.result = GraphQLExecutionResult(data=None, errors=[cost])
+            elif cost > self.limit:
+                execution.result = GraphQLExecutionResult(data=None, errors=[limit_error(
+                    f"the query may return {cost} rows (page sizes multiplied down the nesting); the limit is {self.limit}",
+                    self.limit,
+                )])
         yield
+
+    def cost(self, execution: Any) -> int | GraphQLError:
+        """The cost of the operation executed (the largest, when no name picks one), or the page-size error."""
+        document = execution.graphql_document
+        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        schema = execution.schema._schema
+        highest = 0
+        for operation in (d for d in document.definitions if isinstance(d, OperationDefinitionNode)):
+            if execution.operation_name and (operation.name is None or operation.name.value != execution.operation_name):
+                continue
+            root = schema.get_root_type(operation.operation)
+            try:
+                highest = max(highest, query_cost(schema, root, operation.selection_set, fragments, execution.variables or {},
+                                                  self.default_page, max_page=self.max_page))
+            except GraphQLError as too_large:
+                return too_large
+        return highest
 
 
 @lru_cache(maxsize=DOCUMENTS_CACHED)
@@ -204,12 +244,13 @@ class CachedParse(SchemaExtension):
 def limit_extensions(settings: Settings) -> list[Any]:
     """The schema extensions enforcing the configured limits (plus production's closed introspection)."""
     rules = [depth_rule(settings.max_depth), alias_rule(settings.max_aliases)]  # made once: the validation cache keys on them
+    costs = CostCache()
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),  # sets the parse option CachedParse uses
         CachedParse,
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=DOCUMENTS_CACHED),
-        lambda: CostLimit(limit=settings.max_cost, default_page=settings.default_page_size, max_page=settings.max_page_size),
+        lambda: CostLimit(limit=settings.max_cost, default_page=settings.default_page_size, max_page=settings.max_page_size, cache=costs),
     ]
     if settings.production:
         extensions.append(DisableIntrospection)

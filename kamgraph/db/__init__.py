@@ -79,9 +79,11 @@ async def connect(settings: Settings, pm: PluginManager, *, create_db: bool = Fa
             raise
         await Tortoise.close_connections()
         await Tortoise.init(config=config, _create_db=True, _enable_global_fallback=True)
+    _connected_dialect.append(db().capabilities.dialect)
     try:
         yield
     finally:
+        _connected_dialect.pop()
         await Tortoise.close_connections()
 
 
@@ -90,8 +92,12 @@ def db() -> BaseDBAsyncClient:
     return connections.get(CONNECTION)
 
 
+#: the dialect of the open database, read once per ``connect()``: asked for by every statement built
+_connected_dialect: list[str] = []
+
+
 def dialect() -> str:
-    return db().capabilities.dialect
+    return _connected_dialect[-1] if _connected_dialect else db().capabilities.dialect
 
 
 def write_transaction() -> Any:

@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from kamgraph.core.people.models import Person, PersonKind, StaffRole
 from kamgraph.db import write_transaction
+from kamgraph.db.sql import Params, fetch, select_columns, table
 from kamgraph.security.actors import Actor, Role, RowScope, ScopeKind
 from kamgraph.security.crypto import keyring
 from kamgraph.security.models import ApiKey, Login, LoginThrottle, Session
@@ -159,8 +160,15 @@ async def _session_actor(token: str, permissions: Permissions) -> Actor | None:
     return await staff_actor(session.person, permissions, credential_id=session.id)
 
 
+#: what authenticating with an API key reads of its row (asked on every request: one plain statement)
+_KEY_COLUMNS = frozenset({"id", "name", "scopes", "expires_at", "last_used_at"})
+
+
 async def _api_key_actor(token: str, permissions: Permissions) -> Actor | None:
-    key = await ApiKey.get_or_none(key_hash=hash_token(token), revoked_at__isnull=True)
+    params = Params()
+    found = await fetch(ApiKey, f"SELECT {select_columns(ApiKey, 't', _KEY_COLUMNS)} FROM {table(ApiKey)} t "
+                                f"WHERE t.key_hash = {params.add(hash_token(token))} AND t.revoked_at IS NULL", params, light=True)
+    key = found[0] if found else None
     if key is None or (key.expires_at and key.expires_at <= now()):
         return None
     if key.last_used_at is None or key.last_used_at < now() - timedelta(minutes=1):  # one write a minute at most

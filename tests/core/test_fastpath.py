@@ -111,3 +111,30 @@ async def test_statements_stay_bounded_by_depth_on_the_fast_path(gql, world, sql
     sql_counter.statements.clear()
     await gql(PORTFOLIO, {"first": 50})
     assert len(sql_counter.statements) == few
+
+
+async def test_the_plan_is_checked_once_per_document_and_holds_whatever_the_variables(app, actor_switch, world, monkeypatch):
+    checked, taken = [], []
+    check, connections = fastpath.Planner.check, fastpath.Resolver.connections
+
+    def counted(self, object_type, nodes, model=None):
+        checked.append(object_type.name)
+        return check(self, object_type, nodes, model)
+
+    async def spy(self, selection, *args, **kwargs):
+        taken.append(selection.name)
+        return await connections(self, selection, *args, **kwargs)
+
+    monkeypatch.setattr(fastpath.Planner, "check", counted)
+    monkeypatch.setattr(fastpath.Resolver, "connections", spy)
+    plain = "query($owner: Boolean!) { accounts(first: 2) { nodes { name owner @include(if: $owner) { name } } } }"
+    for with_owner in (True, False, True):
+        body, _ = await run(app, actor_switch, plain, {"owner": with_owner}, SYSTEM_ACTOR)
+        assert ("owner" in body["data"]["accounts"]["nodes"][0]) is with_owner
+    assert checked.count("Account") == 1 and taken == ["accounts"] * 3  # checked by the first request, fast every time
+    resolved = "query($warn: Boolean!) { accounts(first: 2) { nodes { name staffingWarnings @include(if: $warn) { code } } } }"
+    taken.clear()
+    for warn in (False, True):
+        body, _ = await run(app, actor_switch, resolved, {"warn": warn}, SYSTEM_ACTOR)
+        assert "errors" not in body and ("staffingWarnings" in body["data"]["accounts"]["nodes"][0]) is warn
+    assert taken == []  # a field with its own resolver, even when left out, sends the document the ordinary way

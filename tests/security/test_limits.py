@@ -72,6 +72,13 @@ async def test_cost_of_nested_pages(gql, sql_counter, settings):
     await allowed(gql, query.replace("explode ", ""), {"b": 1})
 
 
+async def test_the_same_query_costs_what_its_variables_ask_each_time(gql, sql_counter):
+    query = ("query($b: Int) { big: accounts(first: 99) { edges { node { contracts(first: 100) { totalCount } } } }"
+             " small: accounts(first: $b) { totalCount } }")
+    for b, within in ((1, True), (2, False), (1, True), (2, False)):  # costs are remembered per page size asked
+        await (allowed(gql, query, {"b": b}) if within else refused(gql, sql_counter, query, {"b": b}))
+
+
 async def test_batched_operations_are_off(gql):
     response = await gql.http.post("/graphql", json=[{"query": "{ __typename }"}, {"query": "{ __typename }"}])
     assert response.status_code == 400
