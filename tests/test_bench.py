@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from factories import account, contract, staff
+from factories import account, contact, contract, staff
 
 from kamgraph.core.contracts.models import Payment
 
@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
 
 import floor  # noqa: E402
 from naive import naive_app  # noqa: E402
-from run import EXPORT, PORTFOLIO  # noqa: E402
+from run import EXPORT, LOOKUP, PORTFOLIO  # noqa: E402
 
 
 @pytest.fixture
@@ -25,6 +25,7 @@ async def rows(gql):
     for n in range(3):
         owner = await staff(f"Manager {n}")
         customer = await account(f"Account {n}", owner=owner)
+        await contact(customer, f"Contact {n}")
         for k in range(2):
             signed = await contract(customer, f"{(n + 1) * 1000 + k}.00")
             for day in range(4):
@@ -48,3 +49,16 @@ async def test_kamgraph_floor_and_naive_return_the_same_document(gql, settings, 
     assert json.loads(floored)["data"] == kamgraph
     assert (await naive(query, variables))["data"] == kamgraph
     assert len(kamgraph["accounts"]["edges"]) == 3
+
+
+async def test_the_point_lookup_floor_returns_the_same_document(gql, settings, rows):
+    from kamgraph.core.accounts.models import Account
+
+    customer = await Account.get(name="Account 1")
+    kamgraph = await gql(LOOKUP, {"id": customer.node_id})
+    driver = await floor.Driver(settings.database_url).open()
+    try:
+        floored = json.loads(await floor.lookup(driver, customer.id))["data"]
+    finally:
+        await driver.close()
+    assert floored == kamgraph and kamgraph["account"]["contracts"]["edges"] and kamgraph["account"]["contacts"]["edges"]
