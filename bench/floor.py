@@ -24,11 +24,12 @@ class Driver:
         self.postgres = url.startswith("postgres")
         self.connection: Any = None
 
-    async def open(self) -> Driver:
+    async def open(self, pool: int = 0) -> Driver:
+        """One connection, or on PostgreSQL a pool of ``pool`` (for concurrent requests; aiosqlite queues them)."""
         if self.postgres:
             import asyncpg
 
-            self.connection = await asyncpg.connect(self.url)
+            self.connection = await (asyncpg.create_pool(self.url, min_size=1, max_size=pool) if pool else asyncpg.connect(self.url))
         else:
             import aiosqlite
 
@@ -169,14 +170,15 @@ async def lookup(driver: Driver, account_id: int) -> bytes:
 
 def lookup_app(url: str) -> Any:
     """The floor of the point lookup as a server: a bare ASGI callable (no framework) under the same uvicorn,
-    one driver connection, reading the account id from the same GraphQL request body."""
+    reading the account id from the same GraphQL request body; one SQLite connection, or a PostgreSQL pool
+    as large as tortoise's default (5)."""
     driver = Driver(url)
 
     async def app(scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
             while (message := await receive())["type"] != "lifespan.shutdown":
                 if message["type"] == "lifespan.startup":
-                    await driver.open()
+                    await driver.open(pool=5)
                     await send({"type": "lifespan.startup.complete"})
             await driver.close()
             await send({"type": "lifespan.shutdown.complete"})
