@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from starlette.requests import HTTPConnection
 
-    from kamgraph.events import Event
+    from kamgraph.events import Event, UnitOfWork
     from kamgraph.jobs import Job
     from kamgraph.plugin_manager import PluginManager
     from kamgraph.security.permissions import Permissions
@@ -104,6 +104,23 @@ def register_node_types() -> dict[str, Any]:
 
     Return ``{"TypeName": model_class}``; the node query loads the rows through the scoped accessor,
     so a type registered here obeys the same row scope as its list query.
+    """
+
+
+# --- Rules: other plugins' say on a core write ------------------------------------------------------
+
+
+@hookspec
+def contract_transition_problems(unit: UnitOfWork, contract: Any, verb: str, changes: dict[str, Any]) -> Any:
+    """Refuse a step of the contract flow for a rule the core does not know (the risk plugin's credit
+    limit on ``sign``, say).
+
+    Called on every plugin inside the write transaction, after the core's own checks and before the
+    change is saved. ``verb`` is the step (``submit``, ``approve``, ``sign``, ``activate``...),
+    ``changes`` the columns it will set (``status``, ``signed_on``...). Return a list of
+    :class:`kamgraph.errors.Problem` (an empty list or None when the step may go ahead), or an awaitable
+    of one. Any problem from any plugin refuses the step: the client gets them as user errors and
+    nothing is changed, rows the hook wrote included.
     """
 
 

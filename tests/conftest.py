@@ -39,6 +39,9 @@ from kamgraph.settings import Settings  # noqa: E402
 
 PG_URL = os.environ.get("KAMGRAPH_TEST_DATABASE_URL")
 TEST_PLUGINS = ("kam_testplugin",)
+#: the bundled plugins with tables: the test database holds theirs too, so that each plugin's tests run
+#: on the one database, through an app of their own (``plugin_app``); ``app`` itself is the core's
+PLUGINS_WITH_TABLES = ("risk",)
 
 
 ANONYMOUS = None  # no opinion from the switch: the request authenticates by its Authorization header
@@ -84,10 +87,18 @@ def pm(settings: Settings, actor_switch: ActorSwitch) -> PluginManager:
     return manager
 
 
+@pytest.fixture(scope="session")
+def every_pm(settings: Settings, actor_switch: ActorSwitch) -> PluginManager:
+    """The test plugins and every bundled plugin with tables: what the test database is migrated for."""
+    manager = PluginManager.from_names((*settings.plugins, *PLUGINS_WITH_TABLES))
+    manager.register(actor_switch, name="test_actor_switch")
+    return manager
+
+
 @pytest_asyncio.fixture(scope="session")
-async def database(settings: Settings, pm: PluginManager) -> AsyncIterator[None]:
-    async with db.connect(settings, pm, create_db=bool(PG_URL)):
-        await migrate(pm)
+async def database(settings: Settings, every_pm: PluginManager) -> AsyncIterator[None]:
+    async with db.connect(settings, every_pm, create_db=bool(PG_URL)):
+        await migrate(every_pm)
         yield
     if PG_URL:  # drop the per-session database so they do not pile up
         await drop_pg_database(settings.database_url)
@@ -146,8 +157,8 @@ def schema_sdl(app: Any) -> str:
 
 
 @pytest.fixture(scope="session")
-def permissions(pm: PluginManager) -> Permissions:
-    return Permissions.from_plugins(pm)
+def permissions(every_pm: PluginManager) -> Permissions:
+    return Permissions.from_plugins(every_pm)  # the core's and the bundled plugins' (an actor of the core app ignores the rest)
 
 
 @pytest.fixture
@@ -189,3 +200,19 @@ def sql_counter() -> Any:
     yield counter
     logger.removeHandler(counter)
     logger.setLevel(previous)
+
+
+# --- bundled plugins: their tests use the same database through an app that enables them ------------
+
+
+@pytest.fixture(scope="session")
+def risk_app(settings: Settings, every_pm: PluginManager) -> Any:
+    return create_app(settings, every_pm)
+
+
+@pytest_asyncio.fixture
+async def risk(risk_app: Any, actor_switch: ActorSwitch, clean: None) -> AsyncIterator[GraphQLClient]:
+    """Like ``gql``, against an app with the risk plugin enabled."""
+    client = GraphQLClient(risk_app, actor_switch)
+    yield client
+    await client.http.aclose()

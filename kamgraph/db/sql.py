@@ -117,7 +117,7 @@ def money_sum(expression: str) -> str:
     """
     if dialect() == "postgres":
         return f"COALESCE(SUM({expression}), 0)"
-    return f"COALESCE(SUM(CAST(ROUND({expression} * 100) AS INTEGER)), 0)"
+    return f"COALESCE(SUM(CAST(ROUND(({expression}) * 100) AS INTEGER)), 0)"
 
 
 def money_from_sum(value: Any) -> Decimal:

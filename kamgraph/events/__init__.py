@@ -59,6 +59,8 @@ class UnitOfWork:
     event_types: Mapping[str, Any]
     request_id: str | None = None
     operation_name: str | None = None
+    #: the plugins, for rule hooks a service consults inside the write (``contract_transition_problems``)
+    pm: PluginManager | None = None
     events: list[Event] = field(default_factory=list)
     audits: list[AuditEntry] = field(default_factory=list)
 
@@ -98,7 +100,7 @@ async def unit_of_work(
     request_id: str | None = None, operation_name: str | None = None,
 ) -> AsyncIterator[UnitOfWork]:
     """One write transaction with its audit records; its events go to ``on_event`` after it commits."""
-    unit = UnitOfWork(actor=actor, settings=settings, event_types=event_types, request_id=request_id, operation_name=operation_name)
+    unit = UnitOfWork(actor=actor, settings=settings, event_types=event_types, request_id=request_id, operation_name=operation_name, pm=pm)
     token = _current.set(unit)
     try:
         async with write_transaction():

@@ -113,7 +113,8 @@ class Rows:
         return self if spec is None else replace(self, filters=(*self.filters, spec))
 
     def where(self, name: str, value: Any, op: str = "=") -> Rows:
-        """Narrow to ``name op value``; a list value with ``=`` means IN; None means IS (NOT) NULL."""
+        """Narrow to ``name op value``; a list value with ``=`` means IN; None means IS (NOT) NULL. ``name``
+        may follow foreign keys (``"contract.status"``): the row's own scope already admits the row."""
         if op not in {"=", "<>", "<", "<=", ">", ">="}:
             raise ValueError(f"unsupported operator {op!r}")
         return replace(self, conditions=(*self.conditions, (name, op, value)))
@@ -135,16 +136,7 @@ class Rows:
         for spec in self.filters:
             parts.append(sql.compile_filter(self.model, spec, params, alias, scope))
         for name, op, value in self.conditions:
-            col = sql.expr(self.model, name, alias)
-            if value is None:
-                parts.append(f"{col} IS {'NOT ' if op == '<>' else ''}NULL")
-            elif op != "=":
-                parts.append(f"{col} {op} {params.add(sql.to_db(self.model, name, value))}")
-            elif isinstance(value, list | tuple | set | frozenset):
-                values = [sql.to_db(self.model, name, v) for v in value]
-                parts.append(f"{col} IN ({params.add_all(values)})")
-            else:
-                parts.append(f"{col} = {params.add(sql.to_db(self.model, name, value))}")
+            parts.append(_condition(self.model, name, op, value, params, alias))
         if not self.include_archived and "archived_at" in self.model._meta.fields_map:
             parts.append(f'{alias}."archived_at" IS NULL')
         present = [p for p in parts if p]
@@ -250,25 +242,25 @@ class Rows:
     async def aggregate(self, group_by: Sequence[str], sums: Mapping[str, str] = {}) -> list[dict[str, Any]]:
         """``COUNT(*)`` and exact money totals per group, in one SQL statement.
 
-        ``group_by`` names columns of the model, or of a model one foreign key away (``"account.tier"``).
-        ``sums`` maps result names to SQL money expressions over the alias ``t``.
+        ``group_by`` names columns of the model, or of a model foreign keys away (``"account.tier"``,
+        ``"contract.account.region"``). ``sums`` maps result names to SQL money expressions over the alias ``t``.
         """
         params = Params()
-        joins: dict[str, str] = {}
+        joins: dict[str, tuple[str, type[Model], str]] = {}  # path -> (alias, model, join SQL)
         keys = []
         for name in group_by:
-            relation, _, attr = name.rpartition(".")
-            if relation:
-                fk = self.model._meta.fields_map[relation]
-                alias = joins.setdefault(relation, f"j{len(joins)}")
-                keys.append((name, f"{alias}.{column(fk.related_model, attr)}"))
-            else:
-                keys.append((name, f"t.{column(self.model, name)}"))
-        join_sql = "".join(
-            f" LEFT JOIN {table(self.model._meta.fields_map[rel].related_model)} {alias} "
-            f"ON {alias}.{quote(self.model._meta.fields_map[rel].related_model._meta.db_pk_column)} = t.{column(self.model, rel)}"
-            for rel, alias in joins.items()
-        )
+            *relations, attr = name.split(".")
+            alias, model = "t", self.model
+            for depth in range(len(relations)):
+                path = ".".join(relations[: depth + 1])
+                if path not in joins:
+                    target = model._meta.fields_map[relations[depth]].related_model
+                    joined = f"j{len(joins)}"
+                    joins[path] = (joined, target, f" LEFT JOIN {table(target)} {joined} ON "
+                                                   f"{joined}.{quote(target._meta.db_pk_column)} = {alias}.{column(model, relations[depth])}")
+                alias, model = joins[path][0], joins[path][1]
+            keys.append((name, f"{alias}.{column(model, attr)}"))
+        join_sql = "".join(join for _, _, join in joins.values())
         selected = [f"{expr} AS {quote(f'k{i}')}" for i, (_, expr) in enumerate(keys)]
         selected.append("COUNT(*) AS n")
         selected += [f"{sql.money_sum(expr)} AS {quote(f's{i}')}" for i, expr in enumerate(sums.values())]
@@ -285,6 +277,23 @@ class Rows:
                 }
             )
         return result
+
+
+def _condition(model: type[Model], name: str, op: str, value: Any, params: Params, alias: str) -> str:
+    relation, _, rest = name.partition(".")
+    if rest:  # through a foreign key: the key is among the related rows that match
+        target = model._meta.fields_map[relation].related_model
+        inner = f"{alias}_{relation}"
+        return (f"{alias}.{column(model, relation)} IN (SELECT {inner}.{quote(target._meta.db_pk_column)} FROM {table(target)} {inner} "
+                f"WHERE {_condition(target, rest, op, value, params, inner)})")
+    col = sql.expr(model, name, alias)
+    if value is None:
+        return f"{col} IS {'NOT ' if op == '<>' else ''}NULL"
+    if op != "=":
+        return f"{col} {op} {params.add(sql.to_db(model, name, value))}"
+    if isinstance(value, list | tuple | set | frozenset):
+        return f"{col} IN ({params.add_all([sql.to_db(model, name, v) for v in value])})"
+    return f"{col} = {params.add(sql.to_db(model, name, value))}"
 
 
 def visible(model: type[Model], actor: Actor) -> Rows:

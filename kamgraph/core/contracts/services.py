@@ -32,6 +32,7 @@ from kamgraph.core.writes import (
 )
 from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
 from kamgraph.events import UnitOfWork
+from kamgraph.plugin_manager import await_me_maybe
 
 
 async def validate(
@@ -178,11 +179,22 @@ async def transition(
         changes["signed_on"] = signed_on or unit.settings.today()
         if changes["signed_on"] > contract.end_on:
             raise Refused([invalid(("signed_on",), "a contract cannot be signed after it ends")])
+    await _other_rules(unit, contract, verb, changes)
     before = contract.status
     await save(contract, changes)
     unit.emit(step.event, contract.node_id, before=before.value, after=step.target.value, reason=changes.get("status_reason"),
               accountId=_account_gid(contract))
     return contract
+
+
+async def _other_rules(unit: UnitOfWork, contract: Contract, verb: str, changes: dict[str, Any]) -> None:
+    """The plugins' rules on this step (``contract_transition_problems``); any problem refuses it."""
+    if unit.pm is None:
+        return
+    problems: list[Problem] = []
+    for answer in unit.pm.hook.contract_transition_problems(unit=unit, contract=contract, verb=verb, changes=changes):
+        problems += await await_me_maybe(answer) or []
+    refuse_if(problems)
 
 
 async def record_payment(

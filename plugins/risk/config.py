@@ -1,0 +1,102 @@
+"""The risk plugin's settings: every number of the risk rules, with DOMAIN.md's defaults.
+
+A deployment changes them through ``KAMGRAPH_RISK_*`` environment variables (kept by the core in
+``Settings.extra``); ``riskRules`` shows the values in force.
+
+- ``KAMGRAPH_RISK_RATING_BANDS``: ``rating:min score:credit limit:payment terms days[:prepayment]``, comma-separated,
+  default ``A:85:20000000:90,B:70:10000000:60,C:55:3000000:30,D:0:0:0:prepayment``
+- ``KAMGRAPH_RISK_CHECK_WEIGHTS``: weights of the credit report, industry reputation and financial condition, in
+  percent, default ``40,30,30``
+- ``KAMGRAPH_RISK_ASSESSMENT_MONTHS``: how long an assessment is valid when no end is given, default ``12``
+- ``KAMGRAPH_RISK_DUNNING_DAYS``: days overdue of the first, second and final notice, default ``30,60,90``
+  (the case goes to legal the day after the final notice's)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+from kamgraph.plugins.risk import rules
+from kamgraph.plugins.risk.rules import Check, DunningStage, Rating, RatingBand
+
+from kamgraph.settings import Settings
+
+
+class RiskSettingError(ValueError):
+    """A ``KAMGRAPH_RISK_*`` value that cannot be used; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class RiskConfig:
+    bands: tuple[RatingBand, ...] = rules.DEFAULT_BANDS
+    weights: tuple[tuple[Check, Decimal], ...] = tuple(rules.DEFAULT_WEIGHTS.items())
+    assessment_months: int = 12
+    dunning_days: tuple[tuple[DunningStage, int], ...] = tuple(rules.DEFAULT_DUNNING_DAYS.items())
+
+    @property
+    def weight_of(self) -> dict[Check, Decimal]:
+        return dict(self.weights)
+
+    @property
+    def dunning(self) -> dict[DunningStage, int]:
+        return dict(self.dunning_days)
+
+
+def risk_config(settings: Settings) -> RiskConfig:
+    return _parse(tuple(sorted((k, v) for k, v in settings.extra.items() if k.startswith("risk_"))))
+
+
+@cache
+def _parse(extra: tuple[tuple[str, str], ...]) -> RiskConfig:
+    values = dict(extra)
+    config = RiskConfig()
+    if raw := values.get("risk_rating_bands"):
+        config = RiskConfig(_bands(raw), config.weights, config.assessment_months, config.dunning_days)
+    if raw := values.get("risk_check_weights"):
+        config = RiskConfig(config.bands, _weights(raw), config.assessment_months, config.dunning_days)
+    if raw := values.get("risk_assessment_months"):
+        months = _int("KAMGRAPH_RISK_ASSESSMENT_MONTHS", raw)
+        if not 1 <= months <= 60:
+            raise RiskSettingError(f"KAMGRAPH_RISK_ASSESSMENT_MONTHS must be 1-60 months, not {months}")
+        config = RiskConfig(config.bands, config.weights, months, config.dunning_days)
+    if raw := values.get("risk_dunning_days"):
+        config = RiskConfig(config.bands, config.weights, config.assessment_months, _dunning(raw))
+    return config
+
+
+def _int(variable: str, raw: str) -> int:
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise RiskSettingError(f"{variable}: {raw!r} is not a whole number") from None
+
+
+def _bands(raw: str) -> tuple[RatingBand, ...]:
+    bands = []
+    for item in raw.split(","):
+        parts = [p.strip() for p in item.split(":")]
+        try:
+            rating, low, limit, terms = Rating(parts[0].upper()), Decimal(parts[1]), Decimal(parts[2]), int(parts[3])
+        except (IndexError, ValueError, InvalidOperation):
+            raise RiskSettingError(f"KAMGRAPH_RISK_RATING_BANDS: {item!r} is not rating:min score:limit:terms days[:prepayment]") from None
+        bands.append(RatingBand(rating, low, limit, terms, prepayment=parts[4:5] == ["prepayment"]))
+    if problem := rules.bands_problem(bands):
+        raise RiskSettingError(f"KAMGRAPH_RISK_RATING_BANDS: {problem}")
+    return tuple(sorted(bands, key=lambda b: b.min_score, reverse=True))
+
+
+def _weights(raw: str) -> tuple[tuple[Check, Decimal], ...]:
+    parts = [_int("KAMGRAPH_RISK_CHECK_WEIGHTS", p) for p in raw.split(",")]
+    if len(parts) != 3 or sum(parts) != 100 or min(parts) < 0:
+        raise RiskSettingError(f"KAMGRAPH_RISK_CHECK_WEIGHTS: three percentages adding up to 100, not {raw!r}")
+    return tuple((check, Decimal(p) / 100) for check, p in zip(Check, parts, strict=True))
+
+
+def _dunning(raw: str) -> tuple[tuple[DunningStage, int], ...]:
+    days = [_int("KAMGRAPH_RISK_DUNNING_DAYS", p) for p in raw.split(",")]
+    if len(days) != 3 or not 0 < days[0] < days[1] < days[2]:
+        raise RiskSettingError(f"KAMGRAPH_RISK_DUNNING_DAYS: three rising day counts, not {raw!r}")
+    stages = (DunningStage.FIRST_NOTICE, DunningStage.SECOND_NOTICE, DunningStage.FINAL_NOTICE)
+    return (*zip(stages, days, strict=True), (DunningStage.LEGAL, days[2] + 1))

@@ -1,0 +1,120 @@
+"""Wiring only: the risk plugin's hook implementations. Everything they name lives in its own module."""
+
+from __future__ import annotations
+
+import strawberry
+
+from kamgraph import hookimpl
+from kamgraph.security.actors import Role
+from kamgraph.security.permissions import Permission
+
+__all__ = [
+    "contract_transition_problems", "register_demo_data", "register_event_types", "register_jobs", "register_models",
+    "register_mutations", "register_node_types", "register_permissions", "register_queries", "register_type_extensions",
+    "register_types",
+]
+
+KA, IND, REG = Role.KA_DIRECTOR, Role.INDUSTRY_DIRECTOR, Role.REGIONAL_DIRECTOR
+AM, CSM, ANALYST, SPECIALIST = Role.ACCOUNT_MANAGER, Role.CUSTOMER_SUCCESS_MANAGER, Role.DATA_ANALYST, Role.CONTRACT_SPECIALIST
+
+
+@hookimpl
+def register_models():
+    return {"risk": {"models": ["kamgraph.plugins.risk.models"], "migrations": "kamgraph.migrations.risk"}}
+
+
+@hookimpl
+def register_permissions():
+    return {
+        "risk.read": Permission.of("See risk records: assessments (without their values), overrides, dunning notices",
+                                   KA, IND, REG, AM, CSM, ANALYST, SPECIALIST),
+        "risk.credit.read": Permission.of("See credit scores, ratings, limits and notes (sensitive, audited)", KA, IND, REG, AM, SPECIALIST),
+        "risk.assess": Permission.of("Record and end credit assessments", KA, IND, REG, SPECIALIST),
+        "risk.override": Permission.of("Let a contract be signed beyond the credit rule, with the reason", KA),
+    }
+
+
+@hookimpl
+def register_types():
+    from kamgraph.plugins.risk.types import (
+        CreditAssessmentType,
+        CreditOverrideType,
+        DunningNoticeType,
+    )
+
+    return [CreditAssessmentType, CreditOverrideType, DunningNoticeType]
+
+
+@hookimpl
+def register_node_types():
+    from kamgraph.plugins.risk.models import (
+        CreditAssessment,
+        CreditOverride,
+        DunningNotice,
+    )
+
+    return {m.__name__: m for m in (CreditAssessment, CreditOverride, DunningNotice)}
+
+
+@hookimpl
+def register_queries():
+    from kamgraph.plugins.risk.queries import RiskQueries
+
+    return [RiskQueries]
+
+
+@hookimpl
+def register_mutations():
+    from kamgraph.plugins.risk.mutations import RiskMutations
+
+    return [RiskMutations]
+
+
+@hookimpl
+def register_type_extensions():
+    from kamgraph.plugins.risk import queries
+
+    return [
+        ("Account", strawberry.field(resolver=queries.credit_profile, name="creditProfile",
+                                     description="The credit standing today: the assessment in force, limit, exposure; null when none.")),
+        ("Account", strawberry.field(resolver=queries.account_receivables, name="receivablesAging",
+                                     description="Outstanding receivables by days overdue; null without contracts.amounts.read.")),
+        ("Account", queries.credit_assessments),
+        ("Contract", strawberry.field(resolver=queries.contract_override, name="creditOverride",
+                                      description="The director's override of the credit rule for this contract, if any.")),
+    ]
+
+
+@hookimpl
+def register_event_types():
+    return {
+        "risk.credit_assessed": "A credit assessment was recorded; read its values through the API (risk.credit.read).",
+        "risk.credit_assessment_ended": "A credit assessment was ended early.",
+        "risk.credit_override_granted": "A KA director let one contract be signed beyond the credit rule; data.reason says why.",
+        "risk.dunning_notice_issued": "A dunning notice is due to the customer: data.stage is FIRST_NOTICE, SECOND_NOTICE, FINAL_NOTICE or LEGAL.",
+        "risk.legal_case_opened": "An instalment is more than 90 days overdue after the final notice: the case goes to legal.",
+    }
+
+
+@hookimpl
+def register_jobs():
+    from kamgraph.plugins.risk.jobs import RISK_JOBS
+
+    return RISK_JOBS
+
+
+@hookimpl
+def contract_transition_problems(unit, contract, verb, changes):
+    """The credit rule on signing: a valid assessment, and exposure within the limit (or prepayment)."""
+    if verb != "sign":
+        return None
+    from kamgraph.plugins.risk.services import signing_problems
+
+    return signing_problems(contract, changes["signed_on"])
+
+
+@hookimpl
+def register_demo_data(settings, seed, today):
+    from kamgraph.plugins.risk.demo import seed_risk
+
+    return seed_risk(settings, seed, today)

@@ -1,0 +1,141 @@
+"""Root queries of the risk plugin, and the fields it adds to ``Account`` and ``Contract``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import strawberry
+from kamgraph.plugins.risk import services
+from kamgraph.plugins.risk.config import risk_config
+from kamgraph.plugins.risk.models import CreditAssessment, CreditOverride, DunningNotice
+from kamgraph.plugins.risk.types import (
+    AgingBuckets,
+    CheckWeight,
+    CreditAssessmentType,
+    CreditOverrideType,
+    CreditProfile,
+    DunningNoticeFilter,
+    DunningNoticeOrder,
+    DunningNoticeType,
+    DunningStep,
+    RatingBandType,
+    ReceivablesAging,
+    ReceivablesGroup,
+    ReceivablesGroupBy,
+    RiskRules,
+    group_keys,
+)
+from strawberry.types import Info
+
+from kamgraph.api import Connection, RequestError, context, list_connection
+from kamgraph.api.fields import children_field, node_field
+from kamgraph.core.contracts.models import Contract, Instalment
+from kamgraph.ids import InvalidId, int_key
+
+
+@strawberry.type
+class RiskQueries:
+    credit_assessment = node_field(CreditAssessment, CreditAssessmentType)
+
+    @strawberry.field(description="Dunning notices of the accounts you may see, newest first unless ordered otherwise.")
+    async def dunning_notices(
+        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+        filter: DunningNoticeFilter | None = None, order_by: list[DunningNoticeOrder] | None = None,
+    ) -> Connection[DunningNoticeType]:
+        return await list_connection(info, context(info).rows(DunningNotice).filter(filter), order_by=order_by,
+                                     first=first, after=after, last=last, before=before)
+
+    @strawberry.field(description="Outstanding receivables of signed and active contracts by days overdue, across the accounts "
+                                  "you may see (or those named), grouped; computed in SQL. Null without contracts.amounts.read.")
+    async def receivables_aging(
+        self, info: Info, group_by: list[ReceivablesGroupBy] | None = None, account_ids: list[strawberry.ID] | None = None,
+    ) -> ReceivablesAging | None:
+        ctx = context(info)
+        if not ctx.may_total(Instalment, "amount"):
+            return None
+        rows = ctx.rows(Instalment)
+        if account_ids is not None:
+            try:
+                rows = rows.where("contract.account", [int_key(gid, "Account") for gid in account_ids])
+            except InvalidId as bad:
+                raise RequestError(str(bad)) from None
+        today = ctx.settings.today()
+        total, groups = await services.receivables_aging(rows, list(dict.fromkeys(g.value for g in group_by or ())), today)
+        return ReceivablesAging(as_of=today, total=AgingBuckets.of(total),
+                                groups=[ReceivablesGroup(keys=group_keys(g["keys"]), buckets=AgingBuckets.of(g["sums"])) for g in groups])
+
+    @strawberry.field(description="The risk rules in force: rating bands, check weights, validity, dunning days.")
+    def risk_rules(self, info: Info) -> RiskRules:
+        config = risk_config(context(info).settings)
+        return RiskRules(
+            rating_bands=[RatingBandType(rating=b.rating, min_score=b.min_score, credit_limit=b.credit_limit,
+                                         payment_terms_days=b.payment_terms_days, prepayment=b.prepayment) for b in config.bands],
+            check_weights=[CheckWeight(check=check, weight=weight) for check, weight in config.weights],
+            assessment_months=config.assessment_months,
+            dunning=[DunningStep(stage=stage, days_overdue=days) for stage, days in config.dunning_days],
+        )
+
+
+# --- fields on core types (register_type_extensions) --------------------------------------------------
+
+
+async def credit_profile(root, info: Info) -> CreditProfile | None:
+    """The account's assessment in force today and its exposure; one statement each for a whole page."""
+    ctx = context(info)
+    today = ctx.settings.today()
+
+    async def load_current(ids):
+        found = await services.current_assessments(ctx.rows(CreditAssessment), ids, today)
+        return [found.get(i) for i in ids]
+
+    current = await ctx.loader("risk.current_assessment", load_current).load(root.id)
+    if current is None:
+        return None
+    exposure = None
+    if ctx.may_total(Contract, "amount"):
+        async def load_exposure(ids):
+            found = await services.exposures(ctx.rows(Contract), ids)
+            return [found[i] for i in ids]
+
+        exposure = await ctx.loader("risk.exposure", load_exposure).load(root.id)
+    limit = ctx.sensitive(current, "credit_limit")
+    return CreditProfile(
+        rating=ctx.sensitive(current, "rating"), score=ctx.sensitive(current, "score"), limit=limit,
+        payment_terms_days=ctx.sensitive(current, "payment_terms_days"), prepayment=ctx.sensitive(current, "prepayment"),
+        exposure=exposure, available=None if limit is None or exposure is None else limit - exposure,
+        assessed_at=current.assessed_at, valid_from=current.valid_from,
+        expires_at=current.valid_until if current.ended_on is None else min(current.valid_until, current.ended_on - timedelta(days=1)),
+        assessment=current,
+    )
+
+
+async def account_receivables(root, info: Info) -> AgingBuckets | None:
+    """This account's receivables by days overdue; one grouped statement for a whole page of accounts."""
+    ctx = context(info)
+    if not ctx.may_total(Instalment, "amount"):
+        return None
+
+    async def load(ids):
+        today = ctx.settings.today()
+        _, groups = await services.receivables_aging(ctx.rows(Instalment).where("contract.account", ids), ["contract.account"], today)
+        found = {g["keys"]["contract.account"]: g["sums"] for g in groups}
+        zero = {bucket: Decimal("0.00") for bucket in services.bucket_sums(today)}
+        return [AgingBuckets.of(found.get(i, zero)) for i in ids]
+
+    return await ctx.loader("risk.account_receivables", load).load(root.id)
+
+
+async def contract_override(root, info: Info) -> CreditOverrideType | None:
+    ctx = context(info)
+
+    async def load(ids):
+        found = {o.contract_id: o for o in await ctx.rows(CreditOverride).where("contract", ids).all()}
+        return [found.get(i) for i in ids]
+
+    return await ctx.loader("risk.contract_override", load).load(root.id)
+
+
+credit_assessments = children_field(CreditAssessment, "account", CreditAssessmentType, ("sequence",),
+                                    "Every version of the account's credit assessment, oldest first.")
+credit_assessments.python_name, credit_assessments.graphql_name = "credit_assessments", "creditAssessments"

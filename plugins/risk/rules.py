@@ -1,0 +1,195 @@
+"""The risk rules as pure functions over plain values: credit score, rating and limit, the signing rule,
+receivables ageing and the dunning sequence (DOMAIN.md "risk", seed §1.2.4, §3.5). No database, no
+GraphQL: the services feed them rows, and the tests call them at their boundaries."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
+
+# --- credit assessment (§3.1.5, §3.5.1) -------------------------------------------------------------
+
+
+class Check(str, Enum):
+    """The three checks of a credit assessment, each scored 0-100 with evidence notes."""
+
+    CREDIT_REPORT = "CREDIT_REPORT"
+    INDUSTRY_REPUTATION = "INDUSTRY_REPUTATION"
+    FINANCIAL_CONDITION = "FINANCIAL_CONDITION"
+
+
+class Rating(str, Enum):
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"  # high risk: prepayment only
+
+
+@dataclass(frozen=True)
+class RatingBand:
+    """A score from ``min_score`` (inclusive) up to the next band earns this rating, limit and terms."""
+
+    rating: Rating
+    min_score: Decimal
+    credit_limit: Decimal
+    payment_terms_days: int
+    prepayment: bool = False
+
+
+DEFAULT_WEIGHTS: Mapping[Check, Decimal] = {
+    Check.CREDIT_REPORT: Decimal("0.4"), Check.INDUSTRY_REPUTATION: Decimal("0.3"), Check.FINANCIAL_CONDITION: Decimal("0.3"),
+}
+DEFAULT_BANDS: tuple[RatingBand, ...] = (
+    RatingBand(Rating.A, Decimal(85), Decimal("20000000"), 90),
+    RatingBand(Rating.B, Decimal(70), Decimal("10000000"), 60),
+    RatingBand(Rating.C, Decimal(55), Decimal("3000000"), 30),
+    RatingBand(Rating.D, Decimal(0), Decimal(0), 0, prepayment=True),
+)
+SCORE_STEP = Decimal("0.1")
+
+
+def score_problem(score: int) -> str | None:
+    return None if 0 <= score <= 100 else f"a check is scored from 0 to 100, not {score}"
+
+
+def combined_score(scores: Mapping[Check, int], weights: Mapping[Check, Decimal] = DEFAULT_WEIGHTS) -> Decimal:
+    """The weighted score of the three checks, to one decimal (half up)."""
+    total = sum((Decimal(scores[check]) * weight for check, weight in weights.items()), Decimal(0))
+    return total.quantize(SCORE_STEP, rounding=ROUND_HALF_UP)
+
+
+def band_for(score: Decimal, bands: Sequence[RatingBand] = DEFAULT_BANDS) -> RatingBand:
+    """The band whose range holds ``score``: the highest ``min_score`` at or below it."""
+    for band in sorted(bands, key=lambda b: b.min_score, reverse=True):
+        if score >= band.min_score:
+            return band
+    raise ValueError(f"no rating band starts at or below {score}")
+
+
+def bands_problem(bands: Sequence[RatingBand]) -> str | None:
+    """Why a configured set of bands cannot rate every score, or None."""
+    if not bands or min(b.min_score for b in bands) != 0:
+        return "rating bands must start at score 0"
+    if len({b.min_score for b in bands}) != len(bands) or len({b.rating for b in bands}) != len(bands):
+        return "each rating band needs its own rating and its own lowest score"
+    if any(b.credit_limit < 0 or b.payment_terms_days < 0 for b in bands):
+        return "credit limits and payment terms cannot be negative"
+    return None
+
+
+def granted_limit(band: RatingBand, requested: Decimal | None) -> Decimal:
+    """The limit granted: the band's, or less when the assessor asks for less (never more)."""
+    return band.credit_limit if requested is None else min(requested, band.credit_limit)
+
+
+def periods_overlap(start: date, end: date, other_start: date, other_end: date) -> bool:
+    """Do two inclusive date ranges share a day?"""
+    return start <= other_end and other_start <= end
+
+
+# --- exposure and the signing rule (§1.2.4.2, §3.5.1) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class CreditStanding:
+    """What the signing rule needs of the customer's current assessment."""
+
+    rating: Rating
+    credit_limit: Decimal
+    prepayment: bool
+
+
+def is_prepaid(payment_terms_days: int, start_on: date, amount: Decimal, schedule: Sequence[tuple[date, Decimal]]) -> bool:
+    """A contract on prepayment terms: no payment term, and the schedule asks for the whole amount by the start."""
+    due_by_start = sum((due for due_on, due in schedule if due_on <= start_on), Decimal(0))
+    return payment_terms_days == 0 and amount > 0 and due_by_start == amount
+
+
+def signing_problem(standing: CreditStanding | None, exposure: Decimal, amount: Decimal, prepaid: bool) -> str | None:
+    """Why the credit rule refuses to sign a contract of ``amount``, or None. ``exposure`` is the unpaid
+    value of the customer's signed and active contracts before this one; exactly at the limit is allowed."""
+    if standing is None:
+        return "the customer has no valid credit assessment; assess it before signing"
+    if standing.prepayment:
+        if prepaid:
+            return None
+        return (f"the customer is rated {standing.rating.value} (high risk) and must pay in advance: set payment terms to 0 days "
+                "and schedule the whole amount on or before the start date")
+    after = exposure + amount
+    if after > standing.credit_limit:
+        return (f"signing would take the customer's exposure to {after}, beyond its credit limit of {standing.credit_limit} "
+                f"(rating {standing.rating.value}); a KA director can record an override")
+    return None
+
+
+# --- receivables ageing and dunning (§3.5.2) -------------------------------------------------------
+
+
+class AgeingBucket(str, Enum):
+    CURRENT = "CURRENT"
+    DAYS_1_30 = "DAYS_1_30"
+    DAYS_31_60 = "DAYS_31_60"
+    DAYS_61_90 = "DAYS_61_90"
+    OVER_90 = "OVER_90"
+
+
+#: each bucket's days overdue, inclusive (None: open-ended)
+BUCKET_DAYS: Mapping[AgeingBucket, tuple[int | None, int | None]] = {
+    AgeingBucket.CURRENT: (None, 0), AgeingBucket.DAYS_1_30: (1, 30), AgeingBucket.DAYS_31_60: (31, 60),
+    AgeingBucket.DAYS_61_90: (61, 90), AgeingBucket.OVER_90: (91, None),
+}
+
+
+def ageing_bucket(days_overdue: int) -> AgeingBucket:
+    for bucket, (low, high) in BUCKET_DAYS.items():
+        if (low is None or days_overdue >= low) and (high is None or days_overdue <= high):
+            return bucket
+    raise AssertionError(days_overdue)
+
+
+def bucket_due_dates(bucket: AgeingBucket, today: date) -> tuple[date | None, date | None]:
+    """The due dates (inclusive) whose instalments fall in ``bucket`` today: what the SQL compares with."""
+    low, high = BUCKET_DAYS[bucket]
+    return (None if high is None else today - timedelta(days=high)), (None if low is None else today - timedelta(days=low))
+
+
+class DunningStage(str, Enum):
+    FIRST_NOTICE = "FIRST_NOTICE"
+    SECOND_NOTICE = "SECOND_NOTICE"
+    FINAL_NOTICE = "FINAL_NOTICE"
+    LEGAL = "LEGAL"  # the case goes to legal
+
+
+DEFAULT_DUNNING_DAYS: Mapping[DunningStage, int] = {
+    DunningStage.FIRST_NOTICE: 30, DunningStage.SECOND_NOTICE: 60, DunningStage.FINAL_NOTICE: 90, DunningStage.LEGAL: 91,
+}
+
+
+def dunning_step(days_overdue: int, issued: set[DunningStage], days: Mapping[DunningStage, int] = DEFAULT_DUNNING_DAYS) -> DunningStage | None:
+    """The notice to issue today for an instalment ``days_overdue`` late, given the stages already issued,
+    or None. Only the furthest stage reached is issued: a sequence that catches up after days without a
+    run does not send three letters at once, and no stage is ever issued twice or after a later one."""
+    reached = [stage for stage, threshold in days.items() if days_overdue >= threshold]
+    if not reached:
+        return None
+    furthest = reached[-1]
+    order = list(days)
+    if any(order.index(stage) >= order.index(furthest) for stage in issued):
+        return None
+    return furthest
+
+
+def months_later(day: date, months: int) -> date:
+    """The same day ``months`` later, or the month's last day when it is shorter (31 Jan + 1 = 28/29 Feb)."""
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    following = date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+    return min(date(year, month + 1, 1).replace(day=1) + timedelta(days=day.day - 1), following - timedelta(days=1))
+
+
+def default_valid_until(valid_from: date, months: int) -> date:
+    """An assessment valid for ``months`` from ``valid_from`` ends the day before the same date then."""
+    return months_later(valid_from, months) - timedelta(days=1)

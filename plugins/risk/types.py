@@ -1,0 +1,258 @@
+"""GraphQL types of the risk plugin: credit assessments and the credit profile on ``Account``, overrides,
+dunning notices, receivables ageing, and the rules in force."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+import strawberry
+from kamgraph.plugins.risk.models import CreditAssessment, CreditOverride, DunningNotice
+from kamgraph.plugins.risk.rules import AgeingBucket, Check, DunningStage, Rating
+from strawberry.types import Info
+
+from kamgraph.api import Node, context, load_one
+from kamgraph.api.connections import order_input
+from kamgraph.api.fields import sensitive_field, to_one_field
+from kamgraph.api.filters import (
+    DateFilter,
+    IDFilter,
+    IntFilter,
+    enum_filter,
+    id_resolver,
+)
+from kamgraph.api.nodes import node_type_of
+from kamgraph.core.accounts.models import Account, AccountStatus, Region, Tier
+from kamgraph.core.accounts.types import (
+    AccountFilter,
+    AccountStatusEnum,
+    AccountType,
+    RegionEnum,
+    TierEnum,
+)
+from kamgraph.core.contracts.models import Contract, Instalment
+from kamgraph.core.contracts.types import ContractType, InstalmentType
+from kamgraph.core.people.models import Person
+from kamgraph.core.people.types import PersonType
+
+CREDIT = "Sensitive: null without risk.credit.read; every read is audited."
+AMOUNTS = "Sensitive: null without contracts.amounts.read; every read is audited."
+
+RatingEnum = strawberry.enum(Rating, name="CreditRating", description="A to D; D is high risk and pays in advance.")
+CheckEnum = strawberry.enum(Check, name="CreditCheck", description="The three checks of a credit assessment.")
+DunningStageEnum = strawberry.enum(DunningStage, name="DunningStage", description="First, second, final notice; then legal.")
+AgeingBucketEnum = strawberry.enum(AgeingBucket, name="AgeingBucket", description="Days overdue: 0, 1-30, 31-60, 61-90, over 90.")
+
+
+@strawberry.type(description="One check of an assessment: its score (0-100) and evidence notes (encrypted at rest). " + CREDIT)
+class CreditCheckResult:
+    check: CheckEnum
+    score: int | None
+    notes: str | None
+
+
+_CHECK_COLUMNS = {
+    Check.CREDIT_REPORT: ("credit_report_score", "credit_report_notes"),
+    Check.INDUSTRY_REPUTATION: ("industry_reputation_score", "industry_reputation_notes"),
+    Check.FINANCIAL_CONDITION: ("financial_condition_score", "financial_condition_notes"),
+}
+
+
+@strawberry.type(name="CreditAssessment", description="One version of an account's credit assessment, valid for a period.")
+class CreditAssessmentType(Node):
+    is_type_of = node_type_of(CreditAssessment)
+
+    sequence: int = strawberry.field(description="1 for the account's first assessment, then 2, 3...")
+    valid_from: date
+    valid_until: date
+    ended_on: date | None = strawberry.field(description="Ended early: valid through the day before.")
+    end_reason: str | None
+    assessed_by: str
+    assessed_at: datetime
+    score = sensitive_field("score", Decimal, "The weighted score of the three checks. " + CREDIT)
+    rating = sensitive_field("rating", RatingEnum, CREDIT)
+    credit_limit = sensitive_field("credit_limit", Decimal, "Credit granted, in CNY. " + CREDIT)
+    payment_terms_days = sensitive_field("payment_terms_days", int, CREDIT)
+    prepayment = sensitive_field("prepayment", bool, "The customer pays in advance (rating D). " + CREDIT)
+    account = to_one_field(Account, "account_id", AccountType)
+
+    @strawberry.field(description="The three checks with their scores and notes. " + CREDIT)
+    def checks(self, info: Info) -> list[CreditCheckResult]:
+        ctx = context(info)
+        return [CreditCheckResult(check=check, score=ctx.sensitive(self, score), notes=ctx.sensitive(self, notes))
+                for check, (score, notes) in _CHECK_COLUMNS.items()]
+
+
+@strawberry.type(description="The credit standing of an account today: its assessment in force and its exposure.")
+class CreditProfile:
+    rating: RatingEnum | None = strawberry.field(description=CREDIT)
+    score: Decimal | None = strawberry.field(description=CREDIT)
+    limit: Decimal | None = strawberry.field(description="The credit limit, in CNY. " + CREDIT)
+    payment_terms_days: int | None = strawberry.field(description=CREDIT)
+    prepayment: bool | None = strawberry.field(description=CREDIT)
+    exposure: Decimal | None = strawberry.field(description="Unpaid value of signed and active contracts. " + AMOUNTS)
+    available: Decimal | None = strawberry.field(description="Limit minus exposure (negative beyond the limit). Needs both permissions.")
+    assessed_at: datetime
+    valid_from: date
+    expires_at: date = strawberry.field(description="The last day the assessment is valid.")
+    assessment: CreditAssessmentType
+
+
+@strawberry.type(name="CreditOverride", description="A KA director's permission to sign one contract beyond the credit rule.")
+class CreditOverrideType(Node):
+    is_type_of = node_type_of(CreditOverride)
+
+    reason: str
+    granted_by: str
+    granted_at: datetime
+    used_at: datetime | None = strawberry.field(description="When the contract it allowed was signed.")
+    contract = to_one_field(Contract, "contract_id", ContractType)
+    account = to_one_field(Account, "account_id", AccountType)
+
+
+@strawberry.type(name="DunningNotice", description="A notice issued for an overdue instalment; the event of the same name carries it to webhooks.")
+class DunningNoticeType(Node):
+    is_type_of = node_type_of(DunningNotice)
+
+    stage: DunningStageEnum
+    days_overdue: int
+    issued_on: date
+    outstanding = sensitive_field("outstanding", Decimal, "Unpaid on the instalment when the notice was issued. " + AMOUNTS)
+    instalment = to_one_field(Instalment, "instalment_id", InstalmentType)
+    contract = to_one_field(Contract, "contract_id", ContractType)
+    account = to_one_field(Account, "account_id", AccountType)
+
+
+DunningStageFilter = enum_filter(DunningStageEnum)
+
+
+@strawberry.input(description="Conditions on dunning notices; account filters nest.")
+class DunningNoticeFilter:
+    id: IDFilter | None = None
+    stage: DunningStageFilter | None = None
+    days_overdue: IntFilter | None = None
+    issued_on: DateFilter | None = None
+    account: AccountFilter | None = None
+    and_: list[DunningNoticeFilter] | None = strawberry.field(default=None, name="and")
+    or_: list[DunningNoticeFilter] | None = strawberry.field(default=None, name="or")
+    not_: DunningNoticeFilter | None = strawberry.field(default=None, name="not")
+
+    resolve_id = id_resolver("DunningNotice")
+
+
+@strawberry.enum
+class DunningNoticeOrderField(Enum):
+    ISSUED_ON = "issued_on"
+    DAYS_OVERDUE = "days_overdue"
+
+
+DunningNoticeOrder = order_input("DunningNoticeOrder", DunningNoticeOrderField)
+
+
+@strawberry.type(description="Outstanding receivables by days overdue, in CNY. " + AMOUNTS)
+class AgingBuckets:
+    current: Decimal = strawberry.field(description="Not yet due, or due today.")
+    days_1_to_30: Decimal = strawberry.field(name="days1To30")
+    days_31_to_60: Decimal = strawberry.field(name="days31To60")
+    days_61_to_90: Decimal = strawberry.field(name="days61To90")
+    over_90: Decimal = strawberry.field(name="over90")
+    total: Decimal
+
+    @classmethod
+    def of(cls, sums: dict[str, Decimal]) -> AgingBuckets:
+        b = AgeingBucket
+        parts = [sums[bucket.value] for bucket in b]
+        return cls(current=sums[b.CURRENT.value], days_1_to_30=sums[b.DAYS_1_30.value], days_31_to_60=sums[b.DAYS_31_60.value],
+                   days_61_to_90=sums[b.DAYS_61_90.value], over_90=sums[b.OVER_90.value], total=sum(parts, Decimal("0.00")))
+
+
+@strawberry.enum(description="What receivablesAging groups by.")
+class ReceivablesGroupBy(Enum):
+    ACCOUNT = "contract.account"
+    CONTRACT = "contract"
+    REGION = "contract.account.region"
+    TIER = "contract.account.tier"
+    INDUSTRY = "contract.account.industry_section"
+    ACCOUNT_STATUS = "contract.account.status"
+    OWNER = "contract.account.owner"
+
+
+@strawberry.type(description="The group's value for each groupBy key; keys not grouped by are null.")
+class ReceivablesGroupKeys:
+    region: RegionEnum | None = None
+    tier: TierEnum | None = None
+    industry: str | None = None
+    account_status: AccountStatusEnum | None = None
+    account_id: strawberry.Private[int | None] = None
+    contract_id: strawberry.Private[int | None] = None
+    owner_id: strawberry.Private[int | None] = None
+
+    @strawberry.field
+    async def account(self, info: Info) -> AccountType | None:
+        return await load_one(info, Account, self.account_id)
+
+    @strawberry.field
+    async def contract(self, info: Info) -> ContractType | None:
+        return await load_one(info, Contract, self.contract_id)
+
+    @strawberry.field
+    async def owner(self, info: Info) -> PersonType | None:
+        return await load_one(info, Person, self.owner_id)
+
+
+_GROUP_KEYS = {
+    "contract.account": ("account_id", None), "contract": ("contract_id", None), "contract.account.region": ("region", Region),
+    "contract.account.tier": ("tier", Tier), "contract.account.industry_section": ("industry", None),
+    "contract.account.status": ("account_status", AccountStatus), "contract.account.owner": ("owner_id", None),
+}
+
+
+def group_keys(keys: dict[str, object]) -> ReceivablesGroupKeys:
+    values = {}
+    for path, value in keys.items():
+        name, convert = _GROUP_KEYS[path]
+        values[name] = convert(value) if convert and value is not None else value
+    return ReceivablesGroupKeys(**values)
+
+
+@strawberry.type
+class ReceivablesGroup:
+    keys: ReceivablesGroupKeys
+    buckets: AgingBuckets
+
+
+@strawberry.type(description="Receivables ageing of signed and active contracts as of a day, computed in SQL.")
+class ReceivablesAging:
+    as_of: date
+    total: AgingBuckets
+    groups: list[ReceivablesGroup]
+
+
+@strawberry.type(description="A rating band: a score from minScore up earns this rating, limit and terms.")
+class RatingBandType:
+    rating: RatingEnum
+    min_score: Decimal
+    credit_limit: Decimal
+    payment_terms_days: int
+    prepayment: bool
+
+
+@strawberry.type(description="A check's weight in the combined score.")
+class CheckWeight:
+    check: CheckEnum
+    weight: Decimal
+
+
+@strawberry.type(description="A dunning stage and the days overdue it starts at.")
+class DunningStep:
+    stage: DunningStageEnum
+    days_overdue: int
+
+
+@strawberry.type(description="The risk rules in force (KAMGRAPH_RISK_* settings).")
+class RiskRules:
+    rating_bands: list[RatingBandType]
+    check_weights: list[CheckWeight]
+    assessment_months: int
+    dunning: list[DunningStep]

@@ -1,0 +1,139 @@
+"""The risk rules at their boundaries: pure functions, milliseconds."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from kamgraph.plugins.risk import rules
+from kamgraph.plugins.risk.rules import (
+    AgeingBucket,
+    Check,
+    CreditStanding,
+    DunningStage,
+    Rating,
+    RatingBand,
+)
+
+
+def scores(credit: int, reputation: int, financial: int) -> dict:
+    return {Check.CREDIT_REPORT: credit, Check.INDUSTRY_REPUTATION: reputation, Check.FINANCIAL_CONDITION: financial}
+
+
+def test_the_combined_score_weighs_the_three_checks():
+    assert rules.combined_score(scores(100, 100, 100)) == Decimal("100.0")
+    assert rules.combined_score(scores(90, 80, 70)) == Decimal("81.0")  # 36 + 24 + 21
+    assert rules.combined_score(scores(71, 70, 70)) == Decimal("70.4")
+    assert rules.combined_score(scores(0, 0, 1)) == Decimal("0.3")
+
+
+@pytest.mark.parametrize("score, rating", [
+    ("100", Rating.A), ("85.0", Rating.A), ("84.9", Rating.B), ("70.0", Rating.B), ("69.9", Rating.C),
+    ("55.0", Rating.C), ("54.9", Rating.D), ("0", Rating.D),
+])
+def test_rating_band_edges(score, rating):
+    assert rules.band_for(Decimal(score)).rating is rating
+
+
+def test_only_rating_d_requires_prepayment_and_gets_no_credit():
+    d = rules.band_for(Decimal("10"))
+    assert d.prepayment and d.credit_limit == 0 and d.payment_terms_days == 0
+    assert not rules.band_for(Decimal("55")).prepayment
+
+
+def test_configured_bands_must_rate_every_score():
+    assert rules.bands_problem(rules.DEFAULT_BANDS) is None
+    assert "start at score 0" in rules.bands_problem((RatingBand(Rating.A, Decimal(50), Decimal(1), 30),))
+    twice = (RatingBand(Rating.A, Decimal(0), Decimal(1), 30), RatingBand(Rating.A, Decimal(50), Decimal(1), 30))
+    assert "its own rating" in rules.bands_problem(twice)
+    assert "negative" in rules.bands_problem((RatingBand(Rating.A, Decimal(0), Decimal(-1), 30),))
+
+
+def test_a_check_is_scored_from_0_to_100():
+    assert rules.score_problem(0) is None and rules.score_problem(100) is None
+    assert rules.score_problem(-1) and rules.score_problem(101)
+
+
+def test_the_assessor_may_grant_less_than_the_band_never_more():
+    band = rules.band_for(Decimal("90"))
+    assert rules.granted_limit(band, None) == band.credit_limit
+    assert rules.granted_limit(band, Decimal("5000000")) == Decimal("5000000")
+    assert rules.granted_limit(band, band.credit_limit + 1) == band.credit_limit
+
+
+def test_assessment_periods_overlap_when_they_share_a_day():
+    jan, dec = date(2026, 1, 1), date(2026, 12, 31)
+    assert rules.periods_overlap(jan, dec, dec, date(2027, 12, 31))
+    assert not rules.periods_overlap(jan, dec, date(2027, 1, 1), date(2027, 12, 31))
+
+
+B = CreditStanding(Rating.B, Decimal("1000000.00"), prepayment=False)
+D = CreditStanding(Rating.D, Decimal("0"), prepayment=True)
+
+
+def test_signing_exactly_at_the_limit_is_allowed_one_cent_more_is_not():
+    assert rules.signing_problem(B, Decimal("600000.00"), Decimal("400000.00"), prepaid=False) is None
+    problem = rules.signing_problem(B, Decimal("600000.00"), Decimal("400000.01"), prepaid=False)
+    assert "1000000.01" in problem and "credit limit of 1000000.00" in problem
+
+
+def test_signing_needs_a_valid_assessment():
+    assert "no valid credit assessment" in rules.signing_problem(None, Decimal(0), Decimal(1), prepaid=True)
+
+
+def test_rating_d_signs_only_on_prepayment_terms():
+    assert "must pay in advance" in rules.signing_problem(D, Decimal(0), Decimal(100), prepaid=False)
+    assert rules.signing_problem(D, Decimal(0), Decimal(100), prepaid=True) is None
+
+
+def test_prepayment_terms_mean_no_payment_term_and_the_whole_amount_due_by_the_start():
+    start = date(2026, 3, 1)
+    assert rules.is_prepaid(0, start, Decimal(100), [(date(2026, 2, 20), Decimal(60)), (start, Decimal(40))])
+    assert not rules.is_prepaid(30, start, Decimal(100), [(start, Decimal(100))])
+    assert not rules.is_prepaid(0, start, Decimal(100), [(start, Decimal(60)), (date(2026, 3, 2), Decimal(40))])
+    assert not rules.is_prepaid(0, start, Decimal(100), [])
+
+
+@pytest.mark.parametrize("days, bucket", [
+    (-5, AgeingBucket.CURRENT), (0, AgeingBucket.CURRENT), (1, AgeingBucket.DAYS_1_30), (30, AgeingBucket.DAYS_1_30),
+    (31, AgeingBucket.DAYS_31_60), (60, AgeingBucket.DAYS_31_60), (61, AgeingBucket.DAYS_61_90), (90, AgeingBucket.DAYS_61_90),
+    (91, AgeingBucket.OVER_90), (400, AgeingBucket.OVER_90),
+])
+def test_ageing_buckets(days, bucket):
+    assert rules.ageing_bucket(days) is bucket
+
+
+def test_bucket_due_dates_agree_with_the_buckets():
+    today = date(2026, 11, 29)
+    for bucket in AgeingBucket:
+        earliest, latest = rules.bucket_due_dates(bucket, today)
+        for days in range(-3, 200):
+            due = date.fromordinal(today.toordinal() - days)
+            inside = (earliest is None or due >= earliest) and (latest is None or due <= latest)
+            assert inside == (rules.ageing_bucket(days) is bucket), (bucket, days)
+
+
+@pytest.mark.parametrize("days, expected", [
+    (29, None), (30, DunningStage.FIRST_NOTICE), (31, DunningStage.FIRST_NOTICE),
+    (59, DunningStage.FIRST_NOTICE), (60, DunningStage.SECOND_NOTICE), (61, DunningStage.SECOND_NOTICE),
+    (89, DunningStage.SECOND_NOTICE), (90, DunningStage.FINAL_NOTICE), (91, DunningStage.LEGAL),
+])
+def test_the_dunning_stage_reached_by_days_overdue(days, expected):
+    assert rules.dunning_step(days, set()) is expected
+
+
+def test_each_notice_once_and_never_after_a_later_one():
+    first = {DunningStage.FIRST_NOTICE}
+    assert rules.dunning_step(31, first) is None  # already sent
+    assert rules.dunning_step(59, first) is None
+    assert rules.dunning_step(60, first) is DunningStage.SECOND_NOTICE
+    assert rules.dunning_step(91, {*first, DunningStage.SECOND_NOTICE, DunningStage.FINAL_NOTICE}) is DunningStage.LEGAL
+    assert rules.dunning_step(91, {DunningStage.LEGAL}) is None
+    assert rules.dunning_step(65, {DunningStage.FINAL_NOTICE}) is None  # never back to an earlier stage
+
+
+def test_an_assessment_is_valid_for_whole_months():
+    assert rules.default_valid_until(date(2026, 1, 1), 12) == date(2026, 12, 31)
+    assert rules.months_later(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert rules.months_later(date(2028, 1, 31), 1) == date(2028, 2, 29)
+    assert rules.months_later(date(2026, 11, 30), 3) == date(2027, 2, 28)
+    assert rules.months_later(date(2026, 12, 15), 1) == date(2027, 1, 15)
