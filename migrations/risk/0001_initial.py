@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                 ('ended_on', fields.DateField(null=True, description='Ended before valid_until (valid through the day before).')),
                 ('end_reason', fields.TextField(null=True, unique=False)),
             ],
-            options={'table': 'risk_credit_assessment', 'app': 'risk', 'unique_together': (('account', 'sequence'),), 'indexes': [Index(fields=['account', 'valid_from'])], 'pk_attr': 'id', 'table_description': "One version of an account's credit assessment, valid for a period."},
+            options={'table': 'risk_credit_assessment', 'app': 'risk', 'unique_together': (('account', 'sequence'),), 'indexes': [Index(fields=['account_id', 'valid_from'])], 'pk_attr': 'id', 'table_description': "One version of an account's credit assessment, valid for a period."},
             bases=['NodeModel'],
         ),
         ops.CreateModel(

@@ -11,7 +11,7 @@ from kamgraph.security.permissions import Permission
 __all__ = [
     "contract_transition_problems", "register_demo_data", "register_event_types", "register_jobs", "register_models",
     "register_mutations", "register_node_types", "register_permissions", "register_queries", "register_type_extensions",
-    "register_types",
+    "register_types", "startup",
 ]
 
 KA, IND, REG = Role.KA_DIRECTOR, Role.INDUSTRY_DIRECTOR, Role.REGIONAL_DIRECTOR
@@ -118,3 +118,11 @@ def register_demo_data(settings, seed, today):
     from kamgraph.plugins.risk.demo import seed_risk
 
     return seed_risk(settings, seed, today)
+
+
+@hookimpl
+def startup(settings):
+    """Read the KAMGRAPH_RISK_* settings now, so that a bad value stops the server with its name."""
+    from kamgraph.plugins.risk.config import risk_config
+
+    risk_config(settings)

@@ -52,7 +52,7 @@ class CreditAssessment(NodeModel):
         app = "risk"
         table = "risk_credit_assessment"
         unique_together = (("account", "sequence"),)
-        indexes = (("account", "valid_from"),)
+        indexes = (("account_id", "valid_from"),)
 
 
 class CreditOverride(NodeModel):
