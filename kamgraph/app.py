@@ -56,13 +56,15 @@ class KamgraphGraphQL(GraphQL):
         self.settings = settings
         self.node_types = {name: model for name, (_, model) in pm.collect_unique("register_node_types", "node type").items()}
         self.event_types = {name: text for name, (_, text) in pm.collect_unique("register_event_types", "event type").items()}
+        self.health_signals = [signal for _, signal in pm.collect_unique("register_health_signals", "health signal").values()]
         self.permissions = Permissions.from_plugins(pm)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         answer = self.pm.hook.actor_from_request(request=request, settings=self.settings, permissions=self.permissions)
         context = Context(
             actor=await await_me_maybe(answer), pm=self.pm, settings=self.settings, permissions=self.permissions,
-            request=request, node_types=self.node_types, event_types=self.event_types, feed=self.feed, read_audit=self.read_audit,
+            request=request, node_types=self.node_types, event_types=self.event_types, health_signals=self.health_signals,
+            feed=self.feed, read_audit=self.read_audit,
         )
         incoming = request.headers.get("x-request-id", "")
         if REQUEST_ID.fullmatch(incoming):  # a caller's id ties our log to theirs; anything odd is replaced

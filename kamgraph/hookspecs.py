@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
 
     from kamgraph.events import Event, UnitOfWork
+    from kamgraph.health import HealthSignal
     from kamgraph.jobs import Job
     from kamgraph.plugin_manager import PluginManager
     from kamgraph.security.permissions import Permissions
@@ -121,6 +122,19 @@ def contract_transition_problems(unit: UnitOfWork, contract: Any, verb: str, cha
     :class:`kamgraph.errors.Problem` (an empty list or None when the step may go ahead), or an awaitable
     of one. Any problem from any plugin refuses the step: the client gets them as user errors and
     nothing is changed, rows the hook wrote included.
+    """
+
+
+# --- Health ----------------------------------------------------------------------------------------------
+
+
+@hookspec
+def register_health_signals() -> list[HealthSignal]:
+    """The plugin's contributions to account health, as :class:`kamgraph.health.HealthSignal` objects
+    named ``<plugin>.<what>``.
+
+    Each scores a batch of accounts from 0 to 100 with a detail, reading through the scoped rows it is
+    given. ``Account.healthSignals`` lists them; a signal name registered twice is a start-up error.
     """
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
 
     from kamgraph.events.feed import EventFeed
+    from kamgraph.health import HealthSignal
     from kamgraph.plugin_manager import PluginManager
     from kamgraph.security.actors import Actor
     from kamgraph.security.audit import GroupCommit
@@ -39,6 +40,8 @@ class Context:
     node_types: dict[str, type[Model]] = field(default_factory=dict)
     #: event type -> description, from ``register_event_types``: what a write may emit.
     event_types: dict[str, str] = field(default_factory=dict)
+    #: the enabled plugins' health signals (``register_health_signals``)
+    health_signals: list[HealthSignal] = field(default_factory=list)
     #: sensitive values read by this request, written to the audit trail when it ends
     reads: ReadLog = field(default_factory=ReadLog)
     #: committed events for subscriptions (one feed per server process)

@@ -239,11 +239,12 @@ class Rows:
             )
         return pages
 
-    async def aggregate(self, group_by: Sequence[str], sums: Mapping[str, str] = {}) -> list[dict[str, Any]]:
-        """``COUNT(*)`` and exact money totals per group, in one SQL statement.
+    async def aggregate(self, group_by: Sequence[str], sums: Mapping[str, str] = {}, counts: Mapping[str, str] = {}) -> list[dict[str, Any]]:
+        """``COUNT(*)``, exact money totals and conditional counts per group, in one SQL statement.
 
         ``group_by`` names columns of the model, or of a model foreign keys away (``"account.tier"``,
-        ``"contract.account.region"``). ``sums`` maps result names to SQL money expressions over the alias ``t``.
+        ``"contract.account.region"``). ``sums`` maps result names to SQL money expressions over the alias ``t``,
+        ``counts`` result names to SQL conditions (the rows of the group that meet each).
         """
         params = Params()
         joins: dict[str, tuple[str, type[Model], str]] = {}  # path -> (alias, model, join SQL)
@@ -264,6 +265,7 @@ class Rows:
         selected = [f"{expr} AS {quote(f'k{i}')}" for i, (_, expr) in enumerate(keys)]
         selected.append("COUNT(*) AS n")
         selected += [f"{sql.money_sum(expr)} AS {quote(f's{i}')}" for i, expr in enumerate(sums.values())]
+        selected += [f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {quote(f'c{i}')}" for i, condition in enumerate(counts.values())]
         statement = f"SELECT {', '.join(selected)} FROM {table(self.model)} t{join_sql} WHERE {self._where(params, 't')}"
         if keys:
             statement += f" GROUP BY {', '.join(expr for _, expr in keys)} ORDER BY n DESC"
@@ -274,6 +276,7 @@ class Rows:
                     "keys": {name: row[f"k{i}"] for i, (name, _) in enumerate(keys)},
                     "count": int(row["n"]),
                     "sums": {name: sql.money_from_sum(row[f"s{i}"]) for i, name in enumerate(sums)},
+                    "counts": {name: int(row[f"c{i}"] or 0) for i, name in enumerate(counts)},
                 }
             )
         return result

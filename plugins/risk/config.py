@@ -10,17 +10,18 @@ A deployment changes them through ``KAMGRAPH_RISK_*`` environment variables (kep
 - ``KAMGRAPH_RISK_ASSESSMENT_MONTHS``: how long an assessment is valid when no end is given, default ``12``
 - ``KAMGRAPH_RISK_DUNNING_DAYS``: days overdue of the first, second and final notice, default ``30,60,90``
   (the case goes to legal the day after the final notice's)
+- ``KAMGRAPH_RISK_EXPOSURE_WARNING_PERCENT``: exposure above this share of the limit raises a warning, default ``90``
+- ``KAMGRAPH_RISK_FALLING_MONTHS``: months in a row of falling purchases that raise a warning, default ``3``
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from kamgraph.plugins.risk import rules
 from kamgraph.plugins.risk.rules import Check, DunningStage, Rating, RatingBand
-
 from kamgraph.settings import Settings
 
 
@@ -34,6 +35,8 @@ class RiskConfig:
     weights: tuple[tuple[Check, Decimal], ...] = tuple(rules.DEFAULT_WEIGHTS.items())
     assessment_months: int = 12
     dunning_days: tuple[tuple[DunningStage, int], ...] = tuple(rules.DEFAULT_DUNNING_DAYS.items())
+    exposure_warning_percent: int = 90
+    falling_months: int = 3
 
     @property
     def weight_of(self) -> dict[Check, Decimal]:
@@ -51,19 +54,27 @@ def risk_config(settings: Settings) -> RiskConfig:
 @cache
 def _parse(extra: tuple[tuple[str, str], ...]) -> RiskConfig:
     values = dict(extra)
-    config = RiskConfig()
+    changes: dict[str, object] = {}
     if raw := values.get("risk_rating_bands"):
-        config = RiskConfig(_bands(raw), config.weights, config.assessment_months, config.dunning_days)
+        changes["bands"] = _bands(raw)
     if raw := values.get("risk_check_weights"):
-        config = RiskConfig(config.bands, _weights(raw), config.assessment_months, config.dunning_days)
+        changes["weights"] = _weights(raw)
     if raw := values.get("risk_assessment_months"):
-        months = _int("KAMGRAPH_RISK_ASSESSMENT_MONTHS", raw)
-        if not 1 <= months <= 60:
-            raise RiskSettingError(f"KAMGRAPH_RISK_ASSESSMENT_MONTHS must be 1-60 months, not {months}")
-        config = RiskConfig(config.bands, config.weights, months, config.dunning_days)
+        changes["assessment_months"] = _bounded("KAMGRAPH_RISK_ASSESSMENT_MONTHS", raw, 1, 60)
     if raw := values.get("risk_dunning_days"):
-        config = RiskConfig(config.bands, config.weights, config.assessment_months, _dunning(raw))
-    return config
+        changes["dunning_days"] = _dunning(raw)
+    if raw := values.get("risk_exposure_warning_percent"):
+        changes["exposure_warning_percent"] = _bounded("KAMGRAPH_RISK_EXPOSURE_WARNING_PERCENT", raw, 1, 100)
+    if raw := values.get("risk_falling_months"):
+        changes["falling_months"] = _bounded("KAMGRAPH_RISK_FALLING_MONTHS", raw, 2, 12)
+    return replace(RiskConfig(), **changes)
+
+
+def _bounded(variable: str, raw: str, low: int, high: int) -> int:
+    value = _int(variable, raw)
+    if not low <= value <= high:
+        raise RiskSettingError(f"{variable} must be {low}-{high}, not {value}")
+    return value
 
 
 def _int(variable: str, raw: str) -> int:

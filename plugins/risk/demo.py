@@ -7,14 +7,13 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from kamgraph.core.accounts.models import Account
+from kamgraph.core.contracts.models import Contract, ContractStatus
+from kamgraph.db import write_transaction
 from kamgraph.plugins.risk import rules
 from kamgraph.plugins.risk.config import risk_config
 from kamgraph.plugins.risk.models import CreditAssessment, CreditOverride
 from kamgraph.plugins.risk.rules import Check
-
-from kamgraph.core.accounts.models import Account
-from kamgraph.core.contracts.models import Contract, ContractStatus
-from kamgraph.db import write_transaction
 
 NOTES = {
     Check.CREDIT_REPORT: ["央行征信报告无不良记录", "征信报告有两次逾期记录", "企业信用报告良好，无诉讼"],

@@ -9,7 +9,8 @@ from kamgraph.security.actors import Role
 from kamgraph.security.permissions import Permission
 
 __all__ = [
-    "contract_transition_problems", "register_demo_data", "register_event_types", "register_jobs", "register_models",
+    "contract_transition_problems", "register_demo_data", "register_event_types", "register_health_signals", "register_jobs",
+    "register_models",
     "register_mutations", "register_node_types", "register_permissions", "register_queries", "register_type_extensions",
     "register_types", "startup",
 ]
@@ -31,29 +32,22 @@ def register_permissions():
         "risk.credit.read": Permission.of("See credit scores, ratings, limits and notes (sensitive, audited)", KA, IND, REG, AM, SPECIALIST),
         "risk.assess": Permission.of("Record and end credit assessments", KA, IND, REG, SPECIALIST),
         "risk.override": Permission.of("Let a contract be signed beyond the credit rule, with the reason", KA),
+        "risk.warnings.resolve": Permission.of("Resolve early warnings with a note", KA, IND, REG, AM),
     }
 
 
 @hookimpl
 def register_types():
-    from kamgraph.plugins.risk.types import (
-        CreditAssessmentType,
-        CreditOverrideType,
-        DunningNoticeType,
-    )
+    from kamgraph.plugins.risk import types
 
-    return [CreditAssessmentType, CreditOverrideType, DunningNoticeType]
+    return [types.CreditAssessmentType, types.CreditOverrideType, types.DunningNoticeType, types.RiskWarningType]
 
 
 @hookimpl
 def register_node_types():
-    from kamgraph.plugins.risk.models import (
-        CreditAssessment,
-        CreditOverride,
-        DunningNotice,
-    )
+    from kamgraph.plugins.risk import models
 
-    return {m.__name__: m for m in (CreditAssessment, CreditOverride, DunningNotice)}
+    return {m.__name__: m for m in (models.CreditAssessment, models.CreditOverride, models.DunningNotice, models.RiskWarning)}
 
 
 @hookimpl
@@ -80,6 +74,7 @@ def register_type_extensions():
         ("Account", strawberry.field(resolver=queries.account_receivables, name="receivablesAging",
                                      description="Outstanding receivables by days overdue; null without contracts.amounts.read.")),
         ("Account", queries.credit_assessments),
+        ("Account", queries.risk_warnings),
         ("Contract", strawberry.field(resolver=queries.contract_override, name="creditOverride",
                                       description="The director's override of the credit rule for this contract, if any.")),
     ]
@@ -93,6 +88,9 @@ def register_event_types():
         "risk.credit_override_granted": "A KA director let one contract be signed beyond the credit rule; data.reason says why.",
         "risk.dunning_notice_issued": "A dunning notice is due to the customer: data.stage is FIRST_NOTICE, SECOND_NOTICE, FINAL_NOTICE or LEGAL.",
         "risk.legal_case_opened": "An instalment is more than 90 days overdue after the final notice: the case goes to legal.",
+        "risk.warning_raised": "An early warning was raised on an account (overdue payment, falling purchases, key contact left, exposure).",
+        "risk.warning_escalated": "An open warning's level rose; data.level is the new one.",
+        "risk.warning_resolved": "A warning was resolved; data.note says how.",
     }
 
 
@@ -101,6 +99,13 @@ def register_jobs():
     from kamgraph.plugins.risk.jobs import RISK_JOBS
 
     return RISK_JOBS
+
+
+@hookimpl
+def register_health_signals():
+    from kamgraph.plugins.risk.health import RISK_SIGNALS
+
+    return RISK_SIGNALS
 
 
 @hookimpl

@@ -1,4 +1,4 @@
-"""The risk plugin's scheduled job: dunning (§3.5.2).
+"""The risk plugin's scheduled jobs: dunning (§3.5.2) and early warnings (§1.2.4.1).
 
 Every day, each unpaid instalment of a signed or active contract that is 30, 60 or 90 days overdue gets
 its first, second or final notice, and after 90 days the case goes to legal. A notice is a row, unique per
@@ -13,17 +13,17 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
-from kamgraph.plugins.risk import rules
-from kamgraph.plugins.risk.config import risk_config
-from kamgraph.plugins.risk.models import DunningNotice
-from kamgraph.plugins.risk.rules import DunningStage
-from kamgraph.plugins.risk.services import EXPOSED
 from tortoise.expressions import F, Subquery
 
 from kamgraph.core.contracts.models import Contract, Instalment
 from kamgraph.core.writes import create
 from kamgraph.ids import to_global_id
-from kamgraph.jobs import Job, JobContext, daily
+from kamgraph.jobs import Job, JobContext, daily, every
+from kamgraph.plugins.risk import rules, services
+from kamgraph.plugins.risk.config import risk_config
+from kamgraph.plugins.risk.models import DunningNotice
+from kamgraph.plugins.risk.rules import DunningStage
+from kamgraph.plugins.risk.services import EXPOSED
 
 BATCH = 500
 
@@ -67,7 +67,21 @@ async def issue_dunning_notices(ctx: JobContext) -> dict[str, Any]:
         after = batch[-1].id
 
 
+async def raise_warnings(ctx: JobContext) -> dict[str, Any]:
+    """Run every warning rule over the portfolio and raise or escalate what they find (idempotent: one
+    warning per cause, ever)."""
+    config = risk_config(ctx.settings)
+    findings = [
+        *await services.overdue_findings(ctx.today), *await services.exposure_findings(ctx.today, config),
+        *await services.contact_findings(), *await services.purchase_findings(ctx.today, config),
+    ]
+    async with ctx.unit_of_work() as unit:
+        return await services.raise_warnings(unit, findings)
+
+
 RISK_JOBS = [
     Job("risk.issue_dunning_notices", issue_dunning_notices, daily("02:00"),
         "Issue the first, second and final dunning notice at 30, 60 and 90 days overdue, then open a legal case; each once."),
+    Job("risk.raise_warnings", raise_warnings, every(hours=1),
+        "Raise early warnings (overdue payment, falling purchases, key contact left, exposure near the limit), once per cause."),
 ]

@@ -3,10 +3,10 @@ the scoped accessor shows an account manager only their accounts' risk records."
 
 from __future__ import annotations
 
-from kamgraph.plugins.risk.rules import DunningStage, Rating
 from tortoise import fields
 
 from kamgraph.db.models import NodeModel
+from kamgraph.plugins.risk.rules import DunningStage, Rating, WarningKind, WarningLevel
 from kamgraph.security.crypto import SealedTextField
 
 CREDIT_READ = "risk.credit.read"
@@ -96,3 +96,30 @@ class DunningNotice(NodeModel):
         app = "risk"
         table = "risk_dunning_notice"
         unique_together = (("instalment", "stage"),)
+
+
+class RiskWarning(NodeModel):
+    """An early warning on an account, raised once per cause and resolved with a note.
+
+    The cause is what a rule found: an instalment, a contact, an assessment, a month of purchases."""
+
+    id = fields.IntField(primary_key=True)
+    account = fields.ForeignKeyField("core.Account", related_name="risk_warnings", on_delete=fields.RESTRICT)
+    kind = fields.CharEnumField(WarningKind, max_length=20)
+    cause = fields.CharField(max_length=100, description="What the warning is about: a global id, or a month for purchases.")
+    level = fields.CharEnumField(WarningLevel, max_length=6)
+    reason = fields.TextField()
+    raised_at = fields.DatetimeField(auto_now_add=True)
+    escalated_at = fields.DatetimeField(null=True)
+    resolved_at = fields.DatetimeField(null=True)
+    resolved_by = fields.CharField(max_length=200, null=True)
+    resolution = fields.TextField(null=True)
+
+    scope_via = ("account",)
+    read_permission = "risk.read"
+
+    class Meta:
+        app = "risk"
+        table = "risk_warning"
+        unique_together = (("account", "kind", "cause"),)
+        indexes = (("resolved_at",),)

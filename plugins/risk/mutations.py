@@ -6,16 +6,17 @@ from datetime import date
 from decimal import Decimal
 
 import strawberry
+from strawberry.types import Info
+
+from kamgraph.api import context, payload_type, write
 from kamgraph.plugins.risk import services
 from kamgraph.plugins.risk.config import risk_config
 from kamgraph.plugins.risk.types import (
     CheckEnum,
     CreditAssessmentType,
     CreditOverrideType,
+    RiskWarningType,
 )
-from strawberry.types import Info
-
-from kamgraph.api import context, payload_type, write
 
 
 @strawberry.input(description="One of the three checks: its score from 0 to 100 and the evidence behind it.")
@@ -48,9 +49,16 @@ class GrantCreditOverrideInput:
     reason: str
 
 
+@strawberry.input(description="Close an early warning, saying what was done about it.")
+class ResolveRiskWarningInput:
+    id: strawberry.ID
+    note: str
+
+
 RecordCreditAssessmentPayload = payload_type("RecordCreditAssessment", assessment=CreditAssessmentType)
 EndCreditAssessmentPayload = payload_type("EndCreditAssessment", assessment=CreditAssessmentType)
 GrantCreditOverridePayload = payload_type("GrantCreditOverride", override=CreditOverrideType)
+ResolveRiskWarningPayload = payload_type("ResolveRiskWarning", warning=RiskWarningType)
 
 
 @strawberry.type
@@ -79,3 +87,10 @@ class RiskMutations:
             return {"override": await services.grant_override(unit, input.contract_id, input.reason)}
 
         return await write(info, GrantCreditOverridePayload, action, "risk.override")
+
+    @strawberry.mutation(description="Resolve an early warning with a note (the account's manager or a director).")
+    async def resolve_risk_warning(self, info: Info, input: ResolveRiskWarningInput) -> ResolveRiskWarningPayload:
+        async def action(unit):
+            return {"warning": await services.resolve_warning(unit, input.id, input.note)}
+
+        return await write(info, ResolveRiskWarningPayload, action, "risk.warnings.resolve")

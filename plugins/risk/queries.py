@@ -6,9 +6,26 @@ from datetime import timedelta
 from decimal import Decimal
 
 import strawberry
+from strawberry.types import Info
+
+from kamgraph.api import (
+    Connection,
+    OrderDirection,
+    RequestError,
+    context,
+    list_connection,
+)
+from kamgraph.api.fields import child_list_field, children_field, node_field
+from kamgraph.core.contracts.models import Contract, Instalment
+from kamgraph.ids import InvalidId, int_key
 from kamgraph.plugins.risk import services
 from kamgraph.plugins.risk.config import risk_config
-from kamgraph.plugins.risk.models import CreditAssessment, CreditOverride, DunningNotice
+from kamgraph.plugins.risk.models import (
+    CreditAssessment,
+    CreditOverride,
+    DunningNotice,
+    RiskWarning,
+)
 from kamgraph.plugins.risk.types import (
     AgingBuckets,
     CheckWeight,
@@ -17,6 +34,7 @@ from kamgraph.plugins.risk.types import (
     CreditProfile,
     DunningNoticeFilter,
     DunningNoticeOrder,
+    DunningNoticeOrderField,
     DunningNoticeType,
     DunningStep,
     RatingBandType,
@@ -24,14 +42,15 @@ from kamgraph.plugins.risk.types import (
     ReceivablesGroup,
     ReceivablesGroupBy,
     RiskRules,
+    RiskWarningFilter,
+    RiskWarningOrder,
+    RiskWarningOrderField,
+    RiskWarningType,
     group_keys,
 )
-from strawberry.types import Info
 
-from kamgraph.api import Connection, RequestError, context, list_connection
-from kamgraph.api.fields import children_field, node_field
-from kamgraph.core.contracts.models import Contract, Instalment
-from kamgraph.ids import InvalidId, int_key
+NEWEST_FIRST = [RiskWarningOrder(field=RiskWarningOrderField.RAISED_AT, direction=OrderDirection.DESC)]
+NEWEST_NOTICES = [DunningNoticeOrder(field=DunningNoticeOrderField.ISSUED_ON, direction=OrderDirection.DESC)]
 
 
 @strawberry.type
@@ -43,7 +62,16 @@ class RiskQueries:
         self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
         filter: DunningNoticeFilter | None = None, order_by: list[DunningNoticeOrder] | None = None,
     ) -> Connection[DunningNoticeType]:
-        return await list_connection(info, context(info).rows(DunningNotice).filter(filter), order_by=order_by,
+        return await list_connection(info, context(info).rows(DunningNotice).filter(filter), order_by=order_by or NEWEST_NOTICES,
+                                     first=first, after=after, last=last, before=before)
+
+    @strawberry.field(description="Early warnings on the accounts you may see; open ones have resolvedAt {isNull: true}. "
+                                  "Newest first unless ordered otherwise.")
+    async def risk_warnings(
+        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+        filter: RiskWarningFilter | None = None, order_by: list[RiskWarningOrder] | None = None,
+    ) -> Connection[RiskWarningType]:
+        return await list_connection(info, context(info).rows(RiskWarning).filter(filter), order_by=order_by or NEWEST_FIRST,
                                      first=first, after=after, last=last, before=before)
 
     @strawberry.field(description="Outstanding receivables of signed and active contracts by days overdue, across the accounts "
@@ -135,6 +163,10 @@ async def contract_override(root, info: Info) -> CreditOverrideType | None:
 
     return await ctx.loader("risk.contract_override", load).load(root.id)
 
+
+risk_warnings = child_list_field(RiskWarning, "account", RiskWarningType, RiskWarningFilter, RiskWarningOrder,
+                                 "Early warnings on this account.")
+risk_warnings.python_name, risk_warnings.graphql_name = "risk_warnings", "riskWarnings"
 
 credit_assessments = children_field(CreditAssessment, "account", CreditAssessmentType, ("sequence",),
                                     "Every version of the account's credit assessment, oldest first.")

@@ -193,3 +193,94 @@ def months_later(day: date, months: int) -> date:
 def default_valid_until(valid_from: date, months: int) -> date:
     """An assessment valid for ``months`` from ``valid_from`` ends the day before the same date then."""
     return months_later(valid_from, months) - timedelta(days=1)
+
+
+# --- early warnings (§1.2.4.1, §3.4.1, §6.2.1) -----------------------------------------------------
+
+
+class WarningKind(str, Enum):
+    OVERDUE_PAYMENT = "OVERDUE_PAYMENT"
+    PURCHASES_FALLING = "PURCHASES_FALLING"
+    KEY_CONTACT_LEFT = "KEY_CONTACT_LEFT"
+    EXPOSURE_NEAR_LIMIT = "EXPOSURE_NEAR_LIMIT"
+
+
+class WarningLevel(str, Enum):
+    LOW = "LOW"
+    MEDIUM = "MEDIUM"
+    HIGH = "HIGH"
+
+
+LEVEL_RANK = {WarningLevel.LOW: 1, WarningLevel.MEDIUM: 2, WarningLevel.HIGH: 3}
+
+
+def overdue_level(days_overdue: int) -> WarningLevel | None:
+    """An unpaid instalment past its due day: low for the first month, medium to 90 days, then high."""
+    if days_overdue <= 0:
+        return None
+    return WarningLevel.LOW if days_overdue <= 30 else WarningLevel.MEDIUM if days_overdue <= 90 else WarningLevel.HIGH
+
+
+def exposure_level(exposure: Decimal, limit: Decimal, near: Decimal = Decimal("0.9")) -> WarningLevel | None:
+    """Exposure beyond the limit is high; above ``near`` (90 %) of it, medium."""
+    if exposure > limit:
+        return WarningLevel.HIGH
+    if limit > 0 and exposure > limit * near:
+        return WarningLevel.MEDIUM
+    return None
+
+
+def purchases_falling(monthly: Sequence[int], months: int = 3) -> bool:
+    """Did purchases (contracts signed per month, oldest first) fall ``months`` months in a row up to the last?"""
+    if len(monthly) < months + 1:
+        return False
+    recent = monthly[-(months + 1):]
+    return all(earlier > later for earlier, later in zip(recent, recent[1:], strict=False))
+
+
+def escalates(current: WarningLevel, proposed: WarningLevel) -> bool:
+    return LEVEL_RANK[proposed] > LEVEL_RANK[current]
+
+
+def month_starts(today: date, months: int) -> list[date]:
+    """The first days of the last ``months`` complete months and of the current one, oldest first."""
+    first = today.replace(day=1)
+    return [months_later(first, -back) for back in range(months, -1, -1)]
+
+
+# --- health signals ---------------------------------------------------------------------------------
+
+BUCKET_HEALTH: Mapping[AgeingBucket, int] = {
+    AgeingBucket.CURRENT: 100, AgeingBucket.DAYS_1_30: 80, AgeingBucket.DAYS_31_60: 60, AgeingBucket.DAYS_61_90: 40,
+    AgeingBucket.OVER_90: 20,
+}
+WARNING_WEIGHT: Mapping[WarningLevel, int] = {WarningLevel.LOW: 5, WarningLevel.MEDIUM: 15, WarningLevel.HIGH: 30}
+
+
+def payment_behaviour_score(worst: AgeingBucket) -> int:
+    """Payment health from the most overdue money the account owes (CURRENT: nothing overdue)."""
+    return BUCKET_HEALTH[worst]
+
+
+def warnings_score(open_by_level: Mapping[WarningLevel, int]) -> int:
+    """100 less 30 per open high warning, 15 per medium, 5 per low; never below 0."""
+    return max(0, 100 - sum(WARNING_WEIGHT[level] * count for level, count in open_by_level.items()))
+
+
+@dataclass(frozen=True)
+class Director:
+    person_id: int
+    role: str  # KA_DIRECTOR, INDUSTRY_DIRECTOR or REGIONAL_DIRECTOR
+    industry_section: str | None
+    region: str | None
+
+
+def routed_to(owner_id: int | None, industry_section: str | None, region: str | None, directors: Sequence[Director]) -> list[int]:
+    """Who a warning on an account reaches: its owner, the KA directors, and the industry and regional
+    directors whose line or region the account is in (DOMAIN.md section 1)."""
+    people = [] if owner_id is None else [owner_id]
+    for d in directors:
+        if (d.role == "KA_DIRECTOR" or (d.role == "INDUSTRY_DIRECTOR" and d.industry_section == industry_section)
+                or (d.role == "REGIONAL_DIRECTOR" and d.region == region)) and d.person_id not in people:
+            people.append(d.person_id)
+    return people

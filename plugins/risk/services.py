@@ -5,21 +5,36 @@ the system, so that they count every contract whoever asks."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from kamgraph.plugins.risk import rules
-from kamgraph.plugins.risk.config import RiskConfig
-from kamgraph.plugins.risk.models import CreditAssessment, CreditOverride
-from kamgraph.plugins.risk.rules import AgeingBucket, Check, CreditStanding
+from tortoise.expressions import F, Q, Subquery
 
 from kamgraph.core.accounts.models import Account
 from kamgraph.core.contracts.models import Contract, ContractStatus, Instalment
+from kamgraph.core.contracts.rules import SIGNED_STATUSES
+from kamgraph.core.people.models import (
+    Person,
+    PersonKind,
+    PersonStatus,
+    RelationshipLevel,
+)
 from kamgraph.core.writes import create, find, save
 from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
 from kamgraph.events import UnitOfWork
 from kamgraph.ids import to_global_id
+from kamgraph.plugins.risk import rules
+from kamgraph.plugins.risk.config import RiskConfig
+from kamgraph.plugins.risk.models import CreditAssessment, CreditOverride, RiskWarning
+from kamgraph.plugins.risk.rules import (
+    AgeingBucket,
+    Check,
+    CreditStanding,
+    WarningKind,
+    WarningLevel,
+)
 from kamgraph.security.actors import SYSTEM_ACTOR
 from kamgraph.security.scope import Rows, visible
 
@@ -32,7 +47,7 @@ SIGNABLE = {ContractStatus.DRAFT, ContractStatus.IN_REVIEW, ContractStatus.APPRO
 # --- reading ------------------------------------------------------------------------------------------
 
 
-def in_force(assessment: CreditAssessment, day: date) -> bool:
+def in_force_on(assessment: CreditAssessment, day: date) -> bool:
     """Valid on ``day``: inside its period and not ended on or before it."""
     return assessment.valid_from <= day <= assessment.valid_until and (assessment.ended_on is None or day < assessment.ended_on)
 
@@ -42,7 +57,7 @@ async def current_assessments(rows: Rows, account_ids: Sequence[int], day: date)
     found = await rows.where("account", list(account_ids)).where("valid_from", day, "<=").where("valid_until", day, ">=").all()
     current: dict[int, CreditAssessment] = {}
     for assessment in sorted(found, key=lambda a: a.sequence):
-        if in_force(assessment, day):
+        if in_force_on(assessment, day):
             current[assessment.account_id] = assessment
     return current
 
@@ -193,3 +208,135 @@ async def signing_problems(contract: Contract, signed_on: date) -> list[Problem]
         await save(overrides[0], {"used_at": datetime.now(UTC)}, audit_account=contract.account_id)
         return []
     return [Problem(("id",), Code.RULE_VIOLATION, problem)]
+
+
+# --- early warnings ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a warning rule found: the warning it calls for, about one cause."""
+
+    account_id: int
+    kind: WarningKind
+    cause: str
+    level: WarningLevel
+    reason: str
+
+
+async def overdue_findings(today: date) -> list[Finding]:
+    """An unpaid instalment of a signed or active contract past its due day."""
+    owing = Contract.filter(status__in=EXPOSED, archived_at__isnull=True).values("id")
+    late = await (Instalment.filter(due_on__lt=today, paid_amount__lt=F("amount"), contract_id__in=Subquery(owing))
+                  .order_by("id").prefetch_related("contract"))
+    found = []
+    for instalment in late:
+        days = (today - instalment.due_on).days
+        level = rules.overdue_level(days)
+        if level is not None:
+            found.append(Finding(instalment.contract.account_id, WarningKind.OVERDUE_PAYMENT, instalment.node_id, level,
+                                 f"instalment {instalment.sequence} of contract {instalment.contract.number}, due {instalment.due_on}, "
+                                 f"is {days} days overdue"))
+    return found
+
+
+async def exposure_findings(today: date, config: RiskConfig) -> list[Finding]:
+    """Exposure above the configured share of the limit of the assessment in force (the reason gives the
+    share, not the amounts, which need their own permissions)."""
+    in_force = [a for a in await visible(CreditAssessment, SYSTEM_ACTOR).where("valid_from", today, "<=").where("valid_until", today, ">=").all()
+                if in_force_on(a, today)]
+    owed = await exposures(visible(Contract, SYSTEM_ACTOR), sorted({a.account_id for a in in_force}))
+    near = Decimal(config.exposure_warning_percent) / 100
+    found = []
+    for assessment in in_force:
+        exposure = owed[assessment.account_id]
+        level = rules.exposure_level(exposure, assessment.credit_limit, near)
+        if level is not None:
+            share = "beyond" if exposure > assessment.credit_limit else f"{exposure / assessment.credit_limit:.0%} of"
+            found.append(Finding(assessment.account_id, WarningKind.EXPOSURE_NEAR_LIMIT, assessment.node_id, level,
+                                 f"credit exposure is {share} the limit of assessment {assessment.sequence}"))
+    return found
+
+
+async def contact_findings() -> list[Finding]:
+    """A key contact (key decision maker or executive) marked as left."""
+    gone = await Person.filter(Q(is_key_decision_maker=True) | Q(relationship_level=RelationshipLevel.EXECUTIVE),
+                               kind=PersonKind.CONTACT, status=PersonStatus.LEFT, account_id__isnull=False)
+    return [Finding(p.account_id, WarningKind.KEY_CONTACT_LEFT, p.node_id, WarningLevel.HIGH,
+                    f"key contact {p.name}{f' ({p.title})' if p.title else ''} has left the customer") for p in gone]
+
+
+async def purchase_findings(today: date, config: RiskConfig) -> list[Finding]:
+    """Contracts signed per month falling ``falling_months`` complete months in a row; one SQL statement."""
+    starts = rules.month_starts(today, config.falling_months + 1)  # n + 1 complete months, then the current one
+    windows = {f"m{i}": f"t.\"signed_on\" >= '{start.isoformat()}' AND t.\"signed_on\" < '{end.isoformat()}'"  # dates formatted here
+               for i, (start, end) in enumerate(zip(starts, starts[1:], strict=False))}
+    signed = visible(Contract, SYSTEM_ACTOR).live().where("status", list(SIGNED_STATUSES))
+    groups = await signed.where("signed_on", starts[0], ">=").where("signed_on", starts[-1], "<").aggregate(["account"], counts=windows)
+    last_month = starts[-2].strftime("%Y-%m")
+    found = []
+    for group in groups:
+        monthly = [group["counts"][name] for name in windows]
+        if rules.purchases_falling(monthly, config.falling_months):
+            found.append(Finding(group["keys"]["account"], WarningKind.PURCHASES_FALLING, f"purchases:{last_month}", WarningLevel.MEDIUM,
+                                 f"contracts signed per month fell {config.falling_months} months in a row up to {last_month}: "
+                                 f"{', '.join(map(str, monthly))}"))
+    return found
+
+
+async def raise_warnings(unit: UnitOfWork, findings: Sequence[Finding]) -> dict[str, int]:
+    """Raise a warning for each new cause, escalate an open one whose level rose, leave the rest: a cause
+    is warned about once, and a resolved warning stays resolved."""
+    known: dict[tuple[int, str, str], RiskWarning] = {}
+    causes = sorted({f.cause for f in findings})
+    for chunk in range(0, len(causes), 500):
+        for warning in await RiskWarning.filter(cause__in=causes[chunk:chunk + 500]):
+            known[(warning.account_id, warning.kind.value, warning.cause)] = warning
+    raised = escalated = 0
+    for finding in findings:
+        warning = known.get((finding.account_id, finding.kind.value, finding.cause))
+        if warning is None:
+            warning = await create(RiskWarning, audit_account=finding.account_id, account_id=finding.account_id, kind=finding.kind,
+                                   cause=finding.cause, level=finding.level, reason=finding.reason)
+            known[(finding.account_id, finding.kind.value, finding.cause)] = warning
+            _announce(unit, "risk.warning_raised", warning)
+            raised += 1
+        elif warning.resolved_at is None and rules.escalates(warning.level, finding.level):
+            await save(warning, {"level": finding.level, "reason": finding.reason, "escalated_at": datetime.now(UTC)},
+                       audit_account=finding.account_id)
+            _announce(unit, "risk.warning_escalated", warning)
+            escalated += 1
+    return {"raised": raised, "escalated": escalated}
+
+
+def _announce(unit: UnitOfWork, event: str, warning: RiskWarning) -> None:
+    unit.emit(event, warning.node_id, accountId=to_global_id("Account", warning.account_id), kind=warning.kind.value,
+              level=warning.level.value, reason=warning.reason)
+
+
+async def resolve_warning(unit: UnitOfWork, warning_gid: str, note: str) -> RiskWarning:
+    warning = await find(unit.actor, RiskWarning, warning_gid, ("id",))
+    problems = [invalid(("note",), "say how the warning was resolved")] if not note.strip() else []
+    if warning.resolved_at is not None:
+        problems.append(Problem(("id",), Code.RULE_VIOLATION, f"this warning was resolved by {warning.resolved_by} already"))
+    refuse_if(problems)
+    await save(warning, {"resolved_at": datetime.now(UTC), "resolved_by": unit.actor.name, "resolution": note.strip()},
+               audit_account=warning.account_id)
+    unit.emit("risk.warning_resolved", warning.node_id, accountId=to_global_id("Account", warning.account_id),
+              kind=warning.kind.value, note=warning.resolution)
+    return warning
+
+
+async def routed_to(rows: Any, account_ids: Sequence[int]) -> dict[int, list[Person]]:
+    """The people a warning on each account reaches (``rules.routed_to``), as the caller may see them."""
+    from kamgraph.core.people.models import StaffRole
+    from kamgraph.security.actors import Role
+
+    accounts = await rows(Account).get_many(account_ids)
+    roles = await StaffRole.filter(role__in=[Role.KA_DIRECTOR, Role.INDUSTRY_DIRECTOR, Role.REGIONAL_DIRECTOR]).prefetch_related("person")
+    directors = [rules.Director(r.person_id, r.role.value, r.person.industry_section, r.person.region)
+                 for r in roles if r.person.archived_at is None]
+    routes = {a: rules.routed_to(accounts[a].owner_id, accounts[a].industry_section, accounts[a].region.value, directors)
+              if a in accounts else [] for a in account_ids}
+    people = await rows(Person).get_many({p for ids in routes.values() for p in ids})
+    return {a: [people[p] for p in ids if p in people] for a, ids in routes.items()}

@@ -8,8 +8,6 @@ from decimal import Decimal
 from enum import Enum
 
 import strawberry
-from kamgraph.plugins.risk.models import CreditAssessment, CreditOverride, DunningNotice
-from kamgraph.plugins.risk.rules import AgeingBucket, Check, DunningStage, Rating
 from strawberry.types import Info
 
 from kamgraph.api import Node, context, load_one
@@ -17,6 +15,7 @@ from kamgraph.api.connections import order_input
 from kamgraph.api.fields import sensitive_field, to_one_field
 from kamgraph.api.filters import (
     DateFilter,
+    DateTimeFilter,
     IDFilter,
     IntFilter,
     enum_filter,
@@ -35,6 +34,20 @@ from kamgraph.core.contracts.models import Contract, Instalment
 from kamgraph.core.contracts.types import ContractType, InstalmentType
 from kamgraph.core.people.models import Person
 from kamgraph.core.people.types import PersonType
+from kamgraph.plugins.risk.models import (
+    CreditAssessment,
+    CreditOverride,
+    DunningNotice,
+    RiskWarning,
+)
+from kamgraph.plugins.risk.rules import (
+    AgeingBucket,
+    Check,
+    DunningStage,
+    Rating,
+    WarningKind,
+    WarningLevel,
+)
 
 CREDIT = "Sensitive: null without risk.credit.read; every read is audited."
 AMOUNTS = "Sensitive: null without contracts.amounts.read; every read is audited."
@@ -256,3 +269,63 @@ class RiskRules:
     check_weights: list[CheckWeight]
     assessment_months: int
     dunning: list[DunningStep]
+
+
+WarningKindEnum = strawberry.enum(WarningKind, name="RiskWarningKind", description="Which rule raised the warning.")
+WarningLevelEnum = strawberry.enum(WarningLevel, name="RiskWarningLevel")
+
+
+@strawberry.type(name="RiskWarning", description="An early warning on an account, raised once per cause and resolved with a note.")
+class RiskWarningType(Node):
+    is_type_of = node_type_of(RiskWarning)
+
+    kind: WarningKindEnum
+    level: WarningLevelEnum
+    cause: str = strawberry.field(description="What it is about: the global id of an instalment, contact or assessment, or a month.")
+    reason: str
+    raised_at: datetime
+    escalated_at: datetime | None = strawberry.field(description="When a later run raised its level.")
+    resolved_at: datetime | None
+    resolved_by: str | None
+    resolution: str | None
+    account = to_one_field(Account, "account_id", AccountType)
+
+    @strawberry.field(description="Who it is routed to: the account's owner and the directors whose scope holds the account.")
+    async def routed_to(self, info: Info) -> list[PersonType]:
+        from kamgraph.plugins.risk.services import routed_to
+
+        ctx = context(info)
+
+        async def load(account_ids):
+            found = await routed_to(ctx.rows, account_ids)
+            return [found[a] for a in account_ids]
+
+        return await ctx.loader("risk.routed_to", load).load(self.account_id)
+
+
+RiskWarningKindFilter = enum_filter(WarningKindEnum)
+RiskWarningLevelFilter = enum_filter(WarningLevelEnum)
+
+
+@strawberry.input(description="Conditions on risk warnings; open ones have resolvedAt {isNull: true}.")
+class RiskWarningFilter:
+    id: IDFilter | None = None
+    kind: RiskWarningKindFilter | None = None
+    level: RiskWarningLevelFilter | None = None
+    raised_at: DateTimeFilter | None = None
+    resolved_at: DateTimeFilter | None = None
+    account: AccountFilter | None = None
+    and_: list[RiskWarningFilter] | None = strawberry.field(default=None, name="and")
+    or_: list[RiskWarningFilter] | None = strawberry.field(default=None, name="or")
+    not_: RiskWarningFilter | None = strawberry.field(default=None, name="not")
+
+    resolve_id = id_resolver("RiskWarning")
+
+
+@strawberry.enum
+class RiskWarningOrderField(Enum):
+    RAISED_AT = "raised_at"
+    LEVEL = "level"
+
+
+RiskWarningOrder = order_input("RiskWarningOrder", RiskWarningOrderField)

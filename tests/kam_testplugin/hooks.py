@@ -15,6 +15,7 @@ from kamgraph.api.nodes import node_type_of
 from kamgraph.core.accounts.models import Account
 from kamgraph.core.writes import create, find
 from kamgraph.errors import invalid, refuse_if
+from kamgraph.health import HealthSignal, SignalValue
 from kamgraph.jobs import Job, every
 from kamgraph.security.actors import Role
 from kamgraph.security.permissions import Permission
@@ -23,7 +24,7 @@ from kamgraph.security.permissions import Permission
 RECEIVED: list = []
 
 __all__ = [
-    "on_event", "register_event_types", "register_jobs", "register_models", "register_mutations", "register_node_types",
+    "on_event", "register_event_types", "register_health_signals", "register_jobs", "register_models", "register_mutations", "register_node_types",
     "register_permissions", "register_queries", "register_type_extensions", "register_types",
 ]
 
@@ -138,3 +139,14 @@ async def _tally_notes(ctx):
 @hookimpl
 def register_jobs():
     return [Job("kam_testplugin.tally_notes", _tally_notes, every(minutes=5), "Count the notes (a test job).")]
+
+
+async def _notes_signal(ctx, account_ids):
+    """Accounts someone writes notes about are looked after: 100 with five notes or more."""
+    counts = await ctx.rows(AccountNote).count_by("account", list(account_ids))
+    return {a: SignalValue(min(100, 20 * n), f"{n} notes") for a, n in counts.items()}
+
+
+@hookimpl
+def register_health_signals():
+    return [HealthSignal("kam_testplugin.notes", "Notes written about the account (a test signal).", _notes_signal)]

@@ -15,6 +15,7 @@ from kamgraph.api import (
     Node,
     OrderDirection,
     child_connection,
+    context,
     load_one,
 )
 from kamgraph.api.connections import order_input
@@ -47,6 +48,7 @@ from kamgraph.core.accounts.rules import account_staffing_warnings, industry_sec
 from kamgraph.core.contracts.models import Contract
 from kamgraph.core.people.models import Person
 from kamgraph.core.people.types import PersonFilter, PersonOrder, PersonType
+from kamgraph.health import SignalContext
 
 if TYPE_CHECKING:
     from kamgraph.core.contracts.types import (  # noqa: F401
@@ -146,6 +148,14 @@ class StaffingWarning:
     message: str
 
 
+@strawberry.type(name="HealthSignal", description="One plugin's reading of an account's health.")
+class HealthSignalReading:
+    name: str = strawberry.field(description="<plugin>.<what>, e.g. risk.payment_behaviour.")
+    description: str
+    score: int = strawberry.field(description="0 (alarming) to 100 (healthy).")
+    detail: str
+
+
 @strawberry.type(description="A member of an account's team and their role on it.")
 class TeamMember:
     role: TeamRoleEnum
@@ -205,6 +215,21 @@ class AccountType(Node):
         team = await load_children(info, AccountTeamMember, "account", self.id)
         found = account_staffing_warnings(self.tier, {member.role.value for member in team})
         return [StaffingWarning(code=w.code, message=w.message) for w in found]
+
+    @strawberry.field(description="Each enabled plugin's reading of the account's health, 0 (alarming) to 100 (healthy): "
+                                  "what the health score is made of. Empty when no plugin contributes.")
+    async def health_signals(self, info: Info) -> list[HealthSignalReading]:
+        ctx = context(info)
+        readings = []
+        for signal in ctx.health_signals:
+            async def compute(ids, signal=signal):
+                found = await signal.compute(SignalContext(ctx.rows, ctx.settings.today(), ctx.settings, ctx.actor), ids)
+                return [found.get(i) for i in ids]
+
+            value = await ctx.loader(("health", signal.name), compute).load(self.id)
+            if value is not None:
+                readings.append(HealthSignalReading(name=signal.name, description=signal.description, score=value.score, detail=value.detail))
+        return readings
 
     @strawberry.field(description="Tier reviews of this account, newest first.")
     async def tier_reviews(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[TierReviewType]:

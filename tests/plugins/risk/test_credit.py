@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 from factories import account, contract, staff, today
-from kamgraph.plugins.risk.models import CreditAssessment, CreditOverride
 
 from kamgraph.core.contracts.models import Contract, ContractStatus, Payment
 from kamgraph.ids import to_global_id
+from kamgraph.plugins.risk.models import CreditAssessment, CreditOverride
 from kamgraph.security.actors import Role
 from kamgraph.security.models import AuditRecord
 

@@ -4,10 +4,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 from factories import account, contract, staff, today
-from kamgraph.plugins.risk.models import DunningNotice
 
 from kamgraph.core.contracts.models import ContractStatus, Instalment
 from kamgraph.jobs import JobRunner
+from kamgraph.plugins.risk.models import DunningNotice
 from kamgraph.security.actors import Role
 from kamgraph.security.models import OutboxEvent
 

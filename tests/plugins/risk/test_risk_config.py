@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 import pytest
+
 from kamgraph.plugins.risk.config import RiskSettingError, risk_config
 from kamgraph.plugins.risk.rules import Check, DunningStage, Rating
-
 from kamgraph.settings import Settings
 
 
@@ -35,6 +35,8 @@ def test_a_deployment_sets_its_own_numbers():
     ("rating_bands", "A:eighty:1:1,D:0:0:0", "RATING_BANDS"),
     ("check_weights", "50,50,50", "adding up to 100"),
     ("assessment_months", "0", "1-60"),
+    ("exposure_warning_percent", "120", "1-100"),
+    ("falling_months", "1", "2-12"),
     ("assessment_months", "twelve", "whole number"),
     ("dunning_days", "60,30,90", "rising"),
 ])

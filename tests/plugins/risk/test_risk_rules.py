@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+
 from kamgraph.plugins.risk import rules
 from kamgraph.plugins.risk.rules import (
     AgeingBucket,
@@ -137,3 +138,49 @@ def test_an_assessment_is_valid_for_whole_months():
     assert rules.months_later(date(2028, 1, 31), 1) == date(2028, 2, 29)
     assert rules.months_later(date(2026, 11, 30), 3) == date(2027, 2, 28)
     assert rules.months_later(date(2026, 12, 15), 1) == date(2027, 1, 15)
+
+
+@pytest.mark.parametrize("days, level", [(0, None), (1, "LOW"), (30, "LOW"), (31, "MEDIUM"), (90, "MEDIUM"), (91, "HIGH")])
+def test_overdue_warning_levels(days, level):
+    found = rules.overdue_level(days)
+    assert (found.value if found else None) == level
+
+
+def test_exposure_warning_above_ninety_percent_and_beyond_the_limit():
+    limit = Decimal("1000.00")
+    assert rules.exposure_level(Decimal("900.00"), limit) is None  # exactly 90 %: not above it
+    assert rules.exposure_level(Decimal("900.01"), limit).value == "MEDIUM"
+    assert rules.exposure_level(Decimal("1000.00"), limit).value == "MEDIUM"  # at the limit
+    assert rules.exposure_level(Decimal("1000.01"), limit).value == "HIGH"
+    assert rules.exposure_level(Decimal("0"), Decimal("0")) is None  # prepayment, nothing owed
+    assert rules.exposure_level(Decimal("1"), Decimal("0")).value == "HIGH"
+
+
+def test_purchases_falling_three_months_in_a_row():
+    assert rules.purchases_falling([5, 4, 3, 2])
+    assert rules.purchases_falling([9, 9, 5, 4, 3, 2])  # the last three steps count
+    assert not rules.purchases_falling([5, 4, 4, 2])  # a flat month breaks the run
+    assert not rules.purchases_falling([4, 3, 2])  # three months are two steps
+    assert not rules.purchases_falling([2, 3, 4, 5])
+
+
+def test_month_starts_and_escalation():
+    assert rules.month_starts(date(2026, 3, 15), 3) == [date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)]
+    assert rules.escalates(rules.WarningLevel.LOW, rules.WarningLevel.HIGH)
+    assert not rules.escalates(rules.WarningLevel.HIGH, rules.WarningLevel.MEDIUM)
+
+
+def test_health_scores():
+    assert rules.payment_behaviour_score(AgeingBucket.CURRENT) == 100
+    assert rules.payment_behaviour_score(AgeingBucket.OVER_90) == 20
+    assert rules.warnings_score({}) == 100
+    assert rules.warnings_score({rules.WarningLevel.HIGH: 2, rules.WarningLevel.LOW: 1}) == 35
+    assert rules.warnings_score({rules.WarningLevel.HIGH: 5}) == 0
+
+
+def test_a_warning_reaches_the_owner_and_the_directors_whose_scope_holds_the_account():
+    directors = [rules.Director(1, "KA_DIRECTOR", None, None), rules.Director(2, "INDUSTRY_DIRECTOR", "C", None),
+                 rules.Director(3, "INDUSTRY_DIRECTOR", "J", None), rules.Director(4, "REGIONAL_DIRECTOR", None, "EAST"),
+                 rules.Director(5, "REGIONAL_DIRECTOR", None, "SOUTH")]
+    assert rules.routed_to(9, "C", "EAST", directors) == [9, 1, 2, 4]
+    assert rules.routed_to(None, "J", "NORTH", directors) == [1, 3]
