@@ -33,3 +33,13 @@ async def test_a_write_transaction_holds_the_write_lock_from_its_start(gql, sett
         other.execute("ROLLBACK")
     finally:
         other.close()
+
+
+def test_no_table_description_has_a_semicolon(database):
+    """tortoise writes a model's docstring into the table's SQL comment, and its SQLite schema editor splits
+    statements at semicolons: a migration creating such a table fails with a syntax error."""
+    from tortoise import Tortoise
+
+    troubled = [f"{label}.{name}" for label, models in Tortoise.apps.items() for name, model in models.items()
+                if ";" in (model._meta.table_description or "")]
+    assert troubled == [], "keep semicolons out of the first paragraph of these models' docstrings"

@@ -17,6 +17,7 @@ __all__ = [
 
 KA, IND, REG = Role.KA_DIRECTOR, Role.INDUSTRY_DIRECTOR, Role.REGIONAL_DIRECTOR
 AM, CSM, ANALYST, SPECIALIST = Role.ACCOUNT_MANAGER, Role.CUSTOMER_SUCCESS_MANAGER, Role.DATA_ANALYST, Role.CONTRACT_SPECIALIST
+SE = Role.SOLUTION_EXPERT
 
 
 @hookimpl
@@ -27,12 +28,14 @@ def register_models():
 @hookimpl
 def register_permissions():
     return {
-        "risk.read": Permission.of("See risk records: assessments (without their values), overrides, dunning notices",
-                                   KA, IND, REG, AM, CSM, ANALYST, SPECIALIST),
+        "risk.read": Permission.of("See risk records: assessments (without their values), notices, warnings, register, plans, offers",
+                                   KA, IND, REG, AM, CSM, ANALYST, SPECIALIST, SE),
         "risk.credit.read": Permission.of("See credit scores, ratings, limits and notes (sensitive, audited)", KA, IND, REG, AM, SPECIALIST),
         "risk.assess": Permission.of("Record and end credit assessments", KA, IND, REG, SPECIALIST),
         "risk.override": Permission.of("Let a contract be signed beyond the credit rule, with the reason", KA),
         "risk.warnings.resolve": Permission.of("Resolve early warnings with a note", KA, IND, REG, AM),
+        "risk.register": Permission.of("Keep the risk register and the contingency plans, write post-mortems", KA, IND, REG, AM),
+        "risk.competitors": Permission.of("Record competitor offers and the differentiation comparisons", KA, IND, REG, AM, SE),
     }
 
 
@@ -40,14 +43,16 @@ def register_permissions():
 def register_types():
     from kamgraph.plugins.risk import types
 
-    return [types.CreditAssessmentType, types.CreditOverrideType, types.DunningNoticeType, types.RiskWarningType]
+    return [types.CreditAssessmentType, types.CreditOverrideType, types.DunningNoticeType, types.RiskWarningType,
+            types.RegisteredRiskType, types.ContingencyPlanType, types.ContingencyTaskType, types.CompetitorOfferType]
 
 
 @hookimpl
 def register_node_types():
     from kamgraph.plugins.risk import models
 
-    return {m.__name__: m for m in (models.CreditAssessment, models.CreditOverride, models.DunningNotice, models.RiskWarning)}
+    return {m.__name__: m for m in (models.CreditAssessment, models.CreditOverride, models.DunningNotice, models.RiskWarning,
+                                    models.RegisteredRisk, models.ContingencyPlan, models.ContingencyTask, models.CompetitorOffer)}
 
 
 @hookimpl
@@ -59,9 +64,9 @@ def register_queries():
 
 @hookimpl
 def register_mutations():
-    from kamgraph.plugins.risk.mutations import RiskMutations
+    from kamgraph.plugins.risk.mutations import RegisterMutations, RiskMutations
 
-    return [RiskMutations]
+    return [RiskMutations, RegisterMutations]
 
 
 @hookimpl
@@ -75,6 +80,9 @@ def register_type_extensions():
                                      description="Outstanding receivables by days overdue; null without contracts.amounts.read.")),
         ("Account", queries.credit_assessments),
         ("Account", queries.risk_warnings),
+        ("Account", queries.registered_risks),
+        ("Account", queries.contingency_plans),
+        ("Account", queries.competitor_offers),
         ("Contract", strawberry.field(resolver=queries.contract_override, name="creditOverride",
                                       description="The director's override of the credit rule for this contract, if any.")),
     ]
@@ -91,6 +99,13 @@ def register_event_types():
         "risk.warning_raised": "An early warning was raised on an account (overdue payment, falling purchases, key contact left, exposure).",
         "risk.warning_escalated": "An open warning's level rose; data.level is the new one.",
         "risk.warning_resolved": "A warning was resolved; data.note says how.",
+        "risk.registered": "A risk was added to an account's register.",
+        "risk.register_changed": "A registered risk changed (rating, owner, mitigation, status).",
+        "risk.contingency_plan_created": "A contingency plan was prepared for an account.",
+        "risk.contingency_activated": "A contingency plan was activated: its event happened; the post-mortem is due in 48 hours.",
+        "risk.post_mortem_recorded": "The post-mortem of an activated plan was written; data.late says whether after its 48 hours.",
+        "risk.competitor_offer_seen": "A competitor's offer was seen at an account; a differentiation comparison is due in 48 hours.",
+        "risk.differentiation_recorded": "The differentiation comparison answering a competitor's offer was written.",
     }
 
 

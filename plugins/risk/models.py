@@ -5,8 +5,17 @@ from __future__ import annotations
 
 from tortoise import fields
 
-from kamgraph.db.models import NodeModel
-from kamgraph.plugins.risk.rules import DunningStage, Rating, WarningKind, WarningLevel
+from kamgraph.db.models import NodeModel, VersionedModel
+from kamgraph.plugins.risk.rules import (
+    DunningStage,
+    PlanStatus,
+    PlanType,
+    Rating,
+    RiskKind,
+    RiskStatus,
+    WarningKind,
+    WarningLevel,
+)
 from kamgraph.security.crypto import SealedTextField
 
 CREDIT_READ = "risk.credit.read"
@@ -123,3 +132,99 @@ class RiskWarning(NodeModel):
         table = "risk_warning"
         unique_together = (("account", "kind", "cause"),)
         indexes = (("resolved_at",),)
+
+
+class RegisteredRisk(VersionedModel):
+    """A risk in an account's register (§5.2.2.1), rated by probability and impact.
+
+    Its kind is credit, cooperation or policy; probability and impact go from 1 to 5; it has an owner on the
+    staff and a mitigation."""
+
+    id = fields.IntField(primary_key=True)
+    account = fields.ForeignKeyField("core.Account", related_name="registered_risks", on_delete=fields.RESTRICT)
+    kind = fields.CharEnumField(RiskKind, max_length=12)
+    title = fields.CharField(max_length=200)
+    description = fields.TextField(null=True)
+    probability = fields.IntField()
+    impact = fields.IntField()
+    owner = fields.ForeignKeyField("core.Person", related_name="owned_risks", null=True, on_delete=fields.RESTRICT)
+    status = fields.CharEnumField(RiskStatus, max_length=10, default=RiskStatus.OPEN)
+    mitigation = fields.TextField(null=True)
+    closed_reason = fields.TextField(null=True)
+
+    scope_via = ("account",)
+    read_permission = "risk.read"
+
+    class Meta:
+        app = "risk"
+        table = "risk_register"
+
+
+class ContingencyPlan(NodeModel):
+    """A contingency plan of an account (§3.5.4), activated when its event happens.
+
+    Activation starts the plan's first task and sets the post-mortem due 48 hours after the event."""
+
+    id = fields.IntField(primary_key=True)
+    account = fields.ForeignKeyField("core.Account", related_name="contingency_plans", on_delete=fields.RESTRICT)
+    risk = fields.ForeignKeyField("risk.RegisteredRisk", related_name="plans", null=True, on_delete=fields.RESTRICT)
+    plan_type = fields.CharEnumField(PlanType, max_length=20)
+    title = fields.CharField(max_length=200)
+    status = fields.CharEnumField(PlanStatus, max_length=8, default=PlanStatus.READY)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    activated_at = fields.DatetimeField(null=True)
+    event_occurred_at = fields.DatetimeField(null=True)
+    event_summary = fields.TextField(null=True)
+    post_mortem_due_at = fields.DatetimeField(null=True)
+    post_mortem = fields.TextField(null=True)
+    post_mortem_at = fields.DatetimeField(null=True)
+
+    scope_via = ("account",)
+    read_permission = "risk.read"
+
+    class Meta:
+        app = "risk"
+        table = "risk_contingency_plan"
+
+
+class ContingencyTask(NodeModel):
+    """One task of an activated contingency plan."""
+
+    id = fields.IntField(primary_key=True)
+    plan = fields.ForeignKeyField("risk.ContingencyPlan", related_name="tasks", on_delete=fields.CASCADE)
+    title = fields.CharField(max_length=200)
+    owner = fields.ForeignKeyField("core.Person", related_name="contingency_tasks", null=True, on_delete=fields.RESTRICT)
+    due_at = fields.DatetimeField(null=True)
+    done_at = fields.DatetimeField(null=True)
+
+    scope_via = ("plan", "account")
+    read_permission = "risk.read"
+
+    class Meta:
+        app = "risk"
+        table = "risk_contingency_task"
+
+
+class CompetitorOffer(NodeModel):
+    """A competitor's offer seen at an account (§3.5.3).
+
+    A differentiation comparison is due 48 hours after it was seen."""
+
+    id = fields.IntField(primary_key=True)
+    account = fields.ForeignKeyField("core.Account", related_name="competitor_offers", on_delete=fields.RESTRICT)
+    competitor = fields.CharField(max_length=200)
+    product = fields.CharField(max_length=200, null=True)
+    offer = fields.TextField(description="What was offered: price, terms, promises.")
+    seen_at = fields.DatetimeField()
+    recorded_by = fields.CharField(max_length=200)
+    comparison_due_at = fields.DatetimeField()
+    comparison = fields.TextField(null=True)
+    compared_at = fields.DatetimeField(null=True)
+    compared_by = fields.CharField(max_length=200, null=True)
+
+    scope_via = ("account",)
+    read_permission = "risk.read"
+
+    class Meta:
+        app = "risk"
+        table = "risk_competitor_offer"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import strawberry
@@ -21,14 +21,25 @@ from kamgraph.ids import InvalidId, int_key
 from kamgraph.plugins.risk import services
 from kamgraph.plugins.risk.config import risk_config
 from kamgraph.plugins.risk.models import (
+    CompetitorOffer,
+    ContingencyPlan,
     CreditAssessment,
     CreditOverride,
     DunningNotice,
+    RegisteredRisk,
     RiskWarning,
 )
 from kamgraph.plugins.risk.types import (
     AgingBuckets,
     CheckWeight,
+    CompetitorOfferFilter,
+    CompetitorOfferOrder,
+    CompetitorOfferOrderField,
+    CompetitorOfferType,
+    ContingencyPlanFilter,
+    ContingencyPlanOrder,
+    ContingencyPlanOrderField,
+    ContingencyPlanType,
     CreditAssessmentType,
     CreditOverrideType,
     CreditProfile,
@@ -41,6 +52,9 @@ from kamgraph.plugins.risk.types import (
     ReceivablesAging,
     ReceivablesGroup,
     ReceivablesGroupBy,
+    RegisteredRiskFilter,
+    RegisteredRiskOrder,
+    RegisteredRiskType,
     RiskRules,
     RiskWarningFilter,
     RiskWarningOrder,
@@ -92,6 +106,46 @@ class RiskQueries:
         total, groups = await services.receivables_aging(rows, list(dict.fromkeys(g.value for g in group_by or ())), today)
         return ReceivablesAging(as_of=today, total=AgingBuckets.of(total),
                                 groups=[ReceivablesGroup(keys=group_keys(g["keys"]), buckets=AgingBuckets.of(g["sums"])) for g in groups])
+
+    registered_risk = node_field(RegisteredRisk, RegisteredRiskType)
+    contingency_plan = node_field(ContingencyPlan, ContingencyPlanType)
+
+    @strawberry.field(description="The risk register of the accounts you may see.")
+    async def registered_risks(
+        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+        filter: RegisteredRiskFilter | None = None, order_by: list[RegisteredRiskOrder] | None = None,
+    ) -> Connection[RegisteredRiskType]:
+        return await list_connection(info, context(info).rows(RegisteredRisk).filter(filter).live(), order_by=order_by,
+                                     first=first, after=after, last=last, before=before)
+
+    @strawberry.field(description="Contingency plans of the accounts you may see.")
+    async def contingency_plans(
+        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+        filter: ContingencyPlanFilter | None = None, order_by: list[ContingencyPlanOrder] | None = None,
+    ) -> Connection[ContingencyPlanType]:
+        return await list_connection(info, context(info).rows(ContingencyPlan).filter(filter), order_by=order_by,
+                                     first=first, after=after, last=last, before=before)
+
+    @strawberry.field(description="Activated plans whose post-mortem is past its 48 hours and not written, most overdue first.")
+    async def overdue_post_mortems(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ContingencyPlanType]:
+        rows = context(info).rows(ContingencyPlan).where("post_mortem_due_at", datetime.now(UTC), "<").where("post_mortem_at", None)
+        return await list_connection(info, rows, order_by=[ContingencyPlanOrder(field=ContingencyPlanOrderField.POST_MORTEM_DUE_AT,
+                                                                                direction=OrderDirection.ASC)], first=first, after=after)
+
+    @strawberry.field(description="Competitor offers seen at the accounts you may see, newest first unless ordered otherwise.")
+    async def competitor_offers(
+        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
+        filter: CompetitorOfferFilter | None = None, order_by: list[CompetitorOfferOrder] | None = None,
+    ) -> Connection[CompetitorOfferType]:
+        newest = [CompetitorOfferOrder(field=CompetitorOfferOrderField.SEEN_AT, direction=OrderDirection.DESC)]
+        return await list_connection(info, context(info).rows(CompetitorOffer).filter(filter), order_by=order_by or newest,
+                                     first=first, after=after, last=last, before=before)
+
+    @strawberry.field(description="Competitor offers whose differentiation comparison is past its 48 hours, most overdue first.")
+    async def overdue_differentiations(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[CompetitorOfferType]:
+        rows = context(info).rows(CompetitorOffer).where("comparison_due_at", datetime.now(UTC), "<").where("compared_at", None)
+        return await list_connection(info, rows, order_by=[CompetitorOfferOrder(field=CompetitorOfferOrderField.COMPARISON_DUE_AT,
+                                                                               direction=OrderDirection.ASC)], first=first, after=after)
 
     @strawberry.field(description="The risk rules in force: rating bands, check weights, validity, dunning days.")
     def risk_rules(self, info: Info) -> RiskRules:
@@ -167,6 +221,16 @@ async def contract_override(root, info: Info) -> CreditOverrideType | None:
 risk_warnings = child_list_field(RiskWarning, "account", RiskWarningType, RiskWarningFilter, RiskWarningOrder,
                                  "Early warnings on this account.")
 risk_warnings.python_name, risk_warnings.graphql_name = "risk_warnings", "riskWarnings"
+
+registered_risks = child_list_field(RegisteredRisk, "account", RegisteredRiskType, RegisteredRiskFilter, RegisteredRiskOrder,
+                                    "The account's risk register.")
+registered_risks.python_name, registered_risks.graphql_name = "registered_risks", "registeredRisks"
+contingency_plans = child_list_field(ContingencyPlan, "account", ContingencyPlanType, ContingencyPlanFilter, ContingencyPlanOrder,
+                                     "The account's contingency plans.")
+contingency_plans.python_name, contingency_plans.graphql_name = "contingency_plans", "contingencyPlans"
+competitor_offers = child_list_field(CompetitorOffer, "account", CompetitorOfferType, CompetitorOfferFilter, CompetitorOfferOrder,
+                                     "Competitor offers seen at the account.")
+competitor_offers.python_name, competitor_offers.graphql_name = "competitor_offers", "competitorOffers"
 
 credit_assessments = children_field(CreditAssessment, "account", CreditAssessmentType, ("sequence",),
                                     "Every version of the account's credit assessment, oldest first.")

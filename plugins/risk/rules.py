@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 
@@ -284,3 +284,65 @@ def routed_to(owner_id: int | None, industry_section: str | None, region: str | 
                 or (d.role == "REGIONAL_DIRECTOR" and d.region == region)) and d.person_id not in people:
             people.append(d.person_id)
     return people
+
+
+# --- risk register, contingency plans, competitor watch (§5.2.2, §3.5.4, §3.5.3) -----------------------
+
+
+class RiskKind(str, Enum):
+    CREDIT = "CREDIT"
+    COOPERATION = "COOPERATION"
+    POLICY = "POLICY"
+
+
+class RiskStatus(str, Enum):
+    OPEN = "OPEN"
+    MITIGATING = "MITIGATING"
+    CLOSED = "CLOSED"
+
+
+def scale_problem(value: int) -> str | None:
+    """Probability and impact are rated 1 (rare, minor) to 5 (almost certain, severe)."""
+    return None if 1 <= value <= 5 else f"rate from 1 to 5, not {value}"
+
+
+def risk_score(probability: int, impact: int) -> int:
+    return probability * impact
+
+
+def severity(score: int) -> WarningLevel:
+    """A 5x5 matrix read as low (1-7), medium (8-14) and high (15-25)."""
+    return WarningLevel.HIGH if score >= 15 else WarningLevel.MEDIUM if score >= 8 else WarningLevel.LOW
+
+
+class PlanType(str, Enum):
+    """The three contingency plans of §3.5.4."""
+
+    KEY_PERSON_LEFT = "KEY_PERSON_LEFT"  # a key person at the customer leaves: the successor plan
+    PRODUCT_DEFECT = "PRODUCT_DEFECT"  # a major defect: a fix team within 24 hours
+    REGULATION_CHANGE = "REGULATION_CHANGE"  # a new regulation: a compliance assessment
+
+
+class PlanStatus(str, Enum):
+    READY = "READY"
+    ACTIVE = "ACTIVE"
+    CLOSED = "CLOSED"
+
+
+#: the first task each plan starts with when activated, and the hours it is due in
+FIRST_TASKS: Mapping[PlanType, tuple[str, int]] = {
+    PlanType.KEY_PERSON_LEFT: ("Name the successor contact and introduce them to the account team", 48),
+    PlanType.PRODUCT_DEFECT: ("Fix team delivers the fix", 24),
+    PlanType.REGULATION_CHANGE: ("Assess compliance with the new regulation", 120),
+}
+POST_MORTEM_HOURS = 48  # after a risk event (§5.2.2.3)
+COMPARISON_HOURS = 48  # after a competitor's offer is seen (§3.5.3)
+
+
+def hours_after(moment: datetime, hours: int) -> datetime:
+    return moment + timedelta(hours=hours)
+
+
+def is_overdue(due_at: datetime | None, done_at: datetime | None, now: datetime) -> bool:
+    """Due and not done: a deadline passed with the work still open."""
+    return due_at is not None and done_at is None and now > due_at

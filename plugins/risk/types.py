@@ -3,7 +3,7 @@ dunning notices, receivables ageing, and the rules in force."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 
@@ -12,12 +12,18 @@ from strawberry.types import Info
 
 from kamgraph.api import Node, context, load_one
 from kamgraph.api.connections import order_input
-from kamgraph.api.fields import sensitive_field, to_one_field
+from kamgraph.api.fields import (
+    children_field,
+    computed_field,
+    sensitive_field,
+    to_one_field,
+)
 from kamgraph.api.filters import (
     DateFilter,
     DateTimeFilter,
     IDFilter,
     IntFilter,
+    StringFilter,
     enum_filter,
     id_resolver,
 )
@@ -34,17 +40,26 @@ from kamgraph.core.contracts.models import Contract, Instalment
 from kamgraph.core.contracts.types import ContractType, InstalmentType
 from kamgraph.core.people.models import Person
 from kamgraph.core.people.types import PersonType
+from kamgraph.plugins.risk import rules
 from kamgraph.plugins.risk.models import (
+    CompetitorOffer,
+    ContingencyPlan,
+    ContingencyTask,
     CreditAssessment,
     CreditOverride,
     DunningNotice,
+    RegisteredRisk,
     RiskWarning,
 )
 from kamgraph.plugins.risk.rules import (
     AgeingBucket,
     Check,
     DunningStage,
+    PlanStatus,
+    PlanType,
     Rating,
+    RiskKind,
+    RiskStatus,
     WarningKind,
     WarningLevel,
 )
@@ -329,3 +344,165 @@ class RiskWarningOrderField(Enum):
 
 
 RiskWarningOrder = order_input("RiskWarningOrder", RiskWarningOrderField)
+
+
+# --- risk register, contingency plans, competitor watch ---------------------------------------------------
+
+RiskKindEnum = strawberry.enum(RiskKind, name="RiskKind", description="Credit, cooperation or policy risk (§5.2.2.1).")
+RiskStatusEnum = strawberry.enum(RiskStatus, name="RiskStatus")
+PlanTypeEnum = strawberry.enum(PlanType, name="ContingencyPlanType",
+                               description="Key person left (successor plan), product defect (24-hour fix team), regulation change.")
+PlanStatusEnum = strawberry.enum(PlanStatus, name="ContingencyPlanStatus")
+
+
+def _overdue(due: str, done: str):
+    """A computed field: the deadline ``due`` has passed while ``done`` is still empty."""
+    return computed_field(lambda row: rules.is_overdue(getattr(row, due), getattr(row, done), datetime.now(UTC)), bool, (due, done),
+                          "The deadline has passed and it is not done.")
+
+
+@strawberry.type(name="RegisteredRisk", description="A risk in an account's register, rated by probability and impact.")
+class RegisteredRiskType(Node):
+    is_type_of = node_type_of(RegisteredRisk)
+
+    kind: RiskKindEnum
+    title: str
+    description: str | None
+    probability: int = strawberry.field(description="1 (rare) to 5 (almost certain).")
+    impact: int = strawberry.field(description="1 (minor) to 5 (severe).")
+    status: RiskStatusEnum
+    mitigation: str | None
+    closed_reason: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    score = computed_field(lambda row: rules.risk_score(row.probability, row.impact), int, ("probability", "impact"),
+                           "Probability times impact, 1 to 25.")
+    severity = computed_field(lambda row: rules.severity(rules.risk_score(row.probability, row.impact)), WarningLevelEnum,
+                              ("probability", "impact"), "Low (1-7), medium (8-14) or high (15-25).")
+    owner = to_one_field(Person, "owner_id", PersonType)
+    account = to_one_field(Account, "account_id", AccountType)
+
+
+@strawberry.type(name="ContingencyTask", description="A task of an activated contingency plan.")
+class ContingencyTaskType(Node):
+    is_type_of = node_type_of(ContingencyTask)
+
+    title: str
+    due_at: datetime | None
+    done_at: datetime | None
+    overdue = _overdue("due_at", "done_at")
+    owner = to_one_field(Person, "owner_id", PersonType)
+
+
+@strawberry.type(name="ContingencyPlan", description="A contingency plan (§3.5.4); its post-mortem is due 48 hours after the event.")
+class ContingencyPlanType(Node):
+    is_type_of = node_type_of(ContingencyPlan)
+
+    plan_type: PlanTypeEnum
+    title: str
+    status: PlanStatusEnum
+    created_at: datetime
+    activated_at: datetime | None
+    event_occurred_at: datetime | None
+    event_summary: str | None
+    post_mortem_due_at: datetime | None
+    post_mortem: str | None
+    post_mortem_at: datetime | None
+    post_mortem_overdue = _overdue("post_mortem_due_at", "post_mortem_at")
+    tasks = children_field(ContingencyTask, "plan", ContingencyTaskType, ("id",), "The plan's tasks, in the order they were added.")
+    risk = to_one_field(RegisteredRisk, "risk_id", RegisteredRiskType, "The registered risk this plan answers, if any.")
+    account = to_one_field(Account, "account_id", AccountType)
+
+
+@strawberry.type(name="CompetitorOffer", description="A competitor's offer seen at an account; a differentiation comparison is due in 48 hours.")
+class CompetitorOfferType(Node):
+    is_type_of = node_type_of(CompetitorOffer)
+
+    competitor: str
+    product: str | None
+    offer: str
+    seen_at: datetime
+    recorded_by: str
+    comparison_due_at: datetime
+    comparison: str | None
+    compared_at: datetime | None
+    compared_by: str | None
+    comparison_overdue = _overdue("comparison_due_at", "compared_at")
+    account = to_one_field(Account, "account_id", AccountType)
+
+
+RiskKindFilter = enum_filter(RiskKindEnum)
+RiskStatusFilter = enum_filter(RiskStatusEnum)
+PlanTypeFilter = enum_filter(PlanTypeEnum)
+PlanStatusFilter = enum_filter(PlanStatusEnum)
+
+
+@strawberry.input(description="Conditions on registered risks; account filters nest.")
+class RegisteredRiskFilter:
+    id: IDFilter | None = None
+    kind: RiskKindFilter | None = None
+    status: RiskStatusFilter | None = None
+    probability: IntFilter | None = None
+    impact: IntFilter | None = None
+    created_at: DateTimeFilter | None = None
+    account: AccountFilter | None = None
+    and_: list[RegisteredRiskFilter] | None = strawberry.field(default=None, name="and")
+    or_: list[RegisteredRiskFilter] | None = strawberry.field(default=None, name="or")
+    not_: RegisteredRiskFilter | None = strawberry.field(default=None, name="not")
+
+    resolve_id = id_resolver("RegisteredRisk")
+
+
+@strawberry.input(description="Conditions on contingency plans; account filters nest.")
+class ContingencyPlanFilter:
+    id: IDFilter | None = None
+    plan_type: PlanTypeFilter | None = None
+    status: PlanStatusFilter | None = None
+    post_mortem_due_at: DateTimeFilter | None = None
+    post_mortem_at: DateTimeFilter | None = None
+    account: AccountFilter | None = None
+    and_: list[ContingencyPlanFilter] | None = strawberry.field(default=None, name="and")
+    or_: list[ContingencyPlanFilter] | None = strawberry.field(default=None, name="or")
+    not_: ContingencyPlanFilter | None = strawberry.field(default=None, name="not")
+
+    resolve_id = id_resolver("ContingencyPlan")
+
+
+@strawberry.input(description="Conditions on competitor offers; account filters nest.")
+class CompetitorOfferFilter:
+    id: IDFilter | None = None
+    competitor: StringFilter | None = None
+    seen_at: DateTimeFilter | None = None
+    comparison_due_at: DateTimeFilter | None = None
+    compared_at: DateTimeFilter | None = None
+    account: AccountFilter | None = None
+    and_: list[CompetitorOfferFilter] | None = strawberry.field(default=None, name="and")
+    or_: list[CompetitorOfferFilter] | None = strawberry.field(default=None, name="or")
+    not_: CompetitorOfferFilter | None = strawberry.field(default=None, name="not")
+
+    resolve_id = id_resolver("CompetitorOffer")
+
+
+@strawberry.enum
+class RegisteredRiskOrderField(Enum):
+    CREATED_AT = "created_at"
+    PROBABILITY = "probability"
+    IMPACT = "impact"
+
+
+@strawberry.enum
+class ContingencyPlanOrderField(Enum):
+    CREATED_AT = "created_at"
+    POST_MORTEM_DUE_AT = "post_mortem_due_at"
+
+
+@strawberry.enum
+class CompetitorOfferOrderField(Enum):
+    SEEN_AT = "seen_at"
+    COMPARISON_DUE_AT = "comparison_due_at"
+
+
+RegisteredRiskOrder = order_input("RegisteredRiskOrder", RegisteredRiskOrderField)
+ContingencyPlanOrder = order_input("ContingencyPlanOrder", ContingencyPlanOrderField)
+CompetitorOfferOrder = order_input("CompetitorOfferOrder", CompetitorOfferOrderField)

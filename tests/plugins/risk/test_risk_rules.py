@@ -184,3 +184,23 @@ def test_a_warning_reaches_the_owner_and_the_directors_whose_scope_holds_the_acc
                  rules.Director(5, "REGIONAL_DIRECTOR", None, "SOUTH")]
     assert rules.routed_to(9, "C", "EAST", directors) == [9, 1, 2, 4]
     assert rules.routed_to(None, "J", "NORTH", directors) == [1, 3]
+
+
+def test_the_register_rates_probability_and_impact_on_a_five_by_five_matrix():
+    assert rules.scale_problem(1) is None and rules.scale_problem(5) is None
+    assert rules.scale_problem(0) and rules.scale_problem(6)
+    assert [rules.severity(rules.risk_score(p, i)).value for p, i in ((1, 7), (2, 4), (3, 4), (3, 5), (5, 5))] == [
+        "LOW", "MEDIUM", "MEDIUM", "HIGH", "HIGH"]
+    assert rules.severity(7).value == "LOW" and rules.severity(14).value == "MEDIUM"
+
+
+def test_deadlines_of_48_hours_and_overdue_only_while_open():
+    from datetime import UTC, datetime
+
+    seen = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    due = rules.hours_after(seen, rules.COMPARISON_HOURS)
+    assert due == datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
+    assert not rules.is_overdue(due, None, due)  # at the deadline: not yet
+    assert rules.is_overdue(due, None, datetime(2026, 11, 29, 9, 1, tzinfo=UTC))
+    assert not rules.is_overdue(due, seen, datetime(2026, 12, 1, tzinfo=UTC))  # done
+    assert rules.FIRST_TASKS[rules.PlanType.PRODUCT_DEFECT][1] == 24

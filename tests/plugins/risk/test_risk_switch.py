@@ -38,5 +38,9 @@ def test_the_demo_has_assessments_in_every_band_and_an_override(tmp_path):
         ratings = dict(con.execute("SELECT rating, COUNT(*) FROM risk_credit_assessment GROUP BY rating").fetchall())
         accounts = con.execute("SELECT COUNT(*) FROM account").fetchone()[0]
         overrides = con.execute("SELECT COUNT(*) FROM risk_credit_override").fetchone()[0]
+        kinds = {r[0] for r in con.execute("SELECT DISTINCT kind FROM risk_register")}
+        plans = dict(con.execute("SELECT status, COUNT(*) FROM risk_contingency_plan GROUP BY status").fetchall())
+        offers = con.execute("SELECT COUNT(*), COUNT(compared_at) FROM risk_competitor_offer").fetchone()
     assert set(ratings) == {"A", "B", "C", "D"} and accounts * 0.8 < sum(ratings.values()) < accounts
-    assert overrides == 1
+    assert overrides == 1 and kinds == {"CREDIT", "COOPERATION", "POLICY"} and set(plans) == {"READY", "ACTIVE", "CLOSED"}
+    assert offers[0] > offers[1] > 0  # some compared, some still open
