@@ -7,7 +7,11 @@ from factories import account, contact, staff
 
 from kamgraph.core.accounts.models import AccountTeamMember, TeamRole
 from kamgraph.ids import to_global_id
-from kamgraph.plugins.risk.models import CompetitorOffer, ContingencyPlan, RegisteredRisk
+from kamgraph.plugins.risk.models import (
+    CompetitorOffer,
+    ContingencyPlan,
+    RegisteredRisk,
+)
 from kamgraph.security.actors import Role
 
 REGISTER = """mutation($input: RegisterRiskInput!) { registerRisk(input: $input) {
