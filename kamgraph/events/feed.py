@@ -47,13 +47,33 @@ async def announce(events: Iterable[Event]) -> None:
 
 
 async def visible_events(actor: Actor, events: list[OutboxEvent]) -> list[OutboxEvent]:
-    """The events ``actor`` may see: those of accounts in its row scope; events of no account need a full scope."""
+    """The events ``actor`` may see: those of accounts in its row scope, about objects it may read (a risk
+    warning needs ``risk.read``, as its query does); events of no account need a full scope."""
     from kamgraph.core.accounts.models import Account
     from kamgraph.security.scope import visible
 
-    accounts = {e.account_id for e in events if e.account_id is not None}
+    readable = [e for e in events if _may_read_subject(actor, e.subject)]
+    accounts = {e.account_id for e in readable if e.account_id is not None}
     seen = await visible(Account, actor).get_many(accounts) if accounts else {}
-    return [e for e in events if (e.account_id in seen if e.account_id is not None else actor.sees_everything)]
+    return [e for e in readable if (e.account_id in seen if e.account_id is not None else actor.sees_everything)]
+
+
+def _may_read_subject(actor: Actor, subject: str) -> bool:
+    """Does ``actor`` hold the read permission of the subject's model (the one the scoped accessor checks)?"""
+    from tortoise import Tortoise
+
+    from kamgraph.ids import InvalidId, from_global_id
+
+    try:
+        type_name, _ = from_global_id(subject)
+    except InvalidId:
+        return True
+    for models in Tortoise.apps.values():
+        model = models.get(type_name)
+        if model is not None:
+            permission = getattr(model, "read_permission", None)
+            return permission is None or actor.can(permission)
+    return True
 
 
 class FeedOverflow(RuntimeError):

@@ -22,6 +22,7 @@ from kamgraph.core.people.models import (
     RelationshipLevel,
 )
 from kamgraph.core.writes import create, find, save
+from kamgraph.db import db, dialect
 from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
 from kamgraph.events import UnitOfWork
 from kamgraph.ids import to_global_id
@@ -192,8 +193,11 @@ async def grant_override(unit: UnitOfWork, contract_gid: str, reason: str) -> Cr
 
 async def signing_problems(contract: Contract, signed_on: date) -> list[Problem]:
     """The credit rule on signing ``contract`` (read as the system: every contract of the customer counts).
-    A director's override lets a refused signing through, and is marked used."""
+    A director's override lets a refused signing through, and is marked used. On SQLite the write
+    transaction already holds the database's write lock; on PostgreSQL the customer's row is locked."""
     system = SYSTEM_ACTOR
+    if dialect() == "postgres":  # two signings for one customer take turns, so that each counts the other's exposure
+        await db().execute_query('SELECT "id" FROM "account" WHERE "id" = $1 FOR UPDATE', [contract.account_id])
     standing = (await current_assessments(visible(CreditAssessment, system), [contract.account_id], signed_on)).get(contract.account_id)
     exposure = (await exposures(visible(Contract, system), [contract.account_id]))[contract.account_id]
     schedule = [(i.due_on, i.amount) for i in await visible(Instalment, system).where("contract", contract.id).all()]

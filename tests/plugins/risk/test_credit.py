@@ -166,3 +166,15 @@ async def test_the_rules_in_force_are_readable(risk):
     assert rules["ratingBands"][0] == {"rating": "A", "minScore": "85", "creditLimit": "20000000", "prepayment": False}
     assert [d["daysOverdue"] for d in rules["dunning"]] == [30, 60, 90, 91] and rules["assessmentMonths"] == 12
     assert sum(Decimal(w["weight"]) for w in rules["checkWeights"]) == 1
+
+
+async def test_two_signings_at_once_cannot_both_take_the_last_of_the_limit(risk):
+    import asyncio
+
+    customer = await account()
+    await assess(risk, customer, creditLimit="1000.00")
+    first, second = await contract(customer, "600.00", ContractStatus.APPROVED), await contract(customer, "600.00", ContractStatus.APPROVED)
+    results = await asyncio.gather(*(risk(SIGN, {"id": deal.node_id}) for deal in (first, second)))
+    outcomes = sorted(r["signContract"]["contract"]["status"] if r["signContract"]["contract"] else r["signContract"]["userErrors"][0]["code"]
+                      for r in results)
+    assert outcomes == ["RULE_VIOLATION", "SIGNED"]

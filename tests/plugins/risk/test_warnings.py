@@ -130,3 +130,27 @@ async def test_health_signals_of_payments_and_warnings(risk, settings, every_pm,
     expert = await staff("Expert", Role.SOLUTION_EXPERT)  # no risk.read: no reading of warnings, rather than a healthy one
     seen = (await risk(query, actor=actor_for(expert, Role.SOLUTION_EXPERT)))["accounts"]["nodes"]
     assert all("risk.open_warnings" not in [s["name"] for s in a["healthSignals"]] for a in seen)
+
+
+async def test_risk_events_reach_only_those_who_may_read_risk_records(risk, settings, every_pm, actor_for):
+    from kamgraph.events.feed import visible_events
+
+    agent, csm = await staff("Agent", Role.SERVICE_AGENT), await staff("Success", Role.CUSTOMER_SUCCESS_MANAGER)
+    customer = await account(owner=await staff("Li Wei"))
+    from kamgraph.core.accounts.models import AccountTeamMember, TeamRole
+
+    for member, role in ((agent, TeamRole.SERVICE_AGENT), (csm, TeamRole.CUSTOMER_SUCCESS_MANAGER)):
+        await AccountTeamMember.create(account=customer, person=member, role=role)
+    await contact(customer, "CEO", RelationshipLevel.EXECUTIVE, status=PersonStatus.LEFT)
+    await run_warnings(settings, every_pm)
+    deal = await contract(customer, "100.00", ContractStatus.APPROVED)
+    await risk("mutation($id: ID!) { signContract(input: {id: $id}) { userErrors { code } } }", {"id": deal.node_id})  # refused: no event
+    await risk("mutation($id: ID!) { submitContract(input: {id: $id}) { userErrors { code } } }",
+               {"id": (await contract(customer, "5.00", ContractStatus.DRAFT)).node_id})
+    events = await OutboxEvent.all().order_by("id")
+    types = {e.type for e in events}
+    assert {"risk.warning_raised", "contract.submitted"} <= types
+    for_agent = {e.type for e in await visible_events(actor_for(agent, Role.SERVICE_AGENT), events)}
+    for_csm = {e.type for e in await visible_events(actor_for(csm, Role.CUSTOMER_SUCCESS_MANAGER), events)}
+    assert "contract.submitted" in for_agent and "risk.warning_raised" not in for_agent  # no risk.read
+    assert {"contract.submitted", "risk.warning_raised"} <= for_csm
