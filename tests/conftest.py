@@ -41,7 +41,7 @@ PG_URL = os.environ.get("KAMGRAPH_TEST_DATABASE_URL")
 TEST_PLUGINS = ("kam_testplugin",)
 #: the bundled plugins with tables: the test database holds theirs too, so that each plugin's tests run
 #: on the one database, through an app of their own (``plugin_app``); ``app`` itself is the core's
-PLUGINS_WITH_TABLES = ("risk",)
+PLUGINS_WITH_TABLES = ("risk", "pipeline")
 
 
 ANONYMOUS = None  # no opinion from the switch: the request authenticates by its Authorization header
@@ -206,13 +206,23 @@ def sql_counter() -> Any:
 
 
 @pytest.fixture(scope="session")
-def risk_app(settings: Settings, every_pm: PluginManager) -> Any:
+def bundled_app(settings: Settings, every_pm: PluginManager) -> Any:
     return create_app(settings, every_pm)
 
 
 @pytest_asyncio.fixture
-async def risk(risk_app: Any, actor_switch: ActorSwitch, clean: None) -> AsyncIterator[GraphQLClient]:
-    """Like ``gql``, against an app with the risk plugin enabled."""
-    client = GraphQLClient(risk_app, actor_switch)
+async def bundled(bundled_app: Any, actor_switch: ActorSwitch, clean: None) -> AsyncIterator[GraphQLClient]:
+    """Like ``gql``, against an app with every bundled plugin enabled (``risk``, ``pipeline``)."""
+    client = GraphQLClient(bundled_app, actor_switch)
     yield client
     await client.http.aclose()
+
+
+@pytest.fixture
+def risk(bundled: GraphQLClient) -> GraphQLClient:
+    return bundled
+
+
+@pytest.fixture
+def pipeline(bundled: GraphQLClient) -> GraphQLClient:
+    return bundled

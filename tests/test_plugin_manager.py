@@ -43,8 +43,8 @@ def test_entry_points_list_core_and_the_installed_test_plugin():
 
 def test_kamgraph_plugins_selects_by_name_and_refuses_unknown_names():
     installed = available_plugins()
-    assert select_plugins(("bundled",), installed) == ["core", "risk"]
-    assert installed["risk"][1] is True
+    assert sorted(select_plugins(("bundled",), installed)) == ["core", "pipeline", "risk"]
+    assert installed["risk"][1] is True and installed["pipeline"][1] is True
     assert select_plugins(("kam_testplugin",), installed) == ["core", "kam_testplugin"]
     assert "kam_testplugin" in select_plugins(("all",), installed)
     with pytest.raises(PluginError, match="'nope', which is not installed"):
@@ -55,7 +55,7 @@ def test_settings_read_the_plugin_list_from_the_environment():
     settings = Settings.from_env({"KAMGRAPH_PLUGINS": "bundled, kam_testplugin", "KAMGRAPH_MAX_PAGE_SIZE": "50"})
     assert settings.plugins == ("bundled", "kam_testplugin") and settings.max_page_size == 50
     pm = PluginManager.from_names(settings.plugins)
-    assert set(pm.infos) == {"core", "risk", "kam_testplugin"}
+    assert set(pm.infos) == {"core", "pipeline", "risk", "kam_testplugin"}
 
 
 def test_a_missing_requirement_names_the_plugin():

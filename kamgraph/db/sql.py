@@ -120,6 +120,13 @@ def money_sum(expression: str) -> str:
     return f"COALESCE(SUM(CAST(ROUND(({expression}) * 100) AS INTEGER)), 0)"
 
 
+def seconds_between(start: str, end: str) -> str:
+    """SQL for the seconds from the timestamp expression ``start`` to ``end`` (time zones respected)."""
+    if dialect() == "postgres":
+        return f"EXTRACT(EPOCH FROM ({end} - {start}))"
+    return f"((julianday({end}) - julianday({start})) * 86400)"
+
+
 def money_from_sum(value: Any) -> Decimal:
     if dialect() == "postgres":
         return Decimal(value).quantize(Decimal("0.01"))

@@ -239,12 +239,15 @@ class Rows:
             )
         return pages
 
-    async def aggregate(self, group_by: Sequence[str], sums: Mapping[str, str] = {}, counts: Mapping[str, str] = {}) -> list[dict[str, Any]]:
+    async def aggregate(self, group_by: Sequence[str], sums: Mapping[str, str] = {}, counts: Mapping[str, str] = {},
+                        values: Mapping[str, str] = {}) -> list[dict[str, Any]]:
         """``COUNT(*)``, exact money totals and conditional counts per group, in one SQL statement.
 
         ``group_by`` names columns of the model, or of a model foreign keys away (``"account.tier"``,
         ``"contract.account.region"``). ``sums`` maps result names to SQL money expressions over the alias ``t``,
-        ``counts`` result names to SQL conditions (the rows of the group that meet each).
+        ``counts`` result names to SQL conditions (the rows of the group that meet each), ``values`` result
+        names to other SQL aggregate expressions (``COUNT(DISTINCT ...)``, ``AVG(...)``), returned as the
+        database gives them.
         """
         params = Params()
         joins: dict[str, tuple[str, type[Model], str]] = {}  # path -> (alias, model, join SQL)
@@ -266,6 +269,7 @@ class Rows:
         selected.append("COUNT(*) AS n")
         selected += [f"{sql.money_sum(expr)} AS {quote(f's{i}')}" for i, expr in enumerate(sums.values())]
         selected += [f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {quote(f'c{i}')}" for i, condition in enumerate(counts.values())]
+        selected += [f"{expression} AS {quote(f'v{i}')}" for i, expression in enumerate(values.values())]
         statement = f"SELECT {', '.join(selected)} FROM {table(self.model)} t{join_sql} WHERE {self._where(params, 't')}"
         if keys:
             statement += f" GROUP BY {', '.join(expr for _, expr in keys)} ORDER BY n DESC"
@@ -277,6 +281,7 @@ class Rows:
                     "count": int(row["n"]),
                     "sums": {name: sql.money_from_sum(row[f"s{i}"]) for i, name in enumerate(sums)},
                     "counts": {name: int(row[f"c{i}"] or 0) for i, name in enumerate(counts)},
+                    "values": {name: row[f"v{i}"] for i, name in enumerate(values)},
                 }
             )
         return result

@@ -30,6 +30,7 @@ from kamgraph.plugins.risk.models import (
     RiskWarning,
 )
 from kamgraph.plugins.risk.types import (
+    GROUP_KEYS,
     AgingBuckets,
     CheckWeight,
     CompetitorOfferFilter,
@@ -52,6 +53,7 @@ from kamgraph.plugins.risk.types import (
     ReceivablesAging,
     ReceivablesGroup,
     ReceivablesGroupBy,
+    ReceivablesGroupKeys,
     RegisteredRiskFilter,
     RegisteredRiskOrder,
     RegisteredRiskType,
@@ -60,7 +62,6 @@ from kamgraph.plugins.risk.types import (
     RiskWarningOrder,
     RiskWarningOrderField,
     RiskWarningType,
-    group_keys,
 )
 
 NEWEST_FIRST = [RiskWarningOrder(field=RiskWarningOrderField.RAISED_AT, direction=OrderDirection.DESC)]
@@ -105,7 +106,7 @@ class RiskQueries:
         today = ctx.settings.today()
         total, groups = await services.receivables_aging(rows, list(dict.fromkeys(g.value for g in group_by or ())), today)
         return ReceivablesAging(as_of=today, total=AgingBuckets.of(total),
-                                groups=[ReceivablesGroup(keys=group_keys(g["keys"]), buckets=AgingBuckets.of(g["sums"])) for g in groups])
+                                groups=[ReceivablesGroup(keys=ReceivablesGroupKeys.of(g["keys"], GROUP_KEYS), buckets=AgingBuckets.of(g["sums"])) for g in groups])
 
     registered_risk = node_field(RegisteredRisk, RegisteredRiskType)
     contingency_plan = node_field(ContingencyPlan, ContingencyPlanType)

@@ -31,6 +31,7 @@ from kamgraph.api.nodes import node_type_of
 from kamgraph.core.accounts.models import Account, AccountStatus, Region, Tier
 from kamgraph.core.accounts.types import (
     AccountFilter,
+    AccountKeys,
     AccountStatusEnum,
     AccountType,
     RegionEnum,
@@ -207,41 +208,23 @@ class ReceivablesGroupBy(Enum):
 
 
 @strawberry.type(description="The group's value for each groupBy key; keys not grouped by are null.")
-class ReceivablesGroupKeys:
+class ReceivablesGroupKeys(AccountKeys):
     region: RegionEnum | None = None
     tier: TierEnum | None = None
     industry: str | None = None
     account_status: AccountStatusEnum | None = None
-    account_id: strawberry.Private[int | None] = None
     contract_id: strawberry.Private[int | None] = None
-    owner_id: strawberry.Private[int | None] = None
-
-    @strawberry.field
-    async def account(self, info: Info) -> AccountType | None:
-        return await load_one(info, Account, self.account_id)
 
     @strawberry.field
     async def contract(self, info: Info) -> ContractType | None:
         return await load_one(info, Contract, self.contract_id)
 
-    @strawberry.field
-    async def owner(self, info: Info) -> PersonType | None:
-        return await load_one(info, Person, self.owner_id)
 
-
-_GROUP_KEYS = {
+GROUP_KEYS = {
     "contract.account": ("account_id", None), "contract": ("contract_id", None), "contract.account.region": ("region", Region),
     "contract.account.tier": ("tier", Tier), "contract.account.industry_section": ("industry", None),
     "contract.account.status": ("account_status", AccountStatus), "contract.account.owner": ("owner_id", None),
 }
-
-
-def group_keys(keys: dict[str, object]) -> ReceivablesGroupKeys:
-    values = {}
-    for path, value in keys.items():
-        name, convert = _GROUP_KEYS[path]
-        values[name] = convert(value) if convert and value is not None else value
-    return ReceivablesGroupKeys(**values)
 
 
 @strawberry.type

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -254,6 +255,30 @@ class AccountGroupBy(Enum):
     STATUS = "status"
     SIZE = "size"
     OWNER = "owner"
+
+
+@strawberry.type(description="Group keys that name an account or its owner; the aggregates' key types extend it.")
+class AccountKeys:
+    account_id: strawberry.Private[int | None] = None
+    owner_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(description="The account grouped by; null when not grouped by account.")
+    async def account(self, info: Info) -> AccountType | None:
+        return await load_one(info, Account, self.account_id)
+
+    @strawberry.field(description="The owner grouped by; null when not grouped by owner.")
+    async def owner(self, info: Info) -> PersonType | None:
+        return await load_one(info, Person, self.owner_id)
+
+    @classmethod
+    def of(cls, keys: Mapping[str, object], names: Mapping[str, tuple[str, Callable[[Any], Any] | None]]) -> Any:
+        """Keys of an aggregate group (``{"account.tier": "CORE"}``) as this type: ``names`` maps each path to the
+        attribute it fills and how its database value converts (None: as it is)."""
+        values = {}
+        for path, value in keys.items():
+            name, convert = names[path]
+            values[name] = convert(value) if convert and value is not None else value
+        return cls(**values)
 
 
 @strawberry.type(description="The group's value for each groupBy key; keys not grouped by are null.")

@@ -32,14 +32,6 @@ _KEYS = {
 }
 
 
-def group_keys(keys: dict[str, object]) -> ContractGroupKeys:
-    values = {}
-    for path, value in keys.items():
-        name, convert = _KEYS[path]
-        values[name] = convert(value) if convert and value is not None else value
-    return ContractGroupKeys(**values)
-
-
 @strawberry.type
 class ContractQueries:
     contract = node_field(Contract, ContractType)
@@ -57,5 +49,5 @@ class ContractQueries:
         return ContractsAggregate(
             count=total["count"],
             amount=total["sums"].get("amount"),
-            groups=[ContractGroup(keys=group_keys(g["keys"]), count=g["count"], amount=g["sums"].get("amount")) for g in groups],
+            groups=[ContractGroup(keys=ContractGroupKeys.of(g["keys"], _KEYS), count=g["count"], amount=g["sums"].get("amount")) for g in groups],
         )

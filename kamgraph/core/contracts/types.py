@@ -27,6 +27,7 @@ from kamgraph.api.nodes import load_children, node_type_of
 from kamgraph.core.accounts.models import Account
 from kamgraph.core.accounts.types import (
     AccountFilter,
+    AccountKeys,
     AccountStatusEnum,
     AccountType,
     RegionEnum,
@@ -40,8 +41,6 @@ from kamgraph.core.contracts.models import (
     Payment,
     PaymentAllocation,
 )
-from kamgraph.core.people.models import Person
-from kamgraph.core.people.types import PersonType
 
 ContractStatusEnum = strawberry.enum(ContractStatus, name="ContractStatus")
 EditionEnum = strawberry.enum(Edition, name="Edition", description="The three-step price offer.")
@@ -220,7 +219,7 @@ class ContractGroupBy(Enum):
 
 
 @strawberry.type(description="The group's value for each groupBy key; keys not grouped by are null.")
-class ContractGroupKeys:
+class ContractGroupKeys(AccountKeys):
     status: ContractStatusEnum | None = None
     edition: EditionEnum | None = None
     currency: str | None = None
@@ -228,16 +227,6 @@ class ContractGroupKeys:
     region: RegionEnum | None = None
     industry: str | None = None
     account_status: AccountStatusEnum | None = None
-    owner_id: strawberry.Private[int | None] = None
-    account_id: strawberry.Private[int | None] = None
-
-    @strawberry.field
-    async def owner(self, info: Info) -> PersonType | None:
-        return await load_one(info, Person, self.owner_id)
-
-    @strawberry.field
-    async def account(self, info: Info) -> AccountType | None:
-        return await load_one(info, Account, self.account_id)
 
 
 @strawberry.type

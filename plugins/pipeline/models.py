@@ -1,0 +1,73 @@
+"""The pipeline plugin's tables (tortoise app ``pipeline``): opportunities and their stage history."""
+
+from __future__ import annotations
+
+from tortoise import fields
+
+from kamgraph.core.contracts.models import Edition
+from kamgraph.db.models import NodeModel, VersionedModel
+
+
+class Opportunity(VersionedModel):
+    """A sale being worked at an account, moving through the configured stages.
+
+    The stage's win probability is kept on the row when it enters the stage, so the weighted forecast is
+    a sum in SQL. The timers of §3.1.2 and §3.1.4 are columns: due, done, reported overdue."""
+
+    id = fields.IntField(primary_key=True)
+    account = fields.ForeignKeyField("core.Account", related_name="opportunities", on_delete=fields.RESTRICT)
+    owner = fields.ForeignKeyField("core.Person", related_name="opportunities", on_delete=fields.RESTRICT)
+    title = fields.CharField(max_length=200)
+    amount = fields.DecimalField(max_digits=16, decimal_places=2)
+    currency = fields.CharField(max_length=3, default="CNY")
+    expected_close_on = fields.DateField()
+    edition = fields.CharEnumField(Edition, max_length=10, default=Edition.BASIC)
+    lead_source = fields.CharField(max_length=100, null=True)
+    stage = fields.CharField(max_length=30)
+    probability = fields.DecimalField(max_digits=4, decimal_places=3)
+    stage_entered_at = fields.DatetimeField()
+    loss_reason = fields.TextField(null=True)
+    competitor = fields.CharField(max_length=200, null=True)
+    contract = fields.ForeignKeyField("core.Contract", related_name="opportunities", null=True, on_delete=fields.RESTRICT)
+    closed_at = fields.DatetimeField(null=True)
+    first_contact_at = fields.DatetimeField()
+    follow_up_due_at = fields.DatetimeField()
+    followed_up_at = fields.DatetimeField(null=True)
+    follow_up_overdue_reported_at = fields.DatetimeField(null=True)
+    needs_reported_on = fields.DateField(null=True)
+    needs_summary = fields.TextField(null=True)
+    solution_due_on = fields.DateField(null=True)
+    solution_submitted_at = fields.DatetimeField(null=True)
+    solution_overdue_reported_at = fields.DatetimeField(null=True)
+
+    scope_via = ("account",)
+    read_permission = "pipeline.read"
+
+    class Meta:
+        app = "pipeline"
+        table = "pipeline_opportunity"
+        indexes = (("stage", "expected_close_on"),)
+
+
+class StageChange(NodeModel):
+    """One stage an opportunity entered: when, by whom, from where, and when it left again.
+
+    The first row of an opportunity has no ``from_stage``; ``left_at`` is set by the next move, so time in
+    a stage is a column difference in SQL."""
+
+    id = fields.IntField(primary_key=True)
+    opportunity = fields.ForeignKeyField("pipeline.Opportunity", related_name="stage_changes", on_delete=fields.CASCADE)
+    from_stage = fields.CharField(max_length=30, null=True)
+    to_stage = fields.CharField(max_length=30)
+    entered_at = fields.DatetimeField()
+    left_at = fields.DatetimeField(null=True)
+    changed_by = fields.CharField(max_length=200)
+    reason = fields.TextField(null=True)
+
+    scope_via = ("opportunity", "account")
+    read_permission = "pipeline.read"
+
+    class Meta:
+        app = "pipeline"
+        table = "pipeline_stage_change"
+        indexes = (("to_stage", "entered_at"),)

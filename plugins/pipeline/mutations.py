@@ -1,0 +1,167 @@
+"""Mutations of the pipeline plugin: thin, each one ``write`` around one service (API.md "Mutations and errors")."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import strawberry
+from strawberry.types import Info
+
+from kamgraph.api import context, payload_type, write
+from kamgraph.core.contracts.mutations import InstalmentInput
+from kamgraph.core.contracts.rules import PlannedInstalment
+from kamgraph.core.contracts.types import EditionEnum
+from kamgraph.core.writes import archive
+from kamgraph.plugins.pipeline import services
+from kamgraph.plugins.pipeline.config import pipeline_config
+from kamgraph.plugins.pipeline.models import Opportunity
+from kamgraph.plugins.pipeline.types import OpportunityType
+
+UNSET = strawberry.UNSET
+
+
+@strawberry.input(description="A new opportunity starts in the first stage; its follow-up is due 48 hours after the first contact.")
+class CreateOpportunityInput:
+    account_id: strawberry.ID
+    title: str
+    amount: Decimal
+    expected_close_on: date
+    owner_id: strawberry.ID | None = strawberry.field(default=None, description="Default: you, or the account's owner when you are not on the staff.")
+    edition: EditionEnum = EditionEnum.BASIC
+    currency: str = "CNY"
+    lead_source: str | None = None
+    competitor: str | None = None
+    first_contact_at: datetime | None = strawberry.field(default=None, description="Default: now.")
+    external_id: str | None = None
+    source: str | None = None
+
+
+@strawberry.input(description="Change an open opportunity; what is not given stays.")
+class UpdateOpportunityInput:
+    id: strawberry.ID
+    expected_version: int | None = None
+    title: str | None = UNSET
+    amount: Decimal | None = UNSET
+    expected_close_on: date | None = UNSET
+    edition: EditionEnum | None = UNSET
+    currency: str | None = UNSET
+    lead_source: str | None = UNSET
+    competitor: str | None = UNSET
+    owner_id: strawberry.ID | None = UNSET
+
+
+@strawberry.input(description="Move to another stage as pipelineRules allow; LOST needs the reason (and the competitor, if any).")
+class MoveOpportunityInput:
+    id: strawberry.ID
+    stage: str
+    reason: str | None = None
+    competitor: str | None = None
+    expected_version: int | None = None
+
+
+@strawberry.input(description="The terms of the draft contract a win creates; title, amount, edition and currency come from the opportunity.")
+class WonContractInput:
+    number: str
+    start_on: date
+    end_on: date
+    payment_terms_days: int = 30
+    schedule: list[InstalmentInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="Record the win with its contract: an existing one (contractId) or a new draft (newContract).")
+class WinOpportunityInput:
+    id: strawberry.ID
+    contract_id: strawberry.ID | None = None
+    new_contract: WonContractInput | None = None
+    expected_version: int | None = None
+
+
+@strawberry.input
+class OpportunityIdInput:
+    id: strawberry.ID
+    expected_version: int | None = None
+
+
+@strawberry.input(description="The customer needs analysis report: the solution is due 5 working days after it.")
+class RecordNeedsReportInput:
+    id: strawberry.ID
+    summary: str
+    reported_on: date | None = strawberry.field(default=None, description="Default: today.")
+
+
+OpportunityPayload = payload_type("Opportunity", "An opportunity after the change.", opportunity=OpportunityType)
+
+
+@strawberry.type
+class PipelineMutations:
+    @strawberry.mutation(description="Open an opportunity at an account.")
+    async def create_opportunity(self, info: Info, input: CreateOpportunityInput) -> OpportunityPayload:
+        config = pipeline_config(context(info).settings)
+        values = {name: getattr(input, name) for name in ("account_id", "title", "amount", "expected_close_on", "owner_id", "currency",
+                                                          "lead_source", "competitor", "first_contact_at", "external_id", "source")}
+        values["edition"] = input.edition
+
+        async def action(unit):
+            return {"opportunity": await services.create_opportunity(unit, config, values)}
+
+        return await write(info, OpportunityPayload, action, "pipeline.write")
+
+    @strawberry.mutation(description="Change an open opportunity (its owner, or a director).")
+    async def update_opportunity(self, info: Info, input: UpdateOpportunityInput) -> OpportunityPayload:
+        config = pipeline_config(context(info).settings)
+        values = {name: getattr(input, name) for name in ("title", "amount", "expected_close_on", "currency", "lead_source", "competitor",
+                                                          "owner_id")}
+        values["edition"] = input.edition
+
+        async def action(unit):
+            return {"opportunity": await services.update_opportunity(unit, config, input.id, input.expected_version, values)}
+
+        return await write(info, OpportunityPayload, action, "pipeline.write")
+
+    @strawberry.mutation(description="Move an opportunity to another stage, or to LOST with the reason; recorded in its stage history.")
+    async def move_opportunity(self, info: Info, input: MoveOpportunityInput) -> OpportunityPayload:
+        config = pipeline_config(context(info).settings)
+
+        async def action(unit):
+            return {"opportunity": await services.move_opportunity(unit, config, input.id, input.expected_version, input.stage.strip().upper(),
+                                                                   input.reason, input.competitor)}
+
+        return await write(info, OpportunityPayload, action, "pipeline.write")
+
+    @strawberry.mutation(description="Record the win, linking the contract won or creating its draft; emits opportunity.won.")
+    async def win_opportunity(self, info: Info, input: WinOpportunityInput) -> OpportunityPayload:
+        config = pipeline_config(context(info).settings)
+        terms = None
+        if input.new_contract is not None:
+            given = input.new_contract
+            terms = {"number": given.number, "start_on": given.start_on, "end_on": given.end_on, "payment_terms_days": given.payment_terms_days,
+                     "schedule": [PlannedInstalment(i.due_on, i.amount) for i in given.schedule]}
+
+        async def action(unit):
+            return {"opportunity": await services.win_opportunity(unit, config, input.id, input.expected_version, input.contract_id, terms)}
+
+        return await write(info, OpportunityPayload, action, "pipeline.write")
+
+    @strawberry.mutation(description="Record the follow-up after the first contact (due within 48 hours).")
+    async def record_follow_up(self, info: Info, input: OpportunityIdInput) -> OpportunityPayload:
+        async def action(unit):
+            return {"opportunity": await services.record_follow_up(unit, input.id)}
+
+        return await write(info, OpportunityPayload, action, "pipeline.write")
+
+    @strawberry.mutation(description="Record the customer needs report; the solution is then due in 5 working days.")
+    async def record_needs_report(self, info: Info, input: RecordNeedsReportInput) -> OpportunityPayload:
+        config = pipeline_config(context(info).settings)
+
+        async def action(unit):
+            return {"opportunity": await services.record_needs_report(unit, config, input.id, input.summary, input.reported_on)}
+
+        return await write(info, OpportunityPayload, action, "pipeline.write")
+
+    @strawberry.mutation(description="Archive an opportunity (it leaves lists and figures, keeps its history).")
+    async def archive_opportunity(self, info: Info, input: OpportunityIdInput) -> OpportunityPayload:
+        async def action(unit):
+            return {"opportunity": await archive(unit, Opportunity, input.id, input.expected_version)}
+
+        return await write(info, OpportunityPayload, action, "pipeline.write")

@@ -1,0 +1,125 @@
+"""Root queries of the pipeline plugin and ``Account.opportunities``: every figure through the caller's
+scoped rows, so an account manager's funnel and forecast are those of their own accounts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from kamgraph.api import (
+    Connection,
+    OrderDirection,
+    RequestError,
+    context,
+    list_connection,
+)
+from kamgraph.api.fields import child_list_field, list_field, node_field
+from kamgraph.plugins.pipeline import analytics
+from kamgraph.plugins.pipeline.config import pipeline_config
+from kamgraph.plugins.pipeline.models import Opportunity, StageChange
+from kamgraph.plugins.pipeline.types import (
+    GROUP_KEYS,
+    ForecastPeriod,
+    Funnel,
+    FunnelGroup,
+    FunnelGroupBy,
+    FunnelStage,
+    OpportunitiesAggregate,
+    OpportunityFilter,
+    OpportunityGroup,
+    OpportunityGroupBy,
+    OpportunityOrder,
+    OpportunityOrderField,
+    OpportunityType,
+    PipelineForecast,
+    PipelineGroupKeys,
+    PipelineRules,
+    PipelineStage,
+)
+
+MAX_FORECAST_MONTHS = 36
+
+
+@strawberry.type
+class PipelineQueries:
+    opportunity = node_field(Opportunity, OpportunityType)
+    opportunities = list_field(Opportunity, OpportunityType, OpportunityFilter, OpportunityOrder,
+                               "The opportunities of the accounts you may see. Archived ones only with includeArchived.")
+
+    @strawberry.field(description="Counts, amounts and weighted amounts of the opportunities you may see, grouped; computed in SQL.")
+    async def opportunities_aggregate(
+        self, info: Info, filter: OpportunityFilter | None = None, group_by: list[OpportunityGroupBy] | None = None,
+    ) -> OpportunitiesAggregate:
+        rows = context(info).rows(Opportunity).filter(filter).live()
+        [total] = await analytics.totals(rows, [])
+        keys = list(dict.fromkeys(g.value for g in group_by or ()))
+        groups = await analytics.totals(rows, keys) if keys else []
+        return OpportunitiesAggregate(
+            count=total["count"], amount=total["sums"]["amount"], weighted=total["sums"]["weighted"],
+            groups=[OpportunityGroup(keys=PipelineGroupKeys.of(g["keys"], GROUP_KEYS), count=g["count"], amount=g["sums"]["amount"],
+                                     weighted=g["sums"]["weighted"]) for g in groups],
+        )
+
+    @strawberry.field(description="The weighted forecast (Σ amount × stage probability) of open opportunities by expected close "
+                                  "month and quarter, from the month of `from` (default: this month).")
+    async def pipeline_forecast(self, info: Info, months: int = 12, from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+                                filter: OpportunityFilter | None = None) -> PipelineForecast:
+        ctx = context(info)
+        if not 1 <= months <= MAX_FORECAST_MONTHS:
+            raise RequestError(f"a forecast covers 1 to {MAX_FORECAST_MONTHS} months, not {months}")
+        config = pipeline_config(ctx.settings)
+        found = await analytics.forecast(ctx.rows(Opportunity).filter(filter), config.stage_rules, from_ or ctx.settings.today(), months)
+        month_periods = [ForecastPeriod(period=m["starts_on"].strftime("%Y-%m"), starts_on=m["starts_on"], count=m["count"],
+                                        amount=m["amount"], weighted=m["weighted"]) for m in found]
+        quarters = [ForecastPeriod(period=q["period"], starts_on=q["starts_on"], count=q["count"], amount=q["amount"], weighted=q["weighted"])
+                    for q in analytics.by_quarter(found)]
+        return PipelineForecast(months=month_periods, quarters=quarters)
+
+    @strawberry.field(description="The funnel of the opportunities first contacted from `from` to `to` (inclusive): per stage, how "
+                                  "many reached it, the conversion to the next, the days spent in it; grouped; computed in SQL.")
+    async def funnel(self, info: Info, from_: Annotated[date, strawberry.argument(name="from")], to: date,
+                     group_by: list[FunnelGroupBy] | None = None) -> Funnel:
+        ctx = context(info)
+        if to < from_:
+            raise RequestError("a funnel period ends on or after its first day")
+        start, end = analytics.period_bounds(from_, to, ctx.settings.time_zone)
+        config = pipeline_config(ctx.settings)
+        total, groups = await analytics.funnel(ctx.rows(StageChange), config.stage_rules, start, end,
+                                               list(dict.fromkeys(g.value for g in group_by or ())))
+        return Funnel(starts_on=from_, ends_on=to, stages=[FunnelStage(**s) for s in total["stages"]], lost=total["lost"],
+                      groups=[FunnelGroup(keys=PipelineGroupKeys.of(g["keys"], GROUP_KEYS), stages=[FunnelStage(**s) for s in g["stages"]], lost=g["lost"])
+                              for g in groups])
+
+    @strawberry.field(description="Open opportunities whose follow-up is past its 48 hours (§3.1.2), most overdue first.")
+    async def overdue_follow_ups(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[OpportunityType]:
+        ctx = context(info)
+        rows = _open(ctx).where("follow_up_due_at", datetime.now(UTC), "<").where("followed_up_at", None)
+        return await list_connection(info, rows, order_by=[OpportunityOrder(field=OpportunityOrderField.CREATED_AT, direction=OrderDirection.ASC)],
+                                     first=first, after=after)
+
+    @strawberry.field(description="Open opportunities whose solution is past its 5 working days after the needs report (§3.1.4).")
+    async def overdue_solutions(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[OpportunityType]:
+        ctx = context(info)
+        rows = _open(ctx).where("solution_due_on", ctx.settings.today(), "<").where("solution_submitted_at", None)
+        return await list_connection(info, rows, order_by=[OpportunityOrder(field=OpportunityOrderField.CREATED_AT, direction=OrderDirection.ASC)],
+                                     first=first, after=after)
+
+    @strawberry.field(description="The pipeline rules in force: stages and their win probabilities, allowed moves, timers.")
+    def pipeline_rules(self, info: Info) -> PipelineRules:
+        config = pipeline_config(context(info).settings)
+        stage_rules = config.stage_rules
+        return PipelineRules(stages=[PipelineStage(code=s.code, probability=s.probability, outcome=s.outcome.value) for s in stage_rules.stages],
+                             allow_skip=stage_rules.allow_skip, allow_back=stage_rules.allow_back,
+                             follow_up_hours=config.follow_up_hours, solution_working_days=config.solution_working_days)
+
+
+def _open(ctx):
+    return ctx.rows(Opportunity).live().where("stage", [s.code for s in pipeline_config(ctx.settings).stage_rules.open])
+
+
+account_opportunities = child_list_field(Opportunity, "account", OpportunityType, OpportunityFilter, OpportunityOrder,
+                                         "The opportunities at this account.")
+account_opportunities.python_name, account_opportunities.graphql_name = "opportunities", "opportunities"

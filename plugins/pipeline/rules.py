@@ -1,0 +1,153 @@
+"""The sales pipeline's rules as pure functions (DOMAIN.md "sales pipeline", seed §3.1, §3.6.2): stages and
+their win probabilities, which moves between them are allowed, the timers, the forecast windows and the
+funnel's arithmetic. No database, no GraphQL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+
+
+class Outcome(str, Enum):
+    OPEN = "OPEN"
+    WON = "WON"
+    LOST = "LOST"
+
+
+@dataclass(frozen=True)
+class Stage:
+    code: str
+    probability: Decimal  # 0 to 1
+    outcome: Outcome = Outcome.OPEN
+
+
+DEFAULT_STAGES: tuple[Stage, ...] = (
+    Stage("FIRST_CONTACT", Decimal("0.30")),
+    Stage("PROPOSAL_SUBMITTED", Decimal("0.50")),
+    Stage("NEGOTIATION", Decimal("0.70")),
+    Stage("WON", Decimal("1.00"), Outcome.WON),
+    Stage("LOST", Decimal("0.00"), Outcome.LOST),
+)
+STAGE_CODE = re.compile(r"[A-Z][A-Z0-9_]{0,29}")
+
+
+@dataclass(frozen=True)
+class StageRules:
+    """The stages in funnel order (open ones first, then WON and LOST), and which moves are allowed:
+    forward one stage, back one stage when ``allow_back``, further when ``allow_skip``; to LOST from any open
+    stage, with a reason; nothing out of WON or LOST."""
+
+    stages: tuple[Stage, ...] = DEFAULT_STAGES
+    allow_skip: bool = False
+    allow_back: bool = True
+
+    @property
+    def open(self) -> list[Stage]:
+        return [s for s in self.stages if s.outcome is Outcome.OPEN]
+
+    @property
+    def won(self) -> Stage:
+        return next(s for s in self.stages if s.outcome is Outcome.WON)
+
+    @property
+    def lost(self) -> Stage:
+        return next(s for s in self.stages if s.outcome is Outcome.LOST)
+
+    @property
+    def first(self) -> Stage:
+        return self.open[0]
+
+    @property
+    def funnel(self) -> list[Stage]:
+        """The stages an opportunity passes on its way to a win, in order."""
+        return [*self.open, self.won]
+
+    def get(self, code: str) -> Stage | None:
+        return next((s for s in self.stages if s.code == code), None)
+
+
+def stages_problem(stages: Sequence[Stage]) -> str | None:
+    """Why a configured list of stages cannot run a funnel, or None."""
+    if len({s.code for s in stages}) != len(stages):
+        return "each stage needs its own code"
+    if bad := [s.code for s in stages if not STAGE_CODE.fullmatch(s.code)]:
+        return f"stage codes are A-Z, digits and underscores, up to 30: {', '.join(bad)}"
+    outcomes = [s.outcome for s in stages]
+    if outcomes.count(Outcome.WON) != 1 or outcomes.count(Outcome.LOST) != 1 or Outcome.OPEN not in outcomes:
+        return "a funnel needs open stages, one WON stage and one LOST stage"
+    if any(not 0 <= s.probability <= 1 for s in stages):
+        return "win probabilities go from 0 to 100 %"
+    open_probabilities = [s.probability for s in stages if s.outcome is Outcome.OPEN]
+    if open_probabilities != sorted(open_probabilities):
+        return "open stages are listed in funnel order, their probabilities rising"
+    return None
+
+
+def move_problem(rules: StageRules, current: str, target: str, reason: str | None) -> str | None:
+    """Why an opportunity in ``current`` may not move to ``target``, or None."""
+    to, at = rules.get(target), rules.get(current)
+    if to is None:
+        return f"there is no stage {target}; the stages are {', '.join(s.code for s in rules.stages)}"
+    if at is None or at.outcome is not Outcome.OPEN:
+        return f"the opportunity is {current} and closed; open a new one"
+    if to.code == at.code:
+        return f"the opportunity is already {current}"
+    if to.outcome is Outcome.LOST:
+        return None if (reason or "").strip() else "say why the opportunity was lost"
+    order = [s.code for s in rules.funnel]
+    step = order.index(to.code) - order.index(at.code)
+    if step == 1 or (step > 1 and rules.allow_skip) or (step == -1 and rules.allow_back):
+        return None
+    if step > 1:
+        return f"from {current} the next stage is {order[order.index(at.code) + 1]}; stages are not skipped"
+    return f"an opportunity does not go back from {current} to {target}" + ("" if rules.allow_back else "; moves back are off")
+
+
+# --- timers (§3.1.2, §3.1.4) ---------------------------------------------------------------------------
+
+FOLLOW_UP_HOURS = 48  # a follow-up after the first contact
+SOLUTION_WORKING_DAYS = 5  # a solution after the needs report
+
+
+def follow_up_due(first_contact_at: datetime, hours: int = FOLLOW_UP_HOURS) -> datetime:
+    return first_contact_at + timedelta(hours=hours)
+
+
+def is_overdue(due: datetime | date | None, done: object, now: datetime | date) -> bool:
+    return due is not None and done is None and now > due
+
+
+# --- forecast and funnel -------------------------------------------------------------------------------
+
+
+def month_windows(start: date, months: int) -> list[tuple[date, date]]:
+    """``months`` calendar months from the one holding ``start``: (first day, first day of the next)."""
+    first = start.replace(day=1)
+    windows = []
+    for _ in range(months):
+        following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+        windows.append((first, following))
+        first = following
+    return windows
+
+
+def quarter_of(day: date) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def stored(probability: Decimal) -> Decimal:
+    """A probability as the database keeps it: three decimals."""
+    return probability.quantize(Decimal("0.001"))
+
+
+def weighted(amount: Decimal, probability: Decimal) -> Decimal:
+    return (amount * probability).quantize(Decimal("0.01"))
+
+
+def conversion(reached_this: int, reached_next: int) -> float | None:
+    """The share of those who reached a stage that reached the next; None when none reached it."""
+    return None if reached_this == 0 else reached_next / reached_this

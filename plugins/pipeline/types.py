@@ -1,0 +1,231 @@
+"""GraphQL types of the pipeline plugin: opportunities with their stage history, filters and orders, and the
+shapes of the totals, the forecast and the funnel."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from kamgraph.api import Node, context
+from kamgraph.api.connections import order_input
+from kamgraph.api.fields import children_field, computed_field, to_one_field
+from kamgraph.api.filters import (
+    DateFilter,
+    DateTimeFilter,
+    DecimalFilter,
+    IDFilter,
+    StringFilter,
+    id_resolver,
+)
+from kamgraph.api.nodes import node_type_of
+from kamgraph.core.accounts.models import Account, Region, Tier
+from kamgraph.core.accounts.types import (
+    AccountFilter,
+    AccountKeys,
+    AccountType,
+    RegionEnum,
+    TierEnum,
+)
+from kamgraph.core.contracts.models import Contract, Edition
+from kamgraph.core.contracts.types import ContractType, EditionEnum, EditionFilter
+from kamgraph.core.people.models import Person
+from kamgraph.core.people.types import PersonFilter, PersonType
+from kamgraph.plugins.pipeline import rules
+from kamgraph.plugins.pipeline.models import Opportunity, StageChange
+
+
+@strawberry.type(name="StageChange", description="A stage an opportunity entered: when, from where, by whom, and when it left.")
+class StageChangeType(Node):
+    is_type_of = node_type_of(StageChange)
+
+    from_stage: str | None = strawberry.field(description="Null for the stage the opportunity started in.")
+    to_stage: str
+    entered_at: datetime
+    left_at: datetime | None
+    changed_by: str
+    reason: str | None
+
+
+@strawberry.type(name="Opportunity", description="A sale being worked at an account, moving through the configured stages.")
+class OpportunityType(Node):
+    is_type_of = node_type_of(Opportunity)
+
+    title: str
+    amount: Decimal = strawberry.field(description="Expected contract value, in the opportunity's currency.")
+    currency: str
+    expected_close_on: date
+    edition: EditionEnum
+    lead_source: str | None = strawberry.field(description="Where it came from: referral, exhibition, inbound...")
+    stage: str = strawberry.field(description="One of pipelineRules.stages.")
+    probability: Decimal = strawberry.field(description="The win probability of its stage, 0 to 1.")
+    stage_entered_at: datetime
+    loss_reason: str | None
+    competitor: str | None = strawberry.field(description="The competitor involved, if any (who won, when lost).")
+    closed_at: datetime | None = strawberry.field(description="When it was won or lost.")
+    first_contact_at: datetime
+    follow_up_due_at: datetime = strawberry.field(description="48 hours after the first contact (§3.1.2).")
+    followed_up_at: datetime | None
+    needs_reported_on: date | None = strawberry.field(description="The customer needs analysis report (§3.1.3).")
+    needs_summary: str | None
+    solution_due_on: date | None = strawberry.field(description="5 working days after the needs report (§3.1.4).")
+    solution_submitted_at: datetime | None = strawberry.field(description="When it left its first stage forward.")
+    version: int
+    external_id: str | None
+    source: str | None
+    created_at: datetime
+    updated_at: datetime
+    archived_at: datetime | None
+    weighted_amount = computed_field(lambda row: rules.weighted(row.amount, row.probability), Decimal, ("amount", "probability"),
+                                     "Amount times the win probability of its stage.")
+    follow_up_overdue = computed_field(lambda row: rules.is_overdue(row.follow_up_due_at, row.followed_up_at, datetime.now(UTC)), bool,
+                                       ("follow_up_due_at", "followed_up_at"), "The follow-up is late.")
+    account = to_one_field(Account, "account_id", AccountType)
+    owner = to_one_field(Person, "owner_id", PersonType, "The account manager who owns it.")
+    contract = to_one_field(Contract, "contract_id", ContractType, "The contract it was won with.")
+    stage_history = children_field(StageChange, "opportunity", StageChangeType, ("entered_at", "id"), "Every stage it entered, oldest first.")
+
+    @strawberry.field(description="The solution is late: 5 working days after the needs report, not delivered.")
+    def solution_overdue(self, info: Info) -> bool:
+        return rules.is_overdue(self.solution_due_on, self.solution_submitted_at, context(info).settings.today())
+
+
+@strawberry.input(description="Conditions on opportunities; account and owner filters nest.")
+class OpportunityFilter:
+    id: IDFilter | None = None
+    title: StringFilter | None = None
+    stage: StringFilter | None = None
+    amount: DecimalFilter | None = None
+    expected_close_on: DateFilter | None = None
+    edition: EditionFilter | None = None
+    lead_source: StringFilter | None = None
+    first_contact_at: DateTimeFilter | None = None
+    closed_at: DateTimeFilter | None = None
+    account: AccountFilter | None = None
+    owner: PersonFilter | None = None
+    and_: list[OpportunityFilter] | None = strawberry.field(default=None, name="and")
+    or_: list[OpportunityFilter] | None = strawberry.field(default=None, name="or")
+    not_: OpportunityFilter | None = strawberry.field(default=None, name="not")
+
+    resolve_id = id_resolver("Opportunity")
+
+
+@strawberry.enum
+class OpportunityOrderField(Enum):
+    EXPECTED_CLOSE_ON = "expected_close_on"
+    AMOUNT = "amount"
+    CREATED_AT = "created_at"
+    STAGE_ENTERED_AT = "stage_entered_at"
+
+
+OpportunityOrder = order_input("OpportunityOrder", OpportunityOrderField)
+
+
+@strawberry.enum(description="What opportunitiesAggregate groups by; account keys group by the opportunity's account.")
+class OpportunityGroupBy(Enum):
+    STAGE = "stage"
+    EDITION = "edition"
+    OWNER = "owner"
+    ACCOUNT = "account"
+    REGION = "account.region"
+    TIER = "account.tier"
+    INDUSTRY = "account.industry_section"
+
+
+@strawberry.enum(description="What the funnel groups by.")
+class FunnelGroupBy(Enum):
+    REGION = "opportunity.account.region"
+    INDUSTRY = "opportunity.account.industry_section"
+    TIER = "opportunity.account.tier"
+    OWNER = "opportunity.owner"
+
+
+GROUP_KEYS = {
+    "stage": ("stage", None), "edition": ("edition", Edition), "owner": ("owner_id", None), "account": ("account_id", None),
+    "account.region": ("region", Region), "account.tier": ("tier", Tier), "account.industry_section": ("industry", None),
+    "opportunity.account.region": ("region", Region), "opportunity.account.tier": ("tier", Tier),
+    "opportunity.account.industry_section": ("industry", None), "opportunity.owner": ("owner_id", None),
+}
+
+
+@strawberry.type(description="The group's value for each groupBy key; keys not grouped by are null.")
+class PipelineGroupKeys(AccountKeys):
+    stage: str | None = None
+    edition: EditionEnum | None = None
+    region: RegionEnum | None = None
+    tier: TierEnum | None = None
+    industry: str | None = None
+
+
+@strawberry.type
+class OpportunityGroup:
+    keys: PipelineGroupKeys
+    count: int
+    amount: Decimal
+    weighted: Decimal = strawberry.field(description="Amount times win probability, summed.")
+
+
+@strawberry.type(description="Counts and totals of the opportunities you may see; computed in SQL.")
+class OpportunitiesAggregate:
+    count: int
+    amount: Decimal
+    weighted: Decimal
+    groups: list[OpportunityGroup]
+
+
+@strawberry.type(description="Open opportunities expected to close in one month or quarter.")
+class ForecastPeriod:
+    period: str = strawberry.field(description="2026-12, or 2026-Q4.")
+    starts_on: date
+    count: int
+    amount: Decimal
+    weighted: Decimal = strawberry.field(description="Σ amount × probability: the weighted forecast.")
+
+
+@strawberry.type(description="The weighted forecast of the open pipeline, by month and by quarter.")
+class PipelineForecast:
+    months: list[ForecastPeriod]
+    quarters: list[ForecastPeriod]
+
+
+@strawberry.type(description="One stage of the funnel for a cohort of opportunities.")
+class FunnelStage:
+    stage: str
+    reached: int = strawberry.field(description="Opportunities that reached this stage or went past it.")
+    conversion_to_next: float | None = strawberry.field(description="The share of those that reached the next stage; null for the last.")
+    average_days: float | None = strawberry.field(description="Average days spent in the stage by those that left it.")
+
+
+@strawberry.type
+class FunnelGroup:
+    keys: PipelineGroupKeys
+    stages: list[FunnelStage]
+    lost: int
+
+
+@strawberry.type(description="The funnel of the opportunities first contacted in a period, computed in SQL.")
+class Funnel:
+    starts_on: date
+    ends_on: date
+    stages: list[FunnelStage]
+    lost: int
+    groups: list[FunnelGroup]
+
+
+@strawberry.type(description="A configured stage.")
+class PipelineStage:
+    code: str
+    probability: Decimal
+    outcome: str = strawberry.field(description="OPEN, WON or LOST.")
+
+
+@strawberry.type(description="The pipeline rules in force (KAMGRAPH_PIPELINE_* settings).")
+class PipelineRules:
+    stages: list[PipelineStage]
+    allow_skip: bool
+    allow_back: bool
+    follow_up_hours: int
+    solution_working_days: int

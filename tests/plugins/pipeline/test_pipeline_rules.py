@@ -1,0 +1,72 @@
+"""The pipeline's rules: allowed moves, configured stages, windows and arithmetic (pure, milliseconds)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from kamgraph.plugins.pipeline import rules
+from kamgraph.plugins.pipeline.config import PipelineSettingError, pipeline_config
+from kamgraph.plugins.pipeline.rules import Outcome, Stage, StageRules
+from kamgraph.settings import Settings
+
+DEFAULT = StageRules()
+
+
+@pytest.mark.parametrize("current, target, allowed", [
+    ("FIRST_CONTACT", "PROPOSAL_SUBMITTED", True),
+    ("PROPOSAL_SUBMITTED", "NEGOTIATION", True),
+    ("NEGOTIATION", "WON", True),
+    ("FIRST_CONTACT", "NEGOTIATION", False),  # a skip
+    ("FIRST_CONTACT", "WON", False),
+    ("NEGOTIATION", "PROPOSAL_SUBMITTED", True),  # one back: a new proposal asked for
+    ("NEGOTIATION", "FIRST_CONTACT", False),  # two back
+    ("WON", "NEGOTIATION", False),  # closed
+    ("LOST", "FIRST_CONTACT", False),
+    ("FIRST_CONTACT", "FIRST_CONTACT", False),
+    ("FIRST_CONTACT", "SIGNED", False),  # no such stage
+])
+def test_default_moves(current, target, allowed):
+    assert (rules.move_problem(DEFAULT, current, target, None) is None) is allowed
+
+
+def test_lost_from_any_open_stage_with_a_reason():
+    for stage in ("FIRST_CONTACT", "PROPOSAL_SUBMITTED", "NEGOTIATION"):
+        assert rules.move_problem(DEFAULT, stage, "LOST", "budget frozen") is None
+        assert "say why" in rules.move_problem(DEFAULT, stage, "LOST", "  ")
+
+
+def test_configured_skips_and_no_way_back():
+    lenient, strict = StageRules(allow_skip=True), StageRules(allow_back=False)
+    assert rules.move_problem(lenient, "FIRST_CONTACT", "WON", None) is None
+    assert "not skipped" in rules.move_problem(DEFAULT, "FIRST_CONTACT", "NEGOTIATION", None)
+    assert "moves back are off" in rules.move_problem(strict, "NEGOTIATION", "PROPOSAL_SUBMITTED", None)
+
+
+def test_stage_lists_must_make_a_funnel():
+    assert rules.stages_problem(rules.DEFAULT_STAGES) is None
+    no_lost = [Stage("A", Decimal("0.3")), Stage("W", Decimal(1), Outcome.WON)]
+    assert "one LOST stage" in rules.stages_problem(no_lost)
+    falling = [Stage("A", Decimal("0.5")), Stage("B", Decimal("0.3")), Stage("W", Decimal(1), Outcome.WON), Stage("L", 0, Outcome.LOST)]
+    assert "rising" in rules.stages_problem(falling)
+    assert "A-Z" in rules.stages_problem([Stage("first contact", Decimal("0.3")), *rules.DEFAULT_STAGES[1:]])
+
+
+def test_configured_stages_from_the_environment():
+    settings = Settings.from_env({"KAMGRAPH_PIPELINE_STAGES": "LEAD:10,QUALIFIED:40,PROPOSAL:60,WON:100:won,LOST:0:lost",
+                                  "KAMGRAPH_PIPELINE_ALLOW_SKIP": "true", "KAMGRAPH_PIPELINE_SOLUTION_WORKING_DAYS": "3"})
+    config = pipeline_config(settings)
+    assert [s.code for s in config.stage_rules.funnel] == ["LEAD", "QUALIFIED", "PROPOSAL", "WON"]
+    assert config.stage_rules.first.probability == Decimal("0.1") and config.stage_rules.allow_skip and config.solution_working_days == 3
+    with pytest.raises(PipelineSettingError, match="KAMGRAPH_PIPELINE_STAGES"):
+        pipeline_config(Settings.from_env({"KAMGRAPH_PIPELINE_STAGES": "A:10,WON:100:won"}))
+    with pytest.raises(PipelineSettingError, match="ALLOW_BACK"):
+        pipeline_config(Settings.from_env({"KAMGRAPH_PIPELINE_ALLOW_BACK": "maybe"}))
+
+
+def test_windows_quarters_and_arithmetic():
+    assert rules.month_windows(date(2026, 11, 29), 3) == [
+        (date(2026, 11, 1), date(2026, 12, 1)), (date(2026, 12, 1), date(2027, 1, 1)), (date(2027, 1, 1), date(2027, 2, 1))]
+    assert [rules.quarter_of(date(2026, m, 1)) for m in (1, 3, 4, 12)] == ["2026-Q1", "2026-Q1", "2026-Q2", "2026-Q4"]
+    assert rules.weighted(Decimal("1000000.00"), Decimal("0.3")) == Decimal("300000.00")
+    assert rules.conversion(10, 6) == 0.6 and rules.conversion(0, 0) is None
