@@ -26,6 +26,7 @@ def register_permissions():
         "pipeline.read": Permission.of("See opportunities, their stage history, the funnel and the forecast", KA, IND, REG, AM, SE, CSM, ANALYST),
         "pipeline.write": Permission.of("Open, change, move, win and lose opportunities (account managers: their own)", KA, IND, REG, AM),
         "pipeline.manage": Permission.of("Change any opportunity in one's scope, not only one's own", KA, IND, REG),
+        "pipeline.trends.read": Permission.of("See the weekly funnel snapshots of the whole department", KA, IND, REG, ANALYST),
     }
 
 

@@ -1,4 +1,5 @@
-"""The pipeline's scheduled job: timers that ran out (§3.1.2, §3.1.4) become events, each once.
+"""The pipeline's scheduled jobs: timers that ran out (§3.1.2, §3.1.4) become events, each once; and the
+weekly funnel snapshot (§3.6.2: the funnel is analysed every week).
 
 A follow-up not recorded 48 hours after the first contact, and a solution not delivered 5 working days
 after the needs report, are reported as ``opportunity.follow_up_overdue`` and ``opportunity.solution_overdue``.
@@ -8,12 +9,16 @@ reports nothing twice.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from kamgraph.ids import to_global_id
-from kamgraph.jobs import Job, JobContext, every
+from kamgraph.jobs import Job, JobContext, every, weekly
+from kamgraph.plugins.pipeline import analytics, rules
 from kamgraph.plugins.pipeline.config import pipeline_config
-from kamgraph.plugins.pipeline.models import Opportunity
+from kamgraph.plugins.pipeline.models import FunnelSnapshot, Opportunity, StageChange
+from kamgraph.security.actors import SYSTEM_ACTOR
+from kamgraph.security.scope import visible
 
 
 async def report_overdue_timers(ctx: JobContext) -> dict[str, Any]:
@@ -35,7 +40,28 @@ async def report_overdue_timers(ctx: JobContext) -> dict[str, Any]:
     return {"followUpsOverdue": len(late_follow_ups), "solutionsOverdue": len(late_solutions)}
 
 
+
+
+async def snapshot_funnel(ctx: JobContext) -> dict[str, Any]:
+    """This week's funnel snapshot, for all regions and each: taken once a week (a second run finds it taken)."""
+    week = rules.week_start(ctx.today)
+    if await FunnelSnapshot.filter(week_start=week).exists():
+        return {"week": week.isoformat(), "taken": False}
+    stage_rules = pipeline_config(ctx.settings).stage_rules
+    start, end = analytics.period_bounds(week - timedelta(weeks=rules.SNAPSHOT_WEEKS), week - timedelta(days=1), ctx.settings.time_zone)
+    total, by_region = await analytics.funnel(visible(StageChange, SYSTEM_ACTOR), stage_rules, start, end, ["opportunity.account.region"])
+    rows = [FunnelSnapshot(week_start=week, region=region, stage=s["stage"], reached=s["reached"], conversion_to_next=s["conversion_to_next"],
+                           average_days=s["average_days"], lost=funnel["lost"])
+            for region, funnel in [(None, total), *((g["keys"]["opportunity.account.region"], g) for g in by_region)]
+            for s in funnel["stages"]]
+    async with ctx.unit_of_work():
+        await FunnelSnapshot.bulk_create(rows)
+    return {"week": week.isoformat(), "taken": True, "rows": len(rows)}
+
+
 PIPELINE_JOBS = [
     Job("pipeline.report_overdue_timers", report_overdue_timers, every(hours=1),
         "Report follow-ups not made 48 hours after a first contact and solutions not delivered 5 working days after the needs report, once each."),
+    Job("pipeline.snapshot_funnel", snapshot_funnel, weekly(0, "03:00"),
+        "Keep this week's funnel (the last 13 weeks of first contacts, all regions and each) so trends compare week over week."),
 ]

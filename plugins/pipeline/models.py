@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tortoise import fields
+from tortoise.models import Model
 
 from kamgraph.core.contracts.models import Edition
 from kamgraph.db.models import NodeModel, VersionedModel
@@ -71,3 +72,26 @@ class StageChange(NodeModel):
         app = "pipeline"
         table = "pipeline_stage_change"
         indexes = (("to_stage", "entered_at"),)
+
+
+class FunnelSnapshot(Model):
+    """One stage of the funnel as a weekly snapshot kept it.
+
+    The snapshot covers the opportunities first contacted in the 13 weeks before its week: per stage, how
+    many had reached it, the conversion to the next and the days spent in it. Taken weekly by a job, one row per week, region (null: all) and stage, so that trends compare week
+    over week without recomputing the past."""
+
+    id = fields.IntField(primary_key=True)
+    week_start = fields.DateField(description="The Monday of the week the snapshot was taken.")
+    region = fields.CharField(max_length=12, null=True)
+    stage = fields.CharField(max_length=30)
+    reached = fields.IntField()
+    conversion_to_next = fields.FloatField(null=True)
+    average_days = fields.FloatField(null=True)
+    lost = fields.IntField()
+    taken_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        app = "pipeline"
+        table = "pipeline_funnel_snapshot"
+        unique_together = (("week_start", "region", "stage"),)

@@ -17,9 +17,10 @@ from kamgraph.api import (
     list_connection,
 )
 from kamgraph.api.fields import child_list_field, list_field, node_field
+from kamgraph.core.accounts.types import RegionEnum
 from kamgraph.plugins.pipeline import analytics
 from kamgraph.plugins.pipeline.config import pipeline_config
-from kamgraph.plugins.pipeline.models import Opportunity, StageChange
+from kamgraph.plugins.pipeline.models import FunnelSnapshot, Opportunity, StageChange
 from kamgraph.plugins.pipeline.types import (
     GROUP_KEYS,
     ForecastPeriod,
@@ -27,6 +28,7 @@ from kamgraph.plugins.pipeline.types import (
     FunnelGroup,
     FunnelGroupBy,
     FunnelStage,
+    FunnelWeek,
     OpportunitiesAggregate,
     OpportunityFilter,
     OpportunityGroup,
@@ -106,6 +108,24 @@ class PipelineQueries:
         rows = _open(ctx).where("solution_due_on", ctx.settings.today(), "<").where("solution_submitted_at", None)
         return await list_connection(info, rows, order_by=[OpportunityOrder(field=OpportunityOrderField.CREATED_AT, direction=OrderDirection.ASC)],
                                      first=first, after=after)
+
+    @strawberry.field(description="The weekly funnel snapshots, newest first: for each week the funnel of the 13 weeks of first "
+                                  "contacts before it, for all regions or one. Empty without pipeline.trends.read.")
+    async def funnel_snapshots(self, info: Info, weeks: int = 8, region: RegionEnum | None = None) -> list[FunnelWeek]:
+        ctx = context(info)
+        if ctx.actor is None or not ctx.actor.can("pipeline.trends.read"):
+            return []
+        if not 1 <= weeks <= 104:
+            raise RequestError(f"snapshots go back 1 to 104 weeks, not {weeks}")
+        latest = await FunnelSnapshot.filter(region=region.value if region else None).order_by("-week_start").values_list("week_start", flat=True)
+        kept = sorted(set(latest), reverse=True)[:weeks]
+        rows = await FunnelSnapshot.filter(region=region.value if region else None, week_start__in=kept).order_by("-week_start", "id")
+        by_week: dict[date, list[FunnelSnapshot]] = {}
+        for row in rows:
+            by_week.setdefault(row.week_start, []).append(row)
+        return [FunnelWeek(week_start=week, region=region, lost=found[0].lost,
+                           stages=[FunnelStage(stage=r.stage, reached=r.reached, conversion_to_next=r.conversion_to_next, average_days=r.average_days)
+                                   for r in found]) for week, found in by_week.items()]
 
     @strawberry.field(description="The pipeline rules in force: stages and their win probabilities, allowed moves, timers.")
     def pipeline_rules(self, info: Info) -> PipelineRules:

@@ -151,3 +151,11 @@ def weighted(amount: Decimal, probability: Decimal) -> Decimal:
 def conversion(reached_this: int, reached_next: int) -> float | None:
     """The share of those who reached a stage that reached the next; None when none reached it."""
     return None if reached_this == 0 else reached_next / reached_this
+
+
+SNAPSHOT_WEEKS = 13  # the cohort a weekly snapshot looks at: a quarter of first contacts
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s week."""
+    return day - timedelta(days=day.weekday())

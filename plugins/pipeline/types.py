@@ -215,6 +215,14 @@ class Funnel:
     groups: list[FunnelGroup]
 
 
+@strawberry.type(description="The funnel as the weekly snapshot kept it.")
+class FunnelWeek:
+    week_start: date
+    region: RegionEnum | None = strawberry.field(description="Null: all regions.")
+    stages: list[FunnelStage]
+    lost: int
+
+
 @strawberry.type(description="A configured stage.")
 class PipelineStage:
     code: str

@@ -92,3 +92,22 @@ async def test_bad_periods_are_refused(pipeline):
     assert body["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     body = await pipeline("{ pipelineForecast(months: 99) { months { period } } }", errors=True)
     assert "1 to 36 months" in body["errors"][0]["message"]
+
+
+async def test_the_weekly_snapshot_is_kept_once_and_compared_by_week(pipeline, book, settings, every_pm, actor_for):
+    from kamgraph.jobs import JobRunner
+    from kamgraph.plugins.pipeline.models import FunnelSnapshot
+
+    monday = datetime(2026, 11, 2, 3, tzinfo=settings.zone)  # its cohort: first contacts from 3 August to 1 November
+    for _ in range(2):
+        run = await JobRunner(every_pm, settings).run("pipeline.snapshot_funnel", now=monday.astimezone(UTC))
+        assert run.status == "succeeded", run.error
+    assert await FunnelSnapshot.filter(region=None).count() == 4  # once, though the job ran twice
+    weeks = (await pipeline('{ funnelSnapshots { weekStart lost stages { stage reached conversionToNext } } '
+                            'east: funnelSnapshots(region: EAST) { stages { reached } } }'))
+    [week] = weeks["funnelSnapshots"]
+    assert week["weekStart"] == "2026-11-02" and week["lost"] == 2
+    assert [(s["stage"], s["reached"], s["conversionToNext"]) for s in week["stages"]] == [
+        ("FIRST_CONTACT", 6, 4 / 6), ("PROPOSAL_SUBMITTED", 4, 0.5), ("NEGOTIATION", 2, 0.5), ("WON", 1, None)]
+    assert [s["reached"] for s in weeks["east"][0]["stages"]] == [3, 3, 1, 1]
+    assert (await pipeline("{ funnelSnapshots { weekStart } }", actor=actor_for(book["li"], Role.ACCOUNT_MANAGER)))["funnelSnapshots"] == []
