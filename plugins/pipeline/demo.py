@@ -13,7 +13,8 @@ from kamgraph.core.contracts.models import Contract, Edition
 from kamgraph.db import write_transaction
 from kamgraph.plugins.pipeline import rules
 from kamgraph.plugins.pipeline.config import pipeline_config
-from kamgraph.plugins.pipeline.models import Opportunity, StageChange
+from kamgraph.plugins.pipeline.models import Opportunity, SalesTarget, StageChange
+from kamgraph.plugins.pipeline.rules import Metric
 
 SOURCES = ["行业峰会", "客户转介绍", "官网咨询", "渠道伙伴", "老客户增购"]
 TITLES = ["数字化平台升级", "数据中台建设", "智能客服系统", "供应链协同平台", "安全合规改造", "年度运维服务"]
@@ -33,6 +34,7 @@ async def seed_pipeline(settings, seed: int, today) -> None:
         for account in accounts:
             for _ in range(rng.randint(1, 4)):
                 await _opportunity(rng, stage_rules, account, contracts.get(account.id, []), now)
+        await _targets(today.year, accounts, contracts)
 
 
 async def _opportunity(rng: random.Random, stage_rules: rules.StageRules, account: Account, contracts: list[Contract], now: datetime) -> None:
@@ -77,3 +79,22 @@ async def _opportunity(rng: random.Random, stage_rules: rules.StageRules, accoun
         await StageChange.create(opportunity_id=opportunity.id, from_stage=path[n - 1].code if n else None, to_stage=stage.code,
                                  entered_at=entered, left_at=moments[n + 1] if n + 1 < len(moments) else None, changed_by="demo",
                                  reason=opportunity.loss_reason if stage.outcome is rules.Outcome.LOST else None)
+
+
+async def _targets(year: int, accounts: list[Account], contracts: dict[int, list[Contract]]) -> None:
+    """This year's revenue targets: 10 % over last year's signed value, by quarter, region and owner; the
+    quarters deliberately 1 % short of the year, so that the demo shows a split that does not add up."""
+    last_year = {a.id: sum((c.amount for c in contracts.get(a.id, []) if c.signed_on.year == year - 1), Decimal(0)) for a in accounts}
+    total = (sum(last_year.values(), Decimal(0)) * Decimal("1.1")).quantize(Decimal("1000"))
+    department = await SalesTarget.create(metric=Metric.REVENUE, year=year, value=total)
+    for quarter, share in ((1, "0.2"), (2, "0.25"), (3, "0.25"), (4, "0.29")):
+        await SalesTarget.create(metric=Metric.REVENUE, year=year, quarter=quarter, value=total * Decimal(share), parent=department)
+    by_region: dict[str, Decimal] = {}
+    by_owner: dict[int, Decimal] = {}
+    for account in accounts:
+        by_region[account.region.value] = by_region.get(account.region.value, Decimal(0)) + last_year[account.id] * Decimal("1.1")
+        by_owner[account.owner_id] = by_owner.get(account.owner_id, Decimal(0)) + last_year[account.id] * Decimal("1.1")
+    for region, value in sorted(by_region.items()):
+        await SalesTarget.create(metric=Metric.REVENUE, year=year, region=region, value=value.quantize(Decimal("0.01")), parent=department)
+    for owner, value in sorted(by_owner.items()):
+        await SalesTarget.create(metric=Metric.REVENUE, year=year, person_id=owner, value=value.quantize(Decimal("0.01")), parent=department)

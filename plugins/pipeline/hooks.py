@@ -27,6 +27,10 @@ def register_permissions():
         "pipeline.write": Permission.of("Open, change, move, win and lose opportunities (account managers: their own)", KA, IND, REG, AM),
         "pipeline.manage": Permission.of("Change any opportunity in one's scope, not only one's own", KA, IND, REG),
         "pipeline.trends.read": Permission.of("See the weekly funnel snapshots of the whole department", KA, IND, REG, ANALYST),
+        "pipeline.targets.read": Permission.of("See sales targets and their attainment (one's own, without pipeline.targets.all)",
+                                               KA, IND, REG, AM, ANALYST),
+        "pipeline.targets.all": Permission.of("See every sales target, not only one's own", KA, IND, REG, ANALYST),
+        "pipeline.targets.write": Permission.of("Set sales targets", KA, IND, REG),
     }
 
 
@@ -34,14 +38,14 @@ def register_permissions():
 def register_types():
     from kamgraph.plugins.pipeline import types
 
-    return [types.OpportunityType, types.StageChangeType]
+    return [types.OpportunityType, types.StageChangeType, types.SalesTargetType]
 
 
 @hookimpl
 def register_node_types():
     from kamgraph.plugins.pipeline import models
 
-    return {m.__name__: m for m in (models.Opportunity, models.StageChange)}
+    return {m.__name__: m for m in (models.Opportunity, models.StageChange, models.SalesTarget)}
 
 
 @hookimpl
@@ -53,9 +57,9 @@ def register_queries():
 
 @hookimpl
 def register_mutations():
-    from kamgraph.plugins.pipeline.mutations import PipelineMutations
+    from kamgraph.plugins.pipeline.mutations import PipelineMutations, TargetMutations
 
-    return [PipelineMutations]
+    return [PipelineMutations, TargetMutations]
 
 
 @hookimpl
@@ -77,6 +81,7 @@ def register_event_types():
         "opportunity.needs_reported": "The customer needs report was recorded; the solution is due on data.solutionDueOn.",
         "opportunity.follow_up_overdue": "No follow-up 48 hours after the first contact (reported once).",
         "opportunity.solution_overdue": "No solution 5 working days after the needs report (reported once).",
+        "pipeline.target_set": "A sales target was set or changed.",
     }
 
 

@@ -7,6 +7,7 @@ from tortoise.models import Model
 
 from kamgraph.core.contracts.models import Edition
 from kamgraph.db.models import NodeModel, VersionedModel
+from kamgraph.plugins.pipeline.rules import Metric
 
 
 class Opportunity(VersionedModel):
@@ -95,3 +96,26 @@ class FunnelSnapshot(Model):
         app = "pipeline"
         table = "pipeline_funnel_snapshot"
         unique_together = (("week_start", "region", "stage"),)
+
+
+class SalesTarget(VersionedModel):
+    """A sales target (§1.2.2.1), with the target it is part of.
+
+    It is a metric for a year or one of its quarters, for the department or one region, industry or person."""
+
+    id = fields.IntField(primary_key=True)
+    metric = fields.CharEnumField(Metric, max_length=12)
+    year = fields.IntField()
+    quarter = fields.IntField(null=True)
+    region = fields.CharField(max_length=12, null=True)
+    industry_section = fields.CharField(max_length=1, null=True)
+    person = fields.ForeignKeyField("core.Person", related_name="sales_targets", null=True, on_delete=fields.RESTRICT)
+    value = fields.DecimalField(max_digits=16, decimal_places=2)
+    parent = fields.ForeignKeyField("pipeline.SalesTarget", related_name="parts", null=True, on_delete=fields.RESTRICT)
+
+    read_permission = "pipeline.targets.read"
+
+    class Meta:
+        app = "pipeline"
+        table = "pipeline_sales_target"
+        unique_together = (("metric", "year", "quarter", "region", "industry_section", "person"),)

@@ -9,14 +9,15 @@ import strawberry
 from strawberry.types import Info
 
 from kamgraph.api import context, payload_type, write
+from kamgraph.core.accounts.types import RegionEnum
 from kamgraph.core.contracts.mutations import InstalmentInput
 from kamgraph.core.contracts.rules import PlannedInstalment
 from kamgraph.core.contracts.types import EditionEnum
 from kamgraph.core.writes import archive
-from kamgraph.plugins.pipeline import services
+from kamgraph.plugins.pipeline import services, targets
 from kamgraph.plugins.pipeline.config import pipeline_config
 from kamgraph.plugins.pipeline.models import Opportunity
-from kamgraph.plugins.pipeline.types import OpportunityType
+from kamgraph.plugins.pipeline.types import MetricEnum, OpportunityType, SalesTargetType
 
 UNSET = strawberry.UNSET
 
@@ -165,3 +166,31 @@ class PipelineMutations:
             return {"opportunity": await archive(unit, Opportunity, input.id, input.expected_version)}
 
         return await write(info, OpportunityPayload, action, "pipeline.write")
+
+
+@strawberry.input(description="Set the target for a metric, a year or one quarter, and the department or one region, industry or "
+                              "person: it is created, or its value and parent change. Parts that do not add up are reported on the target.")
+class SetSalesTargetInput:
+    metric: MetricEnum
+    year: int
+    value: Decimal
+    quarter: int | None = None
+    region: RegionEnum | None = None
+    industry_section: str | None = None
+    person_id: strawberry.ID | None = None
+    parent_id: strawberry.ID | None = strawberry.field(default=None, description="The target this one is a part of.")
+
+
+SetSalesTargetPayload = payload_type("SetSalesTarget", target=SalesTargetType)
+
+
+@strawberry.type
+class TargetMutations:
+    @strawberry.mutation(description="Set a sales target (directors).")
+    async def set_sales_target(self, info: Info, input: SetSalesTargetInput) -> SetSalesTargetPayload:
+        values = vars(input).copy()
+
+        async def action(unit):
+            return {"target": await targets.set_target(unit, values)}
+
+        return await write(info, SetSalesTargetPayload, action, "pipeline.targets.write")

@@ -20,7 +20,12 @@ from kamgraph.api.fields import child_list_field, list_field, node_field
 from kamgraph.core.accounts.types import RegionEnum
 from kamgraph.plugins.pipeline import analytics
 from kamgraph.plugins.pipeline.config import pipeline_config
-from kamgraph.plugins.pipeline.models import FunnelSnapshot, Opportunity, StageChange
+from kamgraph.plugins.pipeline.models import (
+    FunnelSnapshot,
+    Opportunity,
+    SalesTarget,
+    StageChange,
+)
 from kamgraph.plugins.pipeline.types import (
     GROUP_KEYS,
     ForecastPeriod,
@@ -29,6 +34,7 @@ from kamgraph.plugins.pipeline.types import (
     FunnelGroupBy,
     FunnelStage,
     FunnelWeek,
+    MetricEnum,
     OpportunitiesAggregate,
     OpportunityFilter,
     OpportunityGroup,
@@ -40,6 +46,7 @@ from kamgraph.plugins.pipeline.types import (
     PipelineGroupKeys,
     PipelineRules,
     PipelineStage,
+    SalesTargetType,
 )
 
 MAX_FORECAST_MONTHS = 36
@@ -126,6 +133,21 @@ class PipelineQueries:
         return [FunnelWeek(week_start=week, region=region, lost=found[0].lost,
                            stages=[FunnelStage(stage=r.stage, reached=r.reached, conversion_to_next=r.conversion_to_next, average_days=r.average_days)
                                    for r in found]) for week, found in by_week.items()]
+
+    sales_target = node_field(SalesTarget, SalesTargetType)
+
+    @strawberry.field(description="Sales targets with their attainment: all of them for directors and analysts, one's own for others.")
+    async def sales_targets(self, info: Info, year: int | None = None, metric: MetricEnum | None = None,
+                            first: int | None = None, after: str | None = None) -> Connection[SalesTargetType]:
+        ctx = context(info)
+        rows = ctx.rows(SalesTarget)
+        if not ctx.actor.can("pipeline.targets.all"):
+            rows = rows.where("person", ctx.actor.person_id)
+        if year is not None:
+            rows = rows.where("year", year)
+        if metric is not None:
+            rows = rows.where("metric", metric)
+        return await list_connection(info, rows, first=first, after=after)
 
     @strawberry.field(description="The pipeline rules in force: stages and their win probabilities, allowed moves, timers.")
     def pipeline_rules(self, info: Info) -> PipelineRules:

@@ -159,3 +159,73 @@ SNAPSHOT_WEEKS = 13  # the cohort a weekly snapshot looks at: a quarter of first
 def week_start(day: date) -> date:
     """The Monday of ``day``'s week."""
     return day - timedelta(days=day.weekday())
+
+
+# --- targets (§1.2.2.1) ----------------------------------------------------------------------------------
+
+
+class Metric(str, Enum):
+    REVENUE = "REVENUE"  # value of contracts signed in the period
+    COLLECTIONS = "COLLECTIONS"  # payments received in the period
+    NEW_ACCOUNTS = "NEW_ACCOUNTS"  # accounts whose first contract was signed in the period
+
+
+class Axis(str, Enum):
+    """How a target is split into its children: into quarters, or across regions, industries or people."""
+
+    QUARTERS = "QUARTERS"
+    REGIONS = "REGIONS"
+    INDUSTRIES = "INDUSTRIES"
+    PEOPLE = "PEOPLE"
+
+
+@dataclass(frozen=True)
+class TargetKey:
+    """What a target is about: a metric, a year or one quarter of it, and the department or one region,
+    industry or person of it."""
+
+    metric: Metric
+    year: int
+    quarter: int | None = None
+    region: str | None = None
+    industry: str | None = None
+    person: int | None = None
+
+    @property
+    def dimension(self) -> str:
+        return "region" if self.region else "industry" if self.industry else "person" if self.person else "department"
+
+
+def period_of(year: int, quarter: int | None) -> tuple[date, date]:
+    """The first day of the period and the first day after it."""
+    if quarter is None:
+        return date(year, 1, 1), date(year + 1, 1, 1)
+    start = date(year, 3 * quarter - 2, 1)
+    return start, (date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1))
+
+
+def split_axis(parent: TargetKey, child: TargetKey) -> Axis | None:
+    """How ``child`` divides ``parent`` (same metric and year): its quarter of the same dimension, or the same
+    period for a narrower one (department into regions, industries or people; a region or industry into
+    people). None when it does not divide it."""
+    if (parent.metric, parent.year) != (child.metric, child.year):
+        return None
+    same_dimension = (parent.region, parent.industry, parent.person) == (child.region, child.industry, child.person)
+    if parent.quarter is None and child.quarter is not None and same_dimension:
+        return Axis.QUARTERS
+    if parent.quarter != child.quarter or same_dimension:
+        return None
+    if parent.dimension == "department":
+        return {"region": Axis.REGIONS, "industry": Axis.INDUSTRIES, "person": Axis.PEOPLE}[child.dimension]
+    if parent.dimension in ("region", "industry") and child.dimension == "person":
+        return Axis.PEOPLE
+    return None
+
+
+def deviation(target: Decimal, actual: Decimal) -> Decimal:
+    """Actual less target: negative behind, positive ahead."""
+    return actual - target
+
+
+def attainment(target: Decimal, actual: Decimal) -> float | None:
+    return None if target == 0 else float(actual / target)

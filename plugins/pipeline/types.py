@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from kamgraph.api import Node, context
+from kamgraph.api import Node, context, load_children
 from kamgraph.api.connections import order_input
 from kamgraph.api.fields import children_field, computed_field, to_one_field
 from kamgraph.api.filters import (
@@ -35,7 +36,8 @@ from kamgraph.core.contracts.types import ContractType, EditionEnum, EditionFilt
 from kamgraph.core.people.models import Person
 from kamgraph.core.people.types import PersonFilter, PersonType
 from kamgraph.plugins.pipeline import rules
-from kamgraph.plugins.pipeline.models import Opportunity, StageChange
+from kamgraph.plugins.pipeline.models import Opportunity, SalesTarget, StageChange
+from kamgraph.plugins.pipeline.rules import Axis, Metric
 
 
 @strawberry.type(name="StageChange", description="A stage an opportunity entered: when, from where, by whom, and when it left.")
@@ -237,3 +239,65 @@ class PipelineRules:
     allow_back: bool
     follow_up_hours: int
     solution_working_days: int
+
+
+MetricEnum = strawberry.enum(Metric, name="SalesMetric", description="Revenue (contracts signed), collections (payments), new accounts.")
+AxisEnum = strawberry.enum(Axis, name="TargetSplit", description="How a target is split into parts.")
+
+
+@strawberry.type(description="One way a target is split into parts: their total and its difference from the target.")
+class TargetSplitCheck:
+    axis: AxisEnum
+    total: Decimal
+    difference: Decimal = strawberry.field(description="The parts' total less the target: zero when they add up.")
+    adds_up: bool
+
+
+@strawberry.type(name="SalesTarget", description="A sales target for a year or quarter, for the department or a region, industry or person.")
+class SalesTargetType(Node):
+    is_type_of = node_type_of(SalesTarget)
+
+    metric: MetricEnum
+    year: int
+    quarter: int | None = strawberry.field(description="1 to 4; null for the whole year.")
+    region: RegionEnum | None
+    industry_section: str | None
+    value: Decimal
+    version: int
+    person = to_one_field(Person, "person_id", PersonType, "The person the target is for; null for the department, a region or an industry.")
+    parent = to_one_field(SalesTarget, "parent_id", Annotated["SalesTargetType", strawberry.lazy("kamgraph.plugins.pipeline.types")],
+                          "The target this one is part of.")
+    parts = children_field(SalesTarget, "parent", Annotated["SalesTargetType", strawberry.lazy("kamgraph.plugins.pipeline.types")],
+                           ("quarter", "id"), "The targets it is split into.")
+
+    @strawberry.field(description="What was achieved, from contracts signed, payments received or first contracts of new accounts. "
+                                  "Money needs contracts.amounts.read.")
+    async def actual(self, info: Info) -> Decimal | None:
+        from kamgraph.plugins.pipeline.targets import actuals
+
+        ctx = context(info)
+        if self.metric is not Metric.NEW_ACCOUNTS and not ctx.may_total(Contract, "amount"):
+            return None
+
+        async def load(targets):
+            found = await actuals(targets)
+            return [found[t.id] for t in targets]
+
+        return await ctx.loader("pipeline.actuals", load).load(self)
+
+    @strawberry.field(description="Actual less target: negative when behind.")
+    async def deviation(self, info: Info) -> Decimal | None:
+        actual = await SalesTargetType.actual(self, info)
+        return None if actual is None else rules.deviation(self.value, actual)
+
+    @strawberry.field(description="Actual divided by target (1.0 = attained); null for a zero target.")
+    async def attainment(self, info: Info) -> float | None:
+        actual = await SalesTargetType.actual(self, info)
+        return None if actual is None else rules.attainment(self.value, actual)
+
+    @strawberry.field(description="Whether its parts add up to it, for each way it is split (quarters, regions, industries, people).")
+    async def split_checks(self, info: Info) -> list[TargetSplitCheck]:
+        from kamgraph.plugins.pipeline.targets import decomposition
+
+        parts = await load_children(info, SalesTarget, "parent", self.id, ("id",))
+        return [TargetSplitCheck(**check) for check in decomposition(self, parts)]

@@ -70,3 +70,24 @@ def test_windows_quarters_and_arithmetic():
     assert [rules.quarter_of(date(2026, m, 1)) for m in (1, 3, 4, 12)] == ["2026-Q1", "2026-Q1", "2026-Q2", "2026-Q4"]
     assert rules.weighted(Decimal("1000000.00"), Decimal("0.3")) == Decimal("300000.00")
     assert rules.conversion(10, 6) == 0.6 and rules.conversion(0, 0) is None
+
+
+def test_how_a_target_splits():
+    K, M = rules.TargetKey, rules.Metric.REVENUE
+    year = K(M, 2026)
+    assert rules.split_axis(year, K(M, 2026, quarter=2)) is rules.Axis.QUARTERS
+    assert rules.split_axis(year, K(M, 2026, region="EAST")) is rules.Axis.REGIONS
+    assert rules.split_axis(year, K(M, 2026, industry="C")) is rules.Axis.INDUSTRIES
+    assert rules.split_axis(K(M, 2026, region="EAST"), K(M, 2026, person=7)) is rules.Axis.PEOPLE
+    assert rules.split_axis(K(M, 2026, region="EAST"), K(M, 2026, quarter=1, region="EAST")) is rules.Axis.QUARTERS
+    assert rules.split_axis(year, K(M, 2026, quarter=1, region="EAST")) is None  # two steps at once
+    assert rules.split_axis(year, K(rules.Metric.COLLECTIONS, 2026, quarter=1)) is None  # another metric
+    assert rules.split_axis(K(M, 2026, person=7), K(M, 2026, region="EAST")) is None  # broader, not narrower
+
+
+def test_periods_deviation_and_attainment():
+    assert rules.period_of(2026, None) == (date(2026, 1, 1), date(2027, 1, 1))
+    assert rules.period_of(2026, 2) == (date(2026, 4, 1), date(2026, 7, 1))
+    assert rules.period_of(2026, 4) == (date(2026, 10, 1), date(2027, 1, 1))
+    assert rules.deviation(Decimal(100), Decimal(80)) == -20 and rules.attainment(Decimal(100), Decimal(80)) == 0.8
+    assert rules.attainment(Decimal(0), Decimal(5)) is None
