@@ -6,6 +6,8 @@
 - ``KAMGRAPH_PIPELINE_ALLOW_BACK``: may a move go back one stage, default ``true``
 - ``KAMGRAPH_PIPELINE_FOLLOW_UP_HOURS``: the follow-up after the first contact, default ``48``
 - ``KAMGRAPH_PIPELINE_SOLUTION_WORKING_DAYS``: the solution after the needs report, default ``5``
+- ``KAMGRAPH_PIPELINE_TARGET_WEIGHTS``: weights of size, industry position, purchasing ability and strategic fit
+  in a target account's score, in percent, default ``25,25,25,25``
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class PipelineConfig:
     stage_rules: StageRules = field(default_factory=StageRules)
     follow_up_hours: int = rules.FOLLOW_UP_HOURS
     solution_working_days: int = rules.SOLUTION_WORKING_DAYS
+    target_weights: tuple[Decimal, ...] = rules.DEFAULT_TARGET_WEIGHTS
 
 
 def pipeline_config(settings: Settings) -> PipelineConfig:
@@ -52,6 +55,14 @@ def _parse(extra: tuple[tuple[str, str], ...]) -> PipelineConfig:
             if not low <= number <= high:
                 raise PipelineSettingError(f"KAMGRAPH_PIPELINE_{name.upper()} must be {low}-{high}, not {raw!r}")
             config = replace(config, **{name: number})
+    if raw := values.get("pipeline_target_weights"):
+        try:
+            weights = [int(p) for p in raw.split(",")]
+        except ValueError:
+            weights = []
+        if len(weights) != 4 or sum(weights) != 100 or min(weights) < 0:
+            raise PipelineSettingError(f"KAMGRAPH_PIPELINE_TARGET_WEIGHTS: four percentages adding up to 100, not {raw!r}")
+        config = replace(config, target_weights=tuple(Decimal(w) / 100 for w in weights))
     return config
 
 

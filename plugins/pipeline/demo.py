@@ -13,7 +13,12 @@ from kamgraph.core.contracts.models import Contract, Edition
 from kamgraph.db import write_transaction
 from kamgraph.plugins.pipeline import rules
 from kamgraph.plugins.pipeline.config import pipeline_config
-from kamgraph.plugins.pipeline.models import Opportunity, SalesTarget, StageChange
+from kamgraph.plugins.pipeline.models import (
+    Opportunity,
+    SalesTarget,
+    StageChange,
+    TargetAccountRating,
+)
 from kamgraph.plugins.pipeline.rules import Metric
 
 SOURCES = ["行业峰会", "客户转介绍", "官网咨询", "渠道伙伴", "老客户增购"]
@@ -35,6 +40,7 @@ async def seed_pipeline(settings, seed: int, today) -> None:
             for _ in range(rng.randint(1, 4)):
                 await _opportunity(rng, stage_rules, account, contracts.get(account.id, []), now)
         await _targets(today.year, accounts, contracts)
+        await _candidates(rng, accounts, today, pipeline_config(settings).target_weights)
 
 
 async def _opportunity(rng: random.Random, stage_rules: rules.StageRules, account: Account, contracts: list[Contract], now: datetime) -> None:
@@ -98,3 +104,13 @@ async def _targets(year: int, accounts: list[Account], contracts: dict[int, list
         await SalesTarget.create(metric=Metric.REVENUE, year=year, region=region, value=value.quantize(Decimal("0.01")), parent=department)
     for owner, value in sorted(by_owner.items()):
         await SalesTarget.create(metric=Metric.REVENUE, year=year, person_id=owner, value=value.quantize(Decimal("0.01")), parent=department)
+
+
+async def _candidates(rng: random.Random, accounts: list[Account], today, weights) -> None:
+    """Ratings for a quarter of the accounts, and this quarter's target-account list made from them."""
+    from kamgraph.plugins.pipeline.targets import refresh_list
+
+    for account in rng.sample(accounts, k=len(accounts) // 4):
+        await TargetAccountRating.create(account_id=account.id, industry_position=rng.randint(1, 5), strategic_fit=rng.randint(1, 5),
+                                         purchase_potential=Decimal(rng.randrange(100, 15000) * 1000), rated_by="demo")
+    await refresh_list(rules.quarter_of(today), weights)

@@ -38,14 +38,15 @@ def register_permissions():
 def register_types():
     from kamgraph.plugins.pipeline import types
 
-    return [types.OpportunityType, types.StageChangeType, types.SalesTargetType]
+    return [types.OpportunityType, types.StageChangeType, types.SalesTargetType, types.TargetAccountRatingType, types.TargetAccountEntryType]
 
 
 @hookimpl
 def register_node_types():
     from kamgraph.plugins.pipeline import models
 
-    return {m.__name__: m for m in (models.Opportunity, models.StageChange, models.SalesTarget)}
+    return {m.__name__: m for m in (models.Opportunity, models.StageChange, models.SalesTarget, models.TargetAccountRating,
+                                    models.TargetAccountEntry)}
 
 
 @hookimpl
@@ -57,9 +58,13 @@ def register_queries():
 
 @hookimpl
 def register_mutations():
-    from kamgraph.plugins.pipeline.mutations import PipelineMutations, TargetMutations
+    from kamgraph.plugins.pipeline.mutations import (
+        PipelineMutations,
+        TargetAccountMutations,
+        TargetMutations,
+    )
 
-    return [PipelineMutations, TargetMutations]
+    return [PipelineMutations, TargetMutations, TargetAccountMutations]
 
 
 @hookimpl

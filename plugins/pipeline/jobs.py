@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from kamgraph.ids import to_global_id
-from kamgraph.jobs import Job, JobContext, every, weekly
+from kamgraph.jobs import Job, JobContext, every, quarterly, weekly
 from kamgraph.plugins.pipeline import analytics, rules
 from kamgraph.plugins.pipeline.config import pipeline_config
 from kamgraph.plugins.pipeline.models import FunnelSnapshot, Opportunity, StageChange
@@ -59,9 +59,21 @@ async def snapshot_funnel(ctx: JobContext) -> dict[str, Any]:
     return {"week": week.isoformat(), "taken": True, "rows": len(rows)}
 
 
+async def refresh_target_accounts(ctx: JobContext) -> dict[str, Any]:
+    """The quarter's target-account list from the ratings (kept once per quarter)."""
+    from kamgraph.plugins.pipeline.targets import refresh_list
+
+    quarter = rules.quarter_of(ctx.today)
+    async with ctx.unit_of_work():
+        made = await refresh_list(quarter, pipeline_config(ctx.settings).target_weights)
+    return {"quarter": quarter, "entries": made}
+
+
 PIPELINE_JOBS = [
     Job("pipeline.report_overdue_timers", report_overdue_timers, every(hours=1),
         "Report follow-ups not made 48 hours after a first contact and solutions not delivered 5 working days after the needs report, once each."),
     Job("pipeline.snapshot_funnel", snapshot_funnel, weekly(0, "03:00"),
         "Keep this week's funnel (the last 13 weeks of first contacts, all regions and each) so trends compare week over week."),
+    Job("pipeline.refresh_target_accounts", refresh_target_accounts, quarterly("04:00"),
+        "Rank the rated candidate accounts into the quarter's target-account list, potential above 1,000,000 CNY first."),
 ]

@@ -119,3 +119,42 @@ class SalesTarget(VersionedModel):
         app = "pipeline"
         table = "pipeline_sales_target"
         unique_together = (("metric", "year", "quarter", "region", "industry_section", "person"),)
+
+
+class TargetAccountRating(NodeModel):
+    """How a candidate account rates on the factors of §3.1.1 that the core does not hold (its size it does)."""
+
+    id = fields.IntField(primary_key=True)
+    account = fields.OneToOneField("core.Account", related_name="target_rating", on_delete=fields.RESTRICT)
+    industry_position = fields.IntField(description="1 (marginal) to 5 (leader).")
+    purchase_potential = fields.DecimalField(max_digits=16, decimal_places=2, description="Annual purchase potential, CNY.")
+    strategic_fit = fields.IntField(description="1 to 5.")
+    rated_by = fields.CharField(max_length=200)
+    rated_at = fields.DatetimeField(auto_now=True)
+
+    scope_via = ("account",)
+    read_permission = "pipeline.read"
+
+    class Meta:
+        app = "pipeline"
+        table = "pipeline_target_rating"
+
+
+class TargetAccountEntry(NodeModel):
+    """A place on a quarter's target-account list, as the quarterly refresh ranked it."""
+
+    id = fields.IntField(primary_key=True)
+    quarter = fields.CharField(max_length=7, description="2026-Q4")
+    rank = fields.IntField()
+    account = fields.ForeignKeyField("core.Account", related_name="target_list_entries", on_delete=fields.RESTRICT)
+    score = fields.DecimalField(max_digits=4, decimal_places=1)
+    purchase_potential = fields.DecimalField(max_digits=16, decimal_places=2)
+    priority = fields.BooleanField(description="Potential above 1,000,000 CNY: listed first.")
+
+    scope_via = ("account",)
+    read_permission = "pipeline.read"
+
+    class Meta:
+        app = "pipeline"
+        table = "pipeline_target_list"
+        unique_together = (("quarter", "account"),)

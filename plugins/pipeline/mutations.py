@@ -17,7 +17,12 @@ from kamgraph.core.writes import archive
 from kamgraph.plugins.pipeline import services, targets
 from kamgraph.plugins.pipeline.config import pipeline_config
 from kamgraph.plugins.pipeline.models import Opportunity
-from kamgraph.plugins.pipeline.types import MetricEnum, OpportunityType, SalesTargetType
+from kamgraph.plugins.pipeline.types import (
+    MetricEnum,
+    OpportunityType,
+    SalesTargetType,
+    TargetAccountRatingType,
+)
 
 UNSET = strawberry.UNSET
 
@@ -194,3 +199,25 @@ class TargetMutations:
             return {"target": await targets.set_target(unit, values)}
 
         return await write(info, SetSalesTargetPayload, action, "pipeline.targets.write")
+
+
+@strawberry.input(description="Rate a candidate account for the target-account list (again: the rating is replaced).")
+class RateTargetAccountInput:
+    account_id: strawberry.ID
+    industry_position: int = strawberry.field(description="1 (marginal) to 5 (leader).")
+    purchase_potential: Decimal = strawberry.field(description="Annual purchase potential, CNY.")
+    strategic_fit: int = strawberry.field(description="1 to 5.")
+
+
+RateTargetAccountPayload = payload_type("RateTargetAccount", rating=TargetAccountRatingType)
+
+
+@strawberry.type
+class TargetAccountMutations:
+    @strawberry.mutation(description="Rate a candidate account; the quarterly job ranks the rated ones into the target-account list.")
+    async def rate_target_account(self, info: Info, input: RateTargetAccountInput) -> RateTargetAccountPayload:
+        async def action(unit):
+            return {"rating": await targets.rate_account(unit, input.account_id, input.industry_position, input.purchase_potential,
+                                                         input.strategic_fit)}
+
+        return await write(info, RateTargetAccountPayload, action, "pipeline.write")

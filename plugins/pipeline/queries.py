@@ -25,6 +25,7 @@ from kamgraph.plugins.pipeline.models import (
     Opportunity,
     SalesTarget,
     StageChange,
+    TargetAccountEntry,
 )
 from kamgraph.plugins.pipeline.types import (
     GROUP_KEYS,
@@ -47,6 +48,9 @@ from kamgraph.plugins.pipeline.types import (
     PipelineRules,
     PipelineStage,
     SalesTargetType,
+    TargetAccountEntryType,
+    TargetAccountOrder,
+    TargetAccountOrderField,
 )
 
 MAX_FORECAST_MONTHS = 36
@@ -149,13 +153,25 @@ class PipelineQueries:
             rows = rows.where("metric", metric)
         return await list_connection(info, rows, first=first, after=after)
 
+    @strawberry.field(description="A quarter's target-account list (default: the latest), in rank order: potential above 1,000,000 "
+                                  "CNY first, then by score. Accounts outside your scope are left out.")
+    async def target_accounts(self, info: Info, quarter: str | None = None, first: int | None = None,
+                              after: str | None = None) -> Connection[TargetAccountEntryType]:
+        rows = context(info).rows(TargetAccountEntry)
+        if quarter is None:
+            [found] = await rows.aggregate([], values={"latest": 'MAX(t."quarter")'})
+            quarter = found["values"]["latest"]
+        return await list_connection(info, rows.where("quarter", quarter or ""), first=first, after=after,
+                                     order_by=[TargetAccountOrder(field=TargetAccountOrderField.RANK, direction=OrderDirection.ASC)])
+
     @strawberry.field(description="The pipeline rules in force: stages and their win probabilities, allowed moves, timers.")
     def pipeline_rules(self, info: Info) -> PipelineRules:
         config = pipeline_config(context(info).settings)
         stage_rules = config.stage_rules
         return PipelineRules(stages=[PipelineStage(code=s.code, probability=s.probability, outcome=s.outcome.value) for s in stage_rules.stages],
                              allow_skip=stage_rules.allow_skip, allow_back=stage_rules.allow_back,
-                             follow_up_hours=config.follow_up_hours, solution_working_days=config.solution_working_days)
+                             follow_up_hours=config.follow_up_hours, solution_working_days=config.solution_working_days,
+                             target_weights=list(config.target_weights))
 
 
 def _open(ctx):

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 
 
@@ -229,3 +229,45 @@ def deviation(target: Decimal, actual: Decimal) -> Decimal:
 
 def attainment(target: Decimal, actual: Decimal) -> float | None:
     return None if target == 0 else float(actual / target)
+
+
+# --- the target-account list (§3.1.1) -------------------------------------------------------------------
+
+SIZE_POINTS = {"SMALL": 25, "MEDIUM": 50, "LARGE": 75, "ENTERPRISE": 100}
+PRIORITY_POTENTIAL = Decimal("1000000")  # annual purchase potential above which a candidate comes first
+
+
+@dataclass(frozen=True)
+class Candidate:
+    account_id: int
+    size: str | None
+    industry_position: int  # 1 (marginal) to 5 (leader)
+    purchase_potential: Decimal  # annual, CNY
+    strategic_fit: int  # 1 to 5
+
+
+DEFAULT_TARGET_WEIGHTS = (Decimal("0.25"), Decimal("0.25"), Decimal("0.25"), Decimal("0.25"))  # size, position, purchasing, fit
+
+
+def purchasing_points(potential: Decimal) -> int:
+    """Purchasing ability from the annual potential: 100 from 10,000,000 (a strategic account), 70 from
+    1,000,000 (core), less below in proportion."""
+    if potential >= Decimal("10000000"):
+        return 100
+    if potential >= PRIORITY_POTENTIAL:
+        return 70 + int(30 * (potential - PRIORITY_POTENTIAL) / Decimal("9000000"))
+    return int(70 * potential / PRIORITY_POTENTIAL)
+
+
+def candidate_score(candidate: Candidate, weights: Sequence[Decimal] = DEFAULT_TARGET_WEIGHTS) -> Decimal:
+    """Size, industry position, purchasing ability and strategic fit, each 0-100, weighted; one decimal."""
+    points = (SIZE_POINTS.get(candidate.size or "", 0), candidate.industry_position * 20, purchasing_points(candidate.purchase_potential),
+              candidate.strategic_fit * 20)
+    return sum((Decimal(p) * w for p, w in zip(points, weights, strict=True)), Decimal(0)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def rank_candidates(candidates: Sequence[Candidate], weights: Sequence[Decimal] = DEFAULT_TARGET_WEIGHTS) -> list[tuple[Candidate, Decimal]]:
+    """Potential above 1,000,000 CNY first, then by score, then by potential: the quarter's list in order."""
+    scored = [(c, candidate_score(c, weights)) for c in candidates]
+    return sorted(scored, key=lambda item: (item[0].purchase_potential <= PRIORITY_POTENTIAL, -item[1], -item[0].purchase_potential,
+                                            item[0].account_id))

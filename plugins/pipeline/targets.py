@@ -23,7 +23,11 @@ from kamgraph.core.writes import create, find_or_problem, save
 from kamgraph.errors import Problem, invalid, refuse_if
 from kamgraph.events import UnitOfWork
 from kamgraph.plugins.pipeline import rules
-from kamgraph.plugins.pipeline.models import SalesTarget
+from kamgraph.plugins.pipeline.models import (
+    SalesTarget,
+    TargetAccountEntry,
+    TargetAccountRating,
+)
 from kamgraph.plugins.pipeline.rules import Metric, TargetKey
 from kamgraph.security.actors import SYSTEM_ACTOR
 from kamgraph.security.scope import visible
@@ -153,3 +157,45 @@ def decomposition(target: SalesTarget, parts: Sequence[SalesTarget]) -> list[dic
             by_axis[axis] += part.value
     return [{"axis": axis, "total": total, "difference": total - target.value, "adds_up": total == target.value}
             for axis, total in by_axis.items()]
+
+
+# --- the target-account list (§3.1.1) -------------------------------------------------------------------
+
+
+async def rate_account(unit: UnitOfWork, account_gid: str, industry_position: int, purchase_potential: Decimal,
+                       strategic_fit: int) -> TargetAccountRating:
+    """Rate a candidate (or rate it again): its industry position, annual purchase potential and strategic fit."""
+    from kamgraph.core.accounts.models import Account
+    from kamgraph.core.contracts.rules import money_problem
+    from kamgraph.core.writes import find
+
+    account = await find(unit.actor, Account, account_gid, ("account_id",), live=True)
+    problems = [invalid((name,), f"rate from 1 to 5, not {value}") for name, value in
+                (("industry_position", industry_position), ("strategic_fit", strategic_fit)) if not 1 <= value <= 5]
+    if problem := money_problem(purchase_potential, ("purchase_potential",)):
+        problems.append(problem)
+    refuse_if(problems)
+    values = {"industry_position": industry_position, "purchase_potential": purchase_potential, "strategic_fit": strategic_fit,
+              "rated_by": unit.actor.name}
+    existing = await visible(TargetAccountRating, SYSTEM_ACTOR).where("account", account.id).all()
+    if existing:
+        await save(existing[0], values, audit_account=account.id)
+        return existing[0]
+    return await create(TargetAccountRating, audit_account=account.id, account_id=account.id, **values)
+
+
+async def refresh_list(quarter: str, weights: Sequence[Decimal]) -> int:
+    """Rank the rated, live accounts into ``quarter``'s list (kept once per quarter); returns the entries made."""
+    from kamgraph.core.accounts.models import Account
+
+    if await TargetAccountEntry.filter(quarter=quarter).exists():
+        return 0
+    ratings = await TargetAccountRating.all()
+    accounts = await visible(Account, SYSTEM_ACTOR).live().only(["size"]).get_many([r.account_id for r in ratings])
+    candidates = [rules.Candidate(r.account_id, accounts[r.account_id].size.value if accounts[r.account_id].size else None,
+                                  r.industry_position, r.purchase_potential, r.strategic_fit) for r in ratings if r.account_id in accounts]
+    entries = [TargetAccountEntry(quarter=quarter, rank=rank, account_id=c.account_id, score=score, purchase_potential=c.purchase_potential,
+                                  priority=c.purchase_potential > rules.PRIORITY_POTENTIAL)
+               for rank, (c, score) in enumerate(rules.rank_candidates(candidates, weights), start=1)]
+    await TargetAccountEntry.bulk_create(entries)
+    return len(entries)

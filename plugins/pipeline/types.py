@@ -36,7 +36,13 @@ from kamgraph.core.contracts.types import ContractType, EditionEnum, EditionFilt
 from kamgraph.core.people.models import Person
 from kamgraph.core.people.types import PersonFilter, PersonType
 from kamgraph.plugins.pipeline import rules
-from kamgraph.plugins.pipeline.models import Opportunity, SalesTarget, StageChange
+from kamgraph.plugins.pipeline.models import (
+    Opportunity,
+    SalesTarget,
+    StageChange,
+    TargetAccountEntry,
+    TargetAccountRating,
+)
 from kamgraph.plugins.pipeline.rules import Axis, Metric
 
 
@@ -239,6 +245,7 @@ class PipelineRules:
     allow_back: bool
     follow_up_hours: int
     solution_working_days: int
+    target_weights: list[Decimal] = strawberry.field(description="Weights of size, industry position, purchasing ability, strategic fit.")
 
 
 MetricEnum = strawberry.enum(Metric, name="SalesMetric", description="Revenue (contracts signed), collections (payments), new accounts.")
@@ -301,3 +308,35 @@ class SalesTargetType(Node):
 
         parts = await load_children(info, SalesTarget, "parent", self.id, ("id",))
         return [TargetSplitCheck(**check) for check in decomposition(self, parts)]
+
+
+@strawberry.type(name="TargetAccountRating", description="A candidate account's rating on the factors of §3.1.1 (its size is the account's).")
+class TargetAccountRatingType(Node):
+    is_type_of = node_type_of(TargetAccountRating)
+
+    industry_position: int = strawberry.field(description="1 (marginal) to 5 (leader).")
+    purchase_potential: Decimal = strawberry.field(description="Annual purchase potential, CNY.")
+    strategic_fit: int = strawberry.field(description="1 to 5.")
+    rated_by: str
+    rated_at: datetime
+    account = to_one_field(Account, "account_id", AccountType)
+
+
+@strawberry.type(name="TargetAccountEntry", description="A place on a quarter's target-account list.")
+class TargetAccountEntryType(Node):
+    is_type_of = node_type_of(TargetAccountEntry)
+
+    quarter: str
+    rank: int
+    score: Decimal = strawberry.field(description="Size, industry position, purchasing ability and fit, weighted (pipelineRules).")
+    purchase_potential: Decimal
+    priority: bool = strawberry.field(description="Potential above 1,000,000 CNY: listed first.")
+    account = to_one_field(Account, "account_id", AccountType)
+
+
+@strawberry.enum
+class TargetAccountOrderField(Enum):
+    RANK = "rank"
+
+
+TargetAccountOrder = order_input("TargetAccountOrder", TargetAccountOrderField)

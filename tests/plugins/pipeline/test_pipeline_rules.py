@@ -91,3 +91,16 @@ def test_periods_deviation_and_attainment():
     assert rules.period_of(2026, 4) == (date(2026, 10, 1), date(2027, 1, 1))
     assert rules.deviation(Decimal(100), Decimal(80)) == -20 and rules.attainment(Decimal(100), Decimal(80)) == 0.8
     assert rules.attainment(Decimal(0), Decimal(5)) is None
+
+
+def test_target_account_candidates_are_scored_and_the_big_potentials_come_first():
+    C = rules.Candidate
+    assert rules.purchasing_points(Decimal("10000000")) == 100 and rules.purchasing_points(Decimal("1000000")) == 70
+    assert rules.purchasing_points(Decimal("500000")) == 35 and rules.purchasing_points(Decimal("5500000")) == 85
+    strong_small = C(1, "ENTERPRISE", 5, Decimal("900000"), 5)  # 100, 100, 63, 100
+    modest_big = C(2, "MEDIUM", 2, Decimal("1500000"), 2)  # 50, 40, 71, 40
+    exactly_a_million = C(3, "LARGE", 3, Decimal("1000000"), 3)  # not above: not first
+    assert rules.candidate_score(strong_small) == Decimal("90.8") and rules.candidate_score(modest_big) == Decimal("50.3")
+    assert [c.account_id for c, _ in rules.rank_candidates([strong_small, exactly_a_million, modest_big])] == [2, 1, 3]
+    custom = (Decimal("0"), Decimal("0"), Decimal("1"), Decimal("0"))  # purchasing ability alone
+    assert rules.candidate_score(modest_big, custom) == Decimal("71.0")

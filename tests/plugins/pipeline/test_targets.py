@@ -105,3 +105,34 @@ async def test_people_see_their_own_targets_directors_all_and_statements_do_not_
     sql_counter.statements.clear()
     assert (await pipeline(query))["salesTargets"]["totalCount"] == 9
     assert len(sql_counter.statements) == few  # one statement per metric, year and dimension, not per target
+
+
+RATE = """mutation($id: ID!, $position: Int!, $potential: Decimal!, $fit: Int!) { rateTargetAccount(input: {accountId: $id,
+  industryPosition: $position, purchasePotential: $potential, strategicFit: $fit}) { rating { purchasePotential } userErrors { field code } } }"""
+
+
+async def test_the_quarterly_target_account_list_puts_big_potentials_first(pipeline, settings, every_pm, actor_for):
+    from datetime import UTC, datetime
+
+    from kamgraph.jobs import JobRunner
+    from kamgraph.plugins.pipeline.models import TargetAccountEntry
+
+    manager = await staff("Li Wei")
+    strong = await account("Strong but small buyer", size="ENTERPRISE", owner=manager)
+    big = await account("Big buyer", size="MEDIUM")
+    middling = await account("Middling", size="LARGE")
+    for customer, position, potential, fit in ((strong, 5, "900000.00", 5), (big, 2, "1500000.00", 2), (middling, 3, "1000000.00", 3)):
+        result = (await pipeline(RATE, {"id": customer.node_id, "position": position, "potential": potential, "fit": fit}))["rateTargetAccount"]
+        assert result["userErrors"] == []
+    bad = (await pipeline(RATE, {"id": big.node_id, "position": 6, "potential": "-1", "fit": 0}))["rateTargetAccount"]["userErrors"]
+    assert {tuple(e["field"]) for e in bad} == {("input", "industryPosition"), ("input", "purchasePotential"), ("input", "strategicFit")}
+    january = datetime(2027, 1, 1, 4, tzinfo=settings.zone).astimezone(UTC)
+    for _ in range(2):
+        run = await JobRunner(every_pm, settings).run("pipeline.refresh_target_accounts", now=january)
+        assert run.status == "succeeded", run.error
+    assert await TargetAccountEntry.filter(quarter="2027-Q1").count() == 3  # once, though the job ran twice
+    listed = (await pipeline("{ targetAccounts { edges { node { quarter rank score priority account { name } } } } }"))["targetAccounts"]
+    assert [(e["node"]["rank"], e["node"]["account"]["name"], e["node"]["score"], e["node"]["priority"]) for e in listed["edges"]] == [
+        (1, "Big buyer", "50.3", True), (2, "Strong but small buyer", "90.8", False), (3, "Middling", "66.3", False)]
+    own = (await pipeline("{ targetAccounts { edges { node { account { name } } } } }", actor=actor_for(manager, Role.ACCOUNT_MANAGER)))
+    assert [e["node"]["account"]["name"] for e in own["targetAccounts"]["edges"]] == ["Strong but small buyer"]
