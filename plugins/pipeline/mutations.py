@@ -13,10 +13,8 @@ from kamgraph.core.accounts.types import RegionEnum
 from kamgraph.core.contracts.mutations import InstalmentInput
 from kamgraph.core.contracts.rules import PlannedInstalment
 from kamgraph.core.contracts.types import EditionEnum
-from kamgraph.core.writes import archive
 from kamgraph.plugins.pipeline import services, targets
 from kamgraph.plugins.pipeline.config import pipeline_config
-from kamgraph.plugins.pipeline.models import Opportunity
 from kamgraph.plugins.pipeline.types import (
     MetricEnum,
     OpportunityType,
@@ -168,7 +166,7 @@ class PipelineMutations:
     @strawberry.mutation(description="Archive an opportunity (it leaves lists and figures, keeps its history).")
     async def archive_opportunity(self, info: Info, input: OpportunityIdInput) -> OpportunityPayload:
         async def action(unit):
-            return {"opportunity": await archive(unit, Opportunity, input.id, input.expected_version)}
+            return {"opportunity": await services.archive_opportunity(unit, input.id, input.expected_version)}
 
         return await write(info, OpportunityPayload, action, "pipeline.write")
 

@@ -13,6 +13,7 @@ from kamgraph.core.contracts import services as contract_services
 from kamgraph.core.contracts.models import Contract
 from kamgraph.core.people.models import Person, PersonKind
 from kamgraph.core.writes import (
+    archive,
     check_version,
     create,
     find,
@@ -231,3 +232,10 @@ async def record_needs_report(unit: UnitOfWork, config: PipelineConfig, gid: str
                audit_account=opportunity.account_id)
     unit.emit("opportunity.needs_reported", opportunity.node_id, accountId=_account_gid(opportunity), solutionDueOn=due.isoformat())
     return opportunity
+
+
+async def archive_opportunity(unit: UnitOfWork, gid: str, expected_version: int | None) -> Opportunity:
+    """Archive an opportunity (its owner, or a director): it leaves lists and figures and keeps its history."""
+    opportunity = await find(unit.actor, Opportunity, gid, ("id",))
+    _may_change(unit, opportunity)
+    return await archive(unit, Opportunity, gid, expected_version)

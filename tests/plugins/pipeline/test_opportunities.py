@@ -151,3 +151,19 @@ async def test_timers_are_listed_and_reported_once(pipeline, settings, every_pm)
     done = (await pipeline(follow_up, {"id": late}))["recordFollowUp"]
     assert done["opportunity"]["followUpOverdue"] is False
     assert (await pipeline("{ overdueFollowUps { totalCount } }"))["overdueFollowUps"]["totalCount"] == 0
+
+
+async def test_only_the_owner_or_a_director_archives_and_archived_ones_leave_the_figures(pipeline, actor_for):
+    mine, colleague = await staff("Li Wei"), await staff("Zhao Lei")
+    customer = await account(owner=mine)
+    from kamgraph.core.accounts.models import AccountTeamMember, TeamRole
+
+    await AccountTeamMember.create(account=customer, person=colleague, role=TeamRole.ACCOUNT_MANAGER)
+    gid = (await opened(pipeline, customer, actor_for(mine, Role.ACCOUNT_MANAGER)))["opportunity"]["id"]
+    archive = "mutation($id: ID!) { archiveOpportunity(input: {id: $id}) { opportunity { archivedAt } userErrors { code } } }"
+    refused = (await pipeline(archive, {"id": gid}, actor=actor_for(colleague, Role.ACCOUNT_MANAGER)))["archiveOpportunity"]
+    assert refused["userErrors"] == [{"code": "FORBIDDEN"}]
+    done = (await pipeline(archive, {"id": gid}, actor=actor_for(mine, Role.ACCOUNT_MANAGER)))["archiveOpportunity"]
+    assert done["opportunity"]["archivedAt"] is not None
+    assert (await pipeline("{ opportunitiesAggregate { count } opportunities { totalCount } }")) == {
+        "opportunitiesAggregate": {"count": 0}, "opportunities": {"totalCount": 0}}
