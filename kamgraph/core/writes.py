@@ -61,6 +61,21 @@ async def find_or_problem(
     return row
 
 
+async def find_staff(actor: Actor, global_id: str, path: tuple[str | int, ...], problems: list[Problem]) -> Any:
+    """The live member of staff behind ``global_id`` (an owner, a team member, a target's person), or None
+    with the reason added to ``problems``: unknown, archived, or a customer's contact."""
+    from kamgraph.core.people.models import Person, PersonKind
+
+    person = await find_or_problem(actor, Person, global_id, path, live=True)
+    if isinstance(person, Problem):
+        problems.append(person)
+        return None
+    if person.kind is not PersonKind.STAFF:
+        problems.append(Problem(path, Code.INVALID, f"{person.name} is a customer's contact, not a member of staff"))
+        return None
+    return person
+
+
 def check_version(row: Model, expected: int | None) -> None:
     """Optimistic concurrency: refuse with CONFLICT when the row moved on since the client read it."""
     if expected is not None and given(expected) and row.version != expected:

@@ -11,13 +11,12 @@ from kamgraph.core.accounts.models import Account
 from kamgraph.core.contracts import rules as contract_rules
 from kamgraph.core.contracts import services as contract_services
 from kamgraph.core.contracts.models import Contract
-from kamgraph.core.people.models import Person, PersonKind
 from kamgraph.core.writes import (
     archive,
     check_version,
     create,
     find,
-    find_or_problem,
+    find_staff,
     given,
     not_archived,
     save,
@@ -48,14 +47,8 @@ async def _owner(unit: UnitOfWork, owner_gid: str | None, problems: list[Problem
         if found is None:
             problems.append(invalid(("owner_id",), "name the account manager who owns the opportunity"))
         return found
-    person = await find_or_problem(unit.actor, Person, owner_gid, ("owner_id",), live=True)
-    if isinstance(person, Problem):
-        problems.append(person)
-        return None
-    if person.kind is not PersonKind.STAFF:
-        problems.append(invalid(("owner_id",), f"{person.name} is a customer's contact, not a member of staff"))
-        return None
-    return person.id
+    person = await find_staff(unit.actor, owner_gid, ("owner_id",), problems)
+    return None if person is None else person.id
 
 
 def _values_problems(values: dict[str, Any]) -> list[Problem]:

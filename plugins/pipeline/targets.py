@@ -18,8 +18,7 @@ from kamgraph.core.accounts.models import Region
 from kamgraph.core.accounts.rules import industry_sections
 from kamgraph.core.contracts.models import Contract, Payment
 from kamgraph.core.contracts.rules import SIGNED_STATUSES
-from kamgraph.core.people.models import Person, PersonKind
-from kamgraph.core.writes import create, find_or_problem, save
+from kamgraph.core.writes import create, find_or_problem, find_staff, save
 from kamgraph.errors import Problem, invalid, refuse_if
 from kamgraph.events import UnitOfWork
 from kamgraph.plugins.pipeline import rules
@@ -55,13 +54,8 @@ async def set_target(unit: UnitOfWork, values: dict[str, Any]) -> SalesTarget:
     region, industry = values.get("region"), values.get("industry_section")
     person_id = None
     if values.get("person_id") is not None:
-        person = await find_or_problem(unit.actor, Person, values["person_id"], ("person_id",), live=True)
-        if isinstance(person, Problem):
-            problems.append(person)
-        elif person.kind is not PersonKind.STAFF:
-            problems.append(invalid(("person_id",), f"{person.name} is a customer's contact, not a member of staff"))
-        else:
-            person_id = person.id
+        person = await find_staff(unit.actor, values["person_id"], ("person_id",), problems)
+        person_id = None if person is None else person.id
     if sum(v is not None for v in (region, industry, values.get("person_id"))) > 1:
         problems.append(invalid(("region",), "a target is for the department, or for one region, one industry or one person"))
     if industry is not None and industry not in industry_sections():

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kamgraph.core.accounts.models import Account
-from kamgraph.core.people.models import Person, PersonKind
 from kamgraph.core.writes import (
     check_version,
     create,
     find,
     find_or_problem,
+    find_staff,
     given,
     not_archived,
     save,
@@ -39,17 +39,9 @@ def _account_gid(row: Any) -> str:
 
 
 async def _staff(unit: UnitOfWork, person_gid: str | None, path: tuple[str, ...], problems: list[Problem]) -> int | None:
-    """The member of staff ``person_gid`` names (an owner of a risk or a task), or a problem."""
-    if person_gid is None:
-        return None
-    person = await find_or_problem(unit.actor, Person, person_gid, path, live=True)
-    if isinstance(person, Problem):
-        problems.append(person)
-        return None
-    if person.kind is not PersonKind.STAFF:
-        problems.append(invalid(path, f"{person.name} is a customer's contact, not a member of staff"))
-        return None
-    return person.id
+    """The member of staff ``person_gid`` names (an owner of a risk or a task), or None."""
+    person = None if person_gid is None else await find_staff(unit.actor, person_gid, path, problems)
+    return None if person is None else person.id
 
 
 def _required(text: Any, path: tuple[str, ...], what: str, problems: list[Problem]) -> str | None:

@@ -17,7 +17,7 @@ from kamgraph.core.accounts.models import (
 )
 from kamgraph.core.contracts.models import Contract
 from kamgraph.core.contracts.rules import SIGNED_STATUSES
-from kamgraph.core.people.models import Person, PersonKind
+from kamgraph.core.people.models import Person
 from kamgraph.core.writes import (
     archive,
     changes_data,
@@ -27,6 +27,7 @@ from kamgraph.core.writes import (
     find,
     find_external,
     find_or_problem,
+    find_staff,
     given,
     save,
     upsert_one,
@@ -61,12 +62,8 @@ async def validate(unit: UnitOfWork, values: dict[str, Any], current: Account | 
         else:
             clean["industry_section"] = clean["industry_code"][0]
     if clean.get("owner_id"):
-        owner = await find_or_problem(unit.actor, Person, clean.pop("owner_id"), ("owner_id",), live=True)
-        if isinstance(owner, Problem):
-            problems.append(owner)
-        elif owner.kind is not PersonKind.STAFF:
-            problems.append(invalid(("owner_id",), "an account's owner is a member of staff, not a contact"))
-        else:
+        owner = await find_staff(unit.actor, clean.pop("owner_id"), ("owner_id",), problems)
+        if owner is not None:
             clean["owner_id"] = owner.id
     if clean.get("parent_id"):
         parent = await find_or_problem(unit.actor, Account, clean.pop("parent_id"), ("parent_id",), live=True)
@@ -119,10 +116,9 @@ async def archive_account(unit: UnitOfWork, global_id: str, expected_version: in
 async def set_team_member(unit: UnitOfWork, account_gid: str, person_gid: str, role: TeamRole) -> Account:
     problems: list[Problem] = []
     account = await find_or_problem(unit.actor, Account, account_gid, ("account_id",), live=True)
-    person = await find_or_problem(unit.actor, Person, person_gid, ("person_id",), live=True)
-    problems += [p for p in (account, person) if isinstance(p, Problem)]
-    if isinstance(person, Person) and person.kind is not PersonKind.STAFF:
-        problems.append(invalid(("person_id",), "team members are staff; contacts belong to the account as contacts"))
+    if isinstance(account, Problem):
+        problems.append(account)
+    person = await find_staff(unit.actor, person_gid, ("person_id",), problems)  # contacts belong to the account as contacts
     refuse_if(problems)
     created = await put_team_member(account, person.id, role)
     unit.emit("account.team_changed", account.node_id, personId=person.node_id, role=role.value, added=created)
