@@ -138,6 +138,43 @@ class Settings:
         return None if path == ":memory:" else Path(path)
 
 
+# --- plugins' settings: KAMGRAPH_<PLUGIN>_<NAME>, kept raw in Settings.extra under "<plugin>_<name>" -------
+
+TRUE, FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
+
+
+def extra_ints(extra: Mapping[str, str], name: str, error: type[ValueError] = ValueError) -> list[int] | None:
+    """A plugin's comma-separated whole numbers (one number is a list of one), or None when not set; a value
+    that is not one raises ``error`` naming the variable."""
+    raw = extra.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return [int(part) for part in raw.split(",")]
+    except ValueError:
+        raise error(f"KAMGRAPH_{name.upper()}: {raw!r} is not a whole number") from None
+
+
+def extra_int(extra: Mapping[str, str], name: str, default: int, low: int, high: int, error: type[ValueError] = ValueError) -> int:
+    """A plugin's whole-number setting within [low, high], ``default`` when not set."""
+    found = extra_ints(extra, name, error)
+    if found is None:
+        return default
+    if len(found) != 1 or not low <= found[0] <= high:
+        raise error(f"KAMGRAPH_{name.upper()} must be {low}-{high}, not {extra[name].strip()}")
+    return found[0]
+
+
+def extra_flag(extra: Mapping[str, str], name: str, default: bool, error: type[ValueError] = ValueError) -> bool:
+    """A plugin's true-or-false setting, ``default`` when not set."""
+    raw = extra.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in TRUE | FALSE:
+        raise error(f"KAMGRAPH_{name.upper()} is true or false, not {raw!r}")
+    return raw in TRUE
+
+
 def _coerce(type_name: object, raw: str) -> object:
     text = str(type_name)
     if text.startswith("tuple"):
@@ -147,7 +184,7 @@ def _coerce(type_name: object, raw: str) -> object:
     if text == "int":
         return int(raw)
     if text == "bool":
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
+        return raw.strip().lower() in TRUE
     if text == "Decimal":
         return Decimal(raw)
     return raw

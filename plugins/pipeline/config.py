@@ -18,7 +18,7 @@ from functools import cache
 
 from kamgraph.plugins.pipeline import rules
 from kamgraph.plugins.pipeline.rules import Outcome, Stage, StageRules
-from kamgraph.settings import Settings
+from kamgraph.settings import Settings, extra_flag, extra_int, extra_ints
 
 
 class PipelineSettingError(ValueError):
@@ -37,42 +37,19 @@ def pipeline_config(settings: Settings) -> PipelineConfig:
     return _parse(tuple(sorted((k, v) for k, v in settings.extra.items() if k.startswith("pipeline_"))))
 
 
-TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
-
-
 @cache
 def _parse(extra: tuple[tuple[str, str], ...]) -> PipelineConfig:
     values = dict(extra)
     stages = _stages(values["pipeline_stages"]) if values.get("pipeline_stages") else rules.DEFAULT_STAGES
-    stage_rules = StageRules(stages, _flag(values, "allow_skip", False), _flag(values, "allow_back", True))
-    config = PipelineConfig(stage_rules)
-    for name, low, high in (("follow_up_hours", 1, 720), ("solution_working_days", 1, 60)):
-        if raw := values.get(f"pipeline_{name}"):
-            try:
-                number = int(raw)
-            except ValueError:
-                number = -1
-            if not low <= number <= high:
-                raise PipelineSettingError(f"KAMGRAPH_PIPELINE_{name.upper()} must be {low}-{high}, not {raw!r}")
-            config = replace(config, **{name: number})
-    if raw := values.get("pipeline_target_weights"):
-        try:
-            weights = [int(p) for p in raw.split(",")]
-        except ValueError:
-            weights = []
+    error = PipelineSettingError
+    stage_rules = StageRules(stages, extra_flag(values, "pipeline_allow_skip", False, error), extra_flag(values, "pipeline_allow_back", True, error))
+    config = PipelineConfig(stage_rules, extra_int(values, "pipeline_follow_up_hours", rules.FOLLOW_UP_HOURS, 1, 720, error),
+                            extra_int(values, "pipeline_solution_working_days", rules.SOLUTION_WORKING_DAYS, 1, 60, error))
+    if (weights := extra_ints(values, "pipeline_target_weights", error)) is not None:
         if len(weights) != 4 or sum(weights) != 100 or min(weights) < 0:
-            raise PipelineSettingError(f"KAMGRAPH_PIPELINE_TARGET_WEIGHTS: four percentages adding up to 100, not {raw!r}")
+            raise error(f"KAMGRAPH_PIPELINE_TARGET_WEIGHTS: four percentages adding up to 100, not {values['pipeline_target_weights']!r}")
         config = replace(config, target_weights=tuple(Decimal(w) / 100 for w in weights))
     return config
-
-
-def _flag(values: dict[str, str], name: str, default: bool) -> bool:
-    raw = values.get(f"pipeline_{name}", "").strip().lower()
-    if not raw:
-        return default
-    if raw not in TRUE | FALSE:
-        raise PipelineSettingError(f"KAMGRAPH_PIPELINE_{name.upper()} is true or false, not {raw!r}")
-    return raw in TRUE
 
 
 def _stages(raw: str) -> tuple[Stage, ...]:

@@ -22,7 +22,7 @@ from functools import cache
 
 from kamgraph.plugins.risk import rules
 from kamgraph.plugins.risk.rules import Check, DunningStage, Rating, RatingBand
-from kamgraph.settings import Settings
+from kamgraph.settings import Settings, extra_int, extra_ints
 
 
 class RiskSettingError(ValueError):
@@ -58,30 +58,13 @@ def _parse(extra: tuple[tuple[str, str], ...]) -> RiskConfig:
     if raw := values.get("risk_rating_bands"):
         changes["bands"] = _bands(raw)
     if raw := values.get("risk_check_weights"):
-        changes["weights"] = _weights(raw)
-    if raw := values.get("risk_assessment_months"):
-        changes["assessment_months"] = _bounded("KAMGRAPH_RISK_ASSESSMENT_MONTHS", raw, 1, 60)
-    if raw := values.get("risk_dunning_days"):
-        changes["dunning_days"] = _dunning(raw)
-    if raw := values.get("risk_exposure_warning_percent"):
-        changes["exposure_warning_percent"] = _bounded("KAMGRAPH_RISK_EXPOSURE_WARNING_PERCENT", raw, 1, 100)
-    if raw := values.get("risk_falling_months"):
-        changes["falling_months"] = _bounded("KAMGRAPH_RISK_FALLING_MONTHS", raw, 2, 12)
+        changes["weights"] = _weights(values, raw)
+    changes["assessment_months"] = extra_int(values, "risk_assessment_months", 12, 1, 60, RiskSettingError)
+    if values.get("risk_dunning_days"):
+        changes["dunning_days"] = _dunning(values)
+    changes["exposure_warning_percent"] = extra_int(values, "risk_exposure_warning_percent", 90, 1, 100, RiskSettingError)
+    changes["falling_months"] = extra_int(values, "risk_falling_months", 3, 2, 12, RiskSettingError)
     return replace(RiskConfig(), **changes)
-
-
-def _bounded(variable: str, raw: str, low: int, high: int) -> int:
-    value = _int(variable, raw)
-    if not low <= value <= high:
-        raise RiskSettingError(f"{variable} must be {low}-{high}, not {value}")
-    return value
-
-
-def _int(variable: str, raw: str) -> int:
-    try:
-        return int(raw.strip())
-    except ValueError:
-        raise RiskSettingError(f"{variable}: {raw!r} is not a whole number") from None
 
 
 def _bands(raw: str) -> tuple[RatingBand, ...]:
@@ -98,16 +81,16 @@ def _bands(raw: str) -> tuple[RatingBand, ...]:
     return tuple(sorted(bands, key=lambda b: b.min_score, reverse=True))
 
 
-def _weights(raw: str) -> tuple[tuple[Check, Decimal], ...]:
-    parts = [_int("KAMGRAPH_RISK_CHECK_WEIGHTS", p) for p in raw.split(",")]
+def _weights(values: dict[str, str], raw: str) -> tuple[tuple[Check, Decimal], ...]:
+    parts = extra_ints(values, "risk_check_weights", RiskSettingError) or []
     if len(parts) != 3 or sum(parts) != 100 or min(parts) < 0:
         raise RiskSettingError(f"KAMGRAPH_RISK_CHECK_WEIGHTS: three percentages adding up to 100, not {raw!r}")
     return tuple((check, Decimal(p) / 100) for check, p in zip(Check, parts, strict=True))
 
 
-def _dunning(raw: str) -> tuple[tuple[DunningStage, int], ...]:
-    days = [_int("KAMGRAPH_RISK_DUNNING_DAYS", p) for p in raw.split(",")]
+def _dunning(values: dict[str, str]) -> tuple[tuple[DunningStage, int], ...]:
+    days = extra_ints(values, "risk_dunning_days", RiskSettingError) or []
     if len(days) != 3 or not 0 < days[0] < days[1] < days[2]:
-        raise RiskSettingError(f"KAMGRAPH_RISK_DUNNING_DAYS: three rising day counts, not {raw!r}")
+        raise RiskSettingError(f"KAMGRAPH_RISK_DUNNING_DAYS: three rising day counts, not {values['risk_dunning_days']!r}")
     stages = (DunningStage.FIRST_NOTICE, DunningStage.SECOND_NOTICE, DunningStage.FINAL_NOTICE)
     return (*zip(stages, days, strict=True), (DunningStage.LEGAL, days[2] + 1))
