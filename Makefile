@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench schema migrate demo clean
+.PHONY: run test lint format bench schema migrate demo clean
 
 # (Re)install when the package definition changes; `pip install -e` keeps code changes live.
 $(STAMP): pyproject.toml
@@ -17,9 +17,18 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/kamgraph serve --demo $(if $(PORT),--port $(PORT))
 
-## make test: the whole suite (SQLite; set KAMGRAPH_TEST_DATABASE_URL for PostgreSQL)
-test: $(STAMP)
+## make test: the lint gate, then the whole suite (SQLite; set KAMGRAPH_TEST_DATABASE_URL for PostgreSQL)
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make lint: ruff's checks and its formatting, as configured in pyproject.toml (`make format` applies both)
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 ## make bench: the benchmark table (bench/README.md); PostgreSQL too when KAMGRAPH_TEST_DATABASE_URL is set
 bench: $(STAMP)

@@ -46,8 +46,15 @@ def settings_for(scale: int, postgres_url: str | None) -> Settings:
     else:
         (HERE / ".data").mkdir(exist_ok=True)
         url = f"sqlite://{HERE / '.data' / f'bench-{scale}.sqlite3'}"
-    return Settings(database_url=url, secret_key="k2JgW8oO9v3Ecu6Yl+1X4bq6L6m1ZzQ8e8b0m3B1c2U=", plugins=(),
-                    rate_limit_per_address=0, rate_limit_per_credential=0, webhook_worker=False, job_scheduler=False)
+    return Settings(
+        database_url=url,
+        secret_key="k2JgW8oO9v3Ecu6Yl+1X4bq6L6m1ZzQ8e8b0m3B1c2U=",
+        plugins=(),
+        rate_limit_per_address=0,
+        rate_limit_per_credential=0,
+        webhook_worker=False,
+        job_scheduler=False,
+    )
 
 
 async def ensure_data(settings: Settings, pm: Any, scale: int) -> dict[str, int]:
@@ -63,47 +70,99 @@ async def _generate(accounts: int) -> None:
     rng = random.Random(2026)
     for model in (Payment, Contract, AccountTeamMember, Account, StaffRole, Person):
         await model.all().delete()
-    managers = [dict(id=n, kind=PersonKind.STAFF, name=f"Manager {n}", region=Region.EAST.value) for n in range(1, MANAGERS + 1)]
+    managers = [
+        dict(id=n, kind=PersonKind.STAFF, name=f"Manager {n}", region=Region.EAST.value) for n in range(1, MANAGERS + 1)
+    ]
     await _insert(Person, managers)
     await _insert(StaffRole, [dict(id=n, person_id=n, role=Role.ACCOUNT_MANAGER) for n in range(1, MANAGERS + 1)])
     regions, tiers = list(Region), [Tier.STRATEGIC] + [Tier.CORE] * 3 + [Tier.POTENTIAL] * 6
-    await _insert(Account, (
-        dict(id=n, name=f"Bench account {n} 有限公司", credit_code=_credit_code(n), industry_code="C39", industry_section="C",
-             region=regions[n % len(regions)], tier=tiers[n % 10], owner_id=1 + n % MANAGERS, external_id=f"BA-{n}", source="bench")
-        for n in range(1, accounts + 1)
-    ))
-    await _insert(AccountTeamMember, (dict(id=n, account_id=n, person_id=1 + n % MANAGERS, role=TeamRole.ACCOUNT_MANAGER)
-                                      for n in range(1, accounts + 1)))
-    await _insert(Person, (dict(id=MANAGERS + n, kind=PersonKind.CONTACT, name=f"Contact {n}", account_id=1 + (n - 1) // 2,
-                                relationship_level=RelationshipLevel.EXECUTIVE if n % 2 else RelationshipLevel.MANAGEMENT)
-                           for n in range(1, 2 * accounts + 1)))
-    statuses = [ContractStatus.ACTIVE] * 5 + [ContractStatus.SIGNED, ContractStatus.COMPLETED, ContractStatus.EXPIRED,
-                                              ContractStatus.DRAFT, ContractStatus.TERMINATED]
+    await _insert(
+        Account,
+        (
+            dict(
+                id=n,
+                name=f"Bench account {n} 有限公司",
+                credit_code=_credit_code(n),
+                industry_code="C39",
+                industry_section="C",
+                region=regions[n % len(regions)],
+                tier=tiers[n % 10],
+                owner_id=1 + n % MANAGERS,
+                external_id=f"BA-{n}",
+                source="bench",
+            )
+            for n in range(1, accounts + 1)
+        ),
+    )
+    await _insert(
+        AccountTeamMember,
+        (
+            dict(id=n, account_id=n, person_id=1 + n % MANAGERS, role=TeamRole.ACCOUNT_MANAGER)
+            for n in range(1, accounts + 1)
+        ),
+    )
+    await _insert(
+        Person,
+        (
+            dict(
+                id=MANAGERS + n,
+                kind=PersonKind.CONTACT,
+                name=f"Contact {n}",
+                account_id=1 + (n - 1) // 2,
+                relationship_level=RelationshipLevel.EXECUTIVE if n % 2 else RelationshipLevel.MANAGEMENT,
+            )
+            for n in range(1, 2 * accounts + 1)
+        ),
+    )
+    statuses = [ContractStatus.ACTIVE] * 5 + [
+        ContractStatus.SIGNED,
+        ContractStatus.COMPLETED,
+        ContractStatus.EXPIRED,
+        ContractStatus.DRAFT,
+        ContractStatus.TERMINATED,
+    ]
     start = date(2024, 1, 1)
 
     def contracts():
         for n in range(1, accounts * CONTRACTS_PER_ACCOUNT + 1):
             begins = start + timedelta(days=rng.randrange(0, 900))
             status = statuses[n % len(statuses)]
-            yield dict(id=n, number=f"B-{n:08d}", account_id=1 + (n - 1) // CONTRACTS_PER_ACCOUNT, title=f"Licence {n}",
-                       edition=list(Edition)[n % 3], amount=Decimal(rng.randrange(10_000, 5_000_000)) / 100 * 100,
-                       status=status, signed_on=None if status is ContractStatus.DRAFT else begins - timedelta(days=10),
-                       start_on=begins, end_on=begins + timedelta(days=365), payment_terms_days=30,
-                       external_id=f"BC-{n}", source="bench")
+            yield dict(
+                id=n,
+                number=f"B-{n:08d}",
+                account_id=1 + (n - 1) // CONTRACTS_PER_ACCOUNT,
+                title=f"Licence {n}",
+                edition=list(Edition)[n % 3],
+                amount=Decimal(rng.randrange(10_000, 5_000_000)) / 100 * 100,
+                status=status,
+                signed_on=None if status is ContractStatus.DRAFT else begins - timedelta(days=10),
+                start_on=begins,
+                end_on=begins + timedelta(days=365),
+                payment_terms_days=30,
+                external_id=f"BC-{n}",
+                source="bench",
+            )
 
     await _insert(Contract, contracts())
 
     def payments():
         for n in range(1, accounts * CONTRACTS_PER_ACCOUNT * PAYMENTS_PER_CONTRACT + 1):
             contract = 1 + (n - 1) // PAYMENTS_PER_CONTRACT
-            yield dict(id=n, contract_id=contract, amount=Decimal(rng.randrange(1_000, 100_000)),
-                       paid_on=start + timedelta(days=30 * (n % 24)), reference=f"P-{n}")
+            yield dict(
+                id=n,
+                contract_id=contract,
+                amount=Decimal(rng.randrange(1_000, 100_000)),
+                paid_on=start + timedelta(days=30 * (n % 24)),
+                reference=f"P-{n}",
+            )
 
     await _insert(Payment, payments())
     if db.dialect() == "postgres":  # the explicit ids above leave the sequences behind
         for model in (Person, StaffRole, Account, AccountTeamMember, Contract, Payment):
             table = model._meta.db_table
-            await db.db().execute_script(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+            await db.db().execute_script(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+            )
     await db.db().execute_script("ANALYZE")
 
 
@@ -123,7 +182,9 @@ async def _insert(model: type[Model], rows: Any) -> None:
     sql = f'INSERT INTO "{model._meta.db_table}" ({columns}) VALUES ({marks})'
     batch = []
     for row in rows:
-        batch.append([_db_value(field, row.get(name, _default(field)), model) for name, field in zip(names, fields, strict=True)])
+        batch.append(
+            [_db_value(field, row.get(name, _default(field)), model) for name, field in zip(names, fields, strict=True)]
+        )
         if len(batch) == BATCH:
             await db.db().execute_many(sql, batch)
             batch = []

@@ -20,7 +20,9 @@ async def client(port: int, requests: list[bytes], until: float, latencies: list
             writer.write(requests[sent % len(requests)])
             sent += 1
             head = await reader.readuntil(b"\r\n\r\n")
-            length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:"))
+            length = next(
+                int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")
+            )
             body = await reader.readexactly(length)
             latencies.append(time.perf_counter() - start)
             if not head.startswith(b"HTTP/1.1 200") or b'"errors"' in body:
@@ -30,8 +32,10 @@ async def client(port: int, requests: list[bytes], until: float, latencies: list
 
 
 def http_request(token: str, body: bytes) -> bytes:
-    return (f"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            f"Authorization: Bearer {token}\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+    return (
+        f"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
 
 
 async def run(port: int, token: str, seconds: float, bodies: list[list[bytes]]) -> dict:
@@ -39,11 +43,19 @@ async def run(port: int, token: str, seconds: float, bodies: list[list[bytes]]) 
     latencies: list[float] = []
     errors: list[str] = []
     started = time.perf_counter()
-    await asyncio.gather(*(client(port, [http_request(token, b) for b in own], started + seconds, latencies, errors) for own in bodies))
+    await asyncio.gather(
+        *(client(port, [http_request(token, b) for b in own], started + seconds, latencies, errors) for own in bodies)
+    )
     elapsed = time.perf_counter() - started
     latencies.sort()
-    return {"requests": len(latencies), "seconds": elapsed, "errors": len(errors), "first_error": errors[0] if errors else None,
-            "p50": latencies[len(latencies) // 2], "p99": latencies[int(len(latencies) * 0.99)]}
+    return {
+        "requests": len(latencies),
+        "seconds": elapsed,
+        "errors": len(errors),
+        "first_error": errors[0] if errors else None,
+        "p50": latencies[len(latencies) // 2],
+        "p99": latencies[int(len(latencies) * 0.99)],
+    }
 
 
 if __name__ == "__main__":

@@ -52,7 +52,9 @@ async def timed(client: httpx.AsyncClient, headers: dict, rounds: int) -> list[f
 
 async def main(rounds: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="kamgraph-bench-"))
-    settings = Settings(database_url=f"sqlite://{folder}/bench.sqlite3", rate_limit_per_address=0, rate_limit_per_credential=0)
+    settings = Settings(
+        database_url=f"sqlite://{folder}/bench.sqlite3", rate_limit_per_address=0, rate_limit_per_credential=0
+    )
     pm = PluginManager.from_names(settings.plugins)
     bare = Bare()
     pm.register(bare, name="bench_bare")
@@ -60,20 +62,29 @@ async def main(rounds: int) -> None:
     async with db.connect(settings, pm):
         await seed_demo(settings, pm)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
-            tokens = {who: (await client.post("/graphql", json={"query": LOGIN % f"{who}@demo.kamgraph"})).json()["data"]["login"]["token"]
-                      for who in ("ka-director", "account-manager")}
+            tokens = {
+                who: (await client.post("/graphql", json={"query": LOGIN % f"{who}@demo.kamgraph"})).json()["data"][
+                    "login"
+                ]["token"]
+                for who in ("ka-director", "account-manager")
+            }
             results = {}
             store = audit.store
-            for name, headers in (("director", {"Authorization": f"Bearer {tokens['ka-director']}"}),
-                                  ("manager", {"Authorization": f"Bearer {tokens['account-manager']}"}),
-                                  ("no-audit", {"Authorization": f"Bearer {tokens['ka-director']}"}),
-                                  ("bare", {})):
+            for name, headers in (
+                ("director", {"Authorization": f"Bearer {tokens['ka-director']}"}),
+                ("manager", {"Authorization": f"Bearer {tokens['account-manager']}"}),
+                ("no-audit", {"Authorization": f"Bearer {tokens['ka-director']}"}),
+                ("bare", {}),
+            ):
                 bare.enabled = name == "bare"
                 if name == "no-audit":
+
                     async def no_audit(*args, **kwargs):
                         return None
+
                     audit.store = no_audit
                     import kamgraph.api.guards as guards
+
                     guards.store = no_audit
                 await timed(client, headers, 5)  # warm up
                 results[name] = await timed(client, headers, rounds)
@@ -83,7 +94,9 @@ async def main(rounds: int) -> None:
     for name in ("bare", "no-audit", "director", "manager"):
         samples = sorted(results[name])
         median = statistics.median(samples)
-        print(f"{name:<10} {median * 1000:>10.1f} {samples[int(len(samples) * 0.95) - 1] * 1000:>8.1f} {median / floor:>8.2f}")
+        print(
+            f"{name:<10} {median * 1000:>10.1f} {samples[int(len(samples) * 0.95) - 1] * 1000:>8.1f} {median / floor:>8.2f}"
+        )
 
 
 if __name__ == "__main__":

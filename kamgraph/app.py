@@ -54,17 +54,30 @@ class KamgraphGraphQL(GraphQL):
         self.read_audit = GroupCommit()
         self.pm = pm
         self.settings = settings
-        self.node_types = {name: model for name, (_, model) in pm.collect_unique("register_node_types", "node type").items()}
-        self.event_types = {name: text for name, (_, text) in pm.collect_unique("register_event_types", "event type").items()}
-        self.health_signals = [signal for _, signal in pm.collect_unique("register_health_signals", "health signal").values()]
+        self.node_types = {
+            name: model for name, (_, model) in pm.collect_unique("register_node_types", "node type").items()
+        }
+        self.event_types = {
+            name: text for name, (_, text) in pm.collect_unique("register_event_types", "event type").items()
+        }
+        self.health_signals = [
+            signal for _, signal in pm.collect_unique("register_health_signals", "health signal").values()
+        ]
         self.permissions = Permissions.from_plugins(pm)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         answer = self.pm.hook.actor_from_request(request=request, settings=self.settings, permissions=self.permissions)
         context = Context(
-            actor=await await_me_maybe(answer), pm=self.pm, settings=self.settings, permissions=self.permissions,
-            request=request, node_types=self.node_types, event_types=self.event_types, health_signals=self.health_signals,
-            feed=self.feed, read_audit=self.read_audit,
+            actor=await await_me_maybe(answer),
+            pm=self.pm,
+            settings=self.settings,
+            permissions=self.permissions,
+            request=request,
+            node_types=self.node_types,
+            event_types=self.event_types,
+            health_signals=self.health_signals,
+            feed=self.feed,
+            read_audit=self.read_audit,
         )
         incoming = request.headers.get("x-request-id", "")
         if REQUEST_ID.fullmatch(incoming):  # a caller's id ties our log to theirs; anything odd is replaced
@@ -83,10 +96,14 @@ class KamgraphGraphQL(GraphQL):
         if scheme.lower() == "bearer" and token.strip():
             context.actor = await authenticate(token.strip(), self.permissions)
         if context.actor is None:
-            raise ConnectionRejectionError({"message": "authentication required: send {\"authorization\": \"Bearer <token>\"} in connection_init"})
+            raise ConnectionRejectionError(
+                {"message": 'authentication required: send {"authorization": "Bearer <token>"} in connection_init'}
+            )
 
 
-def create_app(settings: Settings | None = None, pm: PluginManager | None = None, *, apply_migrations: bool = False) -> Starlette:
+def create_app(
+    settings: Settings | None = None, pm: PluginManager | None = None, *, apply_migrations: bool = False
+) -> Starlette:
     """The app for the enabled plugins. Startup refuses pending migrations unless ``apply_migrations``."""
     settings = settings or Settings.from_env()
     pm = pm or PluginManager.from_names(settings.plugins)
@@ -128,7 +145,9 @@ def create_app(settings: Settings | None = None, pm: PluginManager | None = None
     for _, extra in pm.collect("register_routes"):
         routes.extend(extra)
     middleware = [
-        Middleware(RateLimit, per_address=settings.rate_limit_per_address, per_credential=settings.rate_limit_per_credential),
+        Middleware(
+            RateLimit, per_address=settings.rate_limit_per_address, per_credential=settings.rate_limit_per_credential
+        ),
         Middleware(Idempotency),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

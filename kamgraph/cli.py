@@ -36,7 +36,9 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     from kamgraph.db.migrations import migrate
 
     async def work(pm: PluginManager) -> list[str]:
-        return await migrate(pm, progress=lambda event, app, name: event == "apply_done" and print(f"  applied {app}.{name}"))
+        return await migrate(
+            pm, progress=lambda event, app, name: event == "apply_done" and print(f"  applied {app}.{name}")
+        )
 
     applied = asyncio.run(_with_db(settings, work))
     print(f"{len(applied)} migration(s) applied." if applied else "Nothing to migrate: the database is up to date.")
@@ -85,6 +87,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from kamgraph.app import create_app
 
     if args.demo:
+
         async def seed(pm: PluginManager) -> bool:
             return await seed_demo(settings, pm)
 
@@ -101,14 +104,23 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
                 file=sys.stderr,
             )
             return 2
-    print(f"kamgraph {__version__}: GraphiQL at http://{args.host}:{args.port}/graphql  (database: {settings.database_url})")
+    print(
+        f"kamgraph {__version__}: GraphiQL at http://{args.host}:{args.port}/graphql  (database: {settings.database_url})"
+    )
     sys.stdout.flush()
     if args.workers > 1:  # each worker process builds its own app from the same environment
         if args.migrate:
             from kamgraph.db.migrations import migrate
 
             asyncio.run(_with_db(settings, migrate))
-        uvicorn.run("kamgraph.app:app_from_env", factory=True, workers=args.workers, host=args.host, port=args.port, log_level=args.log_level)
+        uvicorn.run(
+            "kamgraph.app:app_from_env",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+        )
         return 0
     app = create_app(settings, apply_migrations=args.migrate or args.demo)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
@@ -169,10 +181,14 @@ def cmd_rotate_key(args: argparse.Namespace, settings: Settings) -> int:
     from kamgraph.security import crypto
     from kamgraph.security.rotation import reseal
 
-    current = crypto.load_keyring(settings.secret_key, settings.secret_key_file, settings.default_key_file, settings.production)
+    current = crypto.load_keyring(
+        settings.secret_key, settings.secret_key_file, settings.default_key_file, settings.production
+    )
     target = Path(args.key_file or settings.secret_key_file or settings.default_key_file)
     if settings.secret_key and not args.key_file:
-        print("kamgraph: the key comes from KAMGRAPH_SECRET_KEY; name a --key-file for the new key ring", file=sys.stderr)
+        print(
+            "kamgraph: the key comes from KAMGRAPH_SECRET_KEY; name a --key-file for the new key ring", file=sys.stderr
+        )
         return 2
     new = crypto.new_key()
     crypto.write_key_file(target, [new, current.current, *current.older])  # every old row stays readable
@@ -200,8 +216,11 @@ def cmd_reseal(args: argparse.Namespace, settings: Settings) -> int:
 
 def _sqlite_only(settings: Settings, what: str) -> Path | None:
     if settings.sqlite_path is None:
-        print(f"kamgraph: {what} is for the embedded SQLite database; for PostgreSQL use pg_dump / pg_restore "
-              "(docs/operations.md)", file=sys.stderr)
+        print(
+            f"kamgraph: {what} is for the embedded SQLite database; for PostgreSQL use pg_dump / pg_restore "
+            "(docs/operations.md)",
+            file=sys.stderr,
+        )
     return settings.sqlite_path
 
 
@@ -216,8 +235,10 @@ def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     except BackupError as exc:
         print(f"kamgraph: {exc}", file=sys.stderr)
         return 1
-    print(f"backed up {database} to {args.path} (integrity check: ok); keep the key file ({settings.default_key_file.name} "
-          "or KAMGRAPH_SECRET_KEY*) with it: encrypted values cannot be read without it")
+    print(
+        f"backed up {database} to {args.path} (integrity check: ok); keep the key file ({settings.default_key_file.name} "
+        "or KAMGRAPH_SECRET_KEY*) with it: encrypted values cannot be read without it"
+    )
     return 0
 
 
@@ -311,7 +332,9 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="migrate and seed demo data first if the database is empty")
     serve.add_argument("--migrate", action="store_true", help="apply pending migrations instead of refusing to start")
     serve.add_argument("--log-level", default="info")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (they share the database; SQLite serialises writers)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (they share the database; SQLite serialises writers)"
+    )
     serve.set_defaults(func=cmd_serve)
 
     sub.add_parser("migrate", help="apply pending migrations").set_defaults(func=cmd_migrate)
@@ -333,9 +356,13 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
 
     user = sub.add_parser("create-user", help="create a member of staff who can log in (e.g. the first KA director)")
     user.add_argument("--email", required=True)
-    user.add_argument("--role", required=True, action="append", help="a role of DOMAIN.md section 1; repeat for several")
+    user.add_argument(
+        "--role", required=True, action="append", help="a role of DOMAIN.md section 1; repeat for several"
+    )
     user.add_argument("--name", help="display name (default: the part of the e-mail before @)")
-    user.add_argument("--password-stdin", action="store_true", help="read the password from standard input (default: generate one)")
+    user.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input (default: generate one)"
+    )
     user.set_defaults(func=cmd_create_user)
 
     key = sub.add_parser("create-api-key", help="create an API key for an integration; the secret is printed once")
@@ -344,14 +371,19 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     key.add_argument("--expires-days", type=int)
     key.set_defaults(func=cmd_create_api_key)
 
-    sub.add_parser("permissions", help="list every permission and the roles that hold it").set_defaults(func=cmd_permissions)
+    sub.add_parser("permissions", help="list every permission and the roles that hold it").set_defaults(
+        func=cmd_permissions
+    )
 
     rotate = sub.add_parser("rotate-key", help="make a new encryption key and re-seal every encrypted value under it")
     rotate.add_argument("--key-file", help="where to write the new key ring (default: the configured key file)")
     rotate.set_defaults(func=cmd_rotate_key)
     sub.add_parser("reseal", help="finish an interrupted rotate-key").set_defaults(func=cmd_reseal)
 
-    hooks = sub.add_parser("deliver-webhooks", help="deliver webhooks from the outbox (a worker; the server also does it unless KAMGRAPH_WEBHOOK_WORKER=0)")
+    hooks = sub.add_parser(
+        "deliver-webhooks",
+        help="deliver webhooks from the outbox (a worker; the server also does it unless KAMGRAPH_WEBHOOK_WORKER=0)",
+    )
     hooks.add_argument("--once", action="store_true", help="one round, then exit")
     hooks.set_defaults(func=cmd_webhooks)
 
@@ -361,7 +393,9 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     save = sub.add_parser("backup", help="a consistent online copy of the SQLite database, while writes continue")
     save.add_argument("path")
     save.set_defaults(func=cmd_backup)
-    load = sub.add_parser("restore", help="replace the SQLite database by a backup, after checking it (servers stopped)")
+    load = sub.add_parser(
+        "restore", help="replace the SQLite database by a backup, after checking it (servers stopped)"
+    )
     load.add_argument("path")
     load.set_defaults(func=cmd_restore)
 

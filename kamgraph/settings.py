@@ -155,7 +155,9 @@ def extra_ints(extra: Mapping[str, str], name: str, error: type[ValueError] = Va
         raise error(f"KAMGRAPH_{name.upper()}: {raw!r} is not a whole number") from None
 
 
-def extra_int(extra: Mapping[str, str], name: str, default: int, low: int, high: int, error: type[ValueError] = ValueError) -> int:
+def extra_int(
+    extra: Mapping[str, str], name: str, default: int, low: int, high: int, error: type[ValueError] = ValueError
+) -> int:
     """A plugin's whole-number setting within [low, high], ``default`` when not set."""
     found = extra_ints(extra, name, error)
     if found is None:

@@ -71,8 +71,13 @@ def database_url() -> str:
 def settings(database_url: str) -> Settings:
     # rate limits off for the suite (it sends hundreds of requests a minute); tests/security/test_limits.py
     # builds its own app to test them
-    return Settings(database_url=database_url, plugins=TEST_PLUGINS, secret_key=TEST_KEY,
-                    rate_limit_per_address=0, rate_limit_per_credential=0)
+    return Settings(
+        database_url=database_url,
+        plugins=TEST_PLUGINS,
+        secret_key=TEST_KEY,
+        rate_limit_per_address=0,
+        rate_limit_per_credential=0,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -134,14 +139,23 @@ class GraphQLClient:
         self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kamgraph.test")
         self.switch = switch
 
-    async def __call__(self, query: str, variables: dict[str, Any] | None = None, *, actor: Actor | None = SYSTEM_ACTOR,
-                       token: str | None = None, errors: bool = False) -> dict[str, Any]:
+    async def __call__(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        actor: Actor | None = SYSTEM_ACTOR,
+        token: str | None = None,
+        errors: bool = False,
+    ) -> dict[str, Any]:
         """Run a query as ``actor`` (or, with ``actor=ANONYMOUS``, as whoever ``token`` authenticates);
         fail the test on top-level errors unless ``errors=True`` (then return the whole body)."""
         self.switch.actor = actor
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         try:
-            response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+            response = await self.http.post(
+                "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+            )
         finally:
             self.switch.actor = SYSTEM_ACTOR
         body = response.json()
@@ -158,7 +172,9 @@ def schema_sdl(app: Any) -> str:
 
 @pytest.fixture(scope="session")
 def permissions(every_pm: PluginManager) -> Permissions:
-    return Permissions.from_plugins(every_pm)  # the core's and the bundled plugins' (an actor of the core app ignores the rest)
+    return Permissions.from_plugins(
+        every_pm
+    )  # the core's and the bundled plugins' (an actor of the core app ignores the rest)
 
 
 @pytest.fixture

@@ -68,13 +68,21 @@ async def contract(
         signed_on = start_on
     fields.setdefault("number", f"T-{next(_seq):06d}")
     created = await Contract.create(
-        account=account, title="Licence", amount=Decimal(amount), status=status, signed_on=signed_on,
-        start_on=start_on, end_on=start_on + timedelta(days=365), **fields,
+        account=account,
+        title="Licence",
+        amount=Decimal(amount),
+        status=status,
+        signed_on=signed_on,
+        start_on=start_on,
+        end_on=start_on + timedelta(days=365),
+        **fields,
     )
     share = (Decimal(amount) / instalments).quantize(Decimal("0.01"))
     for n in range(instalments):
         part = share if n < instalments - 1 else Decimal(amount) - share * (instalments - 1)
-        await Instalment.create(contract=created, sequence=n + 1, due_on=start_on + timedelta(days=30 + 150 * n), amount=part)
+        await Instalment.create(
+            contract=created, sequence=n + 1, due_on=start_on + timedelta(days=30 + 150 * n), amount=part
+        )
     return created
 
 

@@ -29,9 +29,26 @@ def demo_server(folder: Path, workers: int = 1, **env: str) -> Iterator[tuple[st
     environment = {**os.environ, "KAMGRAPH_DATABASE_URL": f"sqlite://{folder}/e2e.sqlite3", **env}
     log = folder / "server.log"
     with log.open("w") as output:  # a file, not a pipe: a chatty server must never block on a full pipe
-        server = subprocess.Popen([sys.executable, "-m", "kamgraph.cli", "serve", "--demo", "--port", str(port), "--log-level", "warning",
-                                   "--workers", str(workers)],
-                                  cwd=folder, env=environment, stdout=output, stderr=subprocess.STDOUT, text=True)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kamgraph.cli",
+                "serve",
+                "--demo",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "--workers",
+                str(workers),
+            ],
+            cwd=folder,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -54,7 +71,9 @@ def demo_server(folder: Path, workers: int = 1, **env: str) -> Iterator[tuple[st
 
 def login(base: str, email: str, password: str = "kamgraph-demo") -> str:
     query = "mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { token } }"
-    return httpx.post(f"{base}/graphql", json={"query": query, "variables": {"e": email, "p": password}}, timeout=10).json()["data"]["login"]["token"]
+    return httpx.post(
+        f"{base}/graphql", json={"query": query, "variables": {"e": email, "p": password}}, timeout=10
+    ).json()["data"]["login"]["token"]
 
 
 @contextlib.contextmanager
@@ -75,6 +94,7 @@ def live_database() -> Iterator[dict[str, str]]:
     try:
         yield {"KAMGRAPH_DATABASE_URL": f"{base}/{name}"}
     finally:
+
         async def drop() -> None:
             connection = await asyncpg.connect(pg_url)
             try:

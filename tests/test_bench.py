@@ -29,7 +29,9 @@ async def rows(gql):
         for k in range(2):
             signed = await contract(customer, f"{(n + 1) * 1000 + k}.00")
             for day in range(4):
-                await Payment.create(contract=signed, amount=f"{10 + day}.50", paid_on=signed.start_on.replace(day=1 + day))
+                await Payment.create(
+                    contract=signed, amount=f"{10 + day}.50", paid_on=signed.start_on.replace(day=1 + day)
+                )
 
 
 async def naive(query: str, variables: dict | None = None) -> dict:
@@ -61,4 +63,6 @@ async def test_the_point_lookup_floor_returns_the_same_document(gql, settings, r
         floored = json.loads(await floor.lookup(driver, customer.id))["data"]
     finally:
         await driver.close()
-    assert floored == kamgraph and kamgraph["account"]["contracts"]["edges"] and kamgraph["account"]["contacts"]["edges"]
+    assert (
+        floored == kamgraph and kamgraph["account"]["contracts"]["edges"] and kamgraph["account"]["contacts"]["edges"]
+    )

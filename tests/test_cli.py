@@ -12,8 +12,14 @@ ROOT = Path(__file__).parent.parent
 
 def kamgraph(*args, cwd, env=None, timeout=120):
     environment = {**os.environ, "KAMGRAPH_DATABASE_URL": f"sqlite://{cwd}/cli.sqlite3", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "kamgraph.cli", *args], cwd=cwd, env=environment,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "kamgraph.cli", *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def test_help_lists_every_command(tmp_path):
@@ -68,13 +74,20 @@ def test_demo_is_deterministic_and_realistic(tmp_path):
         con = sqlite3.connect(folder / "cli.sqlite3")
         tables = ["account", "person", "contract", "instalment", "payment", "account_team_member", "staff_role"]
         # sealed values differ run to run (random nonces); their blind indexes show the plaintexts are equal
-        columns = {t: [r[1] for r in con.execute(f"PRAGMA table_info({t})") if r[1] not in ("phone", "email")] for t in tables}
-        dumps.append({t: con.execute(f"SELECT {', '.join(columns[t])} FROM {t} ORDER BY id").fetchall() for t in tables})
+        columns = {
+            t: [r[1] for r in con.execute(f"PRAGMA table_info({t})") if r[1] not in ("phone", "email")] for t in tables
+        }
+        dumps.append(
+            {t: con.execute(f"SELECT {', '.join(columns[t])} FROM {t} ORDER BY id").fetchall() for t in tables}
+        )
         counts = {t: len(rows) for t, rows in dumps[-1].items()}
         assert counts["account"] >= 200 and counts["contract"] >= 1000 and counts["payment"] > 0
         assert {r[0] for r in con.execute("SELECT DISTINCT tier FROM account")} == {"STRATEGIC", "CORE", "POTENTIAL"}
         assert {r[0] for r in con.execute("SELECT DISTINCT relationship_level FROM person WHERE kind = 'CONTACT'")} == {
-            "EXECUTIVE", "MANAGEMENT", "OPERATIONAL"}
+            "EXECUTIVE",
+            "MANAGEMENT",
+            "OPERATIONAL",
+        }
         from kamgraph.security.actors import Role
 
         assert {r[0] for r in con.execute("SELECT DISTINCT role FROM staff_role")} == {r.value for r in Role}
@@ -82,7 +95,9 @@ def test_demo_is_deterministic_and_realistic(tmp_path):
 
         assert all(credit_code_problem(r[0]) is None for r in con.execute("SELECT credit_code FROM account"))
         con.close()
-    assert {t: without_timestamps(r) for t, r in dumps[0].items()} == {t: without_timestamps(r) for t, r in dumps[1].items()}
+    assert {t: without_timestamps(r) for t, r in dumps[0].items()} == {
+        t: without_timestamps(r) for t, r in dumps[1].items()
+    }
     again = kamgraph("demo", cwd=tmp_path / "a", env=key)
     assert "already has accounts" in again.stdout
 

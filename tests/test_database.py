@@ -9,7 +9,9 @@ import pytest
 
 from kamgraph import db
 
-pytestmark = pytest.mark.skipif(bool(os.environ.get("KAMGRAPH_TEST_DATABASE_URL")), reason="the embedded SQLite database only")
+pytestmark = pytest.mark.skipif(
+    bool(os.environ.get("KAMGRAPH_TEST_DATABASE_URL")), reason="the embedded SQLite database only"
+)
 
 
 async def test_sqlite_pragmas(gql, settings):
@@ -40,6 +42,10 @@ def test_no_table_description_has_a_semicolon(database):
     statements at semicolons: a migration creating such a table fails with a syntax error."""
     from tortoise import Tortoise
 
-    troubled = [f"{label}.{name}" for label, models in Tortoise.apps.items() for name, model in models.items()
-                if ";" in (model._meta.table_description or "")]
+    troubled = [
+        f"{label}.{name}"
+        for label, models in Tortoise.apps.items()
+        for name, model in models.items()
+        if ";" in (model._meta.table_description or "")
+    ]
     assert troubled == [], "keep semicolons out of the first paragraph of these models' docstrings"

@@ -24,10 +24,14 @@ async def test_malformed_queries_are_reported_as_they_are(gql):
 async def test_every_response_carries_a_request_id(gql):
     response = await gql.http.post("/graphql", json={"query": "{ accounts { totalCount } }"})
     assert len(response.headers["x-request-id"]) == 32
-    echoed = await gql.http.post("/graphql", json={"query": "{ explode }"}, headers={"X-Request-Id": "client-trace-0001"})
+    echoed = await gql.http.post(
+        "/graphql", json={"query": "{ explode }"}, headers={"X-Request-Id": "client-trace-0001"}
+    )
     assert echoed.headers["x-request-id"] == "client-trace-0001"
     assert echoed.json()["errors"][0]["extensions"]["requestId"] == "client-trace-0001"
-    odd = await gql.http.post("/graphql", json={"query": "{ accounts { totalCount } }"}, headers={"X-Request-Id": "bad id\\n"})
+    odd = await gql.http.post(
+        "/graphql", json={"query": "{ accounts { totalCount } }"}, headers={"X-Request-Id": "bad id\\n"}
+    )
     assert odd.headers["x-request-id"] != "bad id\\n"
 
 

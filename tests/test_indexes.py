@@ -4,9 +4,18 @@
 from kamgraph import db
 
 EXPECTED = {
-    "idx_account_owner", "idx_account_parent", "idx_person_account_kind", "uniq_team_member", "idx_team_member_person",
-    "idx_contract_account_status", "uniq_instalment_sequence", "idx_payment_contract", "idx_allocation_payment",
-    "idx_allocation_instalment", "uniq_staff_role", "idx_tier_review_account",
+    "idx_account_owner",
+    "idx_account_parent",
+    "idx_person_account_kind",
+    "uniq_team_member",
+    "idx_team_member_person",
+    "idx_contract_account_status",
+    "uniq_instalment_sequence",
+    "idx_payment_contract",
+    "idx_allocation_payment",
+    "idx_allocation_instalment",
+    "uniq_staff_role",
+    "idx_tier_review_account",
 }
 
 

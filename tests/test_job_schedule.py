@@ -33,6 +33,10 @@ def test_interval_slot_and_descriptions():
     now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
     assert every(minutes=15).latest_slot(now, SHANGHAI) == now - timedelta(minutes=15)
     assert [s.describe() for s in (every(hours=1), daily("01:00"), weekly(0, "06:00"), quarterly("04:00"))] == [
-        "every 1 hour", "daily at 01:00", "Mondays at 06:00", "day 1 in months 1,4,7,10 at 04:00"]
+        "every 1 hour",
+        "daily at 01:00",
+        "Mondays at 06:00",
+        "day 1 in months 1,4,7,10 at 04:00",
+    ]
     with pytest.raises(ValueError):
         monthly(31, "00:00")

@@ -27,25 +27,39 @@ def test_every_package_folder_is_listed_in_pyproject():
 def test_wheel_installs_and_runs_in_a_fresh_virtualenv(tmp_path):
     dist = tmp_path / "dist"
     # sdist first, then the wheel from it: proves the sdist is complete and no stale build/ leaks in
-    subprocess.run([sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)], check=True, capture_output=True, timeout=300
+    )
     wheel = next(dist.glob("kamgraph-*.whl"))
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(wheel)], check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", str(wheel)], check=True, capture_output=True, timeout=600
+    )
     kamgraph = env_dir / "bin" / "kamgraph"
     workdir = tmp_path / "work"
     workdir.mkdir()
-    assert "serve" in subprocess.run([str(kamgraph), "--help"], check=True, capture_output=True, text=True, cwd=workdir).stdout
+    assert (
+        "serve"
+        in subprocess.run([str(kamgraph), "--help"], check=True, capture_output=True, text=True, cwd=workdir).stdout
+    )
     env = {"PATH": f"{env_dir / 'bin'}:/usr/bin:/bin", "KAMGRAPH_DATABASE_URL": f"sqlite://{workdir}/w.sqlite3"}
     subprocess.run([str(kamgraph), "migrate"], check=True, capture_output=True, cwd=workdir, env=env, timeout=120)
-    subprocess.run([str(kamgraph), "create-user", "--email", "boss@example.com", "--role", "KA_DIRECTOR", "--password-stdin"],
-                   input="a-long-password\n", text=True, check=True, capture_output=True, cwd=workdir, env=env, timeout=120)
+    subprocess.run(
+        [str(kamgraph), "create-user", "--email", "boss@example.com", "--role", "KA_DIRECTOR", "--password-stdin"],
+        input="a-long-password\n",
+        text=True,
+        check=True,
+        capture_output=True,
+        cwd=workdir,
+        env=env,
+        timeout=120,
+    )
     script = (
         "import asyncio, httpx\n"
         "from kamgraph.app import create_app\nfrom kamgraph.settings import Settings\nfrom kamgraph import db\n"
-        "LOGIN = 'mutation { login(input: {email: \"boss@example.com\", password: \"a-long-password\"}) { token } }'\n"
+        'LOGIN = \'mutation { login(input: {email: "boss@example.com", password: "a-long-password"}) { token } }\'\n'
         "async def main():\n"
         "    s = Settings.from_env(); app = create_app(s)\n"
         "    async with db.connect(s, app.state.pm):\n"
@@ -56,8 +70,12 @@ def test_wheel_installs_and_runs_in_a_fresh_virtualenv(tmp_path):
         "            print(r.json())\n"
         "asyncio.run(main())\n"
     )
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "httpx"], check=True, capture_output=True, timeout=300)
-    out = subprocess.run([str(python), "-c", script], check=True, capture_output=True, text=True, cwd=workdir, env=env, timeout=120).stdout
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "httpx"], check=True, capture_output=True, timeout=300
+    )
+    out = subprocess.run(
+        [str(python), "-c", script], check=True, capture_output=True, text=True, cwd=workdir, env=env, timeout=120
+    ).stdout
     assert "'totalCount': 0" in out and "'code': 'T'" in out
     # the installed package holds the migrations and data under kamgraph.*, not generic top-level names
     site = next((env_dir / "lib").glob("python*/site-packages"))

@@ -77,12 +77,16 @@ class AnotherAccount:
 
 def test_a_root_field_claimed_twice_names_both_plugins():
     pm = manager(plugin("rogue", register_queries=lambda: [AccountsAgain]))
-    with pytest.raises(PluginError, match="Query field 'accounts' is declared by both plugin 'core' and plugin 'rogue'"):
+    with pytest.raises(
+        PluginError, match="Query field 'accounts' is declared by both plugin 'core' and plugin 'rogue'"
+    ):
         build_schema(pm)
 
 
 def test_a_type_name_claimed_twice_names_both_plugins():
-    pm = manager(plugin("one", register_types=lambda: [AnotherAccount]), plugin("two", register_types=lambda: [AnotherAccount]))
+    pm = manager(
+        plugin("one", register_types=lambda: [AnotherAccount]), plugin("two", register_types=lambda: [AnotherAccount])
+    )
     with pytest.raises(PluginError, match="GraphQL type 'Account' is declared by both plugin 'one' and plugin 'two'"):
         build_schema(pm)
 
@@ -95,12 +99,16 @@ def test_an_app_label_claimed_twice_names_both_plugins():
 
 def test_an_event_type_claimed_twice_names_both_plugins():
     pm = manager(plugin("echo", register_event_types=lambda: {"contract.signed": "again"}))
-    with pytest.raises(PluginError, match="event type 'contract.signed' is declared by both plugin 'core' and plugin 'echo'"):
+    with pytest.raises(
+        PluginError, match="event type 'contract.signed' is declared by both plugin 'core' and plugin 'echo'"
+    ):
         create_app(Settings(plugins=()), pm)
 
 
 def test_a_permission_claimed_twice_names_both_plugins():
-    pm = manager(plugin("a", register_permissions=lambda: {"x.do": "1"}), plugin("b", register_permissions=lambda: {"x.do": "2"}))
+    pm = manager(
+        plugin("a", register_permissions=lambda: {"x.do": "1"}), plugin("b", register_permissions=lambda: {"x.do": "2"})
+    )
     with pytest.raises(PluginError, match="permission 'x.do' is declared by both plugin 'a' and plugin 'b'"):
         create_app(Settings(plugins=()), pm)
 
@@ -124,4 +132,6 @@ def test_the_test_plugin_can_be_left_out_without_a_trace():
     with_plugin = build_schema(PluginManager.from_names(("kam_testplugin",))).as_str()
     assert "accountNotes" not in core_only and "noteCount" not in core_only
     assert "accountNotes" in with_plugin and "noteCount: Int!" in with_plugin
-    assert "noteCount" not in build_schema(PluginManager.from_names(())).as_str()  # extensions do not leak between builds
+    assert (
+        "noteCount" not in build_schema(PluginManager.from_names(())).as_str()
+    )  # extensions do not leak between builds

@@ -19,4 +19,6 @@ def test_committed_schema_is_current(filename, plugins):
     if committed != current:
         breaking = find_breaking_changes(parse_sdl(committed), parse_sdl(current))
         listed = "\n".join(f"  {change.type.name}: {change.description}" for change in breaking) or "  none"
-        pytest.fail(f"schema/{filename} is stale: run `make schema` and commit it.\nBreaking changes against it:\n{listed}")
+        pytest.fail(
+            f"schema/{filename} is stale: run `make schema` and commit it.\nBreaking changes against it:\n{listed}"
+        )

@@ -14,7 +14,9 @@ def test_serve_demo_answers_graphql_over_http(tmp_path):
         assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
         token = login(base, "ka-director@demo.kamgraph")
         query = "{ accounts(first: 3, filter: {tier: {eq: STRATEGIC}}) { totalCount edges { node { name tier contracts(first: 2) { edges { node { number amount { amount } } } } } } } }"
-        body = httpx.post(f"{base}/graphql", json={"query": query}, headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+        body = httpx.post(
+            f"{base}/graphql", json={"query": query}, headers={"Authorization": f"Bearer {token}"}, timeout=10
+        ).json()
         assert "errors" not in body, body
         assert body["data"]["accounts"]["totalCount"] > 0
         assert all(e["node"]["tier"] == "STRATEGIC" for e in body["data"]["accounts"]["edges"])

@@ -23,6 +23,8 @@ def test_working_days_skip_weekends_and_holidays_and_count_make_up_days():
 
 
 def test_the_calendar_comes_from_settings():
-    settings = Settings.from_env({"KAMGRAPH_HOLIDAYS": "2026-01-01,2026-05-01", "KAMGRAPH_WORKING_WEEKENDS": "2026-01-04"})
+    settings = Settings.from_env(
+        {"KAMGRAPH_HOLIDAYS": "2026-01-01,2026-05-01", "KAMGRAPH_WORKING_WEEKENDS": "2026-01-04"}
+    )
     calendar = settings.calendar
     assert not calendar.is_working_day(date(2026, 1, 1)) and calendar.is_working_day(date(2026, 1, 4))

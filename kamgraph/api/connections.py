@@ -85,7 +85,9 @@ def _plain(value: Any) -> Any:
 
 
 def encode_cursor(values: Sequence[Any], keys: Sequence[tuple[str, bool]]) -> str:
-    payload = json.dumps([[name for name, _ in keys], [_plain(v) for v in values]], separators=(",", ":"), ensure_ascii=False)
+    payload = json.dumps(
+        [[name for name, _ in keys], [_plain(v) for v in values]], separators=(",", ":"), ensure_ascii=False
+    )
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
@@ -115,14 +117,22 @@ def order_from(order_by: Sequence[Any] | None) -> Order:
 
 
 def page_request(
-    ctx: Context, model: type[Model], order: Order, first: int | None, after: str | None, last: int | None, before: str | None
+    ctx: Context,
+    model: type[Model],
+    order: Order,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
 ) -> PageRequest:
     cap = ctx.settings.max_page_size
     for name, value in (("first", first), ("last", last)):
         if value is not None and value < 0:
             raise RequestError(f"{name} cannot be negative")
         if value is not None and value > cap:
-            raise RequestError(f"{name} is {value}, above the page size limit of {cap}", code="LIMIT_EXCEEDED", limit=cap)
+            raise RequestError(
+                f"{name} is {value}, above the page size limit of {cap}", code="LIMIT_EXCEEDED", limit=cap
+            )
     if first is not None and last is not None:
         raise RequestError("give first or last, not both")
     if first is None and last is None:

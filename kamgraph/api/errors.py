@@ -29,7 +29,9 @@ UserErrorCode = strawberry.enum(Code, name="UserErrorCode", description="Why a m
 
 @strawberry.type(description="An expected failure of a mutation; a payload with user errors changed nothing.")
 class UserError:
-    field: list[str] | None = strawberry.field(description="Path into the mutation's arguments, e.g. [\"input\", \"creditCode\"].")
+    field: list[str] | None = strawberry.field(
+        description='Path into the mutation\'s arguments, e.g. ["input", "creditCode"].'
+    )
     code: UserErrorCode
     message: str
     current_version: int | None = strawberry.field(

@@ -152,7 +152,9 @@ class Planner:
         variables = self.info.variable_values  # strawberry hands resolvers the coerced dict
         self.variables = variables if isinstance(variables, VariableValues) else VariableValues({}, variables or {})
 
-    def check(self, object_type: GraphQLObjectType, nodes: Sequence[FieldNode], model: type[Model] | None = None) -> None:
+    def check(
+        self, object_type: GraphQLObjectType, nodes: Sequence[FieldNode], model: type[Model] | None = None
+    ) -> None:
         """Raise Unsupported unless every field below can be computed here; no statement runs. Rows of
         ``model`` are light rows: a plain attribute must be one of its columns. Fields that ``@skip`` or
         ``@include`` may leave out are checked too, so that the verdict holds whatever the variables."""
@@ -165,9 +167,15 @@ class Planner:
                 continue
             strawberry_field = definition.extensions.get("strawberry-definition")
             spec = strawberry_field.metadata.get(FAST) if strawberry_field else None
-            if spec is None and (strawberry_field is None or strawberry_field.base_resolver is not None or strawberry_field.extensions):
+            if spec is None and (
+                strawberry_field is None or strawberry_field.base_resolver is not None or strawberry_field.extensions
+            ):
                 raise Unsupported(f"{object_type.name}.{name} has its own resolver")
-            if spec is None and model is not None and strawberry_field.python_name not in {*model._meta.fields_map, "node_id"}:
+            if (
+                spec is None
+                and model is not None
+                and strawberry_field.python_name not in {*model._meta.fields_map, "node_id"}
+            ):
                 raise Unsupported(f"{object_type.name}.{name} is not a column of {model.__name__}")
             if isinstance(spec, ChildList):
                 self.check_connection(definition.type, group, spec.model)
@@ -180,7 +188,9 @@ class Planner:
             if name == "nodes":
                 self.check(object_type_of(definition.type), group, model)
             elif name == "edges":
-                for edge_name, edge_definition, edge_group in self.fields(object_type_of(definition.type), group, every=True):
+                for edge_name, edge_definition, edge_group in self.fields(
+                    object_type_of(definition.type), group, every=True
+                ):
                     if edge_name == "node":
                         self.check(object_type_of(edge_definition.type), edge_group, model)
                     elif edge_name not in ("cursor", "__typename"):
@@ -205,12 +215,22 @@ class Planner:
                 continue
             strawberry_field = definition.extensions.get("strawberry-definition")
             raw = get_argument_values(definition, group[0], self.variables)
-            arguments = convert_arguments(raw, strawberry_field.arguments, scalar_registry=self.schema.schema_converter.scalar_registry,
-                                          config=self.schema.config) if strawberry_field and raw else {}
+            arguments = (
+                convert_arguments(
+                    raw,
+                    strawberry_field.arguments,
+                    scalar_registry=self.schema.schema_converter.scalar_registry,
+                    config=self.schema.config,
+                )
+                if strawberry_field and raw
+                else {}
+            )
             result.append(Selection(key, name, definition.type, strawberry_field, arguments, group))
         return result
 
-    def fields(self, object_type: GraphQLObjectType, nodes: Sequence[FieldNode], every: bool = False) -> Iterator[tuple[str, Any, list[FieldNode]]]:
+    def fields(
+        self, object_type: GraphQLObjectType, nodes: Sequence[FieldNode], every: bool = False
+    ) -> Iterator[tuple[str, Any, list[FieldNode]]]:
         """(field name, its definition or None for ``__typename``, its nodes) per response key; ``every``
         ignores ``@skip`` and ``@include``."""
         grouped: dict[str, list[FieldNode]] = {}
@@ -221,14 +241,24 @@ class Planner:
             name = group[0].name.value
             yield name, None if name == "__typename" else object_type.fields[name], group
 
-    def _collect(self, object_type: GraphQLObjectType, selection_set: SelectionSetNode, into: dict[str, list[FieldNode]], every: bool) -> None:
+    def _collect(
+        self,
+        object_type: GraphQLObjectType,
+        selection_set: SelectionSetNode,
+        into: dict[str, list[FieldNode]],
+        every: bool,
+    ) -> None:
         for selection in selection_set.selections:
             if not every and not self._included(selection):
                 continue
             if isinstance(selection, FieldNode):
-                into.setdefault(selection.alias.value if selection.alias else selection.name.value, []).append(selection)
+                into.setdefault(selection.alias.value if selection.alias else selection.name.value, []).append(
+                    selection
+                )
                 continue
-            fragment = self.info.fragments[selection.name.value] if isinstance(selection, FragmentSpreadNode) else selection
+            fragment = (
+                self.info.fragments[selection.name.value] if isinstance(selection, FragmentSpreadNode) else selection
+            )
             condition = fragment.type_condition
             if condition is not None and condition.name.value != object_type.name:
                 raise Unsupported(f"a fragment on {condition.name.value}")
@@ -248,7 +278,9 @@ class Planner:
 #: Planner.check's verdicts per schema and root selection, kept across requests: parsed documents are
 #: cached, so the same query brings the same nodes again. An entry holds its nodes, so that their ids
 #: cannot be reused while it lives.
-_verdicts: WeakKeyDictionary[Any, OrderedDict[tuple[Any, ...], tuple[tuple[FieldNode, ...], bool]]] = WeakKeyDictionary()
+_verdicts: WeakKeyDictionary[Any, OrderedDict[tuple[Any, ...], tuple[tuple[FieldNode, ...], bool]]] = (
+    WeakKeyDictionary()
+)
 
 
 def supported(planner: Planner, return_type: Any, model: type[Model] | None) -> bool:
@@ -302,7 +334,9 @@ def definition_of(object_type: GraphQLObjectType) -> StrawberryObjectDefinition:
     return definition
 
 
-def columns_for(planner: Planner, object_type: GraphQLObjectType, nodes: Sequence[FieldNode], model: type[Model]) -> set[str]:
+def columns_for(
+    planner: Planner, object_type: GraphQLObjectType, nodes: Sequence[FieldNode], model: type[Model]
+) -> set[str]:
     """The model fields the selection reads (always the key)."""
     needed = {model._meta.pk_attr}
     fields_map = model._meta.fields_map
@@ -328,7 +362,9 @@ class Resolver:
         self.ctx = ctx
         self.planner = planner
 
-    async def objects(self, object_type: GraphQLObjectType, nodes: Sequence[FieldNode], sources: list[Any]) -> list[dict[str, Any] | None]:
+    async def objects(
+        self, object_type: GraphQLObjectType, nodes: Sequence[FieldNode], sources: list[Any]
+    ) -> list[dict[str, Any] | None]:
         """Response dicts for ``sources`` (None stays None); ``Planner.check`` has vouched for every field."""
         results: list[dict[str, Any] | None] = [None if s is None else {} for s in sources]
         present = [(i, s) for i, s in enumerate(sources) if s is not None]
@@ -348,7 +384,11 @@ class Resolver:
         if isinstance(spec, Guarded):
             reads, actor = self.ctx.reads, self.ctx.actor
             raw = [read_guarded(actor, reads, s, spec.name) for s in sources]
-            shaped = raw if spec.wrap is None else [None if v is None else spec.wrap(s, v) for s, v in zip(sources, raw, strict=True)]
+            shaped = (
+                raw
+                if spec.wrap is None
+                else [None if v is None else spec.wrap(s, v) for s, v in zip(sources, raw, strict=True)]
+            )
             return await self.complete(selection, shaped)
         if isinstance(spec, Computed):
             return await self.complete(selection, [spec.function(s) for s in sources])
@@ -366,7 +406,9 @@ class Resolver:
         if is_list_type(graphql_type):
             item_type = get_nullable_type(graphql_type.of_type)
             if is_leaf_type(item_type):
-                return [None if v is None else [None if i is None else item_type.serialize(i) for i in v] for v in values]
+                return [
+                    None if v is None else [None if i is None else item_type.serialize(i) for i in v] for v in values
+                ]
             flat = [item for v in values if v is not None for item in v]
             done = iter(await self.objects(object_type_of(item_type), selection.nodes, flat))
             return [None if v is None else [next(done) for _ in v] for v in values]
@@ -388,8 +430,12 @@ class Resolver:
         object_type = object_type_of(selection.graphql_type)
         columns = columns_for(self.planner, object_type, selection.nodes, spec.model) | {spec.parent_fk}
         parent_ids = [s.pk for s in sources]
-        rows = await self.ctx.rows(spec.model).only(columns).where(spec.parent_fk, parent_ids).all(
-            Order(tuple((name, False) for name in spec.order)))
+        rows = (
+            await self.ctx.rows(spec.model)
+            .only(columns)
+            .where(spec.parent_fk, parent_ids)
+            .all(Order(tuple((name, False) for name in spec.order)))
+        )
         attr = spec.model._meta.fields_map[spec.parent_fk].source_field
         grouped: dict[Any, list[Any]] = {pid: [] for pid in parent_ids}
         for row in rows:
@@ -404,16 +450,30 @@ class Resolver:
 
         arguments = selection.arguments
         order = order_from(arguments.get("order_by"))
-        request = page_request(self.ctx, spec.model, order, arguments.get("first"), arguments.get("after"),
-                               arguments.get("last"), arguments.get("before"))
+        request = page_request(
+            self.ctx,
+            spec.model,
+            order,
+            arguments.get("first"),
+            arguments.get("after"),
+            arguments.get("last"),
+            arguments.get("before"),
+        )
         rows = self.ctx.rows(spec.model).filter(arguments.get("filter"))
         if spec.live_only:
             rows = rows.live()
         parent_ids = [s.pk for s in sources]
         return await self.connections(selection, spec.model, rows, order, request, parent=(spec.parent_fk, parent_ids))
 
-    async def connections(self, selection: Selection, model: type[Model], rows: Any, order: Order, request: Any,
-                          parent: tuple[str, list[Any]] | None = None) -> list[Any]:
+    async def connections(
+        self,
+        selection: Selection,
+        model: type[Model],
+        rows: Any,
+        order: Order,
+        request: Any,
+        parent: tuple[str, list[Any]] | None = None,
+    ) -> list[Any]:
         """``Connection`` objects in response form: one page per parent (or the one root page)."""
         from kamgraph.api.connections import encode_cursor
         from kamgraph.db.sql import cursor_values
@@ -450,13 +510,17 @@ class Resolver:
         results = []
         for index, page in enumerate(pages):
             rendered = [next(done) for _ in page.rows] if node_type is not None else [None] * len(page.rows)
-            cursors = [encode_cursor(cursor_values(row, page.keys), page.keys) if wants_cursors else "" for row in page.rows]
+            cursors = [
+                encode_cursor(cursor_values(row, page.keys), page.keys) if wants_cursors else "" for row in page.rows
+            ]
             connection: dict[str, Any] = {}
             for part in parts:
                 if part.name == "__typename":
                     connection[part.key] = connection_type.name
                 elif part.name == "edges":
-                    connection[part.key] = [self.edge(part, node, cursor) for node, cursor in zip(rendered, cursors, strict=True)]
+                    connection[part.key] = [
+                        self.edge(part, node, cursor) for node, cursor in zip(rendered, cursors, strict=True)
+                    ]
                 elif part.name == "nodes":
                     connection[part.key] = rendered
                 elif part.name == "pageInfo":
@@ -482,9 +546,13 @@ class Resolver:
         return out
 
     def page_info(self, part: Selection, page: Any, cursors: list[str]) -> dict[str, Any]:
-        values = {"hasNextPage": page.has_next, "hasPreviousPage": page.has_previous,
-                  "startCursor": cursors[0] if cursors else None, "endCursor": cursors[-1] if cursors else None,
-                  "__typename": "PageInfo"}
+        values = {
+            "hasNextPage": page.has_next,
+            "hasPreviousPage": page.has_previous,
+            "startCursor": cursors[0] if cursors else None,
+            "endCursor": cursors[-1] if cursors else None,
+            "__typename": "PageInfo",
+        }
         return {p.key: values[p.name] for p in self.planner.selections(object_type_of(part.graphql_type), part.nodes)}
 
 

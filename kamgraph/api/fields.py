@@ -42,10 +42,14 @@ def node_field(model: type[Model], node_type: Any, description: str | None = Non
 
     resolve.__annotations__ = {"info": Info, "id": strawberry.ID, "return": node_type | None}
     name = model.__name__
-    return strawberry.field(resolver=resolve, description=description or f"One {name} by id; null when absent or outside your scope.")
+    return strawberry.field(
+        resolver=resolve, description=description or f"One {name} by id; null when absent or outside your scope."
+    )
 
 
-def list_field(model: type[Model], node_type: Any, filter_type: Any, order_type: Any, description: str | None = None) -> Any:
+def list_field(
+    model: type[Model], node_type: Any, filter_type: Any, order_type: Any, description: str | None = None
+) -> Any:
     """``things(first, after, last, before, filter, orderBy, includeArchived): ThingConnection!``."""
 
     async def resolve(
@@ -61,7 +65,13 @@ def list_field(model: type[Model], node_type: Any, filter_type: Any, order_type:
         ctx: Context = info.context
         rows = ctx.rows(model).filter(filter)
         return await list_connection(
-            info, rows if include_archived else rows.live(), order_by=order_by, first=first, after=after, last=last, before=before
+            info,
+            rows if include_archived else rows.live(),
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
         )
 
     resolve.__annotations__ = _list_annotations(node_type, filter_type, order_type) | {"include_archived": bool}
@@ -72,7 +82,12 @@ def list_field(model: type[Model], node_type: Any, filter_type: Any, order_type:
 
 
 def child_list_field(
-    model: type[Model], parent_fk: str, node_type: Any, filter_type: Any, order_type: Any, description: str | None = None
+    model: type[Model],
+    parent_fk: str,
+    node_type: Any,
+    filter_type: Any,
+    order_type: Any,
+    description: str | None = None,
 ) -> Any:
     """A nested connection (``account.contracts``): all parents of one field share one SQL statement."""
 
@@ -87,8 +102,17 @@ def child_list_field(
         order_by: Any = None,
     ) -> Any:
         return await child_connection(
-            info, model, parent_fk, root.pk, filter=filter, order_by=order_by,
-            first=first, after=after, last=last, before=before, live_only=True,
+            info,
+            model,
+            parent_fk,
+            root.pk,
+            filter=filter,
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            live_only=True,
         )
 
     resolve.__annotations__ = {"root": Any} | _list_annotations(node_type, filter_type, order_type)
@@ -106,8 +130,15 @@ def to_one_field(model: type[Model], attr: str, node_type: Any, description: str
     return strawberry.field(resolver=resolve, description=description, metadata={FAST: ToOne(model, attr)})
 
 
-def children_field(model: type[Model], parent_fk: str, node_type: Any, order: tuple[str, ...], description: str | None = None,
-                   *, last: bool = False) -> Any:
+def children_field(
+    model: type[Model],
+    parent_fk: str,
+    node_type: Any,
+    order: tuple[str, ...],
+    description: str | None = None,
+    *,
+    last: bool = False,
+) -> Any:
     """Every row of a small child list (a schedule, a team) in ``order``; with ``last``, an argument
     ``last: Int`` keeps the final n. For lists that can grow without bound, use ``child_list_field``."""
 
@@ -119,12 +150,22 @@ def children_field(model: type[Model], parent_fk: str, node_type: Any, order: tu
         return rows[-last:] if last else rows
 
     resolve = final_rows if last else every_row
-    resolve.__annotations__ = {"root": Any, "info": Info, "return": list[node_type]} | ({"last": int | None} if last else {})
-    return strawberry.field(resolver=resolve, description=description, metadata={FAST: Children(model, parent_fk, order)})
+    resolve.__annotations__ = {"root": Any, "info": Info, "return": list[node_type]} | (
+        {"last": int | None} if last else {}
+    )
+    return strawberry.field(
+        resolver=resolve, description=description, metadata={FAST: Children(model, parent_fk, order)}
+    )
 
 
-def sensitive_field(name: str, value_type: Any, description: str | None = None, *,
-                    wrap: Callable[[Any, Any], Any] | None = None, needs: tuple[str, ...] = ()) -> Any:
+def sensitive_field(
+    name: str,
+    value_type: Any,
+    description: str | None = None,
+    *,
+    wrap: Callable[[Any, Any], Any] | None = None,
+    needs: tuple[str, ...] = (),
+) -> Any:
     """A field whose value needs a permission (the model's ``sensitive_fields``): null without it,
     and every read that returns it goes to the audit trail. ``wrap(row, value)`` shapes the value (into
     ``Money``, say), reading the columns ``needs``."""
@@ -137,7 +178,9 @@ def sensitive_field(name: str, value_type: Any, description: str | None = None, 
     return strawberry.field(resolver=resolve, description=description, metadata={FAST: Guarded(name, wrap, needs)})
 
 
-def computed_field(function: Callable[[Any], Any], value_type: Any, needs: tuple[str, ...], description: str | None = None) -> Any:
+def computed_field(
+    function: Callable[[Any], Any], value_type: Any, needs: tuple[str, ...], description: str | None = None
+) -> Any:
     """A value computed from the row's columns ``needs`` by a pure function (no database)."""
 
     def resolve(root: Any) -> Any:

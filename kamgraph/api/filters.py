@@ -57,7 +57,12 @@ def enum_filter(enum: type[Enum]) -> type:
     """``<Enum>Filter`` with ``eq neq in notIn``, made once per enum."""
     gql_name = getattr(getattr(enum, "__strawberry_definition__", None), "name", enum.__name__)
     namespace = {
-        "__annotations__": {"eq": enum | None, "neq": enum | None, "in_": list[enum] | None, "not_in": list[enum] | None},
+        "__annotations__": {
+            "eq": enum | None,
+            "neq": enum | None,
+            "in_": list[enum] | None,
+            "not_in": list[enum] | None,
+        },
         "eq": None,
         "neq": None,
         "in_": strawberry.field(default=None, name="in"),

@@ -46,17 +46,26 @@ class RequireAuthentication(SchemaExtension):
         if getattr(context, "actor", None) is None:
             document = execution.graphql_document
             operation = next(
-                (d for d in document.definitions if isinstance(d, OperationDefinitionNode)
-                 and (execution.operation_name is None or (d.name and d.name.value == execution.operation_name))),
+                (
+                    d
+                    for d in document.definitions
+                    if isinstance(d, OperationDefinitionNode)
+                    and (execution.operation_name is None or (d.name and d.name.value == execution.operation_name))
+                ),
                 None,
             )
             fragments = {d.name.value: d for d in document.definitions if d.kind == "fragment_definition"}
             allowed = PUBLIC_FIELDS | (frozenset() if context.settings.production else INTROSPECTION_FIELDS)
             if operation is None or not set(root_fields(operation, fragments)) <= allowed:
-                execution.result = GraphQLExecutionResult(data=None, errors=[GraphQLError(
-                    "Authentication required: send Authorization: Bearer <token>; get a token with the login mutation.",
-                    extensions={"code": "UNAUTHENTICATED"},
-                )])
+                execution.result = GraphQLExecutionResult(
+                    data=None,
+                    errors=[
+                        GraphQLError(
+                            "Authentication required: send Authorization: Bearer <token>; get a token with the login mutation.",
+                            extensions={"code": "UNAUTHENTICATED"},
+                        )
+                    ],
+                )
         yield
 
 
@@ -68,10 +77,15 @@ class SubscriptionsOnlyOverWebSocket(SchemaExtension):
         execution = self.execution_context
         request = getattr(execution.context, "request", None)
         if isinstance(request, WebSocket) and execution.operation_type is not OperationType.SUBSCRIPTION:
-            execution.result = GraphQLExecutionResult(data=None, errors=[GraphQLError(
-                "only subscriptions go over WebSocket; send queries and mutations to POST /graphql",
-                extensions={"code": "BAD_REQUEST"},
-            )])
+            execution.result = GraphQLExecutionResult(
+                data=None,
+                errors=[
+                    GraphQLError(
+                        "only subscriptions go over WebSocket; send queries and mutations to POST /graphql",
+                        extensions={"code": "BAD_REQUEST"},
+                    )
+                ],
+            )
         yield
 
 
@@ -93,6 +107,8 @@ class AuditSensitiveReads(SchemaExtension):
         try:
             await write(await reads.entries(), context.actor, context.request_id, execution.operation_name)
         except Exception as exc:  # noqa: BLE001 - any failure withholds the data
-            execution.result = GraphQLExecutionResult(data=None, errors=[GraphQLError("audit failed", original_error=exc)])
+            execution.result = GraphQLExecutionResult(
+                data=None, errors=[GraphQLError("audit failed", original_error=exc)]
+            )
         finally:
             reads.reads.clear()

@@ -80,14 +80,25 @@ async def _replay(key_hash: str, request_hash: str, send: Send) -> None:
     while True:
         record = await IdempotencyRecord.get_or_none(key_hash=key_hash)
         if record is not None and record.request_hash != request_hash:
-            await _respond(send, *_error(422, "IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used for a different request"))
+            await _respond(
+                send, *_error(422, "IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used for a different request")
+            )
             return
         if record is not None and record.status == "done":
-            await _respond(send, record.status_code or 200, (record.response or "").encode(),
-                           [(b"content-type", b"application/json"), (b"idempotent-replayed", b"true")])
+            await _respond(
+                send,
+                record.status_code or 200,
+                (record.response or "").encode(),
+                [(b"content-type", b"application/json"), (b"idempotent-replayed", b"true")],
+            )
             return
         if asyncio.get_running_loop().time() > deadline:
-            await _respond(send, *_error(409, "IDEMPOTENCY_KEY_IN_USE", "a request with this Idempotency-Key is still running; retry later"))
+            await _respond(
+                send,
+                *_error(
+                    409, "IDEMPOTENCY_KEY_IN_USE", "a request with this Idempotency-Key is still running; retry later"
+                ),
+            )
             return
         await asyncio.sleep(0.05)
 
@@ -127,5 +138,11 @@ async def _run(app: ASGIApp, scope: Scope, body: bytes) -> tuple[int, list[tuple
 
 async def _respond(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
     headers = [h for h in (headers or [(b"content-type", b"application/json")]) if h[0].lower() != b"content-length"]
-    await send({"type": "http.response.start", "status": status, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [*headers, (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -46,7 +46,11 @@ def limit_error(message: str, limit: int) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "LIMIT_EXCEEDED", "limit": limit})
 
 
-def _fields(selection_set: SelectionSetNode | None, fragments: dict[str, FragmentDefinitionNode], seen: frozenset[str] = frozenset()) -> Iterator[FieldNode]:
+def _fields(
+    selection_set: SelectionSetNode | None,
+    fragments: dict[str, FragmentDefinitionNode],
+    seen: frozenset[str] = frozenset(),
+) -> Iterator[FieldNode]:
     """The fields of a selection set, looking through fragments (each fragment once per path)."""
     if selection_set is None:
         return
@@ -75,7 +79,9 @@ def _document_rule(check: Any) -> type[ValidationRule]:
 
     class Rule(ValidationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
-            fragments = {d.name.value: d for d in self.context.document.definitions if isinstance(d, FragmentDefinitionNode)}
+            fragments = {
+                d.name.value: d for d in self.context.document.definitions if isinstance(d, FragmentDefinitionNode)
+            }
             error = check(node, fragments)
             if error is not None:
                 self.report_error(error)
@@ -100,8 +106,14 @@ def alias_rule(limit: int) -> type[ValidationRule]:
 
 
 def query_cost(
-    schema: GraphQLSchema, parent: GraphQLNamedType, selection_set: SelectionSetNode | None, fragments: dict,
-    variables: dict[str, Any], default_page: int, multiplier: int = 1, max_page: int | None = None,
+    schema: GraphQLSchema,
+    parent: GraphQLNamedType,
+    selection_set: SelectionSetNode | None,
+    fragments: dict,
+    variables: dict[str, Any],
+    default_page: int,
+    multiplier: int = 1,
+    max_page: int | None = None,
 ) -> int:
     """Rows a query may return: each connection (or ``nodes``) costs its page size times the pages above it."""
     cost = 0
@@ -119,7 +131,9 @@ def query_cost(
     return cost
 
 
-def _typed_fields(schema: GraphQLSchema, parent: GraphQLNamedType, selection_set: SelectionSetNode | None, fragments: dict) -> Iterator[tuple[FieldNode, GraphQLNamedType]]:
+def _typed_fields(
+    schema: GraphQLSchema, parent: GraphQLNamedType, selection_set: SelectionSetNode | None, fragments: dict
+) -> Iterator[tuple[FieldNode, GraphQLNamedType]]:
     if selection_set is None:
         return
     for selection in selection_set.selections:
@@ -134,7 +148,9 @@ def _typed_fields(schema: GraphQLSchema, parent: GraphQLNamedType, selection_set
             yield from _typed_fields(schema, owner or parent, fragment.selection_set, fragments)
 
 
-def _page_size(field: FieldNode, returned: GraphQLNamedType, variables: dict[str, Any], default_page: int) -> int | None:
+def _page_size(
+    field: FieldNode, returned: GraphQLNamedType, variables: dict[str, Any], default_page: int
+) -> int | None:
     arguments = {a.name.value: a.value for a in field.arguments or ()}
     if field.name.value == "nodes" and "ids" in arguments:
         value = arguments["ids"]
@@ -161,9 +177,15 @@ class CostCache:
 
     def key(self, execution: Any) -> tuple[Any, ...]:
         variables = execution.variables or {}
-        return (execution.query, execution.operation_name,
-                *((name, len(value) if isinstance(value, list) else value) for name, value in sorted(variables.items())
-                  if isinstance(value, int | list) and not isinstance(value, bool)))
+        return (
+            execution.query,
+            execution.operation_name,
+            *(
+                (name, len(value) if isinstance(value, list) else value)
+                for name, value in sorted(variables.items())
+                if isinstance(value, int | list) and not isinstance(value, bool)
+            ),
+        )
 
     def get(self, key: tuple[Any, ...]) -> int | GraphQLError | None:
         found = self.costs.get(key)
@@ -197,10 +219,15 @@ class CostLimit(SchemaExtension):
             if isinstance(cost, GraphQLError):
                 execution.result = GraphQLExecutionResult(data=None, errors=[cost])
             elif cost > self.limit:
-                execution.result = GraphQLExecutionResult(data=None, errors=[limit_error(
-                    f"the query may return {cost} rows (page sizes multiplied down the nesting); the limit is {self.limit}",
-                    self.limit,
-                )])
+                execution.result = GraphQLExecutionResult(
+                    data=None,
+                    errors=[
+                        limit_error(
+                            f"the query may return {cost} rows (page sizes multiplied down the nesting); the limit is {self.limit}",
+                            self.limit,
+                        )
+                    ],
+                )
         yield
 
     def cost(self, execution: Any) -> int | GraphQLError:
@@ -210,12 +237,24 @@ class CostLimit(SchemaExtension):
         schema = execution.schema._schema
         highest = 0
         for operation in (d for d in document.definitions if isinstance(d, OperationDefinitionNode)):
-            if execution.operation_name and (operation.name is None or operation.name.value != execution.operation_name):
+            if execution.operation_name and (
+                operation.name is None or operation.name.value != execution.operation_name
+            ):
                 continue
             root = schema.get_root_type(operation.operation)
             try:
-                highest = max(highest, query_cost(schema, root, operation.selection_set, fragments, execution.variables or {},
-                                                  self.default_page, max_page=self.max_page))
+                highest = max(
+                    highest,
+                    query_cost(
+                        schema,
+                        root,
+                        operation.selection_set,
+                        fragments,
+                        execution.variables or {},
+                        self.default_page,
+                        max_page=self.max_page,
+                    ),
+                )
             except GraphQLError as too_large:
                 return too_large
         return highest
@@ -243,14 +282,22 @@ class CachedParse(SchemaExtension):
 
 def limit_extensions(settings: Settings) -> list[Any]:
     """The schema extensions enforcing the configured limits (plus production's closed introspection)."""
-    rules = [depth_rule(settings.max_depth), alias_rule(settings.max_aliases)]  # made once: the validation cache keys on them
+    rules = [
+        depth_rule(settings.max_depth),
+        alias_rule(settings.max_aliases),
+    ]  # made once: the validation cache keys on them
     costs = CostCache()
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),  # sets the parse option CachedParse uses
         CachedParse,
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=DOCUMENTS_CACHED),
-        lambda: CostLimit(limit=settings.max_cost, default_page=settings.default_page_size, max_page=settings.max_page_size, cache=costs),
+        lambda: CostLimit(
+            limit=settings.max_cost,
+            default_page=settings.default_page_size,
+            max_page=settings.max_page_size,
+            cache=costs,
+        ),
     ]
     if settings.production:
         extensions.append(DisableIntrospection)

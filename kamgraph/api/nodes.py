@@ -41,7 +41,9 @@ async def load_one(info: Info, model: type[Model], pk: Any) -> Any:
     return await ctx.by_id(model).load(pk)
 
 
-async def load_children(info: Info, model: type[Model], parent_fk: str, parent_id: Any, order: tuple[str, ...] = ("id",)) -> list[Any]:
+async def load_children(
+    info: Info, model: type[Model], parent_fk: str, parent_id: Any, order: tuple[str, ...] = ("id",)
+) -> list[Any]:
     """Every row of a small child list (a schedule, a team), batched: one statement for all parents.
 
     Rows come through the scoped accessor, sorted by the model fields in ``order``. For lists that can

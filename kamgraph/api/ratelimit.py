@@ -59,8 +59,21 @@ class RateLimit:
         if wait is None:
             await self.app(scope, receive, send)
             return
-        body = json.dumps({"errors": [{"message": f"too many requests; retry in {wait} seconds",
-                                       "extensions": {"code": "RATE_LIMITED", "retryAfter": wait}}]}).encode()
-        await send({"type": "http.response.start", "status": 429,
-                    "headers": [(b"content-type", b"application/json"), (b"retry-after", str(wait).encode())]})
+        body = json.dumps(
+            {
+                "errors": [
+                    {
+                        "message": f"too many requests; retry in {wait} seconds",
+                        "extensions": {"code": "RATE_LIMITED", "retryAfter": wait},
+                    }
+                ]
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 429,
+                "headers": [(b"content-type", b"application/json"), (b"retry-after", str(wait).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

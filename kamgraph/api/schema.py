@@ -109,8 +109,13 @@ def build_schema(pm: PluginManager, settings: Settings | None = None) -> strawbe
         mutation=_merge("Mutation", mutations),
         subscription=_merge("Subscription", subscriptions),
         types=[cls for _, cls in types.values()],
-        extensions=[MaskUnexpectedErrors, *limit_extensions(settings), RequireAuthentication, SubscriptionsOnlyOverWebSocket,
-                    AuditSensitiveReads],
+        extensions=[
+            MaskUnexpectedErrors,
+            *limit_extensions(settings),
+            RequireAuthentication,
+            SubscriptionsOnlyOverWebSocket,
+            AuditSensitiveReads,
+        ],
         config=StrawberryConfig(disable_field_suggestions=settings.production),
         execution_context_class=FastExecutionContext,
     )

@@ -29,19 +29,29 @@ class DomainEvent:
     id: str = strawberry.field(description="Unique; webhooks carry the same id for the same event.")
     type: str
     subject: strawberry.ID = strawberry.field(description="The global id of what the event is about.")
-    data: JSON = strawberry.field(description="Type-specific details (see eventTypes); values that need a permission are not copied here.")
+    data: JSON = strawberry.field(
+        description="Type-specific details (see eventTypes); values that need a permission are not copied here."
+    )
     actor: str
     occurred_at: datetime
 
     @classmethod
     def from_row(cls, row: OutboxEvent) -> DomainEvent:
-        return cls(id=row.event_id, type=row.type, subject=strawberry.ID(row.subject), data=json.loads(row.data),
-                   actor=row.actor, occurred_at=row.occurred_at)
+        return cls(
+            id=row.event_id,
+            type=row.type,
+            subject=strawberry.ID(row.subject),
+            data=json.loads(row.data),
+            actor=row.actor,
+            occurred_at=row.occurred_at,
+        )
 
 
 @strawberry.type
 class EventSubscriptions:
-    @strawberry.subscription(description="Events as they commit, of the given types (all when omitted), for the accounts you may see.")
+    @strawberry.subscription(
+        description="Events as they commit, of the given types (all when omitted), for the accounts you may see."
+    )
     async def events(self, info: Info, types: list[str] | None = None) -> AsyncGenerator[DomainEvent, None]:
         ctx: Context = info.context
         unknown = sorted(set(types or ()) - set(ctx.event_types))
@@ -53,7 +63,9 @@ class EventSubscriptions:
                     item = await asyncio.wait_for(queue.get(), timeout=RECHECK_SECONDS)
                 except TimeoutError:  # a logout or a revoked key ends the subscription too
                     if not await still_valid(ctx.actor):
-                        raise RequestError("your session or key is no longer valid; log in again", code="UNAUTHENTICATED") from None
+                        raise RequestError(
+                            "your session or key is no longer valid; log in again", code="UNAUTHENTICATED"
+                        ) from None
                     continue
                 if isinstance(item, FeedOverflow):
                     raise RequestError(str(item), code="LIMIT_EXCEEDED")

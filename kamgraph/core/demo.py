@@ -53,29 +53,125 @@ DEMO_DOMAIN = "demo.kamgraph"
 DEMO_PASSWORD = "kamgraph-demo"
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "华", "慧", "建国", "晓东", "海燕", "志强", "雪梅"]
-PINYIN = ["wang", "li", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun", "ma", "zhu", "hu", "guo"]
-CITIES = [("上海", "310000", Region.EAST), ("杭州", "330100", Region.EAST), ("南京", "320100", Region.EAST),
-          ("苏州", "320500", Region.EAST), ("广州", "440100", Region.SOUTH), ("深圳", "440300", Region.SOUTH),
-          ("北京", "110000", Region.NORTH), ("天津", "120000", Region.NORTH), ("武汉", "420100", Region.CENTRAL),
-          ("长沙", "430100", Region.CENTRAL), ("成都", "510100", Region.SOUTHWEST), ("重庆", "500000", Region.SOUTHWEST),
-          ("西安", "610100", Region.NORTHWEST), ("沈阳", "210100", Region.NORTHEAST)]
-BRANDS = ["华信", "中联", "恒瑞", "远航", "天成", "鼎盛", "金桥", "瑞丰", "东方", "新元", "宏图", "博远", "嘉禾", "长青",
-          "海创", "智达", "卓越", "正泰", "安泰", "国睿"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "华",
+    "慧",
+    "建国",
+    "晓东",
+    "海燕",
+    "志强",
+    "雪梅",
+]
+PINYIN = [
+    "wang",
+    "li",
+    "zhang",
+    "liu",
+    "chen",
+    "yang",
+    "huang",
+    "zhao",
+    "wu",
+    "zhou",
+    "xu",
+    "sun",
+    "ma",
+    "zhu",
+    "hu",
+    "guo",
+]
+CITIES = [
+    ("上海", "310000", Region.EAST),
+    ("杭州", "330100", Region.EAST),
+    ("南京", "320100", Region.EAST),
+    ("苏州", "320500", Region.EAST),
+    ("广州", "440100", Region.SOUTH),
+    ("深圳", "440300", Region.SOUTH),
+    ("北京", "110000", Region.NORTH),
+    ("天津", "120000", Region.NORTH),
+    ("武汉", "420100", Region.CENTRAL),
+    ("长沙", "430100", Region.CENTRAL),
+    ("成都", "510100", Region.SOUTHWEST),
+    ("重庆", "500000", Region.SOUTHWEST),
+    ("西安", "610100", Region.NORTHWEST),
+    ("沈阳", "210100", Region.NORTHEAST),
+]
+BRANDS = [
+    "华信",
+    "中联",
+    "恒瑞",
+    "远航",
+    "天成",
+    "鼎盛",
+    "金桥",
+    "瑞丰",
+    "东方",
+    "新元",
+    "宏图",
+    "博远",
+    "嘉禾",
+    "长青",
+    "海创",
+    "智达",
+    "卓越",
+    "正泰",
+    "安泰",
+    "国睿",
+]
 INDUSTRIES = {  # GB/T 4754 division -> company name suffix
-    "C39": "电子科技", "C36": "汽车零部件", "C27": "医药", "C35": "精密机械", "C26": "化工",
-    "J66": "银行", "J68": "保险", "J67": "证券", "I65": "软件", "I64": "网络科技",
-    "Q84": "医疗集团", "G56": "航空物流", "D44": "能源", "F51": "供应链", "M73": "研究院",
+    "C39": "电子科技",
+    "C36": "汽车零部件",
+    "C27": "医药",
+    "C35": "精密机械",
+    "C26": "化工",
+    "J66": "银行",
+    "J68": "保险",
+    "J67": "证券",
+    "I65": "软件",
+    "I64": "网络科技",
+    "Q84": "医疗集团",
+    "G56": "航空物流",
+    "D44": "能源",
+    "F51": "供应链",
+    "M73": "研究院",
 }
-TITLES = {RelationshipLevel.EXECUTIVE: ["总经理", "首席信息官", "副总裁"], RelationshipLevel.MANAGEMENT: ["采购总监", "IT经理", "财务经理"],
-          RelationshipLevel.OPERATIONAL: ["采购专员", "系统管理员", "项目助理"]}
+TITLES = {
+    RelationshipLevel.EXECUTIVE: ["总经理", "首席信息官", "副总裁"],
+    RelationshipLevel.MANAGEMENT: ["采购总监", "IT经理", "财务经理"],
+    RelationshipLevel.OPERATIONAL: ["采购专员", "系统管理员", "项目助理"],
+}
 CONTRACT_TITLES = ["年度软件许可", "数字化平台建设", "运维服务", "数据中台项目", "咨询服务", "系统集成", "云资源订阅"]
 
 #: how many of each role the demo has; e-mails are <role-with-hyphens>[-n]@demo.kamgraph
 STAFF = {
-    Role.KA_DIRECTOR: 1, Role.INDUSTRY_DIRECTOR: 3, Role.REGIONAL_DIRECTOR: 4, Role.ACCOUNT_MANAGER: 20,
-    Role.SOLUTION_EXPERT: 4, Role.CUSTOMER_SUCCESS_MANAGER: 4, Role.DATA_ANALYST: 2, Role.CONTRACT_SPECIALIST: 2,
-    Role.SERVICE_AGENT: 2, Role.INTEGRATION: 1,
+    Role.KA_DIRECTOR: 1,
+    Role.INDUSTRY_DIRECTOR: 3,
+    Role.REGIONAL_DIRECTOR: 4,
+    Role.ACCOUNT_MANAGER: 20,
+    Role.SOLUTION_EXPERT: 4,
+    Role.CUSTOMER_SUCCESS_MANAGER: 4,
+    Role.DATA_ANALYST: 2,
+    Role.CONTRACT_SPECIALIST: 2,
+    Role.SERVICE_AGENT: 2,
+    Role.INTEGRATION: 1,
 }
 DIRECTOR_LINES = ["C", "J", "Q"]  # manufacturing, finance, healthcare
 DIRECTOR_REGIONS = [Region.EAST, Region.SOUTH, Region.NORTH, Region.CENTRAL]
@@ -112,25 +208,32 @@ async def _seed_staff(rng: random.Random) -> dict[Role, list[Person]]:
     people: list[Person] = []
     for role, count in STAFF.items():
         for n in range(1, count + 1):
-            people.append(Person(
-                kind=PersonKind.STAFF, name=person_name(rng), title=role.value.replace("_", " ").title(),
-                email=demo_email(role, n), phone=mobile(rng),
-                industry_section=DIRECTOR_LINES[n - 1] if role is Role.INDUSTRY_DIRECTOR else None,
-                region=DIRECTOR_REGIONS[n - 1].value if role is Role.REGIONAL_DIRECTOR else None,
-            ))
+            people.append(
+                Person(
+                    kind=PersonKind.STAFF,
+                    name=person_name(rng),
+                    title=role.value.replace("_", " ").title(),
+                    email=demo_email(role, n),
+                    phone=mobile(rng),
+                    industry_section=DIRECTOR_LINES[n - 1] if role is Role.INDUSTRY_DIRECTOR else None,
+                    region=DIRECTOR_REGIONS[n - 1].value if role is Role.REGIONAL_DIRECTOR else None,
+                )
+            )
     await Person.bulk_create(people)
     people = await Person.filter(kind=PersonKind.STAFF).order_by("id")
     by_role: dict[Role, list[Person]] = {}
     roles = []
     index = 0
     for role, count in STAFF.items():
-        by_role[role] = people[index:index + count]
+        by_role[role] = people[index : index + count]
         roles += [StaffRole(person_id=p.id, role=role) for p in by_role[role]]
         index += count
     await StaffRole.bulk_create(roles)
     # every demo user logs in with the same password; one argon2 hash serves them all (seeding stays fast)
     password_hash = hash_password(DEMO_PASSWORD)
-    await Login.bulk_create([Login(person_id=p.id, email_index=login_index(p.email), password_hash=password_hash) for p in people])
+    await Login.bulk_create(
+        [Login(person_id=p.id, email_index=login_index(p.email), password_hash=password_hash) for p in people]
+    )
     return by_role
 
 
@@ -144,11 +247,20 @@ async def _seed_accounts(rng: random.Random, staff: dict[Role, list[Person]]) ->
         while name in used:
             name = name.replace("有限公司", f"{len(used) % 9 + 1}号有限公司")
         used.add(name)
-        rows.append(Account(
-            name=name, credit_code=credit_code(rng, area), industry_code=industry, industry_section=industry[0],
-            region=region, size=rng.choice(list(AccountSize)), status=AccountStatus.ACTIVE,
-            owner_id=rng.choice(managers).id, source="demo", external_id=f"CRM-{10000 + i}",
-        ))
+        rows.append(
+            Account(
+                name=name,
+                credit_code=credit_code(rng, area),
+                industry_code=industry,
+                industry_section=industry[0],
+                region=region,
+                size=rng.choice(list(AccountSize)),
+                status=AccountStatus.ACTIVE,
+                owner_id=rng.choice(managers).id,
+                source="demo",
+                external_id=f"CRM-{10000 + i}",
+            )
+        )
     await Account.bulk_create(rows)
     accounts = await Account.all().order_by("id")
     team = []
@@ -157,11 +269,19 @@ async def _seed_accounts(rng: random.Random, staff: dict[Role, list[Person]]) ->
         large = _profile(i)[0] >= 8  # the accounts that will be strategic get the iron triangle, mostly
         team.append(AccountTeamMember(account_id=account.id, person_id=account.owner_id, role=TeamRole.ACCOUNT_MANAGER))
         if large or i % 3 == 0:
-            team.append(AccountTeamMember(account_id=account.id, person_id=experts[i % len(experts)].id, role=TeamRole.SOLUTION_EXPERT))
+            team.append(
+                AccountTeamMember(
+                    account_id=account.id, person_id=experts[i % len(experts)].id, role=TeamRole.SOLUTION_EXPERT
+                )
+            )
         if (large and i % 60) or i % 7 == 0:  # a few strategic accounts lack a success manager: a visible warning
-            team.append(AccountTeamMember(account_id=account.id, person_id=csms[i % len(csms)].id, role=TeamRole.CUSTOMER_SUCCESS_MANAGER))
+            team.append(
+                AccountTeamMember(
+                    account_id=account.id, person_id=csms[i % len(csms)].id, role=TeamRole.CUSTOMER_SUCCESS_MANAGER
+                )
+            )
         if i % 10 == 0:  # a second account manager shares a few accounts, so team scopes differ from ownership
-            other = next(m for m in managers[i % len(managers):] + managers if m.id != account.owner_id)
+            other = next(m for m in managers[i % len(managers) :] + managers if m.id != account.owner_id)
             team.append(AccountTeamMember(account_id=account.id, person_id=other.id, role=TeamRole.ACCOUNT_MANAGER))
     for i in range(0, len(accounts) - 1, 12):  # groups: every twelfth account has a subsidiary
         accounts[i + 1].parent_id = accounts[i].id
@@ -176,12 +296,19 @@ async def _seed_contacts(rng: random.Random, accounts: list[Account]) -> None:
         for level in RelationshipLevel:
             for _ in range(1 if level is RelationshipLevel.EXECUTIVE else rng.randint(1, 2)):
                 surname = rng.choice(PINYIN)
-                contacts.append(Person(
-                    kind=PersonKind.CONTACT, name=person_name(rng), title=rng.choice(TITLES[level]), account_id=account.id,
-                    relationship_level=level, phone=mobile(rng), email=f"{surname}.{rng.randrange(1000)}@customer{account.id}.cn",
-                    is_key_decision_maker=level is RelationshipLevel.EXECUTIVE,
-                    status=PersonStatus.LEFT if rng.random() < 0.04 else PersonStatus.ACTIVE,
-                ))
+                contacts.append(
+                    Person(
+                        kind=PersonKind.CONTACT,
+                        name=person_name(rng),
+                        title=rng.choice(TITLES[level]),
+                        account_id=account.id,
+                        relationship_level=level,
+                        phone=mobile(rng),
+                        email=f"{surname}.{rng.randrange(1000)}@customer{account.id}.cn",
+                        is_key_decision_maker=level is RelationshipLevel.EXECUTIVE,
+                        status=PersonStatus.LEFT if rng.random() < 0.04 else PersonStatus.ACTIVE,
+                    )
+                )
     await Person.bulk_create(contacts)
 
 
@@ -209,12 +336,22 @@ async def _seed_contracts(rng: random.Random, accounts: list[Account], today: da
             signed = start - timedelta(days=rng.randint(3, 20)) if status in SIGNED_STATUSES else None
             if signed and signed > today:
                 signed = today
-            contracts.append(Contract(
-                number=f"KA-{start.year}-{number:05d}", account_id=account.id, title=rng.choice(CONTRACT_TITLES),
-                edition=rng.choice(list(Edition)), amount=amount, status=status, signed_on=signed,
-                start_on=start, end_on=end, payment_terms_days=rng.choice([30, 45, 60]), source="demo",
-                external_id=f"ERP-{number}",
-            ))
+            contracts.append(
+                Contract(
+                    number=f"KA-{start.year}-{number:05d}",
+                    account_id=account.id,
+                    title=rng.choice(CONTRACT_TITLES),
+                    edition=rng.choice(list(Edition)),
+                    amount=amount,
+                    status=status,
+                    signed_on=signed,
+                    start_on=start,
+                    end_on=end,
+                    payment_terms_days=rng.choice([30, 45, 60]),
+                    source="demo",
+                    external_id=f"ERP-{number}",
+                )
+            )
             plans.append(rng.choice([1, 2, 4]))
     await Contract.bulk_create(contracts)
     saved = await Contract.all().order_by("id")
@@ -233,9 +370,13 @@ async def _seed_contracts(rng: random.Random, accounts: list[Account], today: da
 
 def _status_for(rng: random.Random, start: date, end: date, today: date) -> ContractStatus:
     if start > today:
-        return rng.choice([ContractStatus.DRAFT, ContractStatus.IN_REVIEW, ContractStatus.APPROVED, ContractStatus.SIGNED])
+        return rng.choice(
+            [ContractStatus.DRAFT, ContractStatus.IN_REVIEW, ContractStatus.APPROVED, ContractStatus.SIGNED]
+        )
     if end < today:
-        return rng.choice([ContractStatus.COMPLETED, ContractStatus.COMPLETED, ContractStatus.EXPIRED, ContractStatus.TERMINATED])
+        return rng.choice(
+            [ContractStatus.COMPLETED, ContractStatus.COMPLETED, ContractStatus.EXPIRED, ContractStatus.TERMINATED]
+        )
     return ContractStatus.ACTIVE if rng.random() < 0.9 else ContractStatus.SIGNED
 
 
@@ -249,14 +390,25 @@ async def _seed_payments(rng: random.Random, contracts: list[Contract], today: d
         paid_on = min(today, item.due_on + timedelta(days=rng.randint(-5, 40)))
         partial = rng.random() < 0.08
         amount = (item.amount / 2).quantize(Decimal("0.01")) if partial else item.amount
-        payments.append(Payment(contract_id=item.contract_id, amount=amount, paid_on=paid_on, reference=f"BANK-{item.id:07d}", recorded_by="demo"))
+        payments.append(
+            Payment(
+                contract_id=item.contract_id,
+                amount=amount,
+                paid_on=paid_on,
+                reference=f"BANK-{item.id:07d}",
+                recorded_by="demo",
+            )
+        )
         item.paid_amount = amount
         item.paid_on = None if partial else paid_on
         settled.append(item)
     await Payment.bulk_create(payments)
     saved = await Payment.all().order_by("id")
     await PaymentAllocation.bulk_create(
-        [PaymentAllocation(payment_id=p.id, instalment_id=i.id, amount=p.amount) for p, i in zip(saved, settled, strict=True)]
+        [
+            PaymentAllocation(payment_id=p.id, instalment_id=i.id, amount=p.amount)
+            for p, i in zip(saved, settled, strict=True)
+        ]
     )
     await Instalment.bulk_update(settled, fields=["paid_amount", "paid_on"])
 
@@ -269,7 +421,9 @@ async def _apply_tiers(accounts: list[Account], contracts: list[Contract], today
         if c.status in SIGNED_STATUSES and c.signed_on and since <= c.signed_on <= today:
             trailing[c.account_id] = trailing.get(c.account_id, Decimal(0)) + c.amount
     for account in accounts:
-        account.tier = tier_for(trailing.get(account.id, Decimal(0)), settings.strategic_threshold, settings.core_threshold)
+        account.tier = tier_for(
+            trailing.get(account.id, Decimal(0)), settings.strategic_threshold, settings.core_threshold
+        )
         if account.tier is Tier.POTENTIAL and not trailing.get(account.id):
             account.status = AccountStatus.PROSPECT
     await Account.bulk_update(accounts, fields=["tier", "status"])

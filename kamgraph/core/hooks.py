@@ -46,7 +46,16 @@ def register_queries():
     from kamgraph.core.people.queries import PeopleQueries
     from kamgraph.jobs.types import JobQueries
 
-    return [NodeQueries, MetaQueries, AccessQueries, AccountQueries, PeopleQueries, ContractQueries, RulesQueries, JobQueries]
+    return [
+        NodeQueries,
+        MetaQueries,
+        AccessQueries,
+        AccountQueries,
+        PeopleQueries,
+        ContractQueries,
+        RulesQueries,
+        JobQueries,
+    ]
 
 
 @hookimpl
@@ -78,7 +87,16 @@ def register_types():
     from kamgraph.core.contracts.types import InstalmentType, PaymentType
     from kamgraph.jobs.types import JobRunType
 
-    return [TierReviewType, InstalmentType, PaymentType, ApiKeyType, AuditRecordType, WebhookType, WebhookDeliveryType, JobRunType]
+    return [
+        TierReviewType,
+        InstalmentType,
+        PaymentType,
+        ApiKeyType,
+        AuditRecordType,
+        WebhookType,
+        WebhookDeliveryType,
+        JobRunType,
+    ]
 
 
 @hookimpl
@@ -89,7 +107,19 @@ def register_node_types():
     from kamgraph.jobs.models import JobRun
     from kamgraph.security.models import ApiKey, AuditRecord, Webhook, WebhookDelivery
 
-    models = (Account, Person, Contract, Instalment, Payment, TierReview, ApiKey, AuditRecord, Webhook, WebhookDelivery, JobRun)
+    models = (
+        Account,
+        Person,
+        Contract,
+        Instalment,
+        Payment,
+        TierReview,
+        ApiKey,
+        AuditRecord,
+        Webhook,
+        WebhookDelivery,
+        JobRun,
+    )
     return {m.__name__: m for m in models}
 
 

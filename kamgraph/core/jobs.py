@@ -24,17 +24,31 @@ async def report_overdue_instalments(ctx: JobContext) -> dict[str, Any]:
     reported = 0
     while True:
         async with ctx.unit_of_work() as unit:
-            owing = Contract.filter(status__in=(ContractStatus.SIGNED, ContractStatus.ACTIVE), archived_at__isnull=True).values("id")
+            owing = Contract.filter(
+                status__in=(ContractStatus.SIGNED, ContractStatus.ACTIVE), archived_at__isnull=True
+            ).values("id")
             batch = await (
-                Instalment.filter(due_on__lt=ctx.today, overdue_reported_on__isnull=True, paid_amount__lt=F("amount"),
-                                  contract_id__in=Subquery(owing))
-                .order_by("id").limit(BATCH).prefetch_related("contract")
+                Instalment.filter(
+                    due_on__lt=ctx.today,
+                    overdue_reported_on__isnull=True,
+                    paid_amount__lt=F("amount"),
+                    contract_id__in=Subquery(owing),
+                )
+                .order_by("id")
+                .limit(BATCH)
+                .prefetch_related("contract")
             )
             for instalment in batch:
                 contract = instalment.contract
-                unit.emit("payment.overdue", instalment.node_id, contractId=contract.node_id, number=contract.number,
-                          accountId=to_global_id("Account", contract.account_id), dueOn=instalment.due_on.isoformat(),
-                          daysOverdue=(ctx.today - instalment.due_on).days)
+                unit.emit(
+                    "payment.overdue",
+                    instalment.node_id,
+                    contractId=contract.node_id,
+                    number=contract.number,
+                    accountId=to_global_id("Account", contract.account_id),
+                    dueOn=instalment.due_on.isoformat(),
+                    daysOverdue=(ctx.today - instalment.due_on).days,
+                )
             await Instalment.filter(id__in=[i.id for i in batch]).update(overdue_reported_on=ctx.today)
         reported += len(batch)
         if len(batch) < BATCH:
@@ -53,15 +67,24 @@ async def purge_expired(ctx: JobContext) -> dict[str, int]:
         replays = await IdempotencyRecord.filter(created_at__lt=now - KEPT).delete()
         sessions = await Session.filter(expires_at__lt=now - timedelta(days=1)).delete()
         throttles = await LoginThrottle.filter(
-            Q(locked_until__isnull=True, window_started_at__lt=now - timedelta(days=1)) | Q(locked_until__lt=now - timedelta(days=1))
+            Q(locked_until__isnull=True, window_started_at__lt=now - timedelta(days=1))
+            | Q(locked_until__lt=now - timedelta(days=1))
         ).delete()
         runs = await JobRun.filter(started_at__lt=now - JOB_RUNS_KEPT).exclude(status="running").delete()
     return {"idempotencyRecords": replays, "sessions": sessions, "loginThrottles": throttles, "jobRuns": runs}
 
 
 CORE_JOBS = [
-    Job("core.report_overdue_instalments", report_overdue_instalments, daily("01:00"),
-        "Emit payment.overdue once for each instalment unpaid after its due day (dunning and reminders start from it)."),
-    Job("core.purge_expired", purge_expired, every(hours=1),
-        "Delete idempotency records older than 24 hours, sessions and login throttles expired a day ago, job runs older than 90 days."),
+    Job(
+        "core.report_overdue_instalments",
+        report_overdue_instalments,
+        daily("01:00"),
+        "Emit payment.overdue once for each instalment unpaid after its due day (dunning and reminders start from it).",
+    ),
+    Job(
+        "core.purge_expired",
+        purge_expired,
+        every(hours=1),
+        "Delete idempotency records older than 24 hours, sessions and login throttles expired a day ago, job runs older than 90 days.",
+    ),
 ]

@@ -22,14 +22,20 @@ CORE_PERMISSIONS = {
     "tiers.decide": Permission.of("Confirm or dismiss proposed tier changes", *DIRECTORS),
     "people.read": Permission.of("Read contacts and staff", *STAFF),
     "contacts.write": Permission.of("Create, update and archive contacts", *DIRECTORS, AM, SE, CSM),
-    "contacts.personal.read": Permission.of("See contacts' phone and e-mail (sensitive, audited)", *DIRECTORS, AM, SE, CSM, AGENT),
+    "contacts.personal.read": Permission.of(
+        "See contacts' phone and e-mail (sensitive, audited)", *DIRECTORS, AM, SE, CSM, AGENT
+    ),
     "staff.manage": Permission.of("Create staff, assign roles, manage logins", KA),
     "contracts.read": Permission.of("Read contracts, schedules and payments", *STAFF),
-    "contracts.amounts.read": Permission.of("See contract amounts and payments (sensitive, audited)", *DIRECTORS, AM, SPECIALIST, AGENT),
+    "contracts.amounts.read": Permission.of(
+        "See contract amounts and payments (sensitive, audited)", *DIRECTORS, AM, SPECIALIST, AGENT
+    ),
     "contracts.draft": Permission.of("Create, edit, archive and submit draft contracts", *DIRECTORS, AM, SPECIALIST),
     "contracts.review": Permission.of("Return a contract in review to its author", *DIRECTORS, SPECIALIST),
     "contracts.approve": Permission.of("Approve a contract in review (the director's signature)", *DIRECTORS),
-    "contracts.execute": Permission.of("Record signing, activation, completion, expiry, termination", *DIRECTORS, SPECIALIST),
+    "contracts.execute": Permission.of(
+        "Record signing, activation, completion, expiry, termination", *DIRECTORS, SPECIALIST
+    ),
     "payments.record": Permission.of("Record payments", *DIRECTORS, SPECIALIST),
     "audit.read": Permission.of("Read the audit trail", *DIRECTORS),
     "apikeys.manage": Permission.of("Create and revoke API keys for integrations", KA),

@@ -148,7 +148,9 @@ async def save(
         else:
             await row.save(update_fields=columns)
     if diff:
-        current_unit().audit(action, row, changes=changes_data(diff, type(row), for_audit=True), account_id=audit_account)
+        current_unit().audit(
+            action, row, changes=changes_data(diff, type(row), for_audit=True), account_id=audit_account
+        )
     return diff
 
 
@@ -169,12 +171,22 @@ async def _save_versioned(row: Model, columns: list[str]) -> None:
     written = await type(row).filter(pk=row.pk, version=read_version).update(**values)
     if not written:
         row.version = read_version
-        raise Refused([Problem(("expected_version",), Code.CONFLICT,
-                               f"{type(row).__name__} was changed by someone else meanwhile: reload it and try again")])
+        raise Refused(
+            [
+                Problem(
+                    ("expected_version",),
+                    Code.CONFLICT,
+                    f"{type(row).__name__} was changed by someone else meanwhile: reload it and try again",
+                )
+            ]
+        )
 
 
 async def archive(
-    unit: UnitOfWork, model: type[Model], global_id: str, expected_version: int | None,
+    unit: UnitOfWork,
+    model: type[Model],
+    global_id: str,
+    expected_version: int | None,
     guard: Callable[[Model], Problem | None] | None = None,
 ) -> Model:
     """Archive a visible row (it leaves lists, keeps its history) and emit ``<model>.archived``."""
@@ -211,11 +223,14 @@ def _withheld(model: type[Model] | None, name: str, for_audit: bool = False) -> 
     return RESTRICTED if not for_audit and name in getattr(model, "sensitive_fields", {}) else None
 
 
-def changes_data(diff: dict[str, tuple[Any, Any]], model: type[Model] | None = None, *, for_audit: bool = False) -> dict[str, dict[str, Any]]:
+def changes_data(
+    diff: dict[str, tuple[Any, Any]], model: type[Model] | None = None, *, for_audit: bool = False
+) -> dict[str, dict[str, Any]]:
     """Before and after of each changed field, JSON-friendly, with encrypted values (and, outside the
     audit trail, permission-guarded ones) replaced by a marker: receivers read those through the API."""
     return {
-        name: {"before": marker, "after": marker} if (marker := _withheld(model, name, for_audit))
+        name: {"before": marker, "after": marker}
+        if (marker := _withheld(model, name, for_audit))
         else {"before": plain(b), "after": plain(a)}
         for name, (b, a) in diff.items()
     }
@@ -239,8 +254,12 @@ async def find_external(actor: Actor, model: type[M], source: str, external_id: 
 
 
 async def upsert_one(
-    unit: UnitOfWork, model: type[M], source: str, external_id: str,
-    create: Callable[[], Awaitable[M]], update: Callable[[M], Awaitable[M]],
+    unit: UnitOfWork,
+    model: type[M],
+    source: str,
+    external_id: str,
+    create: Callable[[], Awaitable[M]],
+    update: Callable[[M], Awaitable[M]],
 ) -> tuple[str, M]:
     """Create the row known to ``source`` as ``external_id``, or bring the visible one up to date;
     returns ``CREATED``, ``UPDATED`` or ``UNCHANGED`` (an update that changed nothing keeps its version)."""
@@ -266,8 +285,18 @@ async def upsert_each(
             results.append(RecordResult(index, record.external_id, status, row))
         except (Refused, IntegrityError) as failure:
             del unit.audits[audits:], unit.events[events:]
-            problems = failure.problems if isinstance(failure, Refused) else [
-                Problem((), Code.CONFLICT, "the record collides with existing data (a duplicate key?)")]
-            results.append(RecordResult(index, record.external_id, "FAILED", None,
-                                        [Problem((path, index, *p.path), p.code, p.message, p.current_version) for p in problems]))
+            problems = (
+                failure.problems
+                if isinstance(failure, Refused)
+                else [Problem((), Code.CONFLICT, "the record collides with existing data (a duplicate key?)")]
+            )
+            results.append(
+                RecordResult(
+                    index,
+                    record.external_id,
+                    "FAILED",
+                    None,
+                    [Problem((path, index, *p.path), p.code, p.message, p.current_version) for p in problems],
+                )
+            )
     return results

@@ -68,7 +68,9 @@ def tortoise_config(settings: Settings, pm: PluginManager) -> dict[str, Any]:
 async def connect(settings: Settings, pm: PluginManager, *, create_db: bool = False) -> AsyncIterator[None]:
     """Open the database for the enabled plugins, with the encryption keys; close it on exit.
     ``create_db`` creates a PostgreSQL database that does not exist yet (SQLite creates its file anyway)."""
-    use_keyring(load_keyring(settings.secret_key, settings.secret_key_file, settings.default_key_file, settings.production))
+    use_keyring(
+        load_keyring(settings.secret_key, settings.secret_key_file, settings.default_key_file, settings.production)
+    )
     config = tortoise_config(settings, pm)
     try:
         await Tortoise.init(config=config, _enable_global_fallback=True)

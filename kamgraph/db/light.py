@@ -28,14 +28,16 @@ def light_class(model: type[Model]) -> type:
     pk = model._meta.pk_attr
     attributes = tuple(model._meta.fields_db_projection)
     namespace: dict[str, Any] = {name: getattr(model, name) for name in COPIED if hasattr(model, name)}
-    namespace.update({
-        "__slots__": attributes,
-        "__module__": model.__module__,
-        "__doc__": f"A light row of {model.__name__} (kamgraph.db.light).",
-        "pk": property(lambda self: getattr(self, pk)),
-        "node_id": property(lambda self: to_global_id(model.__name__, getattr(self, pk))),
-        "model": model,
-    })
+    namespace.update(
+        {
+            "__slots__": attributes,
+            "__module__": model.__module__,
+            "__doc__": f"A light row of {model.__name__} (kamgraph.db.light).",
+            "pk": property(lambda self: getattr(self, pk)),
+            "node_id": property(lambda self: to_global_id(model.__name__, getattr(self, pk))),
+            "model": model,
+        }
+    )
     return type(model.__name__, (), namespace)
 
 
@@ -70,8 +72,12 @@ def light_rows(model: type[Model], rows: Iterable[Any]) -> list[Any]:
     plan = None
     for row in rows:
         if plan is None:  # per statement: column position, the slot's setter, the conversion
-            plan = [(position, getattr(cls, name).__set__, convert) for position, column in enumerate(row.keys()) if column in columns
-                    for name, convert in (converter(model, column),)]
+            plan = [
+                (position, getattr(cls, name).__set__, convert)
+                for position, column in enumerate(row.keys())
+                if column in columns
+                for name, convert in (converter(model, column),)
+            ]
         item = new(cls)
         for position, set_slot, convert in plan:
             value = row[position]

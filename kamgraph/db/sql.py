@@ -36,6 +36,7 @@ class Scope(Protocol):
     def check_field(self, model: type[Model], name: str) -> None:
         """Raise ``FilterError`` when the caller may not filter or sort on ``model.name``."""
 
+
 #: Operators of API.md "Filters and sorting": attribute name on the operator input -> SQL operator.
 COMPARISONS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 LIKES = {"contains": "%{}%", "starts_with": "{}%", "ends_with": "%{}"}
@@ -152,7 +153,9 @@ def _is_unset(value: Any) -> bool:
 MAX_FILTER_DEPTH = 8
 
 
-def compile_filter(model: type[Model], spec: Any, params: Params, alias: str, scope: Scope, depth: int = 0) -> str | None:
+def compile_filter(
+    model: type[Model], spec: Any, params: Params, alias: str, scope: Scope, depth: int = 0
+) -> str | None:
     """Compile a filter input into a SQL condition on ``alias``; None when it sets nothing."""
     if depth > MAX_FILTER_DEPTH:
         raise FilterError(f"filters nest at most {MAX_FILTER_DEPTH} levels deep (and, or, not and relations)")
@@ -191,7 +194,14 @@ def _relation(
     """A filter through a relation becomes a scoped sub-select, so it can nest any number of hops."""
     target: type[Model] = field.related_model
     inner_alias = f"{alias}_{name}"[:60]
-    conditions = [c for c in (scope.condition(target, params, inner_alias), compile_filter(target, value, params, inner_alias, scope, depth + 1)) if c]
+    conditions = [
+        c
+        for c in (
+            scope.condition(target, params, inner_alias),
+            compile_filter(target, value, params, inner_alias, scope, depth + 1),
+        )
+        if c
+    ]
     where = " AND ".join(f"({c})" for c in conditions) or "1=1"
     if isinstance(field, ForeignKeyFieldInstance):
         pk = quote(target._meta.db_pk_column)
@@ -229,7 +239,9 @@ def _operators(model: type[Model], name: str, ops: Any, params: Params, alias: s
     parts: list[str] = []
     for op, value in set_attributes(ops):
         if allowed is not None and op not in allowed:
-            raise FilterError(f"{model.__name__}.{name} is encrypted: it can be matched exactly (eq, neq, in, notIn), not with {op}")
+            raise FilterError(
+                f"{model.__name__}.{name} is encrypted: it can be matched exactly (eq, neq, in, notIn), not with {op}"
+            )
         if op in COMPARISONS:
             parts.append(f"{col} {COMPARISONS[op]} {params.add(convert(value))}")
         elif op in LIKES:

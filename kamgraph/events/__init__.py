@@ -96,11 +96,22 @@ def emit(type: str, subject: str, **data: Any) -> Event:
 
 @contextlib.asynccontextmanager
 async def unit_of_work(
-    pm: PluginManager, actor: Actor, settings: Settings, event_types: Mapping[str, Any],
-    request_id: str | None = None, operation_name: str | None = None,
+    pm: PluginManager,
+    actor: Actor,
+    settings: Settings,
+    event_types: Mapping[str, Any],
+    request_id: str | None = None,
+    operation_name: str | None = None,
 ) -> AsyncIterator[UnitOfWork]:
     """One write transaction with its audit records; its events go to ``on_event`` after it commits."""
-    unit = UnitOfWork(actor=actor, settings=settings, event_types=event_types, request_id=request_id, operation_name=operation_name, pm=pm)
+    unit = UnitOfWork(
+        actor=actor,
+        settings=settings,
+        event_types=event_types,
+        request_id=request_id,
+        operation_name=operation_name,
+        pm=pm,
+    )
     token = _current.set(unit)
     try:
         async with write_transaction():
@@ -133,11 +144,20 @@ async def write_outbox(events: list[Event]) -> None:
         return
     from kamgraph.security.models import OutboxEvent
 
-    await OutboxEvent.bulk_create([
-        OutboxEvent(event_id=e.id, type=e.type, subject=e.subject, data=json.dumps(dict(e.data), ensure_ascii=False, default=str),
-                    actor=e.actor, occurred_at=e.occurred_at, account_id=account_of_event(e))
-        for e in events
-    ])
+    await OutboxEvent.bulk_create(
+        [
+            OutboxEvent(
+                event_id=e.id,
+                type=e.type,
+                subject=e.subject,
+                data=json.dumps(dict(e.data), ensure_ascii=False, default=str),
+                actor=e.actor,
+                occurred_at=e.occurred_at,
+                account_id=account_of_event(e),
+            )
+            for e in events
+        ]
+    )
 
 
 async def deliver(pm: PluginManager, events: list[Event]) -> None:

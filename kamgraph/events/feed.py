@@ -43,7 +43,7 @@ async def announce(events: Iterable[Event]) -> None:
         return
     per_message = NOTIFY_LIMIT // 33
     for start in range(0, len(ids), per_message):
-        await db.db().execute_query("SELECT pg_notify($1, $2)", [CHANNEL, ",".join(ids[start:start + per_message])])
+        await db.db().execute_query("SELECT pg_notify($1, $2)", [CHANNEL, ",".join(ids[start : start + per_message])])
 
 
 async def visible_events(actor: Actor, events: list[OutboxEvent]) -> list[OutboxEvent]:

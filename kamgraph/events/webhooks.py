@@ -54,12 +54,21 @@ def target_problem(url: str, allow_private: bool) -> str | None:
     if allow_private:
         return None
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)}
+        addresses = {
+            info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+        }
     except socket.gaierror:
         return f"the host {parts.hostname} does not resolve"
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified:
+        if (
+            ip.is_private
+            or ip.is_loopback
+            or ip.is_link_local
+            or ip.is_reserved
+            or ip.is_multicast
+            or ip.is_unspecified
+        ):
             return f"{parts.hostname} resolves to {ip}, an internal address; webhooks go to public endpoints"
     return None
 
@@ -84,8 +93,10 @@ async def fan_out(permissions: Permissions) -> int:
             types = hook.event_types.split()
             wanted = [e for e in events if not types or e.type in types]
             if owner is not None and wanted:
-                deliveries += [WebhookDelivery(webhook_id=hook.id, event_id=e.id, next_attempt_at=now)
-                               for e in await visible_events(owner, wanted)]
+                deliveries += [
+                    WebhookDelivery(webhook_id=hook.id, event_id=e.id, next_attempt_at=now)
+                    for e in await visible_events(owner, wanted)
+                ]
         await WebhookDelivery.bulk_create(deliveries)
         await OutboxEvent.filter(id__in=[e.id for e in events]).update(fanned_out=True)
     return len(deliveries)
@@ -104,20 +115,33 @@ async def _owner(hook: Webhook, permissions: Permissions):
 
 def payload(event: OutboxEvent) -> bytes:
     return json.dumps(
-        {"id": event.event_id, "type": event.type, "subject": event.subject, "data": json.loads(event.data),
-         "actor": event.actor, "occurredAt": event.occurred_at.isoformat()},
-        ensure_ascii=False, separators=(",", ":"),
+        {
+            "id": event.event_id,
+            "type": event.type,
+            "subject": event.subject,
+            "data": json.loads(event.data),
+            "actor": event.actor,
+            "occurredAt": event.occurred_at.isoformat(),
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
     ).encode()
 
 
 async def deliver_due(settings: Settings, client: httpx.AsyncClient) -> int:
     """Post every delivery that is due; returns how many were attempted."""
     now = datetime.now(UTC)
-    due = await WebhookDelivery.filter(status="pending", next_attempt_at__lte=now).order_by("next_attempt_at").limit(BATCH)
+    due = (
+        await WebhookDelivery.filter(status="pending", next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .limit(BATCH)
+    )
     attempted = 0
     for delivery in due:
         lease = now + timedelta(seconds=60)  # claim it, so a second worker process does not send it too
-        if not await WebhookDelivery.filter(id=delivery.id, next_attempt_at=delivery.next_attempt_at, status="pending").update(next_attempt_at=lease):
+        if not await WebhookDelivery.filter(
+            id=delivery.id, next_attempt_at=delivery.next_attempt_at, status="pending"
+        ).update(next_attempt_at=lease):
             continue
         await _attempt(delivery, settings, client)
         attempted += 1
@@ -132,8 +156,12 @@ async def _attempt(delivery: WebhookDelivery, settings: Settings, client: httpx.
     problem = target_problem(hook.url, settings.webhook_allow_private)
     status_code, error = None, problem
     if problem is None:
-        headers = {"Content-Type": "application/json", "X-Kamgraph-Event": event.type, "X-Kamgraph-Delivery": str(delivery.id),
-                   "X-Kamgraph-Signature": sign(hook.secret, int(time.time()), body)}
+        headers = {
+            "Content-Type": "application/json",
+            "X-Kamgraph-Event": event.type,
+            "X-Kamgraph-Delivery": str(delivery.id),
+            "X-Kamgraph-Signature": sign(hook.secret, int(time.time()), body),
+        }
         try:
             response = await client.post(hook.url, content=body, headers=headers)
             status_code = response.status_code
@@ -141,12 +169,19 @@ async def _attempt(delivery: WebhookDelivery, settings: Settings, client: httpx.
             error = f"{type(exc).__name__}: {exc}"[:500]
     now = datetime.now(UTC)
     if status_code is not None and 200 <= status_code < 300:
-        await WebhookDelivery.filter(id=delivery.id).update(status="delivered", attempts=attempts, last_status_code=status_code,
-                                                            last_error=None, delivered_at=now)
+        await WebhookDelivery.filter(id=delivery.id).update(
+            status="delivered", attempts=attempts, last_status_code=status_code, last_error=None, delivered_at=now
+        )
         return
-    final = problem is not None or attempts >= MAX_ATTEMPTS or (status_code is not None and 400 <= status_code < 500 and status_code not in RETRYABLE_4XX)
+    final = (
+        problem is not None
+        or attempts >= MAX_ATTEMPTS
+        or (status_code is not None and 400 <= status_code < 500 and status_code not in RETRYABLE_4XX)
+    )
     await WebhookDelivery.filter(id=delivery.id).update(
-        status="failed" if final else "pending", attempts=attempts, last_status_code=status_code,
+        status="failed" if final else "pending",
+        attempts=attempts,
+        last_status_code=status_code,
         last_error=error or f"HTTP {status_code}",
         next_attempt_at=now if final else now + backoff(attempts, settings.webhook_first_retry_seconds),
     )

@@ -38,7 +38,18 @@ if TYPE_CHECKING:
     from kamgraph.security.scope import Rows
     from kamgraph.settings import Settings
 
-__all__ = ["Job", "JobContext", "JobRunner", "Schedule", "daily", "every", "monthly", "quarterly", "scheduler", "weekly"]
+__all__ = [
+    "Job",
+    "JobContext",
+    "JobRunner",
+    "Schedule",
+    "daily",
+    "every",
+    "monthly",
+    "quarterly",
+    "scheduler",
+    "weekly",
+]
 
 log = logging.getLogger("kamgraph.jobs")
 RETRY_FAILED_AFTER = timedelta(minutes=10)
@@ -75,8 +86,14 @@ class JobContext:
         """One write transaction with audit and events, made by the system on behalf of this job."""
         from kamgraph.events import unit_of_work
 
-        return unit_of_work(self.pm, SYSTEM_ACTOR, self.settings, self.event_types,
-                            request_id=f"job-run-{self.run_id}", operation_name=self.job.name)
+        return unit_of_work(
+            self.pm,
+            SYSTEM_ACTOR,
+            self.settings,
+            self.event_types,
+            request_id=f"job-run-{self.run_id}",
+            operation_name=self.job.name,
+        )
 
 
 class JobRunner:
@@ -86,7 +103,9 @@ class JobRunner:
         self.pm = pm
         self.settings = settings
         self.jobs: dict[str, Job] = {name: job for name, (_, job) in pm.collect_unique("register_jobs", "job").items()}
-        self.event_types = {name: text for name, (_, text) in pm.collect_unique("register_event_types", "event type").items()}
+        self.event_types = {
+            name: text for name, (_, text) in pm.collect_unique("register_event_types", "event type").items()
+        }
         self.holder = f"{socket.gethostname()}:{os.getpid()}"
 
     async def run(self, name: str, trigger: str = "manual", now: datetime | None = None) -> JobRun | None:
@@ -100,7 +119,10 @@ class JobRunner:
         heartbeat = asyncio.create_task(self._keep_lease(job))
         try:
             summary = await job.run(JobContext(job, self.settings, self.pm, self.event_types, run.id, started))
-            run.status, run.summary = "succeeded", json.dumps(summary, ensure_ascii=False, default=str) if summary is not None else None
+            run.status, run.summary = (
+                "succeeded",
+                json.dumps(summary, ensure_ascii=False, default=str) if summary is not None else None,
+            )
         except Exception as exc:
             log.exception("job %s (run %s) failed", name, run.id)
             run.status, run.error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
@@ -133,8 +155,15 @@ class JobRunner:
 
     async def last_runs(self, rows: Rows | None = None) -> dict[str, JobRun]:
         """The latest run of each job (through ``rows``, a caller's scoped accessor, when given): two statements."""
-        latest = await JobRun.filter(job__in=list(self.jobs)).annotate(last=Max("id")).group_by("job").values_list("last", flat=True)
-        found = await rows.get_many(latest) if rows is not None else {r.id: r for r in await JobRun.filter(id__in=latest)}
+        latest = (
+            await JobRun.filter(job__in=list(self.jobs))
+            .annotate(last=Max("id"))
+            .group_by("job")
+            .values_list("last", flat=True)
+        )
+        found = (
+            await rows.get_many(latest) if rows is not None else {r.id: r for r in await JobRun.filter(id__in=latest)}
+        )
         return {run.job: run for run in found.values()}
 
     async def _acquire(self, job: Job, run_id: int) -> bool:
@@ -145,9 +174,9 @@ class JobRunner:
         except IntegrityError:
             pass
         expired = await JobLock.get_or_none(job=job.name, expires_at__lt=now)
-        if expired is None or not await JobLock.filter(job=job.name, holder=expired.holder, expires_at=expired.expires_at).update(
-            holder=self.holder, run_id=run_id, expires_at=now + job.timeout
-        ):
+        if expired is None or not await JobLock.filter(
+            job=job.name, holder=expired.holder, expires_at=expired.expires_at
+        ).update(holder=self.holder, run_id=run_id, expires_at=now + job.timeout):
             return False
         if expired.run_id is not None:  # its runner died mid-run
             await JobRun.filter(id=expired.run_id, status="running").update(status="abandoned", finished_at=now)

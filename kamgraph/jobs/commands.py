@@ -17,11 +17,15 @@ if TYPE_CHECKING:
 def add_commands(sub: argparse._SubParsersAction) -> None:
     jobs = sub.add_parser("jobs", help="scheduled jobs: list them, run one now, or run them as they fall due")
     verbs = jobs.add_subparsers(dest="verb", required=True)
-    verbs.add_parser("list", help="every job with its schedule, last run and whether it is due").set_defaults(func=cmd_list)
+    verbs.add_parser("list", help="every job with its schedule, last run and whether it is due").set_defaults(
+        func=cmd_list
+    )
     run = verbs.add_parser("run", help="run one job now (refused while it runs elsewhere)")
     run.add_argument("name")
     run.set_defaults(func=cmd_run)
-    worker = verbs.add_parser("worker", help="run jobs as they fall due, until stopped (set KAMGRAPH_JOB_SCHEDULER=0 on the servers)")
+    worker = verbs.add_parser(
+        "worker", help="run jobs as they fall due, until stopped (set KAMGRAPH_JOB_SCHEDULER=0 on the servers)"
+    )
     worker.add_argument("--interval", type=float, default=30.0, help="seconds between looks at the schedule")
     worker.set_defaults(func=cmd_worker)
 
@@ -42,7 +46,9 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
         for name, job in sorted(runner.jobs.items()):
             run = last.get(name)
             when = run.started_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if run else "never"
-            print(f"{name:<32} {job.schedule.describe():<28} {when:<22} {run.status if run else '-':<10} {'yes' if name in due else 'no'}")
+            print(
+                f"{name:<32} {job.schedule.describe():<28} {when:<22} {run.status if run else '-':<10} {'yes' if name in due else 'no'}"
+            )
         return 0
 
     return _with_runner(settings, work)

@@ -45,7 +45,9 @@ class Job:
     name: str
     description: str
     schedule: str
-    due: bool = strawberry.field(description="Its latest slot has no successful run yet: the next scheduler round starts it.")
+    due: bool = strawberry.field(
+        description="Its latest slot has no successful run yet: the next scheduler round starts it."
+    )
     last_run: JobRunType | None
 
 
@@ -67,10 +69,22 @@ class JobQueries:
             return []
         runner = JobRunner(ctx.pm, ctx.settings)
         last, due = await runner.last_runs(ctx.rows(JobRun)), set(await runner.due())
-        return [Job(name=name, description=job.description, schedule=job.schedule.describe(), due=name in due, last_run=last.get(name))
-                for name, job in sorted(runner.jobs.items())]
+        return [
+            Job(
+                name=name,
+                description=job.description,
+                schedule=job.schedule.describe(),
+                due=name in due,
+                last_run=last.get(name),
+            )
+            for name, job in sorted(runner.jobs.items())
+        ]
 
     @strawberry.field(description="Runs of the scheduled jobs, newest first (jobs.read).")
-    async def job_runs(self, info: Info, job: str | None = None, first: int | None = None, after: str | None = None) -> Connection[JobRunType]:
+    async def job_runs(
+        self, info: Info, job: str | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[JobRunType]:
         rows = context(info).rows(JobRun)
-        return await list_connection(info, rows.where("job", job) if job else rows, order_by=NEWEST_FIRST, first=first, after=after)
+        return await list_connection(
+            info, rows.where("job", job) if job else rows, order_by=NEWEST_FIRST, first=first, after=after
+        )

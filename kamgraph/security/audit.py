@@ -38,11 +38,16 @@ def account_of(row: Model) -> int | None:
     return None
 
 
-def entry(action: str, row: Model, *, changes: dict[str, Any] | None = None, account_id: int | None | type = ...) -> AuditEntry:
+def entry(
+    action: str, row: Model, *, changes: dict[str, Any] | None = None, account_id: int | None | type = ...
+) -> AuditEntry:
     return AuditEntry(
-        action=action, subject_type=type(row).__name__, subject_ids=(row.pk,),
+        action=action,
+        subject_type=type(row).__name__,
+        subject_ids=(row.pk,),
         account_id=account_of(row) if account_id is ... else account_id,
-        fields=tuple(changes or ()), changes=changes,
+        fields=tuple(changes or ()),
+        changes=changes,
     )
 
 
@@ -120,7 +125,9 @@ async def _parents(model: type[Model], column: str, keys: set[Any]) -> dict[Any,
     return {row[0]: row[1] for row in rows}
 
 
-async def store(entries: list[AuditEntry], actor: Actor | None, request_id: str | None, operation_name: str | None) -> None:
+async def store(
+    entries: list[AuditEntry], actor: Actor | None, request_id: str | None, operation_name: str | None
+) -> None:
     """Insert audit entries in one statement (the caller chooses the transaction)."""
     if not entries:
         return
@@ -139,7 +146,9 @@ class GroupCommit:
         self.queued: list[tuple[list[AuditRecord], asyncio.Future]] = []
         self.writer: asyncio.Task | None = None
 
-    async def store(self, entries: list[AuditEntry], actor: Actor | None, request_id: str | None, operation_name: str | None) -> None:
+    async def store(
+        self, entries: list[AuditEntry], actor: Actor | None, request_id: str | None, operation_name: str | None
+    ) -> None:
         if not entries:
             return
         written = asyncio.get_running_loop().create_future()
@@ -161,14 +170,22 @@ class GroupCommit:
                     written.set_result(None)
 
 
-def _records(entries: list[AuditEntry], actor: Actor | None, request_id: str | None, operation_name: str | None) -> list[AuditRecord]:
+def _records(
+    entries: list[AuditEntry], actor: Actor | None, request_id: str | None, operation_name: str | None
+) -> list[AuditRecord]:
     return [
         AuditRecord(
-            actor=actor.name if actor else "anonymous", actor_person_id=actor.person_id if actor else None,
-            actor_via=actor.via if actor else "none", action=e.action, subject_type=e.subject_type,
-            subject_ids=" ".join(str(i) for i in e.subject_ids), account_id=e.account_id, fields_read=" ".join(e.fields),
+            actor=actor.name if actor else "anonymous",
+            actor_person_id=actor.person_id if actor else None,
+            actor_via=actor.via if actor else "none",
+            action=e.action,
+            subject_type=e.subject_type,
+            subject_ids=" ".join(str(i) for i in e.subject_ids),
+            account_id=e.account_id,
+            fields_read=" ".join(e.fields),
             changes=json.dumps(e.changes, ensure_ascii=False, default=str) if e.changes is not None else None,
-            operation_name=operation_name, request_id=request_id,
+            operation_name=operation_name,
+            request_id=request_id,
         )
         for e in entries
     ]

@@ -88,7 +88,9 @@ async def login(email: str, password: str, client_address: str | None, settings:
     async with write_transaction():
         await LoginThrottle.filter(key__in=keys).delete()
         session = await Session.create(
-            person_id=found.person_id, token_hash=hash_token(token), client_address=client_address,
+            person_id=found.person_id,
+            token_hash=hash_token(token),
+            client_address=client_address,
             expires_at=now() + timedelta(hours=settings.session_hours),
         )
         found.last_login_at = now()
@@ -107,7 +109,9 @@ def _verify(password_hash: str, password: str) -> bool:
 
 async def _locked(keys: list[str]) -> int | None:
     current = now()
-    locks = [t.locked_until for t in await LoginThrottle.filter(key__in=keys) if t.locked_until and t.locked_until > current]
+    locks = [
+        t.locked_until for t in await LoginThrottle.filter(key__in=keys) if t.locked_until and t.locked_until > current
+    ]
     return int((max(locks) - current).total_seconds()) + 1 if locks else None
 
 
@@ -146,7 +150,9 @@ async def authenticate(token: str, permissions: Permissions) -> Actor | None:
     return None
 
 
-async def staff_actor(person: Person, permissions: Permissions, *, via: str = "session", credential_id: int | None = None) -> Actor:
+async def staff_actor(
+    person: Person, permissions: Permissions, *, via: str = "session", credential_id: int | None = None
+) -> Actor:
     roles = [row.role for row in await StaffRole.filter(person_id=person.id)]
     return permissions.actor_for_staff(
         person.name, person.id, roles, person.industry_section, person.region, via=via, credential_id=credential_id
@@ -154,7 +160,9 @@ async def staff_actor(person: Person, permissions: Permissions, *, via: str = "s
 
 
 async def _session_actor(token: str, permissions: Permissions) -> Actor | None:
-    session = await Session.get_or_none(token_hash=hash_token(token), revoked_at__isnull=True).prefetch_related("person")
+    session = await Session.get_or_none(token_hash=hash_token(token), revoked_at__isnull=True).prefetch_related(
+        "person"
+    )
     if session is None or session.expires_at <= now() or session.person.archived_at is not None:
         return None
     return await staff_actor(session.person, permissions, credential_id=session.id)
@@ -166,8 +174,13 @@ _KEY_COLUMNS = frozenset({"id", "name", "scopes", "expires_at", "last_used_at"})
 
 async def _api_key_actor(token: str, permissions: Permissions) -> Actor | None:
     params = Params()
-    found = await fetch(ApiKey, f"SELECT {select_columns(ApiKey, 't', _KEY_COLUMNS)} FROM {table(ApiKey)} t "
-                                f"WHERE t.key_hash = {params.add(hash_token(token))} AND t.revoked_at IS NULL", params, light=True)
+    found = await fetch(
+        ApiKey,
+        f"SELECT {select_columns(ApiKey, 't', _KEY_COLUMNS)} FROM {table(ApiKey)} t "
+        f"WHERE t.key_hash = {params.add(hash_token(token))} AND t.revoked_at IS NULL",
+        params,
+        light=True,
+    )
     key = found[0] if found else None
     if key is None or (key.expires_at and key.expires_at <= now()):
         return None
@@ -205,21 +218,31 @@ async def still_valid(actor: Actor) -> bool:
 def _key_actor(key: ApiKey, permissions: Permissions) -> Actor:
     granted = frozenset(key.scopes.split()) & frozenset(permissions.registered)
     return Actor(
-        name=f"api key {key.name}", roles=frozenset({Role.INTEGRATION}), scopes=(RowScope(ScopeKind.ALL),),
-        permissions=granted, via="api_key", credential_id=key.id,
+        name=f"api key {key.name}",
+        roles=frozenset({Role.INTEGRATION}),
+        scopes=(RowScope(ScopeKind.ALL),),
+        permissions=granted,
+        via="api_key",
+        credential_id=key.id,
     )
 
 
 # --- API keys and logins --------------------------------------------------------------------------------
 
 
-async def create_api_key(name: str, scopes: list[str], created_by: str, expires_at: datetime | None) -> tuple[str, ApiKey]:
+async def create_api_key(
+    name: str, scopes: list[str], created_by: str, expires_at: datetime | None
+) -> tuple[str, ApiKey]:
     """A new key; the returned secret is the only time it exists outside the caller's hands."""
     prefix = secrets.token_hex(4)
     secret = f"{API_KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     key = await ApiKey.create(
-        name=name, prefix=prefix, key_hash=hash_token(secret), scopes=" ".join(sorted(set(scopes))),
-        created_by=created_by, expires_at=expires_at,
+        name=name,
+        prefix=prefix,
+        key_hash=hash_token(secret),
+        scopes=" ".join(sorted(set(scopes))),
+        created_by=created_by,
+        expires_at=expires_at,
     )
     return secret, key
 
@@ -230,7 +253,8 @@ async def set_password(person: Person, password: str) -> Login:
     if person.kind is not PersonKind.STAFF or not person.email:
         raise ValueError("only staff with an e-mail address log in")
     login_row, _ = await Login.update_or_create(
-        person_id=person.id, defaults={"email_index": login_index(person.email), "password_hash": hash_password(password)}
+        person_id=person.id,
+        defaults={"email_index": login_index(person.email), "password_hash": hash_password(password)},
     )
     return login_row
 

@@ -119,7 +119,9 @@ def load_keyring(secret_key: str | None, key_file: str | None, default_file: Pat
         if production or key_file:
             raise KeyError_(f"key file {path} does not exist; create one with `kamgraph rotate-key --init`")
         write_key_file(path, [new_key()])
-        log.warning("created a development secret key in %s: keep it with the database, and out of version control", path)
+        log.warning(
+            "created a development secret key in %s: keep it with the database, and out of version control", path
+        )
     keys = [decode_key(line.split(":", 1)[-1]) for line in path.read_text().splitlines() if line.strip()]
     if not keys:
         raise KeyError_(f"key file {path} holds no key")

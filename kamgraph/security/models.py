@@ -88,7 +88,9 @@ class AuditRecord(NodeModel):
     #: ids of the rows concerned, space-separated: one for a write, every row of one kind and account for a read
     subject_ids = fields.TextField(default="")
     #: the account the subject belongs to, so the audit trail obeys the same row scope as the data
-    account = fields.ForeignKeyField("core.Account", related_name=False, null=True, db_constraint=False, on_delete=fields.NO_ACTION)
+    account = fields.ForeignKeyField(
+        "core.Account", related_name=False, null=True, db_constraint=False, on_delete=fields.NO_ACTION
+    )
     fields_read = fields.TextField(default="")  # space-separated field names
     changes = fields.TextField(null=True)  # JSON: {"field": {"before": ..., "after": ...}}
     operation_name = fields.CharField(max_length=200, null=True)

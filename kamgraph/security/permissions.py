@@ -60,20 +60,34 @@ class Permissions:
         return {role: self.granted([role]) for role in Role}
 
     def actor_for_staff(
-        self, name: str, person_id: int, roles: Iterable[Role], industry_section: str | None, region: str | None,
-        *, via: str = "session", credential_id: int | None = None,
+        self,
+        name: str,
+        person_id: int,
+        roles: Iterable[Role],
+        industry_section: str | None,
+        region: str | None,
+        *,
+        via: str = "session",
+        credential_id: int | None = None,
     ) -> Actor:
         roles = frozenset(roles)
         return Actor(
-            name=name, person_id=person_id, roles=roles, scopes=row_scopes(person_id, roles, industry_section, region),
-            permissions=self.granted(roles), via=via, credential_id=credential_id,
+            name=name,
+            person_id=person_id,
+            roles=roles,
+            scopes=row_scopes(person_id, roles, industry_section, region),
+            permissions=self.granted(roles),
+            via=via,
+            credential_id=credential_id,
         )
 
     def unknown(self, names: Iterable[str]) -> list[str]:
         return sorted(set(names) - set(self.registered))
 
 
-def row_scopes(person_id: int, roles: frozenset[Role], industry_section: str | None, region: str | None) -> tuple[RowScope, ...]:
+def row_scopes(
+    person_id: int, roles: frozenset[Role], industry_section: str | None, region: str | None
+) -> tuple[RowScope, ...]:
     scopes = []
     for role in sorted(roles):
         kind = ROW_SCOPE[role]

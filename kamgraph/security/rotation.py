@@ -21,7 +21,8 @@ BATCH = 500
 
 def protected_models() -> list[type[Model]]:
     return [
-        model for model in Tortoise.apps.get_models_iterable()
+        model
+        for model in Tortoise.apps.get_models_iterable()
         if any(isinstance(f, SealedTextField | BlindIndexField) for f in model._meta.fields_map.values())
     ]
 

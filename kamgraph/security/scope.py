@@ -17,6 +17,8 @@ from kamgraph.db import sql
 from kamgraph.db.sql import Order, Params, column, quote, table
 from kamgraph.security.actors import Actor, RowScope, ScopeKind
 
+NO_ORDER = Order()  # by key alone
+
 
 def account_condition(scope: RowScope, params: Params, alias: str) -> str | None:
     """SQL admitting the accounts (aliased ``alias``) that one row scope grants."""
@@ -152,7 +154,7 @@ class Rows:
     async def get(self, pk: Any) -> Model | None:
         return (await self.get_many([pk])).get(pk)
 
-    async def all(self, order: Order = Order()) -> list[Model]:
+    async def all(self, order: Order = NO_ORDER) -> list[Model]:
         params = Params()
         statement = (
             f"SELECT {sql.select_columns(self.model, 't', self.columns)} FROM {table(self.model)} t "
@@ -239,8 +241,13 @@ class Rows:
             )
         return pages
 
-    async def aggregate(self, group_by: Sequence[str], sums: Mapping[str, str] = {}, counts: Mapping[str, str] = {},
-                        values: Mapping[str, str] = {}) -> list[dict[str, Any]]:
+    async def aggregate(
+        self,
+        group_by: Sequence[str],
+        sums: Mapping[str, str] = {},
+        counts: Mapping[str, str] = {},
+        values: Mapping[str, str] = {},
+    ) -> list[dict[str, Any]]:
         """``COUNT(*)``, exact money totals and conditional counts per group, in one SQL statement.
 
         ``group_by`` names columns of the model, or of a model foreign keys away (``"account.tier"``,
@@ -260,17 +267,26 @@ class Rows:
                 if path not in joins:
                     target = model._meta.fields_map[relations[depth]].related_model
                     joined = f"j{len(joins)}"
-                    joins[path] = (joined, target, f" LEFT JOIN {table(target)} {joined} ON "
-                                                   f"{joined}.{quote(target._meta.db_pk_column)} = {alias}.{column(model, relations[depth])}")
+                    joins[path] = (
+                        joined,
+                        target,
+                        f" LEFT JOIN {table(target)} {joined} ON "
+                        f"{joined}.{quote(target._meta.db_pk_column)} = {alias}.{column(model, relations[depth])}",
+                    )
                 alias, model = joins[path][0], joins[path][1]
             keys.append((name, f"{alias}.{column(model, attr)}"))
         join_sql = "".join(join for _, _, join in joins.values())
         selected = [f"{expr} AS {quote(f'k{i}')}" for i, (_, expr) in enumerate(keys)]
         selected.append("COUNT(*) AS n")
         selected += [f"{sql.money_sum(expr)} AS {quote(f's{i}')}" for i, expr in enumerate(sums.values())]
-        selected += [f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {quote(f'c{i}')}" for i, condition in enumerate(counts.values())]
+        selected += [
+            f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {quote(f'c{i}')}"
+            for i, condition in enumerate(counts.values())
+        ]
         selected += [f"{expression} AS {quote(f'v{i}')}" for i, expression in enumerate(values.values())]
-        statement = f"SELECT {', '.join(selected)} FROM {table(self.model)} t{join_sql} WHERE {self._where(params, 't')}"
+        statement = (
+            f"SELECT {', '.join(selected)} FROM {table(self.model)} t{join_sql} WHERE {self._where(params, 't')}"
+        )
         if keys:
             statement += f" GROUP BY {', '.join(expr for _, expr in keys)} ORDER BY n DESC"
         result = []
@@ -292,8 +308,10 @@ def _condition(model: type[Model], name: str, op: str, value: Any, params: Param
     if rest:  # through a foreign key: the key is among the related rows that match
         target = model._meta.fields_map[relation].related_model
         inner = f"{alias}_{relation}"
-        return (f"{alias}.{column(model, relation)} IN (SELECT {inner}.{quote(target._meta.db_pk_column)} FROM {table(target)} {inner} "
-                f"WHERE {_condition(target, rest, op, value, params, inner)})")
+        return (
+            f"{alias}.{column(model, relation)} IN (SELECT {inner}.{quote(target._meta.db_pk_column)} FROM {table(target)} {inner} "
+            f"WHERE {_condition(target, rest, op, value, params, inner)})"
+        )
     col = sql.expr(model, name, alias)
     if value is None:
         return f"{col} IS {'NOT ' if op == '<>' else ''}NULL"

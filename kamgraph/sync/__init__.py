@@ -62,8 +62,15 @@ class _Record:
 
 
 async def import_file(
-    path: Path, fmt: str, kind: SyncKind, source: str, actor: Actor, pm: PluginManager, settings: Settings,
-    report: IO[str], progress: Progress | None = None,
+    path: Path,
+    fmt: str,
+    kind: SyncKind,
+    source: str,
+    actor: Actor,
+    pm: PluginManager,
+    settings: Settings,
+    report: IO[str],
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Apply every record of ``path``; rejected ones are written to ``report`` (CSV), the rest applied."""
     if kind.permission:
@@ -87,7 +94,9 @@ async def import_file(
                     continue
                 values, problems = kind.parse(raw)
                 if problems:
-                    _reject(rejected, outcome, line, raw, [(column, "INVALID", message) for column, message in problems])
+                    _reject(
+                        rejected, outcome, line, raw, [(column, "INVALID", message) for column, message in problems]
+                    )
                 else:
                     good.append(_Record(line, values["external_id"], values))
             if good:
@@ -95,9 +104,17 @@ async def import_file(
                     results = await upsert_each(unit, good, lambda r: kind.apply(unit, source, r.values), "records")
                 for result in results:
                     if result.status == "FAILED":
-                        problems = [(".".join(to_camel_case(str(p)) for p in problem.path[2:]), problem.code.value, problem.message)
-                                    for problem in result.problems]
-                        _reject(rejected, outcome, good[result.index].line, {"externalId": result.external_id}, problems)
+                        problems = [
+                            (
+                                ".".join(to_camel_case(str(p)) for p in problem.path[2:]),
+                                problem.code.value,
+                                problem.message,
+                            )
+                            for problem in result.problems
+                        ]
+                        _reject(
+                            rejected, outcome, good[result.index].line, {"externalId": result.external_id}, problems
+                        )
                     else:
                         outcome.counts[result.status.lower()] += 1
             rejects.writerows(sorted(rejected, key=lambda r: r[0]))
@@ -115,14 +132,18 @@ def _unreadable(kind: SyncKind, raw: dict[str, Any] | str) -> list[tuple[str, st
     return [(name, "INVALID", f"{kind.name} have no column {name!r}") for name in unknown]
 
 
-def _reject(rejected: list[Any], outcome: ImportReport, line: int, raw: dict[str, Any], problems: list[tuple[str, str, str]]) -> None:
+def _reject(
+    rejected: list[Any], outcome: ImportReport, line: int, raw: dict[str, Any], problems: list[tuple[str, str, str]]
+) -> None:
     outcome.counts["failed"] += 1
     outcome.rejected += 1
     rejected.extend((line, raw.get("externalId", ""), column, code, message) for column, code, message in problems)
 
 
 def _summary(outcome: ImportReport) -> str:
-    return f"{outcome.rows:,} records: " + ", ".join(f"{outcome.counts[k]:,} {k}" for k in ("created", "updated", "unchanged", "failed"))
+    return f"{outcome.rows:,} records: " + ", ".join(
+        f"{outcome.counts[k]:,} {k}" for k in ("created", "updated", "unchanged", "failed")
+    )
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -136,8 +157,16 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield batch
 
 
-async def export_rows(kind: SyncKind, actor: Actor, out: IO[str], fmt: str, *, include_archived: bool = False,
-                      progress: Progress | None = None, page_size: int = EXPORT_PAGE) -> int:
+async def export_rows(
+    kind: SyncKind,
+    actor: Actor,
+    out: IO[str],
+    fmt: str,
+    *,
+    include_archived: bool = False,
+    progress: Progress | None = None,
+    page_size: int = EXPORT_PAGE,
+) -> int:
     """Write every row of ``kind`` that ``actor`` may see; returns how many."""
     rows = visible(kind.model, actor)
     if not include_archived and "archived_at" in kind.model._meta.fields_map:

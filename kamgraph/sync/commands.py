@@ -20,13 +20,17 @@ if TYPE_CHECKING:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    load = sub.add_parser("import", help="create or update records from a CSV or JSON-lines file, matched on (source, externalId)")
+    load = sub.add_parser(
+        "import", help="create or update records from a CSV or JSON-lines file, matched on (source, externalId)"
+    )
     load.add_argument("file", type=Path)
     load.add_argument("--kind", help="accounts, people, contracts ... (default: the file name, e.g. accounts.csv)")
     load.add_argument("--source", required=True, help="the system the external ids come from, e.g. erp")
     load.add_argument("--format", choices=FORMATS, help="default: from the file extension")
     load.add_argument("--report", help="where to write the rejected records (default: <file>.rejected.csv)")
-    load.add_argument("--as", dest="as_email", metavar="EMAIL", help="import as this member of staff (their permissions and scope)")
+    load.add_argument(
+        "--as", dest="as_email", metavar="EMAIL", help="import as this member of staff (their permissions and scope)"
+    )
     load.set_defaults(func=cmd_import)
 
     dump = sub.add_parser("export", help="write every record of a kind you may see, as CSV or JSON lines")
@@ -66,15 +70,19 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         progress = Progress(f"import {args.file.name}")
         with report_path.open("w", encoding="utf-8", newline="") as report:
             try:
-                outcome = await import_file(args.file, fmt, kinds[name], args.source, actor, pm, settings, report, progress)
+                outcome = await import_file(
+                    args.file, fmt, kinds[name], args.source, actor, pm, settings, report, progress
+                )
             except Refused as refused:
                 print(f"kamgraph: {refused.problems[0].message}", file=sys.stderr)
                 return 2
             finally:
                 progress.finish()
         counts = outcome.counts
-        print(f"{args.file.name}: {outcome.rows:,} records, {counts['created']:,} created, {counts['updated']:,} updated, "
-              f"{counts['unchanged']:,} unchanged, {counts['failed']:,} rejected")
+        print(
+            f"{args.file.name}: {outcome.rows:,} records, {counts['created']:,} created, {counts['updated']:,} updated, "
+            f"{counts['unchanged']:,} unchanged, {counts['failed']:,} rejected"
+        )
         if outcome.rejected:
             print(f"rejected records and why: {report_path}")
             return 1
@@ -96,7 +104,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         out = open_output(args.output)
         progress = Progress(f"export {args.kind}") if args.output else None
         try:
-            written = await export_rows(kinds[args.kind], actor, out, args.format, include_archived=args.include_archived, progress=progress)
+            written = await export_rows(
+                kinds[args.kind], actor, out, args.format, include_archived=args.include_archived, progress=progress
+            )
         finally:
             if progress:
                 progress.finish()

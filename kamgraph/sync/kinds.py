@@ -182,8 +182,10 @@ def core_kinds() -> list[SyncKind]:
     from kamgraph.core.people.models import Person, PersonKind, RelationshipLevel
 
     identity = (Column("id", "id", None, dump=lambda row, _: row.node_id), Column("externalId", "external_id"))
-    account_reference = (Column("accountId", "account_id"),
-                         Column("accountExternalId", "account_external_id", dump=external_id_of_account))
+    account_reference = (
+        Column("accountId", "account_id"),
+        Column("accountExternalId", "account_external_id", dump=external_id_of_account),
+    )
 
     async def apply_contract(unit: UnitOfWork, source: str, values: dict[str, Any]) -> tuple[str, Model]:
         values = dict(values)
@@ -191,31 +193,75 @@ def core_kinds() -> list[SyncKind]:
         return await contracts.upsert_contract(unit, source, values, planned)
 
     return [
-        SyncKind("accounts", Account, (
-            *identity, Column("name", "name"), Column("creditCode", "credit_code"), Column("industryCode", "industry_code"),
-            Column("region", "region", enum_of(Region)), Column("size", "size", enum_of(AccountSize), AccountSize.MEDIUM),
-            Column("status", "status", enum_of(AccountStatus), AccountStatus.PROSPECT),
-            Column("ownerId", "owner_id"), Column("parentId", "parent_id"),
-            Column("tier", "tier", None), Column("version", "version", None),
-        ), accounts.upsert_account, permission="accounts.write"),
-        SyncKind("people", Person, (
-            *identity, Column("kind", "kind", enum_of(PersonKind), PersonKind.CONTACT), Column("name", "name"),
-            Column("title", "title"), *account_reference,
-            Column("relationshipLevel", "relationship_level", enum_of(RelationshipLevel)),
-            Column("phone", "phone"), Column("email", "email"),
-            Column("isKeyDecisionMaker", "is_key_decision_maker", boolean, False),
-            Column("region", "region"), Column("industryLine", "industry_section"),
-            Column("status", "status", None), Column("version", "version", None),
-        ), people.upsert_person, lookups=accounts_of_rows),
-        SyncKind("contracts", Contract, (
-            *identity, *account_reference, Column("number", "number"), Column("title", "title"),
-            Column("amount", "amount", money), Column("startOn", "start_on", day), Column("endOn", "end_on", day),
-            Column("edition", "edition", enum_of(Edition), Edition.BASIC), Column("currency", "currency", text, "CNY"),
-            Column("paymentTermsDays", "payment_terms_days", integer, 30),
-            Column("schedule", "schedule", schedule, dump=lambda row, lookups: dump_schedule(lookups["instalments"].get(row.id, [])),
-                   guarded_by="amount"),
-            Column("status", "status", None), Column("signedOn", "signed_on", None), Column("version", "version", None),
-        ), apply_contract, permission="contracts.draft", lookups=_contract_lookups),
+        SyncKind(
+            "accounts",
+            Account,
+            (
+                *identity,
+                Column("name", "name"),
+                Column("creditCode", "credit_code"),
+                Column("industryCode", "industry_code"),
+                Column("region", "region", enum_of(Region)),
+                Column("size", "size", enum_of(AccountSize), AccountSize.MEDIUM),
+                Column("status", "status", enum_of(AccountStatus), AccountStatus.PROSPECT),
+                Column("ownerId", "owner_id"),
+                Column("parentId", "parent_id"),
+                Column("tier", "tier", None),
+                Column("version", "version", None),
+            ),
+            accounts.upsert_account,
+            permission="accounts.write",
+        ),
+        SyncKind(
+            "people",
+            Person,
+            (
+                *identity,
+                Column("kind", "kind", enum_of(PersonKind), PersonKind.CONTACT),
+                Column("name", "name"),
+                Column("title", "title"),
+                *account_reference,
+                Column("relationshipLevel", "relationship_level", enum_of(RelationshipLevel)),
+                Column("phone", "phone"),
+                Column("email", "email"),
+                Column("isKeyDecisionMaker", "is_key_decision_maker", boolean, False),
+                Column("region", "region"),
+                Column("industryLine", "industry_section"),
+                Column("status", "status", None),
+                Column("version", "version", None),
+            ),
+            people.upsert_person,
+            lookups=accounts_of_rows,
+        ),
+        SyncKind(
+            "contracts",
+            Contract,
+            (
+                *identity,
+                *account_reference,
+                Column("number", "number"),
+                Column("title", "title"),
+                Column("amount", "amount", money),
+                Column("startOn", "start_on", day),
+                Column("endOn", "end_on", day),
+                Column("edition", "edition", enum_of(Edition), Edition.BASIC),
+                Column("currency", "currency", text, "CNY"),
+                Column("paymentTermsDays", "payment_terms_days", integer, 30),
+                Column(
+                    "schedule",
+                    "schedule",
+                    schedule,
+                    dump=lambda row, lookups: dump_schedule(lookups["instalments"].get(row.id, [])),
+                    guarded_by="amount",
+                ),
+                Column("status", "status", None),
+                Column("signedOn", "signed_on", None),
+                Column("version", "version", None),
+            ),
+            apply_contract,
+            permission="contracts.draft",
+            lookups=_contract_lookups,
+        ),
     ]
 
 

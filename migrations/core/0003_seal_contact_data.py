@@ -31,31 +31,32 @@ async def seal_existing(apps, schema_editor):
             ],
         )
 
+
 class Migration(migrations.Migration):
-    dependencies = [('core', '0002_security')]
+    dependencies = [("core", "0002_security")]
 
     initial = False
 
     operations = [
         ops.AlterField(
-            model_name='Person',
-            name='email',
+            model_name="Person",
+            name="email",
             field=SealedTextField(null=True, unique=False),
         ),
         ops.AlterField(
-            model_name='Person',
-            name='phone',
+            model_name="Person",
+            name="phone",
             field=SealedTextField(null=True, unique=False),
         ),
         ops.AddField(
-            model_name='Person',
-            name='email_index',
-            field=BlindIndexField(null=True, db_index=True, source='email', purpose='email'),
+            model_name="Person",
+            name="email_index",
+            field=BlindIndexField(null=True, db_index=True, source="email", purpose="email"),
         ),
         ops.AddField(
-            model_name='Person',
-            name='phone_index',
-            field=BlindIndexField(null=True, db_index=True, source='phone', purpose='phone'),
+            model_name="Person",
+            name="phone_index",
+            field=BlindIndexField(null=True, db_index=True, source="phone", purpose="phone"),
         ),
         ops.RunPython(seal_existing),
     ]

@@ -6,7 +6,7 @@ class Migration(migrations.Migration):
     """On SQLite, 0003 rebuilt the person table to seal its contact columns, and a rebuilt table loses the
     indexes made by hand: contacts of an account were found by scanning every person. Put it back."""
 
-    dependencies = [('core', '0006_jobs')]
+    dependencies = [("core", "0006_jobs")]
 
     initial = False
 

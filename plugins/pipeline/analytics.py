@@ -27,7 +27,9 @@ async def forecast(rows: Rows, stage_rules: StageRules, start: date, months: int
     amount weighted by the win probability of their stage (one statement, a pair of sums per month)."""
     windows = rules.month_windows(start, months)
     open_ones = rows.live().where("stage", [s.code for s in stage_rules.open])
-    open_ones = open_ones.where("expected_close_on", windows[0][0], ">=").where("expected_close_on", windows[-1][1], "<")
+    open_ones = open_ones.where("expected_close_on", windows[0][0], ">=").where(
+        "expected_close_on", windows[-1][1], "<"
+    )
     sums, counts = {}, {}
     for i, (first, following) in enumerate(windows):
         inside = f"t.\"expected_close_on\" >= '{first.isoformat()}' AND t.\"expected_close_on\" < '{following.isoformat()}'"  # dates made here
@@ -35,15 +37,24 @@ async def forecast(rows: Rows, stage_rules: StageRules, start: date, months: int
         sums[f"w{i}"] = f"CASE WHEN {inside} THEN {WEIGHTED} ELSE 0 END"
         counts[f"n{i}"] = inside
     [total] = await open_ones.aggregate([], sums, counts)
-    return [{"starts_on": first, "count": total["counts"][f"n{i}"], "amount": total["sums"][f"a{i}"], "weighted": total["sums"][f"w{i}"]}
-            for i, (first, _) in enumerate(windows)]
+    return [
+        {
+            "starts_on": first,
+            "count": total["counts"][f"n{i}"],
+            "amount": total["sums"][f"a{i}"],
+            "weighted": total["sums"][f"w{i}"],
+        }
+        for i, (first, _) in enumerate(windows)
+    ]
 
 
 def by_quarter(months: list[dict[str, Any]]) -> list[dict[str, Any]]:
     quarters: dict[str, dict[str, Any]] = {}
     for month in months:
         key = rules.quarter_of(month["starts_on"])
-        entry = quarters.setdefault(key, {"period": key, "starts_on": month["starts_on"], "count": 0, "amount": 0, "weighted": 0})
+        entry = quarters.setdefault(
+            key, {"period": key, "starts_on": month["starts_on"], "count": 0, "amount": 0, "weighted": 0}
+        )
         for name in ("count", "amount", "weighted"):
             entry[name] += month[name]
     return list(quarters.values())
@@ -52,11 +63,15 @@ def by_quarter(months: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def period_bounds(start: date, end: date, zone: str) -> tuple[datetime, datetime]:
     """A period of business days, ``end`` included, as UTC instants."""
     tz = ZoneInfo(zone)
-    return (datetime.combine(start, time(0), tzinfo=tz).astimezone(UTC),
-            datetime.combine(date.fromordinal(end.toordinal() + 1), time(0), tzinfo=tz).astimezone(UTC))
+    return (
+        datetime.combine(start, time(0), tzinfo=tz).astimezone(UTC),
+        datetime.combine(date.fromordinal(end.toordinal() + 1), time(0), tzinfo=tz).astimezone(UTC),
+    )
 
 
-async def funnel(history: Rows, stage_rules: StageRules, start: datetime, end: datetime, group_by: Sequence[str]) -> tuple[dict, list[dict]]:
+async def funnel(
+    history: Rows, stage_rules: StageRules, start: datetime, end: datetime, group_by: Sequence[str]
+) -> tuple[dict, list[dict]]:
     """The opportunities first contacted in [start, end): per funnel stage, how many reached it (or a later
     one: a skip counts as passing), the average days spent in it, and how many were lost."""
     cohort = history.where("opportunity.first_contact_at", start, ">=").where("opportunity.first_contact_at", end, "<")
@@ -80,7 +95,12 @@ def _funnel_of(row: dict[str, Any], codes: list[str]) -> dict[str, Any]:
     stages = []
     for i, code in enumerate(codes):
         seconds = found[f"d{i}"]
-        stages.append({"stage": code, "reached": reached[i],
-                       "conversion_to_next": rules.conversion(reached[i], reached[i + 1]) if i + 1 < len(codes) else None,
-                       "average_days": None if seconds is None else round(float(seconds) / 86400, 2)})
+        stages.append(
+            {
+                "stage": code,
+                "reached": reached[i],
+                "conversion_to_next": rules.conversion(reached[i], reached[i + 1]) if i + 1 < len(codes) else None,
+                "average_days": None if seconds is None else round(float(seconds) / 86400, 2),
+            }
+        )
     return {"stages": stages, "lost": int(found["lost"] or 0)}

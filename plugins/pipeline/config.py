@@ -42,12 +42,21 @@ def _parse(extra: tuple[tuple[str, str], ...]) -> PipelineConfig:
     values = dict(extra)
     stages = _stages(values["pipeline_stages"]) if values.get("pipeline_stages") else rules.DEFAULT_STAGES
     error = PipelineSettingError
-    stage_rules = StageRules(stages, extra_flag(values, "pipeline_allow_skip", False, error), extra_flag(values, "pipeline_allow_back", True, error))
-    config = PipelineConfig(stage_rules, extra_int(values, "pipeline_follow_up_hours", rules.FOLLOW_UP_HOURS, 1, 720, error),
-                            extra_int(values, "pipeline_solution_working_days", rules.SOLUTION_WORKING_DAYS, 1, 60, error))
+    stage_rules = StageRules(
+        stages,
+        extra_flag(values, "pipeline_allow_skip", False, error),
+        extra_flag(values, "pipeline_allow_back", True, error),
+    )
+    config = PipelineConfig(
+        stage_rules,
+        extra_int(values, "pipeline_follow_up_hours", rules.FOLLOW_UP_HOURS, 1, 720, error),
+        extra_int(values, "pipeline_solution_working_days", rules.SOLUTION_WORKING_DAYS, 1, 60, error),
+    )
     if (weights := extra_ints(values, "pipeline_target_weights", error)) is not None:
         if len(weights) != 4 or sum(weights) != 100 or min(weights) < 0:
-            raise error(f"KAMGRAPH_PIPELINE_TARGET_WEIGHTS: four percentages adding up to 100, not {values['pipeline_target_weights']!r}")
+            raise error(
+                f"KAMGRAPH_PIPELINE_TARGET_WEIGHTS: four percentages adding up to 100, not {values['pipeline_target_weights']!r}"
+            )
         config = replace(config, target_weights=tuple(Decimal(w) / 100 for w in weights))
     return config
 
@@ -60,7 +69,9 @@ def _stages(raw: str) -> tuple[Stage, ...]:
             outcome = Outcome(parts[2].upper()) if len(parts) > 2 else Outcome.OPEN
             stages.append(Stage(parts[0].upper(), Decimal(parts[1]) / 100, outcome))
         except (IndexError, ValueError, InvalidOperation):
-            raise PipelineSettingError(f"KAMGRAPH_PIPELINE_STAGES: {item!r} is not code:probability %[:won|lost]") from None
+            raise PipelineSettingError(
+                f"KAMGRAPH_PIPELINE_STAGES: {item!r} is not code:probability %[:won|lost]"
+            ) from None
     if problem := rules.stages_problem(stages):
         raise PipelineSettingError(f"KAMGRAPH_PIPELINE_STAGES: {problem}")
     return tuple(stages)

@@ -7,8 +7,17 @@ from kamgraph.security.actors import Role
 from kamgraph.security.permissions import Permission
 
 __all__ = [
-    "register_demo_data", "register_event_types", "register_jobs", "register_models", "register_mutations", "register_node_types",
-    "register_permissions", "register_queries", "register_type_extensions", "register_types", "startup",
+    "register_demo_data",
+    "register_event_types",
+    "register_jobs",
+    "register_models",
+    "register_mutations",
+    "register_node_types",
+    "register_permissions",
+    "register_queries",
+    "register_type_extensions",
+    "register_types",
+    "startup",
 ]
 
 KA, IND, REG = Role.KA_DIRECTOR, Role.INDUSTRY_DIRECTOR, Role.REGIONAL_DIRECTOR
@@ -23,12 +32,24 @@ def register_models():
 @hookimpl
 def register_permissions():
     return {
-        "pipeline.read": Permission.of("See opportunities, their stage history, the funnel and the forecast", KA, IND, REG, AM, SE, CSM, ANALYST),
-        "pipeline.write": Permission.of("Open, change, move, win and lose opportunities (account managers: their own)", KA, IND, REG, AM),
+        "pipeline.read": Permission.of(
+            "See opportunities, their stage history, the funnel and the forecast", KA, IND, REG, AM, SE, CSM, ANALYST
+        ),
+        "pipeline.write": Permission.of(
+            "Open, change, move, win and lose opportunities (account managers: their own)", KA, IND, REG, AM
+        ),
         "pipeline.manage": Permission.of("Change any opportunity in one's scope, not only one's own", KA, IND, REG),
-        "pipeline.trends.read": Permission.of("See the weekly funnel snapshots of the whole department", KA, IND, REG, ANALYST),
-        "pipeline.targets.read": Permission.of("See sales targets and their attainment (one's own, without pipeline.targets.all)",
-                                               KA, IND, REG, AM, ANALYST),
+        "pipeline.trends.read": Permission.of(
+            "See the weekly funnel snapshots of the whole department", KA, IND, REG, ANALYST
+        ),
+        "pipeline.targets.read": Permission.of(
+            "See sales targets and their attainment (one's own, without pipeline.targets.all)",
+            KA,
+            IND,
+            REG,
+            AM,
+            ANALYST,
+        ),
         "pipeline.targets.all": Permission.of("See every sales target, not only one's own", KA, IND, REG, ANALYST),
         "pipeline.targets.write": Permission.of("Set sales targets", KA, IND, REG),
     }
@@ -38,15 +59,29 @@ def register_permissions():
 def register_types():
     from kamgraph.plugins.pipeline import types
 
-    return [types.OpportunityType, types.StageChangeType, types.SalesTargetType, types.TargetAccountRatingType, types.TargetAccountEntryType]
+    return [
+        types.OpportunityType,
+        types.StageChangeType,
+        types.SalesTargetType,
+        types.TargetAccountRatingType,
+        types.TargetAccountEntryType,
+    ]
 
 
 @hookimpl
 def register_node_types():
     from kamgraph.plugins.pipeline import models
 
-    return {m.__name__: m for m in (models.Opportunity, models.StageChange, models.SalesTarget, models.TargetAccountRating,
-                                    models.TargetAccountEntry)}
+    return {
+        m.__name__: m
+        for m in (
+            models.Opportunity,
+            models.StageChange,
+            models.SalesTarget,
+            models.TargetAccountRating,
+            models.TargetAccountEntry,
+        )
+    }
 
 
 @hookimpl

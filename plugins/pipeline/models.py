@@ -30,7 +30,9 @@ class Opportunity(VersionedModel):
     stage_entered_at = fields.DatetimeField()
     loss_reason = fields.TextField(null=True)
     competitor = fields.CharField(max_length=200, null=True)
-    contract = fields.ForeignKeyField("core.Contract", related_name="opportunities", null=True, on_delete=fields.RESTRICT)
+    contract = fields.ForeignKeyField(
+        "core.Contract", related_name="opportunities", null=True, on_delete=fields.RESTRICT
+    )
     closed_at = fields.DatetimeField(null=True)
     first_contact_at = fields.DatetimeField()
     follow_up_due_at = fields.DatetimeField()
@@ -127,7 +129,9 @@ class TargetAccountRating(NodeModel):
     id = fields.IntField(primary_key=True)
     account = fields.OneToOneField("core.Account", related_name="target_rating", on_delete=fields.RESTRICT)
     industry_position = fields.IntField(description="1 (marginal) to 5 (leader).")
-    purchase_potential = fields.DecimalField(max_digits=16, decimal_places=2, description="Annual purchase potential, CNY.")
+    purchase_potential = fields.DecimalField(
+        max_digits=16, decimal_places=2, description="Annual purchase potential, CNY."
+    )
     strategic_fit = fields.IntField(description="1 to 5.")
     rated_by = fields.CharField(max_length=200)
     rated_at = fields.DatetimeField(auto_now=True)

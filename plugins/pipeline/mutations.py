@@ -25,13 +25,17 @@ from kamgraph.plugins.pipeline.types import (
 UNSET = strawberry.UNSET
 
 
-@strawberry.input(description="A new opportunity starts in the first stage; its follow-up is due 48 hours after the first contact.")
+@strawberry.input(
+    description="A new opportunity starts in the first stage; its follow-up is due 48 hours after the first contact."
+)
 class CreateOpportunityInput:
     account_id: strawberry.ID
     title: str
     amount: Decimal
     expected_close_on: date
-    owner_id: strawberry.ID | None = strawberry.field(default=None, description="Default: you, or the account's owner when you are not on the staff.")
+    owner_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Default: you, or the account's owner when you are not on the staff."
+    )
     edition: EditionEnum = EditionEnum.BASIC
     currency: str = "CNY"
     lead_source: str | None = None
@@ -55,7 +59,9 @@ class UpdateOpportunityInput:
     owner_id: strawberry.ID | None = UNSET
 
 
-@strawberry.input(description="Move to another stage as pipelineRules allow; LOST needs the reason (and the competitor, if any).")
+@strawberry.input(
+    description="Move to another stage as pipelineRules allow; LOST needs the reason (and the competitor, if any)."
+)
 class MoveOpportunityInput:
     id: strawberry.ID
     stage: str
@@ -64,7 +70,9 @@ class MoveOpportunityInput:
     expected_version: int | None = None
 
 
-@strawberry.input(description="The terms of the draft contract a win creates; title, amount, edition and currency come from the opportunity.")
+@strawberry.input(
+    description="The terms of the draft contract a win creates; title, amount, edition and currency come from the opportunity."
+)
 class WonContractInput:
     number: str
     start_on: date
@@ -73,7 +81,9 @@ class WonContractInput:
     schedule: list[InstalmentInput] = strawberry.field(default_factory=list)
 
 
-@strawberry.input(description="Record the win with its contract: an existing one (contractId) or a new draft (newContract).")
+@strawberry.input(
+    description="Record the win with its contract: an existing one (contractId) or a new draft (newContract)."
+)
 class WinOpportunityInput:
     id: strawberry.ID
     contract_id: strawberry.ID | None = None
@@ -102,8 +112,22 @@ class PipelineMutations:
     @strawberry.mutation(description="Open an opportunity at an account.")
     async def create_opportunity(self, info: Info, input: CreateOpportunityInput) -> OpportunityPayload:
         config = pipeline_config(context(info).settings)
-        values = {name: getattr(input, name) for name in ("account_id", "title", "amount", "expected_close_on", "owner_id", "currency",
-                                                          "lead_source", "competitor", "first_contact_at", "external_id", "source")}
+        values = {
+            name: getattr(input, name)
+            for name in (
+                "account_id",
+                "title",
+                "amount",
+                "expected_close_on",
+                "owner_id",
+                "currency",
+                "lead_source",
+                "competitor",
+                "first_contact_at",
+                "external_id",
+                "source",
+            )
+        }
         values["edition"] = input.edition
 
         async def action(unit):
@@ -114,36 +138,62 @@ class PipelineMutations:
     @strawberry.mutation(description="Change an open opportunity (its owner, or a director).")
     async def update_opportunity(self, info: Info, input: UpdateOpportunityInput) -> OpportunityPayload:
         config = pipeline_config(context(info).settings)
-        values = {name: getattr(input, name) for name in ("title", "amount", "expected_close_on", "currency", "lead_source", "competitor",
-                                                          "owner_id")}
+        values = {
+            name: getattr(input, name)
+            for name in ("title", "amount", "expected_close_on", "currency", "lead_source", "competitor", "owner_id")
+        }
         values["edition"] = input.edition
 
         async def action(unit):
-            return {"opportunity": await services.update_opportunity(unit, config, input.id, input.expected_version, values)}
+            return {
+                "opportunity": await services.update_opportunity(unit, config, input.id, input.expected_version, values)
+            }
 
         return await write(info, OpportunityPayload, action, "pipeline.write")
 
-    @strawberry.mutation(description="Move an opportunity to another stage, or to LOST with the reason; recorded in its stage history.")
+    @strawberry.mutation(
+        description="Move an opportunity to another stage, or to LOST with the reason; recorded in its stage history."
+    )
     async def move_opportunity(self, info: Info, input: MoveOpportunityInput) -> OpportunityPayload:
         config = pipeline_config(context(info).settings)
 
         async def action(unit):
-            return {"opportunity": await services.move_opportunity(unit, config, input.id, input.expected_version, input.stage.strip().upper(),
-                                                                   input.reason, input.competitor)}
+            return {
+                "opportunity": await services.move_opportunity(
+                    unit,
+                    config,
+                    input.id,
+                    input.expected_version,
+                    input.stage.strip().upper(),
+                    input.reason,
+                    input.competitor,
+                )
+            }
 
         return await write(info, OpportunityPayload, action, "pipeline.write")
 
-    @strawberry.mutation(description="Record the win, linking the contract won or creating its draft; emits opportunity.won.")
+    @strawberry.mutation(
+        description="Record the win, linking the contract won or creating its draft; emits opportunity.won."
+    )
     async def win_opportunity(self, info: Info, input: WinOpportunityInput) -> OpportunityPayload:
         config = pipeline_config(context(info).settings)
         terms = None
         if input.new_contract is not None:
             given = input.new_contract
-            terms = {"number": given.number, "start_on": given.start_on, "end_on": given.end_on, "payment_terms_days": given.payment_terms_days,
-                     "schedule": [PlannedInstalment(i.due_on, i.amount) for i in given.schedule]}
+            terms = {
+                "number": given.number,
+                "start_on": given.start_on,
+                "end_on": given.end_on,
+                "payment_terms_days": given.payment_terms_days,
+                "schedule": [PlannedInstalment(i.due_on, i.amount) for i in given.schedule],
+            }
 
         async def action(unit):
-            return {"opportunity": await services.win_opportunity(unit, config, input.id, input.expected_version, input.contract_id, terms)}
+            return {
+                "opportunity": await services.win_opportunity(
+                    unit, config, input.id, input.expected_version, input.contract_id, terms
+                )
+            }
 
         return await write(info, OpportunityPayload, action, "pipeline.write")
 
@@ -159,7 +209,11 @@ class PipelineMutations:
         config = pipeline_config(context(info).settings)
 
         async def action(unit):
-            return {"opportunity": await services.record_needs_report(unit, config, input.id, input.summary, input.reported_on)}
+            return {
+                "opportunity": await services.record_needs_report(
+                    unit, config, input.id, input.summary, input.reported_on
+                )
+            }
 
         return await write(info, OpportunityPayload, action, "pipeline.write")
 
@@ -171,8 +225,10 @@ class PipelineMutations:
         return await write(info, OpportunityPayload, action, "pipeline.write")
 
 
-@strawberry.input(description="Set the target for a metric, a year or one quarter, and the department or one region, industry or "
-                              "person: it is created, or its value and parent change. Parts that do not add up are reported on the target.")
+@strawberry.input(
+    description="Set the target for a metric, a year or one quarter, and the department or one region, industry or "
+    "person: it is created, or its value and parent change. Parts that do not add up are reported on the target."
+)
 class SetSalesTargetInput:
     metric: MetricEnum
     year: int
@@ -212,10 +268,15 @@ RateTargetAccountPayload = payload_type("RateTargetAccount", rating=TargetAccoun
 
 @strawberry.type
 class TargetAccountMutations:
-    @strawberry.mutation(description="Rate a candidate account; the quarterly job ranks the rated ones into the target-account list.")
+    @strawberry.mutation(
+        description="Rate a candidate account; the quarterly job ranks the rated ones into the target-account list."
+    )
     async def rate_target_account(self, info: Info, input: RateTargetAccountInput) -> RateTargetAccountPayload:
         async def action(unit):
-            return {"rating": await targets.rate_account(unit, input.account_id, input.industry_position, input.purchase_potential,
-                                                         input.strategic_fit)}
+            return {
+                "rating": await targets.rate_account(
+                    unit, input.account_id, input.industry_position, input.purchase_potential, input.strategic_fit
+                )
+            }
 
         return await write(info, RateTargetAccountPayload, action, "pipeline.write")

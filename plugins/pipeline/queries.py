@@ -59,90 +59,201 @@ MAX_FORECAST_MONTHS = 36
 @strawberry.type
 class PipelineQueries:
     opportunity = node_field(Opportunity, OpportunityType)
-    opportunities = list_field(Opportunity, OpportunityType, OpportunityFilter, OpportunityOrder,
-                               "The opportunities of the accounts you may see. Archived ones only with includeArchived.")
+    opportunities = list_field(
+        Opportunity,
+        OpportunityType,
+        OpportunityFilter,
+        OpportunityOrder,
+        "The opportunities of the accounts you may see. Archived ones only with includeArchived.",
+    )
 
-    @strawberry.field(description="Counts, amounts and weighted amounts of the opportunities you may see, grouped; computed in SQL.")
+    @strawberry.field(
+        description="Counts, amounts and weighted amounts of the opportunities you may see, grouped; computed in SQL."
+    )
     async def opportunities_aggregate(
-        self, info: Info, filter: OpportunityFilter | None = None, group_by: list[OpportunityGroupBy] | None = None,
+        self,
+        info: Info,
+        filter: OpportunityFilter | None = None,
+        group_by: list[OpportunityGroupBy] | None = None,
     ) -> OpportunitiesAggregate:
         rows = context(info).rows(Opportunity).filter(filter).live()
         [total] = await analytics.totals(rows, [])
         keys = list(dict.fromkeys(g.value for g in group_by or ()))
         groups = await analytics.totals(rows, keys) if keys else []
         return OpportunitiesAggregate(
-            count=total["count"], amount=total["sums"]["amount"], weighted=total["sums"]["weighted"],
-            groups=[OpportunityGroup(keys=PipelineGroupKeys.of(g["keys"], GROUP_KEYS), count=g["count"], amount=g["sums"]["amount"],
-                                     weighted=g["sums"]["weighted"]) for g in groups],
+            count=total["count"],
+            amount=total["sums"]["amount"],
+            weighted=total["sums"]["weighted"],
+            groups=[
+                OpportunityGroup(
+                    keys=PipelineGroupKeys.of(g["keys"], GROUP_KEYS),
+                    count=g["count"],
+                    amount=g["sums"]["amount"],
+                    weighted=g["sums"]["weighted"],
+                )
+                for g in groups
+            ],
         )
 
-    @strawberry.field(description="The weighted forecast (Σ amount × stage probability) of open opportunities by expected close "
-                                  "month and quarter, from the month of `from` (default: this month).")
-    async def pipeline_forecast(self, info: Info, months: int = 12, from_: Annotated[date | None, strawberry.argument(name="from")] = None,
-                                filter: OpportunityFilter | None = None) -> PipelineForecast:
+    @strawberry.field(
+        description="The weighted forecast (Σ amount × stage probability) of open opportunities by expected close "
+        "month and quarter, from the month of `from` (default: this month)."
+    )
+    async def pipeline_forecast(
+        self,
+        info: Info,
+        months: int = 12,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        filter: OpportunityFilter | None = None,
+    ) -> PipelineForecast:
         ctx = context(info)
         if not 1 <= months <= MAX_FORECAST_MONTHS:
             raise RequestError(f"a forecast covers 1 to {MAX_FORECAST_MONTHS} months, not {months}")
         config = pipeline_config(ctx.settings)
-        found = await analytics.forecast(ctx.rows(Opportunity).filter(filter), config.stage_rules, from_ or ctx.settings.today(), months)
-        month_periods = [ForecastPeriod(period=m["starts_on"].strftime("%Y-%m"), starts_on=m["starts_on"], count=m["count"],
-                                        amount=m["amount"], weighted=m["weighted"]) for m in found]
-        quarters = [ForecastPeriod(period=q["period"], starts_on=q["starts_on"], count=q["count"], amount=q["amount"], weighted=q["weighted"])
-                    for q in analytics.by_quarter(found)]
+        found = await analytics.forecast(
+            ctx.rows(Opportunity).filter(filter), config.stage_rules, from_ or ctx.settings.today(), months
+        )
+        month_periods = [
+            ForecastPeriod(
+                period=m["starts_on"].strftime("%Y-%m"),
+                starts_on=m["starts_on"],
+                count=m["count"],
+                amount=m["amount"],
+                weighted=m["weighted"],
+            )
+            for m in found
+        ]
+        quarters = [
+            ForecastPeriod(
+                period=q["period"],
+                starts_on=q["starts_on"],
+                count=q["count"],
+                amount=q["amount"],
+                weighted=q["weighted"],
+            )
+            for q in analytics.by_quarter(found)
+        ]
         return PipelineForecast(months=month_periods, quarters=quarters)
 
-    @strawberry.field(description="The funnel of the opportunities first contacted from `from` to `to` (inclusive): per stage, how "
-                                  "many reached it, the conversion to the next, the days spent in it; grouped; computed in SQL.")
-    async def funnel(self, info: Info, from_: Annotated[date, strawberry.argument(name="from")], to: date,
-                     group_by: list[FunnelGroupBy] | None = None) -> Funnel:
+    @strawberry.field(
+        description="The funnel of the opportunities first contacted from `from` to `to` (inclusive): per stage, how "
+        "many reached it, the conversion to the next, the days spent in it; grouped; computed in SQL."
+    )
+    async def funnel(
+        self,
+        info: Info,
+        from_: Annotated[date, strawberry.argument(name="from")],
+        to: date,
+        group_by: list[FunnelGroupBy] | None = None,
+    ) -> Funnel:
         ctx = context(info)
         if to < from_:
             raise RequestError("a funnel period ends on or after its first day")
         start, end = analytics.period_bounds(from_, to, ctx.settings.time_zone)
         config = pipeline_config(ctx.settings)
-        total, groups = await analytics.funnel(ctx.rows(StageChange), config.stage_rules, start, end,
-                                               list(dict.fromkeys(g.value for g in group_by or ())))
-        return Funnel(starts_on=from_, ends_on=to, stages=[FunnelStage(**s) for s in total["stages"]], lost=total["lost"],
-                      groups=[FunnelGroup(keys=PipelineGroupKeys.of(g["keys"], GROUP_KEYS), stages=[FunnelStage(**s) for s in g["stages"]], lost=g["lost"])
-                              for g in groups])
+        total, groups = await analytics.funnel(
+            ctx.rows(StageChange), config.stage_rules, start, end, list(dict.fromkeys(g.value for g in group_by or ()))
+        )
+        return Funnel(
+            starts_on=from_,
+            ends_on=to,
+            stages=[FunnelStage(**s) for s in total["stages"]],
+            lost=total["lost"],
+            groups=[
+                FunnelGroup(
+                    keys=PipelineGroupKeys.of(g["keys"], GROUP_KEYS),
+                    stages=[FunnelStage(**s) for s in g["stages"]],
+                    lost=g["lost"],
+                )
+                for g in groups
+            ],
+        )
 
-    @strawberry.field(description="Open opportunities whose follow-up is past its 48 hours (§3.1.2), most overdue first.")
-    async def overdue_follow_ups(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[OpportunityType]:
+    @strawberry.field(
+        description="Open opportunities whose follow-up is past its 48 hours (§3.1.2), most overdue first."
+    )
+    async def overdue_follow_ups(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[OpportunityType]:
         ctx = context(info)
         rows = _open(ctx).where("follow_up_due_at", datetime.now(UTC), "<").where("followed_up_at", None)
-        return await list_connection(info, rows, order_by=[OpportunityOrder(field=OpportunityOrderField.CREATED_AT, direction=OrderDirection.ASC)],
-                                     first=first, after=after)
+        return await list_connection(
+            info,
+            rows,
+            order_by=[OpportunityOrder(field=OpportunityOrderField.CREATED_AT, direction=OrderDirection.ASC)],
+            first=first,
+            after=after,
+        )
 
-    @strawberry.field(description="Open opportunities whose solution is past its 5 working days after the needs report (§3.1.4).")
-    async def overdue_solutions(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[OpportunityType]:
+    @strawberry.field(
+        description="Open opportunities whose solution is past its 5 working days after the needs report (§3.1.4)."
+    )
+    async def overdue_solutions(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[OpportunityType]:
         ctx = context(info)
         rows = _open(ctx).where("solution_due_on", ctx.settings.today(), "<").where("solution_submitted_at", None)
-        return await list_connection(info, rows, order_by=[OpportunityOrder(field=OpportunityOrderField.CREATED_AT, direction=OrderDirection.ASC)],
-                                     first=first, after=after)
+        return await list_connection(
+            info,
+            rows,
+            order_by=[OpportunityOrder(field=OpportunityOrderField.CREATED_AT, direction=OrderDirection.ASC)],
+            first=first,
+            after=after,
+        )
 
-    @strawberry.field(description="The weekly funnel snapshots, newest first: for each week the funnel of the 13 weeks of first "
-                                  "contacts before it, for all regions or one. Empty without pipeline.trends.read.")
+    @strawberry.field(
+        description="The weekly funnel snapshots, newest first: for each week the funnel of the 13 weeks of first "
+        "contacts before it, for all regions or one. Empty without pipeline.trends.read."
+    )
     async def funnel_snapshots(self, info: Info, weeks: int = 8, region: RegionEnum | None = None) -> list[FunnelWeek]:
         ctx = context(info)
         if ctx.actor is None or not ctx.actor.can("pipeline.trends.read"):
             return []
         if not 1 <= weeks <= 104:
             raise RequestError(f"snapshots go back 1 to 104 weeks, not {weeks}")
-        latest = await FunnelSnapshot.filter(region=region.value if region else None).order_by("-week_start").values_list("week_start", flat=True)
+        latest = (
+            await FunnelSnapshot.filter(region=region.value if region else None)
+            .order_by("-week_start")
+            .values_list("week_start", flat=True)
+        )
         kept = sorted(set(latest), reverse=True)[:weeks]
-        rows = await FunnelSnapshot.filter(region=region.value if region else None, week_start__in=kept).order_by("-week_start", "id")
+        rows = await FunnelSnapshot.filter(region=region.value if region else None, week_start__in=kept).order_by(
+            "-week_start", "id"
+        )
         by_week: dict[date, list[FunnelSnapshot]] = {}
         for row in rows:
             by_week.setdefault(row.week_start, []).append(row)
-        return [FunnelWeek(week_start=week, region=region, lost=found[0].lost,
-                           stages=[FunnelStage(stage=r.stage, reached=r.reached, conversion_to_next=r.conversion_to_next, average_days=r.average_days)
-                                   for r in found]) for week, found in by_week.items()]
+        return [
+            FunnelWeek(
+                week_start=week,
+                region=region,
+                lost=found[0].lost,
+                stages=[
+                    FunnelStage(
+                        stage=r.stage,
+                        reached=r.reached,
+                        conversion_to_next=r.conversion_to_next,
+                        average_days=r.average_days,
+                    )
+                    for r in found
+                ],
+            )
+            for week, found in by_week.items()
+        ]
 
     sales_target = node_field(SalesTarget, SalesTargetType)
 
-    @strawberry.field(description="Sales targets with their attainment: all of them for directors and analysts, one's own for others.")
-    async def sales_targets(self, info: Info, year: int | None = None, metric: MetricEnum | None = None,
-                            first: int | None = None, after: str | None = None) -> Connection[SalesTargetType]:
+    @strawberry.field(
+        description="Sales targets with their attainment: all of them for directors and analysts, one's own for others."
+    )
+    async def sales_targets(
+        self,
+        info: Info,
+        year: int | None = None,
+        metric: MetricEnum | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[SalesTargetType]:
         ctx = context(info)
         rows = ctx.rows(SalesTarget)
         if not ctx.actor.can("pipeline.targets.all"):
@@ -153,31 +264,49 @@ class PipelineQueries:
             rows = rows.where("metric", metric)
         return await list_connection(info, rows, first=first, after=after)
 
-    @strawberry.field(description="A quarter's target-account list (default: the latest), in rank order: potential above 1,000,000 "
-                                  "CNY first, then by score. Accounts outside your scope are left out.")
-    async def target_accounts(self, info: Info, quarter: str | None = None, first: int | None = None,
-                              after: str | None = None) -> Connection[TargetAccountEntryType]:
+    @strawberry.field(
+        description="A quarter's target-account list (default: the latest), in rank order: potential above 1,000,000 "
+        "CNY first, then by score. Accounts outside your scope are left out."
+    )
+    async def target_accounts(
+        self, info: Info, quarter: str | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[TargetAccountEntryType]:
         rows = context(info).rows(TargetAccountEntry)
         if quarter is None:
             [found] = await rows.aggregate([], values={"latest": 'MAX(t."quarter")'})
             quarter = found["values"]["latest"]
-        return await list_connection(info, rows.where("quarter", quarter or ""), first=first, after=after,
-                                     order_by=[TargetAccountOrder(field=TargetAccountOrderField.RANK, direction=OrderDirection.ASC)])
+        return await list_connection(
+            info,
+            rows.where("quarter", quarter or ""),
+            first=first,
+            after=after,
+            order_by=[TargetAccountOrder(field=TargetAccountOrderField.RANK, direction=OrderDirection.ASC)],
+        )
 
-    @strawberry.field(description="The pipeline rules in force: stages and their win probabilities, allowed moves, timers.")
+    @strawberry.field(
+        description="The pipeline rules in force: stages and their win probabilities, allowed moves, timers."
+    )
     def pipeline_rules(self, info: Info) -> PipelineRules:
         config = pipeline_config(context(info).settings)
         stage_rules = config.stage_rules
-        return PipelineRules(stages=[PipelineStage(code=s.code, probability=s.probability, outcome=s.outcome.value) for s in stage_rules.stages],
-                             allow_skip=stage_rules.allow_skip, allow_back=stage_rules.allow_back,
-                             follow_up_hours=config.follow_up_hours, solution_working_days=config.solution_working_days,
-                             target_weights=list(config.target_weights))
+        return PipelineRules(
+            stages=[
+                PipelineStage(code=s.code, probability=s.probability, outcome=s.outcome.value)
+                for s in stage_rules.stages
+            ],
+            allow_skip=stage_rules.allow_skip,
+            allow_back=stage_rules.allow_back,
+            follow_up_hours=config.follow_up_hours,
+            solution_working_days=config.solution_working_days,
+            target_weights=list(config.target_weights),
+        )
 
 
 def _open(ctx):
     return ctx.rows(Opportunity).live().where("stage", [s.code for s in pipeline_config(ctx.settings).stage_rules.open])
 
 
-account_opportunities = child_list_field(Opportunity, "account", OpportunityType, OpportunityFilter, OpportunityOrder,
-                                         "The opportunities at this account.")
+account_opportunities = child_list_field(
+    Opportunity, "account", OpportunityType, OpportunityFilter, OpportunityOrder, "The opportunities at this account."
+)
 account_opportunities.python_name, account_opportunities.graphql_name = "opportunities", "opportunities"

@@ -104,7 +104,9 @@ def move_problem(rules: StageRules, current: str, target: str, reason: str | Non
         return None
     if step > 1:
         return f"from {current} the next stage is {order[order.index(at.code) + 1]}; stages are not skipped"
-    return f"an opportunity does not go back from {current} to {target}" + ("" if rules.allow_back else "; moves back are off")
+    return f"an opportunity does not go back from {current} to {target}" + (
+        "" if rules.allow_back else "; moves back are off"
+    )
 
 
 # --- timers (§3.1.2, §3.1.4) ---------------------------------------------------------------------------
@@ -246,7 +248,12 @@ class Candidate:
     strategic_fit: int  # 1 to 5
 
 
-DEFAULT_TARGET_WEIGHTS = (Decimal("0.25"), Decimal("0.25"), Decimal("0.25"), Decimal("0.25"))  # size, position, purchasing, fit
+DEFAULT_TARGET_WEIGHTS = (
+    Decimal("0.25"),
+    Decimal("0.25"),
+    Decimal("0.25"),
+    Decimal("0.25"),
+)  # size, position, purchasing, fit
 
 
 def purchasing_points(potential: Decimal) -> int:
@@ -261,13 +268,28 @@ def purchasing_points(potential: Decimal) -> int:
 
 def candidate_score(candidate: Candidate, weights: Sequence[Decimal] = DEFAULT_TARGET_WEIGHTS) -> Decimal:
     """Size, industry position, purchasing ability and strategic fit, each 0-100, weighted; one decimal."""
-    points = (SIZE_POINTS.get(candidate.size or "", 0), candidate.industry_position * 20, purchasing_points(candidate.purchase_potential),
-              candidate.strategic_fit * 20)
-    return sum((Decimal(p) * w for p, w in zip(points, weights, strict=True)), Decimal(0)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    points = (
+        SIZE_POINTS.get(candidate.size or "", 0),
+        candidate.industry_position * 20,
+        purchasing_points(candidate.purchase_potential),
+        candidate.strategic_fit * 20,
+    )
+    return sum((Decimal(p) * w for p, w in zip(points, weights, strict=True)), Decimal(0)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
 
 
-def rank_candidates(candidates: Sequence[Candidate], weights: Sequence[Decimal] = DEFAULT_TARGET_WEIGHTS) -> list[tuple[Candidate, Decimal]]:
+def rank_candidates(
+    candidates: Sequence[Candidate], weights: Sequence[Decimal] = DEFAULT_TARGET_WEIGHTS
+) -> list[tuple[Candidate, Decimal]]:
     """Potential above 1,000,000 CNY first, then by score, then by potential: the quarter's list in order."""
     scored = [(c, candidate_score(c, weights)) for c in candidates]
-    return sorted(scored, key=lambda item: (item[0].purchase_potential <= PRIORITY_POTENTIAL, -item[1], -item[0].purchase_potential,
-                                            item[0].account_id))
+    return sorted(
+        scored,
+        key=lambda item: (
+            item[0].purchase_potential <= PRIORITY_POTENTIAL,
+            -item[1],
+            -item[0].purchase_potential,
+            item[0].account_id,
+        ),
+    )

@@ -40,7 +40,9 @@ def _account_gid(opportunity: Opportunity) -> str:
     return to_global_id("Account", opportunity.account_id)
 
 
-async def _owner(unit: UnitOfWork, owner_gid: str | None, problems: list[Problem], account: Account | None = None) -> int | None:
+async def _owner(
+    unit: UnitOfWork, owner_gid: str | None, problems: list[Problem], account: Account | None = None
+) -> int | None:
     """The owner named; else the caller when on the staff, else the account's owner. An owner is on the staff."""
     if owner_gid is None:
         found = unit.actor.person_id or (account.owner_id if account else None)
@@ -55,7 +57,11 @@ def _values_problems(values: dict[str, Any]) -> list[Problem]:
     problems = []
     if given(values.get("title")) and (values["title"] is None or not values["title"].strip()):
         problems.append(invalid(("title",), "an opportunity needs a title"))
-    if given(values.get("amount")) and values["amount"] is not None and (problem := contract_rules.money_problem(values["amount"], ("amount",))):
+    if (
+        given(values.get("amount"))
+        and values["amount"] is not None
+        and (problem := contract_rules.money_problem(values["amount"], ("amount",)))
+    ):
         problems.append(problem)
     if given(values.get("currency")) and values["currency"] is not None:
         if len(values["currency"].strip()) != 3 or not values["currency"].strip().isalpha():
@@ -89,14 +95,33 @@ async def create_opportunity(unit: UnitOfWork, config: PipelineConfig, values: d
     refuse_if(problems)
     first = config.stage_rules.first
     opportunity = await create(
-        Opportunity, audit_account=account.id, account_id=account.id, owner_id=owner_id, **_clean(values),
-        stage=first.code, probability=rules.stored(first.probability), stage_entered_at=first_contact, first_contact_at=first_contact,
+        Opportunity,
+        audit_account=account.id,
+        account_id=account.id,
+        owner_id=owner_id,
+        **_clean(values),
+        stage=first.code,
+        probability=rules.stored(first.probability),
+        stage_entered_at=first_contact,
+        first_contact_at=first_contact,
         follow_up_due_at=rules.follow_up_due(first_contact, config.follow_up_hours),
     )
-    await create(StageChange, audit_account=account.id, opportunity_id=opportunity.id, from_stage=None, to_stage=first.code,
-                 entered_at=first_contact, changed_by=unit.actor.name)
-    unit.emit("opportunity.created", opportunity.node_id, accountId=account.node_id, stage=first.code,
-              followUpDueAt=opportunity.follow_up_due_at.isoformat())
+    await create(
+        StageChange,
+        audit_account=account.id,
+        opportunity_id=opportunity.id,
+        from_stage=None,
+        to_stage=first.code,
+        entered_at=first_contact,
+        changed_by=unit.actor.name,
+    )
+    unit.emit(
+        "opportunity.created",
+        opportunity.node_id,
+        accountId=account.node_id,
+        stage=first.code,
+        followUpDueAt=opportunity.follow_up_due_at.isoformat(),
+    )
     return opportunity
 
 
@@ -110,8 +135,9 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-async def update_opportunity(unit: UnitOfWork, config: PipelineConfig, gid: str, expected_version: int | None,
-                             values: dict[str, Any]) -> Opportunity:
+async def update_opportunity(
+    unit: UnitOfWork, config: PipelineConfig, gid: str, expected_version: int | None, values: dict[str, Any]
+) -> Opportunity:
     opportunity = await find(unit.actor, Opportunity, gid, ("id",))
     check_version(opportunity, expected_version)
     not_archived(opportunity)
@@ -128,13 +154,27 @@ async def update_opportunity(unit: UnitOfWork, config: PipelineConfig, gid: str,
     return opportunity
 
 
-async def _enter(unit: UnitOfWork, stage_rules: rules.StageRules, opportunity: Opportunity, stage: rules.Stage, reason: str | None) -> None:
+async def _enter(
+    unit: UnitOfWork, stage_rules: rules.StageRules, opportunity: Opportunity, stage: rules.Stage, reason: str | None
+) -> None:
     """Leave the current stage and enter ``stage``: the history row, the probability, the solution timer."""
     now = _now()
     await StageChange.filter(opportunity_id=opportunity.id, left_at__isnull=True).update(left_at=now)
-    await create(StageChange, audit_account=opportunity.account_id, opportunity_id=opportunity.id, from_stage=opportunity.stage,
-                 to_stage=stage.code, entered_at=now, changed_by=unit.actor.name, reason=reason)
-    changes: dict[str, Any] = {"stage": stage.code, "probability": rules.stored(stage.probability), "stage_entered_at": now}
+    await create(
+        StageChange,
+        audit_account=opportunity.account_id,
+        opportunity_id=opportunity.id,
+        from_stage=opportunity.stage,
+        to_stage=stage.code,
+        entered_at=now,
+        changed_by=unit.actor.name,
+        reason=reason,
+    )
+    changes: dict[str, Any] = {
+        "stage": stage.code,
+        "probability": rules.stored(stage.probability),
+        "stage_entered_at": now,
+    }
     if stage.outcome is not Outcome.OPEN:
         changes["closed_at"] = now
     funnel = [s.code for s in stage_rules.funnel]
@@ -143,8 +183,15 @@ async def _enter(unit: UnitOfWork, stage_rules: rules.StageRules, opportunity: O
     await save(opportunity, changes, audit_account=opportunity.account_id)
 
 
-async def move_opportunity(unit: UnitOfWork, config: PipelineConfig, gid: str, expected_version: int | None, target: str,
-                           reason: str | None, competitor: str | None) -> Opportunity:
+async def move_opportunity(
+    unit: UnitOfWork,
+    config: PipelineConfig,
+    gid: str,
+    expected_version: int | None,
+    target: str,
+    reason: str | None,
+    competitor: str | None,
+) -> Opportunity:
     """A stage move as the configured rules allow it; WON goes through ``win_opportunity``."""
     opportunity = await find(unit.actor, Opportunity, gid, ("id",))
     check_version(opportunity, expected_version)
@@ -152,7 +199,13 @@ async def move_opportunity(unit: UnitOfWork, config: PipelineConfig, gid: str, e
     _may_change(unit, opportunity)
     stage_rules = config.stage_rules
     if target == stage_rules.won.code:
-        raise Refused([Problem(("stage",), Code.RULE_VIOLATION, "a win is recorded with winOpportunity, which links its contract")])
+        raise Refused(
+            [
+                Problem(
+                    ("stage",), Code.RULE_VIOLATION, "a win is recorded with winOpportunity, which links its contract"
+                )
+            ]
+        )
     if target == stage_rules.lost.code and not (reason or "").strip():
         raise Refused([invalid(("reason",), "say why the opportunity was lost")])
     if problem := rules.move_problem(stage_rules, opportunity.stage, target, reason):
@@ -160,17 +213,32 @@ async def move_opportunity(unit: UnitOfWork, config: PipelineConfig, gid: str, e
     before = opportunity.stage
     stage = stage_rules.get(target)
     if stage.outcome is Outcome.LOST:
-        await save(opportunity, {"loss_reason": reason.strip(), "competitor": (competitor or "").strip() or opportunity.competitor},
-                   audit_account=opportunity.account_id)
+        await save(
+            opportunity,
+            {"loss_reason": reason.strip(), "competitor": (competitor or "").strip() or opportunity.competitor},
+            audit_account=opportunity.account_id,
+        )
     await _enter(unit, stage_rules, opportunity, stage, (reason or "").strip() or None)
     event = "opportunity.lost" if stage.outcome is Outcome.LOST else "opportunity.stage_changed"
-    unit.emit(event, opportunity.node_id, accountId=_account_gid(opportunity), before=before, after=stage.code,
-              reason=opportunity.loss_reason if stage.outcome is Outcome.LOST else (reason or None))
+    unit.emit(
+        event,
+        opportunity.node_id,
+        accountId=_account_gid(opportunity),
+        before=before,
+        after=stage.code,
+        reason=opportunity.loss_reason if stage.outcome is Outcome.LOST else (reason or None),
+    )
     return opportunity
 
 
-async def win_opportunity(unit: UnitOfWork, config: PipelineConfig, gid: str, expected_version: int | None,
-                          contract_gid: str | None, new_contract: dict[str, Any] | None) -> Opportunity:
+async def win_opportunity(
+    unit: UnitOfWork,
+    config: PipelineConfig,
+    gid: str,
+    expected_version: int | None,
+    contract_gid: str | None,
+    new_contract: dict[str, Any] | None,
+) -> Opportunity:
     """Record the win with its contract: an existing one of the same account, or a new draft made from the
     opportunity (title, amount, edition, currency) and the terms given."""
     opportunity = await find(unit.actor, Opportunity, gid, ("id",))
@@ -181,16 +249,36 @@ async def win_opportunity(unit: UnitOfWork, config: PipelineConfig, gid: str, ex
     if problem := rules.move_problem(stage_rules, opportunity.stage, stage_rules.won.code, None):
         raise Refused([Problem(("id",), Code.RULE_VIOLATION, problem)])
     if (contract_gid is None) == (new_contract is None):
-        raise Refused([invalid(("contract_id",), "name the contract won (contractId) or give the terms of a new one (newContract)")])
+        raise Refused(
+            [
+                invalid(
+                    ("contract_id",), "name the contract won (contractId) or give the terms of a new one (newContract)"
+                )
+            ]
+        )
     if contract_gid is not None:
         contract = await find(unit.actor, Contract, contract_gid, ("contract_id",), live=True)
         if contract.account_id != opportunity.account_id:
             raise Refused([invalid(("contract_id",), "the contract is with another customer")])
         if await Opportunity.filter(contract_id=contract.id).exclude(id=opportunity.id).exists():
-            raise Refused([Problem(("contract_id",), Code.RULE_VIOLATION, f"contract {contract.number} is already linked to another win")])
+            raise Refused(
+                [
+                    Problem(
+                        ("contract_id",),
+                        Code.RULE_VIOLATION,
+                        f"contract {contract.number} is already linked to another win",
+                    )
+                ]
+            )
     else:
-        values = {"account_id": to_global_id("Account", opportunity.account_id), "title": opportunity.title, "amount": opportunity.amount,
-                  "edition": opportunity.edition, "currency": opportunity.currency, **{k: v for k, v in new_contract.items() if k != "schedule"}}
+        values = {
+            "account_id": to_global_id("Account", opportunity.account_id),
+            "title": opportunity.title,
+            "amount": opportunity.amount,
+            "edition": opportunity.edition,
+            "currency": opportunity.currency,
+            **{k: v for k, v in new_contract.items() if k != "schedule"},
+        }
         try:
             contract = await contract_services.create_contract(unit, values, new_contract.get("schedule") or [])
         except Refused as refused:
@@ -205,12 +293,22 @@ async def record_follow_up(unit: UnitOfWork, gid: str) -> Opportunity:
     opportunity = await find(unit.actor, Opportunity, gid, ("id",))
     _may_change(unit, opportunity)
     if opportunity.followed_up_at is not None:
-        raise Refused([Problem(("id",), Code.RULE_VIOLATION, f"the follow-up was recorded at {opportunity.followed_up_at:%Y-%m-%d %H:%M} UTC")])
+        raise Refused(
+            [
+                Problem(
+                    ("id",),
+                    Code.RULE_VIOLATION,
+                    f"the follow-up was recorded at {opportunity.followed_up_at:%Y-%m-%d %H:%M} UTC",
+                )
+            ]
+        )
     await save(opportunity, {"followed_up_at": _now()}, audit_account=opportunity.account_id)
     return opportunity
 
 
-async def record_needs_report(unit: UnitOfWork, config: PipelineConfig, gid: str, summary: str, reported_on: date | None) -> Opportunity:
+async def record_needs_report(
+    unit: UnitOfWork, config: PipelineConfig, gid: str, summary: str, reported_on: date | None
+) -> Opportunity:
     """The needs analysis report (§3.1.3) starts the solution timer: due in 5 working days (§3.1.4)."""
     opportunity = await find(unit.actor, Opportunity, gid, ("id",))
     _may_change(unit, opportunity)
@@ -221,9 +319,17 @@ async def record_needs_report(unit: UnitOfWork, config: PipelineConfig, gid: str
         problems.append(invalid(("reported_on",), "a needs report cannot be dated in the future"))
     refuse_if(problems)
     due = unit.settings.calendar.add_working_days(day, config.solution_working_days)
-    await save(opportunity, {"needs_reported_on": day, "needs_summary": summary.strip(), "solution_due_on": due},
-               audit_account=opportunity.account_id)
-    unit.emit("opportunity.needs_reported", opportunity.node_id, accountId=_account_gid(opportunity), solutionDueOn=due.isoformat())
+    await save(
+        opportunity,
+        {"needs_reported_on": day, "needs_summary": summary.strip(), "solution_due_on": due},
+        audit_account=opportunity.account_id,
+    )
+    unit.emit(
+        "opportunity.needs_reported",
+        opportunity.node_id,
+        accountId=_account_gid(opportunity),
+        solutionDueOn=due.isoformat(),
+    )
     return opportunity
 
 

@@ -36,7 +36,9 @@ DIMENSION_PATHS = {"region": "account.region", "industry": "account.industry_sec
 
 
 def key_of(target: SalesTarget) -> TargetKey:
-    return TargetKey(target.metric, target.year, target.quarter, target.region, target.industry_section, target.person_id)
+    return TargetKey(
+        target.metric, target.year, target.quarter, target.region, target.industry_section, target.person_id
+    )
 
 
 def dimension_value(key: TargetKey) -> Any:
@@ -57,7 +59,9 @@ async def set_target(unit: UnitOfWork, values: dict[str, Any]) -> SalesTarget:
         person = await find_staff(unit.actor, values["person_id"], ("person_id",), problems)
         person_id = None if person is None else person.id
     if sum(v is not None for v in (region, industry, values.get("person_id"))) > 1:
-        problems.append(invalid(("region",), "a target is for the department, or for one region, one industry or one person"))
+        problems.append(
+            invalid(("region",), "a target is for the department, or for one region, one industry or one person")
+        )
     if industry is not None and industry not in industry_sections():
         problems.append(invalid(("industry_section",), f"{industry!r} is not a GB/T 4754-2017 section letter"))
     value = values["value"]
@@ -73,17 +77,41 @@ async def set_target(unit: UnitOfWork, values: dict[str, Any]) -> SalesTarget:
         if isinstance(parent, Problem):
             refuse_if([parent])
         if rules.split_axis(key_of(parent), key) is None:
-            refuse_if([invalid(("parent_id",), "this target is not a part of that one: a part is one of its quarters, or a narrower "
-                                               "region, industry or person in the same period, for the same metric")])
+            refuse_if(
+                [
+                    invalid(
+                        ("parent_id",),
+                        "this target is not a part of that one: a part is one of its quarters, or a narrower "
+                        "region, industry or person in the same period, for the same metric",
+                    )
+                ]
+            )
         parent_id = parent.id
-    existing = await visible(SalesTarget, SYSTEM_ACTOR).where("metric", key.metric).where("year", year).where("quarter", quarter) \
-        .where("region", key.region).where("industry_section", industry).where("person", person_id).all()
+    existing = (
+        await visible(SalesTarget, SYSTEM_ACTOR)
+        .where("metric", key.metric)
+        .where("year", year)
+        .where("quarter", quarter)
+        .where("region", key.region)
+        .where("industry_section", industry)
+        .where("person", person_id)
+        .all()
+    )
     if existing:
         target = existing[0]
         await save(target, {"value": value, "parent_id": parent_id})
     else:
-        target = await create(SalesTarget, metric=key.metric, year=year, quarter=quarter, region=key.region, industry_section=industry,
-                              person_id=person_id, value=value, parent_id=parent_id)
+        target = await create(
+            SalesTarget,
+            metric=key.metric,
+            year=year,
+            quarter=quarter,
+            region=key.region,
+            industry_section=industry,
+            person_id=person_id,
+            value=value,
+            parent_id=parent_id,
+        )
     unit.emit("pipeline.target_set", target.node_id, metric=key.metric.value, year=year, quarter=quarter)
     return target
 
@@ -114,8 +142,10 @@ async def _monthly(metric: Metric, year: int, dimension: str) -> dict[Any, dict[
     else:
         rows, column, path = visible(Payment, SYSTEM_ACTOR), "paid_on", path and f"contract.{path}"
     rows = rows.where(column, windows[0][0], ">=").where(column, windows[-1][1], "<")
-    sums = {f"m{i}": f"CASE WHEN t.\"{column}\" >= '{a.isoformat()}' AND t.\"{column}\" < '{b.isoformat()}' THEN t.\"amount\" ELSE 0 END"
-            for i, (a, b) in enumerate(windows)}  # dates formatted here
+    sums = {
+        f"m{i}": f'CASE WHEN t."{column}" >= \'{a.isoformat()}\' AND t."{column}" < \'{b.isoformat()}\' THEN t."amount" ELSE 0 END'
+        for i, (a, b) in enumerate(windows)
+    }  # dates formatted here
     result: dict[Any, dict[date, Decimal]] = {}
     for group in await rows.aggregate([path] if path else [], sums):
         value = group["keys"].get(path) if path else None
@@ -126,8 +156,12 @@ async def _monthly(metric: Metric, year: int, dimension: str) -> dict[Any, dict[
 async def _new_accounts(windows: list[tuple[date, date]], path: str | None) -> dict[Any, dict[date, Decimal]]:
     """Accounts whose first signed contract falls in each month: the first signing date per account, in SQL."""
     keys = ["account", *([path] if path else [])]
-    firsts = await visible(Contract, SYSTEM_ACTOR).live().where("status", list(SIGNED_STATUSES)).aggregate(
-        keys, values={"first": 'MIN(t."signed_on")'})
+    firsts = (
+        await visible(Contract, SYSTEM_ACTOR)
+        .live()
+        .where("status", list(SIGNED_STATUSES))
+        .aggregate(keys, values={"first": 'MIN(t."signed_on")'})
+    )
     result: dict[Any, dict[date, Decimal]] = defaultdict(lambda: {a: Decimal(0) for a, _ in windows})
     for group in firsts:
         first = group["values"]["first"]
@@ -149,28 +183,38 @@ def decomposition(target: SalesTarget, parts: Sequence[SalesTarget]) -> list[dic
         axis = rules.split_axis(key_of(target), key_of(part))
         if axis is not None:
             by_axis[axis] += part.value
-    return [{"axis": axis, "total": total, "difference": total - target.value, "adds_up": total == target.value}
-            for axis, total in by_axis.items()]
+    return [
+        {"axis": axis, "total": total, "difference": total - target.value, "adds_up": total == target.value}
+        for axis, total in by_axis.items()
+    ]
 
 
 # --- the target-account list (§3.1.1) -------------------------------------------------------------------
 
 
-async def rate_account(unit: UnitOfWork, account_gid: str, industry_position: int, purchase_potential: Decimal,
-                       strategic_fit: int) -> TargetAccountRating:
+async def rate_account(
+    unit: UnitOfWork, account_gid: str, industry_position: int, purchase_potential: Decimal, strategic_fit: int
+) -> TargetAccountRating:
     """Rate a candidate (or rate it again): its industry position, annual purchase potential and strategic fit."""
     from kamgraph.core.accounts.models import Account
     from kamgraph.core.contracts.rules import money_problem
     from kamgraph.core.writes import find
 
     account = await find(unit.actor, Account, account_gid, ("account_id",), live=True)
-    problems = [invalid((name,), f"rate from 1 to 5, not {value}") for name, value in
-                (("industry_position", industry_position), ("strategic_fit", strategic_fit)) if not 1 <= value <= 5]
+    problems = [
+        invalid((name,), f"rate from 1 to 5, not {value}")
+        for name, value in (("industry_position", industry_position), ("strategic_fit", strategic_fit))
+        if not 1 <= value <= 5
+    ]
     if problem := money_problem(purchase_potential, ("purchase_potential",)):
         problems.append(problem)
     refuse_if(problems)
-    values = {"industry_position": industry_position, "purchase_potential": purchase_potential, "strategic_fit": strategic_fit,
-              "rated_by": unit.actor.name}
+    values = {
+        "industry_position": industry_position,
+        "purchase_potential": purchase_potential,
+        "strategic_fit": strategic_fit,
+        "rated_by": unit.actor.name,
+    }
     existing = await visible(TargetAccountRating, SYSTEM_ACTOR).where("account", account.id).all()
     if existing:
         await save(existing[0], values, audit_account=account.id)
@@ -186,10 +230,27 @@ async def refresh_list(quarter: str, weights: Sequence[Decimal]) -> int:
         return 0
     ratings = await TargetAccountRating.all()
     accounts = await visible(Account, SYSTEM_ACTOR).live().only(["size"]).get_many([r.account_id for r in ratings])
-    candidates = [rules.Candidate(r.account_id, accounts[r.account_id].size.value if accounts[r.account_id].size else None,
-                                  r.industry_position, r.purchase_potential, r.strategic_fit) for r in ratings if r.account_id in accounts]
-    entries = [TargetAccountEntry(quarter=quarter, rank=rank, account_id=c.account_id, score=score, purchase_potential=c.purchase_potential,
-                                  priority=c.purchase_potential > rules.PRIORITY_POTENTIAL)
-               for rank, (c, score) in enumerate(rules.rank_candidates(candidates, weights), start=1)]
+    candidates = [
+        rules.Candidate(
+            r.account_id,
+            accounts[r.account_id].size.value if accounts[r.account_id].size else None,
+            r.industry_position,
+            r.purchase_potential,
+            r.strategic_fit,
+        )
+        for r in ratings
+        if r.account_id in accounts
+    ]
+    entries = [
+        TargetAccountEntry(
+            quarter=quarter,
+            rank=rank,
+            account_id=c.account_id,
+            score=score,
+            purchase_potential=c.purchase_potential,
+            priority=c.purchase_potential > rules.PRIORITY_POTENTIAL,
+        )
+        for rank, (c, score) in enumerate(rules.rank_candidates(candidates, weights), start=1)
+    ]
     await TargetAccountEntry.bulk_create(entries)
     return len(entries)

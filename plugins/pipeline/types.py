@@ -46,7 +46,9 @@ from kamgraph.plugins.pipeline.models import (
 from kamgraph.plugins.pipeline.rules import Axis, Metric
 
 
-@strawberry.type(name="StageChange", description="A stage an opportunity entered: when, from where, by whom, and when it left.")
+@strawberry.type(
+    name="StageChange", description="A stage an opportunity entered: when, from where, by whom, and when it left."
+)
 class StageChangeType(Node):
     is_type_of = node_type_of(StageChange)
 
@@ -58,7 +60,9 @@ class StageChangeType(Node):
     reason: str | None
 
 
-@strawberry.type(name="Opportunity", description="A sale being worked at an account, moving through the configured stages.")
+@strawberry.type(
+    name="Opportunity", description="A sale being worked at an account, moving through the configured stages."
+)
 class OpportunityType(Node):
     is_type_of = node_type_of(Opportunity)
 
@@ -87,14 +91,24 @@ class OpportunityType(Node):
     created_at: datetime
     updated_at: datetime
     archived_at: datetime | None
-    weighted_amount = computed_field(lambda row: rules.weighted(row.amount, row.probability), Decimal, ("amount", "probability"),
-                                     "Amount times the win probability of its stage.")
-    follow_up_overdue = computed_field(lambda row: rules.is_overdue(row.follow_up_due_at, row.followed_up_at, datetime.now(UTC)), bool,
-                                       ("follow_up_due_at", "followed_up_at"), "The follow-up is late.")
+    weighted_amount = computed_field(
+        lambda row: rules.weighted(row.amount, row.probability),
+        Decimal,
+        ("amount", "probability"),
+        "Amount times the win probability of its stage.",
+    )
+    follow_up_overdue = computed_field(
+        lambda row: rules.is_overdue(row.follow_up_due_at, row.followed_up_at, datetime.now(UTC)),
+        bool,
+        ("follow_up_due_at", "followed_up_at"),
+        "The follow-up is late.",
+    )
     account = to_one_field(Account, "account_id", AccountType)
     owner = to_one_field(Person, "owner_id", PersonType, "The account manager who owns it.")
     contract = to_one_field(Contract, "contract_id", ContractType, "The contract it was won with.")
-    stage_history = children_field(StageChange, "opportunity", StageChangeType, ("entered_at", "id"), "Every stage it entered, oldest first.")
+    stage_history = children_field(
+        StageChange, "opportunity", StageChangeType, ("entered_at", "id"), "Every stage it entered, oldest first."
+    )
 
     @strawberry.field(description="The solution is late: 5 working days after the needs report, not delivered.")
     def solution_overdue(self, info: Info) -> bool:
@@ -152,10 +166,17 @@ class FunnelGroupBy(Enum):
 
 
 GROUP_KEYS = {
-    "stage": ("stage", None), "edition": ("edition", Edition), "owner": ("owner_id", None), "account": ("account_id", None),
-    "account.region": ("region", Region), "account.tier": ("tier", Tier), "account.industry_section": ("industry", None),
-    "opportunity.account.region": ("region", Region), "opportunity.account.tier": ("tier", Tier),
-    "opportunity.account.industry_section": ("industry", None), "opportunity.owner": ("owner_id", None),
+    "stage": ("stage", None),
+    "edition": ("edition", Edition),
+    "owner": ("owner_id", None),
+    "account": ("account_id", None),
+    "account.region": ("region", Region),
+    "account.tier": ("tier", Tier),
+    "account.industry_section": ("industry", None),
+    "opportunity.account.region": ("region", Region),
+    "opportunity.account.tier": ("tier", Tier),
+    "opportunity.account.industry_section": ("industry", None),
+    "opportunity.owner": ("owner_id", None),
 }
 
 
@@ -203,7 +224,9 @@ class PipelineForecast:
 class FunnelStage:
     stage: str
     reached: int = strawberry.field(description="Opportunities that reached this stage or went past it.")
-    conversion_to_next: float | None = strawberry.field(description="The share of those that reached the next stage; null for the last.")
+    conversion_to_next: float | None = strawberry.field(
+        description="The share of those that reached the next stage; null for the last."
+    )
     average_days: float | None = strawberry.field(description="Average days spent in the stage by those that left it.")
 
 
@@ -245,10 +268,14 @@ class PipelineRules:
     allow_back: bool
     follow_up_hours: int
     solution_working_days: int
-    target_weights: list[Decimal] = strawberry.field(description="Weights of size, industry position, purchasing ability, strategic fit.")
+    target_weights: list[Decimal] = strawberry.field(
+        description="Weights of size, industry position, purchasing ability, strategic fit."
+    )
 
 
-MetricEnum = strawberry.enum(Metric, name="SalesMetric", description="Revenue (contracts signed), collections (payments), new accounts.")
+MetricEnum = strawberry.enum(
+    Metric, name="SalesMetric", description="Revenue (contracts signed), collections (payments), new accounts."
+)
 AxisEnum = strawberry.enum(Axis, name="TargetSplit", description="How a target is split into parts.")
 
 
@@ -260,7 +287,10 @@ class TargetSplitCheck:
     adds_up: bool
 
 
-@strawberry.type(name="SalesTarget", description="A sales target for a year or quarter, for the department or a region, industry or person.")
+@strawberry.type(
+    name="SalesTarget",
+    description="A sales target for a year or quarter, for the department or a region, industry or person.",
+)
 class SalesTargetType(Node):
     is_type_of = node_type_of(SalesTarget)
 
@@ -271,14 +301,30 @@ class SalesTargetType(Node):
     industry_section: str | None
     value: Decimal
     version: int
-    person = to_one_field(Person, "person_id", PersonType, "The person the target is for; null for the department, a region or an industry.")
-    parent = to_one_field(SalesTarget, "parent_id", Annotated["SalesTargetType", strawberry.lazy("kamgraph.plugins.pipeline.types")],
-                          "The target this one is part of.")
-    parts = children_field(SalesTarget, "parent", Annotated["SalesTargetType", strawberry.lazy("kamgraph.plugins.pipeline.types")],
-                           ("quarter", "id"), "The targets it is split into.")
+    person = to_one_field(
+        Person,
+        "person_id",
+        PersonType,
+        "The person the target is for; null for the department, a region or an industry.",
+    )
+    parent = to_one_field(
+        SalesTarget,
+        "parent_id",
+        Annotated["SalesTargetType", strawberry.lazy("kamgraph.plugins.pipeline.types")],
+        "The target this one is part of.",
+    )
+    parts = children_field(
+        SalesTarget,
+        "parent",
+        Annotated["SalesTargetType", strawberry.lazy("kamgraph.plugins.pipeline.types")],
+        ("quarter", "id"),
+        "The targets it is split into.",
+    )
 
-    @strawberry.field(description="What was achieved, from contracts signed, payments received or first contracts of new accounts. "
-                                  "Money needs contracts.amounts.read.")
+    @strawberry.field(
+        description="What was achieved, from contracts signed, payments received or first contracts of new accounts. "
+        "Money needs contracts.amounts.read."
+    )
     async def actual(self, info: Info) -> Decimal | None:
         from kamgraph.plugins.pipeline.targets import actuals
 
@@ -302,7 +348,9 @@ class SalesTargetType(Node):
         actual = await SalesTargetType.actual(self, info)
         return None if actual is None else rules.attainment(self.value, actual)
 
-    @strawberry.field(description="Whether its parts add up to it, for each way it is split (quarters, regions, industries, people).")
+    @strawberry.field(
+        description="Whether its parts add up to it, for each way it is split (quarters, regions, industries, people)."
+    )
     async def split_checks(self, info: Info) -> list[TargetSplitCheck]:
         from kamgraph.plugins.pipeline.targets import decomposition
 
@@ -310,7 +358,10 @@ class SalesTargetType(Node):
         return [TargetSplitCheck(**check) for check in decomposition(self, parts)]
 
 
-@strawberry.type(name="TargetAccountRating", description="A candidate account's rating on the factors of §3.1.1 (its size is the account's).")
+@strawberry.type(
+    name="TargetAccountRating",
+    description="A candidate account's rating on the factors of §3.1.1 (its size is the account's).",
+)
 class TargetAccountRatingType(Node):
     is_type_of = node_type_of(TargetAccountRating)
 
@@ -328,7 +379,9 @@ class TargetAccountEntryType(Node):
 
     quarter: str
     rank: int
-    score: Decimal = strawberry.field(description="Size, industry position, purchasing ability and fit, weighted (pipelineRules).")
+    score: Decimal = strawberry.field(
+        description="Size, industry position, purchasing ability and fit, weighted (pipelineRules)."
+    )
     purchase_potential: Decimal
     priority: bool = strawberry.field(description="Potential above 1,000,000 CNY: listed first.")
     account = to_one_field(Account, "account_id", AccountType)

@@ -62,7 +62,9 @@ def _parse(extra: tuple[tuple[str, str], ...]) -> RiskConfig:
     changes["assessment_months"] = extra_int(values, "risk_assessment_months", 12, 1, 60, RiskSettingError)
     if values.get("risk_dunning_days"):
         changes["dunning_days"] = _dunning(values)
-    changes["exposure_warning_percent"] = extra_int(values, "risk_exposure_warning_percent", 90, 1, 100, RiskSettingError)
+    changes["exposure_warning_percent"] = extra_int(
+        values, "risk_exposure_warning_percent", 90, 1, 100, RiskSettingError
+    )
     changes["falling_months"] = extra_int(values, "risk_falling_months", 3, 2, 12, RiskSettingError)
     return replace(RiskConfig(), **changes)
 
@@ -74,7 +76,9 @@ def _bands(raw: str) -> tuple[RatingBand, ...]:
         try:
             rating, low, limit, terms = Rating(parts[0].upper()), Decimal(parts[1]), Decimal(parts[2]), int(parts[3])
         except (IndexError, ValueError, InvalidOperation):
-            raise RiskSettingError(f"KAMGRAPH_RISK_RATING_BANDS: {item!r} is not rating:min score:limit:terms days[:prepayment]") from None
+            raise RiskSettingError(
+                f"KAMGRAPH_RISK_RATING_BANDS: {item!r} is not rating:min score:limit:terms days[:prepayment]"
+            ) from None
         bands.append(RatingBand(rating, low, limit, terms, prepayment=parts[4:5] == ["prepayment"]))
     if problem := rules.bands_problem(bands):
         raise RiskSettingError(f"KAMGRAPH_RISK_RATING_BANDS: {problem}")
@@ -91,6 +95,8 @@ def _weights(values: dict[str, str], raw: str) -> tuple[tuple[Check, Decimal], .
 def _dunning(values: dict[str, str]) -> tuple[tuple[DunningStage, int], ...]:
     days = extra_ints(values, "risk_dunning_days", RiskSettingError) or []
     if len(days) != 3 or not 0 < days[0] < days[1] < days[2]:
-        raise RiskSettingError(f"KAMGRAPH_RISK_DUNNING_DAYS: three rising day counts, not {values['risk_dunning_days']!r}")
+        raise RiskSettingError(
+            f"KAMGRAPH_RISK_DUNNING_DAYS: three rising day counts, not {values['risk_dunning_days']!r}"
+        )
     stages = (DunningStage.FIRST_NOTICE, DunningStage.SECOND_NOTICE, DunningStage.FINAL_NOTICE)
     return (*zip(stages, days, strict=True), (DunningStage.LEGAL, days[2] + 1))

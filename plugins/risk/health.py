@@ -12,8 +12,12 @@ from kamgraph.plugins.risk import rules, services
 from kamgraph.plugins.risk.models import RiskWarning
 from kamgraph.plugins.risk.rules import AgeingBucket, WarningLevel
 
-BUCKET_WORDS = {AgeingBucket.DAYS_1_30: "1-30", AgeingBucket.DAYS_31_60: "31-60", AgeingBucket.DAYS_61_90: "61-90",
-                AgeingBucket.OVER_90: "over 90"}
+BUCKET_WORDS = {
+    AgeingBucket.DAYS_1_30: "1-30",
+    AgeingBucket.DAYS_31_60: "31-60",
+    AgeingBucket.DAYS_61_90: "61-90",
+    AgeingBucket.OVER_90: "over 90",
+}
 
 
 async def payment_behaviour(ctx: SignalContext, account_ids: Sequence[int]) -> dict[int, SignalValue]:
@@ -26,7 +30,11 @@ async def payment_behaviour(ctx: SignalContext, account_ids: Sequence[int]) -> d
     for group in groups:
         owed = group["sums"]
         worst = next((b for b in reversed(AgeingBucket) if owed[b.value] > 0), AgeingBucket.CURRENT)
-        detail = "nothing overdue" if worst is AgeingBucket.CURRENT else f"the oldest unpaid instalment is {BUCKET_WORDS[worst]} days overdue"
+        detail = (
+            "nothing overdue"
+            if worst is AgeingBucket.CURRENT
+            else f"the oldest unpaid instalment is {BUCKET_WORDS[worst]} days overdue"
+        )
         found[group["keys"]["contract.account"]] = SignalValue(rules.payment_behaviour_score(worst), detail)
     return found
 
@@ -35,7 +43,12 @@ async def open_warnings(ctx: SignalContext, account_ids: Sequence[int]) -> dict[
     """100 less a weight per open warning by level; no reading for a caller who may not see warnings."""
     if ctx.actor is None or not ctx.actor.can("risk.read"):
         return {}
-    groups = await ctx.rows(RiskWarning).where("account", list(account_ids)).where("resolved_at", None).aggregate(["account", "level"])
+    groups = (
+        await ctx.rows(RiskWarning)
+        .where("account", list(account_ids))
+        .where("resolved_at", None)
+        .aggregate(["account", "level"])
+    )
     levels: dict[int, dict[WarningLevel, int]] = defaultdict(dict)
     for group in groups:
         levels[group["keys"]["account"]][WarningLevel(group["keys"]["level"])] = group["count"]
@@ -43,14 +56,25 @@ async def open_warnings(ctx: SignalContext, account_ids: Sequence[int]) -> dict[
     for account_id in account_ids:
         counted = levels.get(account_id, {})
         total = sum(counted.values())
-        by_level = ", ".join(f"{n} {level.value.lower()}" for level, n in sorted(counted.items(), key=lambda item: -rules.LEVEL_RANK[item[0]]))
+        by_level = ", ".join(
+            f"{n} {level.value.lower()}"
+            for level, n in sorted(counted.items(), key=lambda item: -rules.LEVEL_RANK[item[0]])
+        )
         detail = f"{total} open warning{'s' if total > 1 else ''} ({by_level})" if total else "no open warnings"
         found[account_id] = SignalValue(rules.warnings_score(counted), detail)
     return found
 
 
 RISK_SIGNALS = [
-    HealthSignal("risk.payment_behaviour", "How late the account's unpaid instalments are: 100 when nothing is overdue, "
-                 "20 when money is over 90 days late.", payment_behaviour),
-    HealthSignal("risk.open_warnings", "Open early warnings: 100 less 30 per high, 15 per medium and 5 per low one.", open_warnings),
+    HealthSignal(
+        "risk.payment_behaviour",
+        "How late the account's unpaid instalments are: 100 when nothing is overdue, "
+        "20 when money is over 90 days late.",
+        payment_behaviour,
+    ),
+    HealthSignal(
+        "risk.open_warnings",
+        "Open early warnings: 100 less 30 per high, 15 per medium and 5 per low one.",
+        open_warnings,
+    ),
 ]

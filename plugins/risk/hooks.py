@@ -9,14 +9,28 @@ from kamgraph.security.actors import Role
 from kamgraph.security.permissions import Permission
 
 __all__ = [
-    "contract_transition_problems", "register_demo_data", "register_event_types", "register_health_signals", "register_jobs",
+    "contract_transition_problems",
+    "register_demo_data",
+    "register_event_types",
+    "register_health_signals",
+    "register_jobs",
     "register_models",
-    "register_mutations", "register_node_types", "register_permissions", "register_queries", "register_type_extensions",
-    "register_types", "startup",
+    "register_mutations",
+    "register_node_types",
+    "register_permissions",
+    "register_queries",
+    "register_type_extensions",
+    "register_types",
+    "startup",
 ]
 
 KA, IND, REG = Role.KA_DIRECTOR, Role.INDUSTRY_DIRECTOR, Role.REGIONAL_DIRECTOR
-AM, CSM, ANALYST, SPECIALIST = Role.ACCOUNT_MANAGER, Role.CUSTOMER_SUCCESS_MANAGER, Role.DATA_ANALYST, Role.CONTRACT_SPECIALIST
+AM, CSM, ANALYST, SPECIALIST = (
+    Role.ACCOUNT_MANAGER,
+    Role.CUSTOMER_SUCCESS_MANAGER,
+    Role.DATA_ANALYST,
+    Role.CONTRACT_SPECIALIST,
+)
 SE = Role.SOLUTION_EXPERT
 
 
@@ -28,14 +42,29 @@ def register_models():
 @hookimpl
 def register_permissions():
     return {
-        "risk.read": Permission.of("See risk records: assessments (without their values), notices, warnings, register, plans, offers",
-                                   KA, IND, REG, AM, CSM, ANALYST, SPECIALIST, SE),
-        "risk.credit.read": Permission.of("See credit scores, ratings, limits and notes (sensitive, audited)", KA, IND, REG, AM, SPECIALIST),
+        "risk.read": Permission.of(
+            "See risk records: assessments (without their values), notices, warnings, register, plans, offers",
+            KA,
+            IND,
+            REG,
+            AM,
+            CSM,
+            ANALYST,
+            SPECIALIST,
+            SE,
+        ),
+        "risk.credit.read": Permission.of(
+            "See credit scores, ratings, limits and notes (sensitive, audited)", KA, IND, REG, AM, SPECIALIST
+        ),
         "risk.assess": Permission.of("Record and end credit assessments", KA, IND, REG, SPECIALIST),
         "risk.override": Permission.of("Let a contract be signed beyond the credit rule, with the reason", KA),
         "risk.warnings.resolve": Permission.of("Resolve early warnings with a note", KA, IND, REG, AM),
-        "risk.register": Permission.of("Keep the risk register and the contingency plans, write post-mortems", KA, IND, REG, AM),
-        "risk.competitors": Permission.of("Record competitor offers and the differentiation comparisons", KA, IND, REG, AM, SE),
+        "risk.register": Permission.of(
+            "Keep the risk register and the contingency plans, write post-mortems", KA, IND, REG, AM
+        ),
+        "risk.competitors": Permission.of(
+            "Record competitor offers and the differentiation comparisons", KA, IND, REG, AM, SE
+        ),
     }
 
 
@@ -43,16 +72,35 @@ def register_permissions():
 def register_types():
     from kamgraph.plugins.risk import types
 
-    return [types.CreditAssessmentType, types.CreditOverrideType, types.DunningNoticeType, types.RiskWarningType,
-            types.RegisteredRiskType, types.ContingencyPlanType, types.ContingencyTaskType, types.CompetitorOfferType]
+    return [
+        types.CreditAssessmentType,
+        types.CreditOverrideType,
+        types.DunningNoticeType,
+        types.RiskWarningType,
+        types.RegisteredRiskType,
+        types.ContingencyPlanType,
+        types.ContingencyTaskType,
+        types.CompetitorOfferType,
+    ]
 
 
 @hookimpl
 def register_node_types():
     from kamgraph.plugins.risk import models
 
-    return {m.__name__: m for m in (models.CreditAssessment, models.CreditOverride, models.DunningNotice, models.RiskWarning,
-                                    models.RegisteredRisk, models.ContingencyPlan, models.ContingencyTask, models.CompetitorOffer)}
+    return {
+        m.__name__: m
+        for m in (
+            models.CreditAssessment,
+            models.CreditOverride,
+            models.DunningNotice,
+            models.RiskWarning,
+            models.RegisteredRisk,
+            models.ContingencyPlan,
+            models.ContingencyTask,
+            models.CompetitorOffer,
+        )
+    }
 
 
 @hookimpl
@@ -74,17 +122,35 @@ def register_type_extensions():
     from kamgraph.plugins.risk import queries
 
     return [
-        ("Account", strawberry.field(resolver=queries.credit_profile, name="creditProfile",
-                                     description="The credit standing today: the assessment in force, limit, exposure; null when none.")),
-        ("Account", strawberry.field(resolver=queries.account_receivables, name="receivablesAging",
-                                     description="Outstanding receivables by days overdue; null without contracts.amounts.read.")),
+        (
+            "Account",
+            strawberry.field(
+                resolver=queries.credit_profile,
+                name="creditProfile",
+                description="The credit standing today: the assessment in force, limit, exposure; null when none.",
+            ),
+        ),
+        (
+            "Account",
+            strawberry.field(
+                resolver=queries.account_receivables,
+                name="receivablesAging",
+                description="Outstanding receivables by days overdue; null without contracts.amounts.read.",
+            ),
+        ),
         ("Account", queries.credit_assessments),
         ("Account", queries.risk_warnings),
         ("Account", queries.registered_risks),
         ("Account", queries.contingency_plans),
         ("Account", queries.competitor_offers),
-        ("Contract", strawberry.field(resolver=queries.contract_override, name="creditOverride",
-                                      description="The director's override of the credit rule for this contract, if any.")),
+        (
+            "Contract",
+            strawberry.field(
+                resolver=queries.contract_override,
+                name="creditOverride",
+                description="The director's override of the credit rule for this contract, if any.",
+            ),
+        ),
     ]
 
 

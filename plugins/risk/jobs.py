@@ -38,11 +38,17 @@ async def issue_dunning_notices(ctx: JobContext) -> dict[str, Any]:
         async with ctx.unit_of_work() as unit:
             owing = Contract.filter(status__in=EXPOSED, archived_at__isnull=True).values("id")
             batch = await (
-                Instalment.filter(id__gt=after, due_on__lte=latest_due, paid_amount__lt=F("amount"), contract_id__in=Subquery(owing))
-                .order_by("id").limit(BATCH).prefetch_related("contract")
+                Instalment.filter(
+                    id__gt=after, due_on__lte=latest_due, paid_amount__lt=F("amount"), contract_id__in=Subquery(owing)
+                )
+                .order_by("id")
+                .limit(BATCH)
+                .prefetch_related("contract")
             )
             sent: dict[int, set[DunningStage]] = defaultdict(set)
-            for instalment_id, stage in await DunningNotice.filter(instalment_id__in=[i.id for i in batch]).values_list("instalment_id", "stage"):
+            for instalment_id, stage in await DunningNotice.filter(instalment_id__in=[i.id for i in batch]).values_list(
+                "instalment_id", "stage"
+            ):
                 sent[instalment_id].add(DunningStage(stage))
             for instalment in batch:
                 overdue = (ctx.today - instalment.due_on).days
@@ -51,13 +57,24 @@ async def issue_dunning_notices(ctx: JobContext) -> dict[str, Any]:
                     continue
                 contract = instalment.contract
                 notice = await create(
-                    DunningNotice, audit_account=contract.account_id, instalment_id=instalment.id, contract_id=contract.id,
-                    account_id=contract.account_id, stage=stage, days_overdue=overdue,
-                    outstanding=instalment.amount - instalment.paid_amount, issued_on=ctx.today,
+                    DunningNotice,
+                    audit_account=contract.account_id,
+                    instalment_id=instalment.id,
+                    contract_id=contract.id,
+                    account_id=contract.account_id,
+                    stage=stage,
+                    days_overdue=overdue,
+                    outstanding=instalment.amount - instalment.paid_amount,
+                    issued_on=ctx.today,
                 )
-                about = {"instalmentId": instalment.node_id, "contractId": contract.node_id, "number": contract.number,
-                         "accountId": to_global_id("Account", contract.account_id), "dueOn": instalment.due_on.isoformat(),
-                         "daysOverdue": overdue}
+                about = {
+                    "instalmentId": instalment.node_id,
+                    "contractId": contract.node_id,
+                    "number": contract.number,
+                    "accountId": to_global_id("Account", contract.account_id),
+                    "dueOn": instalment.due_on.isoformat(),
+                    "daysOverdue": overdue,
+                }
                 unit.emit("risk.dunning_notice_issued", notice.node_id, stage=stage.value, **about)
                 if stage is DunningStage.LEGAL:
                     unit.emit("risk.legal_case_opened", notice.node_id, **about)
@@ -72,16 +89,26 @@ async def raise_warnings(ctx: JobContext) -> dict[str, Any]:
     warning per cause, ever)."""
     config = risk_config(ctx.settings)
     findings = [
-        *await services.overdue_findings(ctx.today), *await services.exposure_findings(ctx.today, config),
-        *await services.contact_findings(), *await services.purchase_findings(ctx.today, config),
+        *await services.overdue_findings(ctx.today),
+        *await services.exposure_findings(ctx.today, config),
+        *await services.contact_findings(),
+        *await services.purchase_findings(ctx.today, config),
     ]
     async with ctx.unit_of_work() as unit:
         return await services.raise_warnings(unit, findings)
 
 
 RISK_JOBS = [
-    Job("risk.issue_dunning_notices", issue_dunning_notices, daily("02:00"),
-        "Issue the first, second and final dunning notice at 30, 60 and 90 days overdue, then open a legal case; each once."),
-    Job("risk.raise_warnings", raise_warnings, every(hours=1),
-        "Raise early warnings (overdue payment, falling purchases, key contact left, exposure near the limit), once per cause."),
+    Job(
+        "risk.issue_dunning_notices",
+        issue_dunning_notices,
+        daily("02:00"),
+        "Issue the first, second and final dunning notice at 30, 60 and 90 days overdue, then open a legal case; each once.",
+    ),
+    Job(
+        "risk.raise_warnings",
+        raise_warnings,
+        every(hours=1),
+        "Raise early warnings (overdue payment, falling purchases, key contact left, exposure near the limit), once per cause.",
+    ),
 ]

@@ -52,9 +52,19 @@ class CreditAssessment(NodeModel):
     read_permission = "risk.read"
     sensitive_fields = {
         name: CREDIT_READ
-        for name in ("credit_report_score", "industry_reputation_score", "financial_condition_score", "credit_report_notes",
-                     "industry_reputation_notes", "financial_condition_notes", "score", "rating", "credit_limit",
-                     "payment_terms_days", "prepayment")
+        for name in (
+            "credit_report_score",
+            "industry_reputation_score",
+            "financial_condition_score",
+            "credit_report_notes",
+            "industry_reputation_notes",
+            "financial_condition_notes",
+            "score",
+            "rating",
+            "credit_limit",
+            "payment_terms_days",
+            "prepayment",
+        )
     }
 
     class Meta:
@@ -115,7 +125,9 @@ class RiskWarning(NodeModel):
     id = fields.IntField(primary_key=True)
     account = fields.ForeignKeyField("core.Account", related_name="risk_warnings", on_delete=fields.RESTRICT)
     kind = fields.CharEnumField(WarningKind, max_length=20)
-    cause = fields.CharField(max_length=100, description="What the warning is about: a global id, or a month for purchases.")
+    cause = fields.CharField(
+        max_length=100, description="What the warning is about: a global id, or a month for purchases."
+    )
     level = fields.CharEnumField(WarningLevel, max_length=6)
     reason = fields.TextField()
     raised_at = fields.DatetimeField(auto_now_add=True)
@@ -193,7 +205,9 @@ class ContingencyTask(NodeModel):
     id = fields.IntField(primary_key=True)
     plan = fields.ForeignKeyField("risk.ContingencyPlan", related_name="tasks", on_delete=fields.CASCADE)
     title = fields.CharField(max_length=200)
-    owner = fields.ForeignKeyField("core.Person", related_name="contingency_tasks", null=True, on_delete=fields.RESTRICT)
+    owner = fields.ForeignKeyField(
+        "core.Person", related_name="contingency_tasks", null=True, on_delete=fields.RESTRICT
+    )
     due_at = fields.DatetimeField(null=True)
     done_at = fields.DatetimeField(null=True)
 

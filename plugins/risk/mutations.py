@@ -30,17 +30,25 @@ from kamgraph.plugins.risk.types import (
 class CreditCheckInput:
     check: CheckEnum
     score: int
-    notes: str | None = strawberry.field(default=None, description="Evidence; encrypted at rest, readable with risk.credit.read.")
+    notes: str | None = strawberry.field(
+        default=None, description="Evidence; encrypted at rest, readable with risk.credit.read."
+    )
 
 
-@strawberry.input(description="A new version of an account's credit assessment. The score maps to a rating, a credit limit "
-                              "and payment terms (riskRules); periods of one account's assessments never overlap.")
+@strawberry.input(
+    description="A new version of an account's credit assessment. The score maps to a rating, a credit limit "
+    "and payment terms (riskRules); periods of one account's assessments never overlap."
+)
 class RecordCreditAssessmentInput:
     account_id: strawberry.ID
     checks: list[CreditCheckInput] = strawberry.field(description="All three checks, each once.")
     valid_from: date | None = strawberry.field(default=None, description="Default: today.")
-    valid_until: date | None = strawberry.field(default=None, description="Default: the day before validFrom plus assessmentMonths.")
-    credit_limit: Decimal | None = strawberry.field(default=None, description="Grant less than the rating's limit (never more).")
+    valid_until: date | None = strawberry.field(
+        default=None, description="Default: the day before validFrom plus assessmentMonths."
+    )
+    credit_limit: Decimal | None = strawberry.field(
+        default=None, description="Grant less than the rating's limit (never more)."
+    )
 
 
 @strawberry.input(description="End an assessment before its period is over, so a new one can start.")
@@ -50,7 +58,9 @@ class EndCreditAssessmentInput:
     ended_on: date | None = strawberry.field(default=None, description="Default: today. Valid through the day before.")
 
 
-@strawberry.input(description="Let one contract be signed although the credit rule refuses it (KA director), with the reason.")
+@strawberry.input(
+    description="Let one contract be signed although the credit rule refuses it (KA director), with the reason."
+)
 class GrantCreditOverrideInput:
     contract_id: strawberry.ID
     reason: str
@@ -71,13 +81,18 @@ ResolveRiskWarningPayload = payload_type("ResolveRiskWarning", warning=RiskWarni
 @strawberry.type
 class RiskMutations:
     @strawberry.mutation(description="Record a credit assessment (directors and contract specialists).")
-    async def record_credit_assessment(self, info: Info, input: RecordCreditAssessmentInput) -> RecordCreditAssessmentPayload:
+    async def record_credit_assessment(
+        self, info: Info, input: RecordCreditAssessmentInput
+    ) -> RecordCreditAssessmentPayload:
         config = risk_config(context(info).settings)
 
         async def action(unit):
             checks = [(c.check, c.score, c.notes) for c in input.checks]
-            return {"assessment": await services.record_assessment(unit, config, input.account_id, checks, input.valid_from,
-                                                                   input.valid_until, input.credit_limit)}
+            return {
+                "assessment": await services.record_assessment(
+                    unit, config, input.account_id, checks, input.valid_from, input.valid_until, input.credit_limit
+                )
+            }
 
         return await write(info, RecordCreditAssessmentPayload, action, "risk.assess")
 
@@ -88,7 +103,9 @@ class RiskMutations:
 
         return await write(info, EndCreditAssessmentPayload, action, "risk.assess")
 
-    @strawberry.mutation(description="Record a KA director's override of the credit rule for one contract not yet signed.")
+    @strawberry.mutation(
+        description="Record a KA director's override of the credit rule for one contract not yet signed."
+    )
     async def grant_credit_override(self, info: Info, input: GrantCreditOverrideInput) -> GrantCreditOverridePayload:
         async def action(unit):
             return {"override": await services.grant_override(unit, input.contract_id, input.reason)}
@@ -108,7 +125,9 @@ class RiskMutations:
 UNSET = strawberry.UNSET
 
 
-@strawberry.input(description="A risk for an account's register: kind, probability and impact from 1 to 5, an owner on the staff.")
+@strawberry.input(
+    description="A risk for an account's register: kind, probability and impact from 1 to 5, an owner on the staff."
+)
 class RegisterRiskInput:
     account_id: strawberry.ID
     kind: RiskKindEnum
@@ -143,7 +162,9 @@ class CreateContingencyPlanInput:
     risk_id: strawberry.ID | None = strawberry.field(default=None, description="The registered risk it answers.")
 
 
-@strawberry.input(description="The plan's event happened: the plan goes ACTIVE and its post-mortem is due 48 hours after the event.")
+@strawberry.input(
+    description="The plan's event happened: the plan goes ACTIVE and its post-mortem is due 48 hours after the event."
+)
 class ActivateContingencyPlanInput:
     id: strawberry.ID
     summary: str
@@ -175,7 +196,9 @@ class RecordCompetitorOfferInput:
     competitor: str
     offer: str
     product: str | None = None
-    seen_at: datetime | None = strawberry.field(default=None, description="Default: now. The comparison is due 48 hours later.")
+    seen_at: datetime | None = strawberry.field(
+        default=None, description="Default: now. The comparison is due 48 hours later."
+    )
 
 
 @strawberry.input(description="How our offer differs from the competitor's (§3.5.3).")
@@ -186,9 +209,15 @@ class RecordDifferentiationInput:
 
 RegisterRiskPayload = payload_type("RegisterRisk", risk=RegisteredRiskType)
 UpdateRegisteredRiskPayload = payload_type("UpdateRegisteredRisk", risk=RegisteredRiskType)
-ContingencyPlanPayload = payload_type("ContingencyPlan", "A contingency plan after the change.", plan=ContingencyPlanType)
-ContingencyTaskPayload = payload_type("ContingencyTask", "A contingency task after the change.", task=ContingencyTaskType)
-CompetitorOfferPayload = payload_type("CompetitorOffer", "A competitor offer after the change.", offer=CompetitorOfferType)
+ContingencyPlanPayload = payload_type(
+    "ContingencyPlan", "A contingency plan after the change.", plan=ContingencyPlanType
+)
+ContingencyTaskPayload = payload_type(
+    "ContingencyTask", "A contingency task after the change.", task=ContingencyTaskType
+)
+CompetitorOfferPayload = payload_type(
+    "CompetitorOffer", "A competitor offer after the change.", offer=CompetitorOfferType
+)
 
 
 @strawberry.type
@@ -200,7 +229,9 @@ class RegisterMutations:
 
         return await write(info, RegisterRiskPayload, action, "risk.register")
 
-    @strawberry.mutation(description="Change, mitigate or close a registered risk (expectedVersion guards against lost updates).")
+    @strawberry.mutation(
+        description="Change, mitigate or close a registered risk (expectedVersion guards against lost updates)."
+    )
     async def update_registered_risk(self, info: Info, input: UpdateRegisteredRiskInput) -> UpdateRegisteredRiskPayload:
         async def action(unit):
             return {"risk": await register.update_risk(unit, input.id, input.expected_version, vars(input))}
@@ -210,12 +241,18 @@ class RegisterMutations:
     @strawberry.mutation(description="Prepare a contingency plan for an account.")
     async def create_contingency_plan(self, info: Info, input: CreateContingencyPlanInput) -> ContingencyPlanPayload:
         async def action(unit):
-            return {"plan": await register.create_plan(unit, input.account_id, input.plan_type, input.title, input.risk_id)}
+            return {
+                "plan": await register.create_plan(unit, input.account_id, input.plan_type, input.title, input.risk_id)
+            }
 
         return await write(info, ContingencyPlanPayload, action, "risk.register")
 
-    @strawberry.mutation(description="Activate a plan when its event happens: its first task starts, the post-mortem is due in 48 hours.")
-    async def activate_contingency_plan(self, info: Info, input: ActivateContingencyPlanInput) -> ContingencyPlanPayload:
+    @strawberry.mutation(
+        description="Activate a plan when its event happens: its first task starts, the post-mortem is due in 48 hours."
+    )
+    async def activate_contingency_plan(
+        self, info: Info, input: ActivateContingencyPlanInput
+    ) -> ContingencyPlanPayload:
         async def action(unit):
             return {"plan": await register.activate_plan(unit, input.id, input.occurred_at, input.summary)}
 
@@ -229,7 +266,9 @@ class RegisterMutations:
         return await write(info, ContingencyTaskPayload, action, "risk.register")
 
     @strawberry.mutation(description="Mark a contingency task done.")
-    async def complete_contingency_task(self, info: Info, input: CompleteContingencyTaskInput) -> ContingencyTaskPayload:
+    async def complete_contingency_task(
+        self, info: Info, input: CompleteContingencyTaskInput
+    ) -> ContingencyTaskPayload:
         async def action(unit):
             return {"task": await register.complete_task(unit, input.id)}
 
@@ -245,7 +284,11 @@ class RegisterMutations:
     @strawberry.mutation(description="Record a competitor's offer seen at an account.")
     async def record_competitor_offer(self, info: Info, input: RecordCompetitorOfferInput) -> CompetitorOfferPayload:
         async def action(unit):
-            return {"offer": await register.record_offer(unit, input.account_id, input.competitor, input.product, input.offer, input.seen_at)}
+            return {
+                "offer": await register.record_offer(
+                    unit, input.account_id, input.competitor, input.product, input.offer, input.seen_at
+                )
+            }
 
         return await write(info, CompetitorOfferPayload, action, "risk.competitors")
 

@@ -74,25 +74,58 @@ class RiskQueries:
 
     @strawberry.field(description="Dunning notices of the accounts you may see, newest first unless ordered otherwise.")
     async def dunning_notices(
-        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
-        filter: DunningNoticeFilter | None = None, order_by: list[DunningNoticeOrder] | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: DunningNoticeFilter | None = None,
+        order_by: list[DunningNoticeOrder] | None = None,
     ) -> Connection[DunningNoticeType]:
-        return await list_connection(info, context(info).rows(DunningNotice).filter(filter), order_by=order_by or NEWEST_NOTICES,
-                                     first=first, after=after, last=last, before=before)
+        return await list_connection(
+            info,
+            context(info).rows(DunningNotice).filter(filter),
+            order_by=order_by or NEWEST_NOTICES,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
 
-    @strawberry.field(description="Early warnings on the accounts you may see; open ones have resolvedAt {isNull: true}. "
-                                  "Newest first unless ordered otherwise.")
+    @strawberry.field(
+        description="Early warnings on the accounts you may see; open ones have resolvedAt {isNull: true}. "
+        "Newest first unless ordered otherwise."
+    )
     async def risk_warnings(
-        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
-        filter: RiskWarningFilter | None = None, order_by: list[RiskWarningOrder] | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: RiskWarningFilter | None = None,
+        order_by: list[RiskWarningOrder] | None = None,
     ) -> Connection[RiskWarningType]:
-        return await list_connection(info, context(info).rows(RiskWarning).filter(filter), order_by=order_by or NEWEST_FIRST,
-                                     first=first, after=after, last=last, before=before)
+        return await list_connection(
+            info,
+            context(info).rows(RiskWarning).filter(filter),
+            order_by=order_by or NEWEST_FIRST,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
 
-    @strawberry.field(description="Outstanding receivables of signed and active contracts by days overdue, across the accounts "
-                                  "you may see (or those named), grouped; computed in SQL. Null without contracts.amounts.read.")
+    @strawberry.field(
+        description="Outstanding receivables of signed and active contracts by days overdue, across the accounts "
+        "you may see (or those named), grouped; computed in SQL. Null without contracts.amounts.read."
+    )
     async def receivables_aging(
-        self, info: Info, group_by: list[ReceivablesGroupBy] | None = None, account_ids: list[strawberry.ID] | None = None,
+        self,
+        info: Info,
+        group_by: list[ReceivablesGroupBy] | None = None,
+        account_ids: list[strawberry.ID] | None = None,
     ) -> ReceivablesAging | None:
         ctx = context(info)
         if not ctx.may_total(Instalment, "amount"):
@@ -104,56 +137,147 @@ class RiskQueries:
             except InvalidId as bad:
                 raise RequestError(str(bad)) from None
         today = ctx.settings.today()
-        total, groups = await services.receivables_aging(rows, list(dict.fromkeys(g.value for g in group_by or ())), today)
-        return ReceivablesAging(as_of=today, total=AgingBuckets.of(total),
-                                groups=[ReceivablesGroup(keys=ReceivablesGroupKeys.of(g["keys"], GROUP_KEYS), buckets=AgingBuckets.of(g["sums"])) for g in groups])
+        total, groups = await services.receivables_aging(
+            rows, list(dict.fromkeys(g.value for g in group_by or ())), today
+        )
+        return ReceivablesAging(
+            as_of=today,
+            total=AgingBuckets.of(total),
+            groups=[
+                ReceivablesGroup(
+                    keys=ReceivablesGroupKeys.of(g["keys"], GROUP_KEYS), buckets=AgingBuckets.of(g["sums"])
+                )
+                for g in groups
+            ],
+        )
 
     registered_risk = node_field(RegisteredRisk, RegisteredRiskType)
     contingency_plan = node_field(ContingencyPlan, ContingencyPlanType)
 
     @strawberry.field(description="The risk register of the accounts you may see.")
     async def registered_risks(
-        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
-        filter: RegisteredRiskFilter | None = None, order_by: list[RegisteredRiskOrder] | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: RegisteredRiskFilter | None = None,
+        order_by: list[RegisteredRiskOrder] | None = None,
     ) -> Connection[RegisteredRiskType]:
-        return await list_connection(info, context(info).rows(RegisteredRisk).filter(filter).live(), order_by=order_by,
-                                     first=first, after=after, last=last, before=before)
+        return await list_connection(
+            info,
+            context(info).rows(RegisteredRisk).filter(filter).live(),
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
 
     @strawberry.field(description="Contingency plans of the accounts you may see.")
     async def contingency_plans(
-        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
-        filter: ContingencyPlanFilter | None = None, order_by: list[ContingencyPlanOrder] | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: ContingencyPlanFilter | None = None,
+        order_by: list[ContingencyPlanOrder] | None = None,
     ) -> Connection[ContingencyPlanType]:
-        return await list_connection(info, context(info).rows(ContingencyPlan).filter(filter), order_by=order_by,
-                                     first=first, after=after, last=last, before=before)
+        return await list_connection(
+            info,
+            context(info).rows(ContingencyPlan).filter(filter),
+            order_by=order_by,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
 
-    @strawberry.field(description="Activated plans whose post-mortem is past its 48 hours and not written, most overdue first.")
-    async def overdue_post_mortems(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ContingencyPlanType]:
-        rows = context(info).rows(ContingencyPlan).where("post_mortem_due_at", datetime.now(UTC), "<").where("post_mortem_at", None)
-        return await list_connection(info, rows, order_by=[ContingencyPlanOrder(field=ContingencyPlanOrderField.POST_MORTEM_DUE_AT,
-                                                                                direction=OrderDirection.ASC)], first=first, after=after)
+    @strawberry.field(
+        description="Activated plans whose post-mortem is past its 48 hours and not written, most overdue first."
+    )
+    async def overdue_post_mortems(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[ContingencyPlanType]:
+        rows = (
+            context(info)
+            .rows(ContingencyPlan)
+            .where("post_mortem_due_at", datetime.now(UTC), "<")
+            .where("post_mortem_at", None)
+        )
+        return await list_connection(
+            info,
+            rows,
+            order_by=[
+                ContingencyPlanOrder(field=ContingencyPlanOrderField.POST_MORTEM_DUE_AT, direction=OrderDirection.ASC)
+            ],
+            first=first,
+            after=after,
+        )
 
-    @strawberry.field(description="Competitor offers seen at the accounts you may see, newest first unless ordered otherwise.")
+    @strawberry.field(
+        description="Competitor offers seen at the accounts you may see, newest first unless ordered otherwise."
+    )
     async def competitor_offers(
-        self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None,
-        filter: CompetitorOfferFilter | None = None, order_by: list[CompetitorOfferOrder] | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: CompetitorOfferFilter | None = None,
+        order_by: list[CompetitorOfferOrder] | None = None,
     ) -> Connection[CompetitorOfferType]:
         newest = [CompetitorOfferOrder(field=CompetitorOfferOrderField.SEEN_AT, direction=OrderDirection.DESC)]
-        return await list_connection(info, context(info).rows(CompetitorOffer).filter(filter), order_by=order_by or newest,
-                                     first=first, after=after, last=last, before=before)
+        return await list_connection(
+            info,
+            context(info).rows(CompetitorOffer).filter(filter),
+            order_by=order_by or newest,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+        )
 
-    @strawberry.field(description="Competitor offers whose differentiation comparison is past its 48 hours, most overdue first.")
-    async def overdue_differentiations(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[CompetitorOfferType]:
-        rows = context(info).rows(CompetitorOffer).where("comparison_due_at", datetime.now(UTC), "<").where("compared_at", None)
-        return await list_connection(info, rows, order_by=[CompetitorOfferOrder(field=CompetitorOfferOrderField.COMPARISON_DUE_AT,
-                                                                               direction=OrderDirection.ASC)], first=first, after=after)
+    @strawberry.field(
+        description="Competitor offers whose differentiation comparison is past its 48 hours, most overdue first."
+    )
+    async def overdue_differentiations(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[CompetitorOfferType]:
+        rows = (
+            context(info)
+            .rows(CompetitorOffer)
+            .where("comparison_due_at", datetime.now(UTC), "<")
+            .where("compared_at", None)
+        )
+        return await list_connection(
+            info,
+            rows,
+            order_by=[
+                CompetitorOfferOrder(field=CompetitorOfferOrderField.COMPARISON_DUE_AT, direction=OrderDirection.ASC)
+            ],
+            first=first,
+            after=after,
+        )
 
     @strawberry.field(description="The risk rules in force: rating bands, check weights, validity, dunning days.")
     def risk_rules(self, info: Info) -> RiskRules:
         config = risk_config(context(info).settings)
         return RiskRules(
-            rating_bands=[RatingBandType(rating=b.rating, min_score=b.min_score, credit_limit=b.credit_limit,
-                                         payment_terms_days=b.payment_terms_days, prepayment=b.prepayment) for b in config.bands],
+            rating_bands=[
+                RatingBandType(
+                    rating=b.rating,
+                    min_score=b.min_score,
+                    credit_limit=b.credit_limit,
+                    payment_terms_days=b.payment_terms_days,
+                    prepayment=b.prepayment,
+                )
+                for b in config.bands
+            ],
             check_weights=[CheckWeight(check=check, weight=weight) for check, weight in config.weights],
             assessment_months=config.assessment_months,
             dunning=[DunningStep(stage=stage, days_overdue=days) for stage, days in config.dunning_days],
@@ -177,6 +301,7 @@ async def credit_profile(root, info: Info) -> CreditProfile | None:
         return None
     exposure = None
     if ctx.may_total(Contract, "amount"):
+
         async def load_exposure(ids):
             found = await services.exposures(ctx.rows(Contract), ids)
             return [found[i] for i in ids]
@@ -184,11 +309,18 @@ async def credit_profile(root, info: Info) -> CreditProfile | None:
         exposure = await ctx.loader("risk.exposure", load_exposure).load(root.id)
     limit = ctx.sensitive(current, "credit_limit")
     return CreditProfile(
-        rating=ctx.sensitive(current, "rating"), score=ctx.sensitive(current, "score"), limit=limit,
-        payment_terms_days=ctx.sensitive(current, "payment_terms_days"), prepayment=ctx.sensitive(current, "prepayment"),
-        exposure=exposure, available=None if limit is None or exposure is None else limit - exposure,
-        assessed_at=current.assessed_at, valid_from=current.valid_from,
-        expires_at=current.valid_until if current.ended_on is None else min(current.valid_until, current.ended_on - timedelta(days=1)),
+        rating=ctx.sensitive(current, "rating"),
+        score=ctx.sensitive(current, "score"),
+        limit=limit,
+        payment_terms_days=ctx.sensitive(current, "payment_terms_days"),
+        prepayment=ctx.sensitive(current, "prepayment"),
+        exposure=exposure,
+        available=None if limit is None or exposure is None else limit - exposure,
+        assessed_at=current.assessed_at,
+        valid_from=current.valid_from,
+        expires_at=current.valid_until
+        if current.ended_on is None
+        else min(current.valid_until, current.ended_on - timedelta(days=1)),
         assessment=current,
     )
 
@@ -201,7 +333,9 @@ async def account_receivables(root, info: Info) -> AgingBuckets | None:
 
     async def load(ids):
         today = ctx.settings.today()
-        _, groups = await services.receivables_aging(ctx.rows(Instalment).where("contract.account", ids), ["contract.account"], today)
+        _, groups = await services.receivables_aging(
+            ctx.rows(Instalment).where("contract.account", ids), ["contract.account"], today
+        )
         found = {g["keys"]["contract.account"]: g["sums"] for g in groups}
         zero = {bucket: Decimal("0.00") for bucket in services.bucket_sums(today)}
         return [AgingBuckets.of(found.get(i, zero)) for i in ids]
@@ -219,20 +353,44 @@ async def contract_override(root, info: Info) -> CreditOverrideType | None:
     return await ctx.loader("risk.contract_override", load).load(root.id)
 
 
-risk_warnings = child_list_field(RiskWarning, "account", RiskWarningType, RiskWarningFilter, RiskWarningOrder,
-                                 "Early warnings on this account.")
+risk_warnings = child_list_field(
+    RiskWarning, "account", RiskWarningType, RiskWarningFilter, RiskWarningOrder, "Early warnings on this account."
+)
 risk_warnings.python_name, risk_warnings.graphql_name = "risk_warnings", "riskWarnings"
 
-registered_risks = child_list_field(RegisteredRisk, "account", RegisteredRiskType, RegisteredRiskFilter, RegisteredRiskOrder,
-                                    "The account's risk register.")
+registered_risks = child_list_field(
+    RegisteredRisk,
+    "account",
+    RegisteredRiskType,
+    RegisteredRiskFilter,
+    RegisteredRiskOrder,
+    "The account's risk register.",
+)
 registered_risks.python_name, registered_risks.graphql_name = "registered_risks", "registeredRisks"
-contingency_plans = child_list_field(ContingencyPlan, "account", ContingencyPlanType, ContingencyPlanFilter, ContingencyPlanOrder,
-                                     "The account's contingency plans.")
+contingency_plans = child_list_field(
+    ContingencyPlan,
+    "account",
+    ContingencyPlanType,
+    ContingencyPlanFilter,
+    ContingencyPlanOrder,
+    "The account's contingency plans.",
+)
 contingency_plans.python_name, contingency_plans.graphql_name = "contingency_plans", "contingencyPlans"
-competitor_offers = child_list_field(CompetitorOffer, "account", CompetitorOfferType, CompetitorOfferFilter, CompetitorOfferOrder,
-                                     "Competitor offers seen at the account.")
+competitor_offers = child_list_field(
+    CompetitorOffer,
+    "account",
+    CompetitorOfferType,
+    CompetitorOfferFilter,
+    CompetitorOfferOrder,
+    "Competitor offers seen at the account.",
+)
 competitor_offers.python_name, competitor_offers.graphql_name = "competitor_offers", "competitorOffers"
 
-credit_assessments = children_field(CreditAssessment, "account", CreditAssessmentType, ("sequence",),
-                                    "Every version of the account's credit assessment, oldest first.")
+credit_assessments = children_field(
+    CreditAssessment,
+    "account",
+    CreditAssessmentType,
+    ("sequence",),
+    "Every version of the account's credit assessment, oldest first.",
+)
 credit_assessments.python_name, credit_assessments.graphql_name = "credit_assessments", "creditAssessments"

@@ -38,7 +38,9 @@ def _account_gid(row: Any) -> str:
     return to_global_id("Account", row.account_id)
 
 
-async def _staff(unit: UnitOfWork, person_gid: str | None, path: tuple[str, ...], problems: list[Problem]) -> int | None:
+async def _staff(
+    unit: UnitOfWork, person_gid: str | None, path: tuple[str, ...], problems: list[Problem]
+) -> int | None:
     """The member of staff ``person_gid`` names (an owner of a risk or a task), or None."""
     person = None if person_gid is None else await find_staff(unit.actor, person_gid, path, problems)
     return None if person is None else person.id
@@ -63,15 +65,31 @@ async def register_risk(unit: UnitOfWork, values: dict[str, Any]) -> RegisteredR
             problems.append(invalid((name,), problem))
     owner_id = await _staff(unit, values.get("owner_id"), ("owner_id",), problems)
     refuse_if(problems)
-    risk = await create(RegisteredRisk, audit_account=account.id, account_id=account.id, kind=values["kind"], title=title,
-                        description=values.get("description"), probability=values["probability"], impact=values["impact"],
-                        owner_id=owner_id, mitigation=values.get("mitigation"))
-    unit.emit("risk.registered", risk.node_id, accountId=account.node_id, kind=risk.kind.value,
-              severity=rules.severity(rules.risk_score(risk.probability, risk.impact)).value)
+    risk = await create(
+        RegisteredRisk,
+        audit_account=account.id,
+        account_id=account.id,
+        kind=values["kind"],
+        title=title,
+        description=values.get("description"),
+        probability=values["probability"],
+        impact=values["impact"],
+        owner_id=owner_id,
+        mitigation=values.get("mitigation"),
+    )
+    unit.emit(
+        "risk.registered",
+        risk.node_id,
+        accountId=account.node_id,
+        kind=risk.kind.value,
+        severity=rules.severity(rules.risk_score(risk.probability, risk.impact)).value,
+    )
     return risk
 
 
-async def update_risk(unit: UnitOfWork, risk_gid: str, expected_version: int | None, values: dict[str, Any]) -> RegisteredRisk:
+async def update_risk(
+    unit: UnitOfWork, risk_gid: str, expected_version: int | None, values: dict[str, Any]
+) -> RegisteredRisk:
     """Change what is given; closing needs a reason, and a closed risk stays closed."""
     risk = await find(unit.actor, RegisteredRisk, risk_gid, ("id",))
     check_version(risk, expected_version)
@@ -95,18 +113,28 @@ async def update_risk(unit: UnitOfWork, risk_gid: str, expected_version: int | N
     if given(values.get("status")) and values["status"] is not None:
         changes["status"] = values["status"]
         if values["status"] is RiskStatus.CLOSED:
-            changes["closed_reason"] = _required(values.get("closed_reason"), ("closed_reason",), "the reason for closing a risk", problems)
+            changes["closed_reason"] = _required(
+                values.get("closed_reason"), ("closed_reason",), "the reason for closing a risk", problems
+            )
     refuse_if(problems)
     diff = await save(risk, changes, audit_account=risk.account_id)
     if diff:
-        unit.emit("risk.register_changed", risk.node_id, accountId=_account_gid(risk), fields=sorted(diff), status=risk.status.value)
+        unit.emit(
+            "risk.register_changed",
+            risk.node_id,
+            accountId=_account_gid(risk),
+            fields=sorted(diff),
+            status=risk.status.value,
+        )
     return risk
 
 
 # --- contingency plans ----------------------------------------------------------------------------------
 
 
-async def create_plan(unit: UnitOfWork, account_gid: str, plan_type: PlanType, title: str, risk_gid: str | None) -> ContingencyPlan:
+async def create_plan(
+    unit: UnitOfWork, account_gid: str, plan_type: PlanType, title: str, risk_gid: str | None
+) -> ContingencyPlan:
     account = await find(unit.actor, Account, account_gid, ("account_id",), live=True)
     problems: list[Problem] = []
     clean_title = _required(title, ("title",), "a plan's title", problems)
@@ -120,7 +148,14 @@ async def create_plan(unit: UnitOfWork, account_gid: str, plan_type: PlanType, t
         else:
             risk_id = risk.id
     refuse_if(problems)
-    plan = await create(ContingencyPlan, audit_account=account.id, account_id=account.id, plan_type=plan_type, title=clean_title, risk_id=risk_id)
+    plan = await create(
+        ContingencyPlan,
+        audit_account=account.id,
+        account_id=account.id,
+        plan_type=plan_type,
+        title=clean_title,
+        risk_id=risk_id,
+    )
     unit.emit("risk.contingency_plan_created", plan.node_id, accountId=account.node_id, planType=plan_type.value)
     return plan
 
@@ -133,20 +168,46 @@ async def activate_plan(unit: UnitOfWork, plan_gid: str, occurred_at: datetime |
     now = _now()
     occurred = occurred_at or now
     if plan.status is not PlanStatus.READY:
-        problems.append(Problem(("id",), Code.RULE_VIOLATION, f"this plan is {plan.status.value}; only a READY plan can be activated"))
+        problems.append(
+            Problem(
+                ("id",), Code.RULE_VIOLATION, f"this plan is {plan.status.value}; only a READY plan can be activated"
+            )
+        )
     if occurred > now:
         problems.append(invalid(("occurred_at",), "the event cannot have happened in the future"))
     refuse_if(problems)
-    await save(plan, {"status": PlanStatus.ACTIVE, "activated_at": now, "event_occurred_at": occurred, "event_summary": clean_summary,
-                      "post_mortem_due_at": rules.hours_after(occurred, rules.POST_MORTEM_HOURS)}, audit_account=plan.account_id)
+    await save(
+        plan,
+        {
+            "status": PlanStatus.ACTIVE,
+            "activated_at": now,
+            "event_occurred_at": occurred,
+            "event_summary": clean_summary,
+            "post_mortem_due_at": rules.hours_after(occurred, rules.POST_MORTEM_HOURS),
+        },
+        audit_account=plan.account_id,
+    )
     task_title, hours = rules.FIRST_TASKS[plan.plan_type]
-    await create(ContingencyTask, audit_account=plan.account_id, plan_id=plan.id, title=task_title, due_at=rules.hours_after(now, hours))
-    unit.emit("risk.contingency_activated", plan.node_id, accountId=_account_gid(plan), planType=plan.plan_type.value,
-              postMortemDueAt=plan.post_mortem_due_at.isoformat())
+    await create(
+        ContingencyTask,
+        audit_account=plan.account_id,
+        plan_id=plan.id,
+        title=task_title,
+        due_at=rules.hours_after(now, hours),
+    )
+    unit.emit(
+        "risk.contingency_activated",
+        plan.node_id,
+        accountId=_account_gid(plan),
+        planType=plan.plan_type.value,
+        postMortemDueAt=plan.post_mortem_due_at.isoformat(),
+    )
     return plan
 
 
-async def add_task(unit: UnitOfWork, plan_gid: str, title: str, owner_gid: str | None, due_at: datetime | None) -> ContingencyTask:
+async def add_task(
+    unit: UnitOfWork, plan_gid: str, title: str, owner_gid: str | None, due_at: datetime | None
+) -> ContingencyTask:
     plan = await find(unit.actor, ContingencyPlan, plan_gid, ("plan_id",))
     problems: list[Problem] = []
     clean_title = _required(title, ("title",), "a task's title", problems)
@@ -154,7 +215,14 @@ async def add_task(unit: UnitOfWork, plan_gid: str, title: str, owner_gid: str |
         problems.append(Problem(("plan_id",), Code.RULE_VIOLATION, "this plan is closed"))
     owner_id = await _staff(unit, owner_gid, ("owner_id",), problems)
     refuse_if(problems)
-    return await create(ContingencyTask, audit_account=plan.account_id, plan_id=plan.id, title=clean_title, owner_id=owner_id, due_at=due_at)
+    return await create(
+        ContingencyTask,
+        audit_account=plan.account_id,
+        plan_id=plan.id,
+        title=clean_title,
+        owner_id=owner_id,
+        due_at=due_at,
+    )
 
 
 async def complete_task(unit: UnitOfWork, task_gid: str) -> ContingencyTask:
@@ -172,19 +240,28 @@ async def record_post_mortem(unit: UnitOfWork, plan_gid: str, text: str) -> Cont
     problems: list[Problem] = []
     clean = _required(text, ("post_mortem",), "a post-mortem", problems)
     if plan.status is not PlanStatus.ACTIVE:
-        problems.append(Problem(("id",), Code.RULE_VIOLATION, f"this plan is {plan.status.value}; a post-mortem follows an activation"))
+        problems.append(
+            Problem(
+                ("id",), Code.RULE_VIOLATION, f"this plan is {plan.status.value}; a post-mortem follows an activation"
+            )
+        )
     refuse_if(problems)
     now = _now()
-    await save(plan, {"post_mortem": clean, "post_mortem_at": now, "status": PlanStatus.CLOSED}, audit_account=plan.account_id)
-    unit.emit("risk.post_mortem_recorded", plan.node_id, accountId=_account_gid(plan), late=now > plan.post_mortem_due_at)
+    await save(
+        plan, {"post_mortem": clean, "post_mortem_at": now, "status": PlanStatus.CLOSED}, audit_account=plan.account_id
+    )
+    unit.emit(
+        "risk.post_mortem_recorded", plan.node_id, accountId=_account_gid(plan), late=now > plan.post_mortem_due_at
+    )
     return plan
 
 
 # --- competitor watch -------------------------------------------------------------------------------------
 
 
-async def record_offer(unit: UnitOfWork, account_gid: str, competitor: str, product: str | None, offer: str,
-                       seen_at: datetime | None) -> CompetitorOffer:
+async def record_offer(
+    unit: UnitOfWork, account_gid: str, competitor: str, product: str | None, offer: str, seen_at: datetime | None
+) -> CompetitorOffer:
     account = await find(unit.actor, Account, account_gid, ("account_id",), live=True)
     problems: list[Problem] = []
     name = _required(competitor, ("competitor",), "the competitor", problems)
@@ -194,11 +271,24 @@ async def record_offer(unit: UnitOfWork, account_gid: str, competitor: str, prod
     if seen > now:
         problems.append(invalid(("seen_at",), "an offer cannot be seen in the future"))
     refuse_if(problems)
-    row = await create(CompetitorOffer, audit_account=account.id, account_id=account.id, competitor=name, product=(product or "").strip() or None,
-                       offer=what, seen_at=seen, recorded_by=unit.actor.name,
-                       comparison_due_at=rules.hours_after(seen, rules.COMPARISON_HOURS))
-    unit.emit("risk.competitor_offer_seen", row.node_id, accountId=account.node_id, competitor=name,
-              comparisonDueAt=row.comparison_due_at.isoformat())
+    row = await create(
+        CompetitorOffer,
+        audit_account=account.id,
+        account_id=account.id,
+        competitor=name,
+        product=(product or "").strip() or None,
+        offer=what,
+        seen_at=seen,
+        recorded_by=unit.actor.name,
+        comparison_due_at=rules.hours_after(seen, rules.COMPARISON_HOURS),
+    )
+    unit.emit(
+        "risk.competitor_offer_seen",
+        row.node_id,
+        accountId=account.node_id,
+        competitor=name,
+        comparisonDueAt=row.comparison_due_at.isoformat(),
+    )
     return row
 
 
@@ -210,6 +300,10 @@ async def record_differentiation(unit: UnitOfWork, offer_gid: str, comparison: s
         problems.append(Problem(("id",), Code.RULE_VIOLATION, f"{row.compared_by} compared this offer already"))
     refuse_if(problems)
     now = _now()
-    await save(row, {"comparison": clean, "compared_at": now, "compared_by": unit.actor.name}, audit_account=row.account_id)
-    unit.emit("risk.differentiation_recorded", row.node_id, accountId=_account_gid(row), late=now > row.comparison_due_at)
+    await save(
+        row, {"comparison": clean, "compared_at": now, "compared_by": unit.actor.name}, audit_account=row.account_id
+    )
+    unit.emit(
+        "risk.differentiation_recorded", row.node_id, accountId=_account_gid(row), late=now > row.comparison_due_at
+    )
     return row

@@ -40,7 +40,9 @@ class RatingBand:
 
 
 DEFAULT_WEIGHTS: Mapping[Check, Decimal] = {
-    Check.CREDIT_REPORT: Decimal("0.4"), Check.INDUSTRY_REPUTATION: Decimal("0.3"), Check.FINANCIAL_CONDITION: Decimal("0.3"),
+    Check.CREDIT_REPORT: Decimal("0.4"),
+    Check.INDUSTRY_REPUTATION: Decimal("0.3"),
+    Check.FINANCIAL_CONDITION: Decimal("0.3"),
 }
 DEFAULT_BANDS: tuple[RatingBand, ...] = (
     RatingBand(Rating.A, Decimal(85), Decimal("20000000"), 90),
@@ -102,7 +104,9 @@ class CreditStanding:
     prepayment: bool
 
 
-def is_prepaid(payment_terms_days: int, start_on: date, amount: Decimal, schedule: Sequence[tuple[date, Decimal]]) -> bool:
+def is_prepaid(
+    payment_terms_days: int, start_on: date, amount: Decimal, schedule: Sequence[tuple[date, Decimal]]
+) -> bool:
     """A contract on prepayment terms: no payment term, and the schedule asks for the whole amount by the start."""
     due_by_start = sum((due for due_on, due in schedule if due_on <= start_on), Decimal(0))
     return payment_terms_days == 0 and amount > 0 and due_by_start == amount
@@ -116,12 +120,16 @@ def signing_problem(standing: CreditStanding | None, exposure: Decimal, amount: 
     if standing.prepayment:
         if prepaid:
             return None
-        return (f"the customer is rated {standing.rating.value} (high risk) and must pay in advance: set payment terms to 0 days "
-                "and schedule the whole amount on or before the start date")
+        return (
+            f"the customer is rated {standing.rating.value} (high risk) and must pay in advance: set payment terms to 0 days "
+            "and schedule the whole amount on or before the start date"
+        )
     after = exposure + amount
     if after > standing.credit_limit:
-        return (f"signing would take the customer's exposure to {after}, beyond its credit limit of {standing.credit_limit} "
-                f"(rating {standing.rating.value}); a KA director can record an override")
+        return (
+            f"signing would take the customer's exposure to {after}, beyond its credit limit of {standing.credit_limit} "
+            f"(rating {standing.rating.value}); a KA director can record an override"
+        )
     return None
 
 
@@ -138,8 +146,11 @@ class AgeingBucket(str, Enum):
 
 #: each bucket's days overdue, inclusive (None: open-ended)
 BUCKET_DAYS: Mapping[AgeingBucket, tuple[int | None, int | None]] = {
-    AgeingBucket.CURRENT: (None, 0), AgeingBucket.DAYS_1_30: (1, 30), AgeingBucket.DAYS_31_60: (31, 60),
-    AgeingBucket.DAYS_61_90: (61, 90), AgeingBucket.OVER_90: (91, None),
+    AgeingBucket.CURRENT: (None, 0),
+    AgeingBucket.DAYS_1_30: (1, 30),
+    AgeingBucket.DAYS_31_60: (31, 60),
+    AgeingBucket.DAYS_61_90: (61, 90),
+    AgeingBucket.OVER_90: (91, None),
 }
 
 
@@ -153,7 +164,9 @@ def ageing_bucket(days_overdue: int) -> AgeingBucket:
 def bucket_due_dates(bucket: AgeingBucket, today: date) -> tuple[date | None, date | None]:
     """The due dates (inclusive) whose instalments fall in ``bucket`` today: what the SQL compares with."""
     low, high = BUCKET_DAYS[bucket]
-    return (None if high is None else today - timedelta(days=high)), (None if low is None else today - timedelta(days=low))
+    return (None if high is None else today - timedelta(days=high)), (
+        None if low is None else today - timedelta(days=low)
+    )
 
 
 class DunningStage(str, Enum):
@@ -164,11 +177,16 @@ class DunningStage(str, Enum):
 
 
 DEFAULT_DUNNING_DAYS: Mapping[DunningStage, int] = {
-    DunningStage.FIRST_NOTICE: 30, DunningStage.SECOND_NOTICE: 60, DunningStage.FINAL_NOTICE: 90, DunningStage.LEGAL: 91,
+    DunningStage.FIRST_NOTICE: 30,
+    DunningStage.SECOND_NOTICE: 60,
+    DunningStage.FINAL_NOTICE: 90,
+    DunningStage.LEGAL: 91,
 }
 
 
-def dunning_step(days_overdue: int, issued: set[DunningStage], days: Mapping[DunningStage, int] = DEFAULT_DUNNING_DAYS) -> DunningStage | None:
+def dunning_step(
+    days_overdue: int, issued: set[DunningStage], days: Mapping[DunningStage, int] = DEFAULT_DUNNING_DAYS
+) -> DunningStage | None:
     """The notice to issue today for an instalment ``days_overdue`` late, given the stages already issued,
     or None. Only the furthest stage reached is issued: a sequence that catches up after days without a
     run does not send three letters at once, and no stage is ever issued twice or after a later one."""
@@ -234,7 +252,7 @@ def purchases_falling(monthly: Sequence[int], months: int = 3) -> bool:
     """Did purchases (contracts signed per month, oldest first) fall ``months`` months in a row up to the last?"""
     if len(monthly) < months + 1:
         return False
-    recent = monthly[-(months + 1):]
+    recent = monthly[-(months + 1) :]
     return all(earlier > later for earlier, later in zip(recent, recent[1:], strict=False))
 
 
@@ -251,7 +269,10 @@ def month_starts(today: date, months: int) -> list[date]:
 # --- health signals ---------------------------------------------------------------------------------
 
 BUCKET_HEALTH: Mapping[AgeingBucket, int] = {
-    AgeingBucket.CURRENT: 100, AgeingBucket.DAYS_1_30: 80, AgeingBucket.DAYS_31_60: 60, AgeingBucket.DAYS_61_90: 40,
+    AgeingBucket.CURRENT: 100,
+    AgeingBucket.DAYS_1_30: 80,
+    AgeingBucket.DAYS_31_60: 60,
+    AgeingBucket.DAYS_61_90: 40,
     AgeingBucket.OVER_90: 20,
 }
 WARNING_WEIGHT: Mapping[WarningLevel, int] = {WarningLevel.LOW: 5, WarningLevel.MEDIUM: 15, WarningLevel.HIGH: 30}
@@ -275,13 +296,18 @@ class Director:
     region: str | None
 
 
-def routed_to(owner_id: int | None, industry_section: str | None, region: str | None, directors: Sequence[Director]) -> list[int]:
+def routed_to(
+    owner_id: int | None, industry_section: str | None, region: str | None, directors: Sequence[Director]
+) -> list[int]:
     """Who a warning on an account reaches: its owner, the KA directors, and the industry and regional
     directors whose line or region the account is in (DOMAIN.md section 1)."""
     people = [] if owner_id is None else [owner_id]
     for d in directors:
-        if (d.role == "KA_DIRECTOR" or (d.role == "INDUSTRY_DIRECTOR" and d.industry_section == industry_section)
-                or (d.role == "REGIONAL_DIRECTOR" and d.region == region)) and d.person_id not in people:
+        if (
+            d.role == "KA_DIRECTOR"
+            or (d.role == "INDUSTRY_DIRECTOR" and d.industry_section == industry_section)
+            or (d.role == "REGIONAL_DIRECTOR" and d.region == region)
+        ) and d.person_id not in people:
             people.append(d.person_id)
     return people
 

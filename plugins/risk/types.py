@@ -70,11 +70,17 @@ AMOUNTS = "Sensitive: null without contracts.amounts.read; every read is audited
 
 RatingEnum = strawberry.enum(Rating, name="CreditRating", description="A to D; D is high risk and pays in advance.")
 CheckEnum = strawberry.enum(Check, name="CreditCheck", description="The three checks of a credit assessment.")
-DunningStageEnum = strawberry.enum(DunningStage, name="DunningStage", description="First, second, final notice; then legal.")
-AgeingBucketEnum = strawberry.enum(AgeingBucket, name="AgeingBucket", description="Days overdue: 0, 1-30, 31-60, 61-90, over 90.")
+DunningStageEnum = strawberry.enum(
+    DunningStage, name="DunningStage", description="First, second, final notice; then legal."
+)
+AgeingBucketEnum = strawberry.enum(
+    AgeingBucket, name="AgeingBucket", description="Days overdue: 0, 1-30, 31-60, 61-90, over 90."
+)
 
 
-@strawberry.type(description="One check of an assessment: its score (0-100) and evidence notes (encrypted at rest). " + CREDIT)
+@strawberry.type(
+    description="One check of an assessment: its score (0-100) and evidence notes (encrypted at rest). " + CREDIT
+)
 class CreditCheckResult:
     check: CheckEnum
     score: int | None
@@ -88,7 +94,9 @@ _CHECK_COLUMNS = {
 }
 
 
-@strawberry.type(name="CreditAssessment", description="One version of an account's credit assessment, valid for a period.")
+@strawberry.type(
+    name="CreditAssessment", description="One version of an account's credit assessment, valid for a period."
+)
 class CreditAssessmentType(Node):
     is_type_of = node_type_of(CreditAssessment)
 
@@ -109,8 +117,10 @@ class CreditAssessmentType(Node):
     @strawberry.field(description="The three checks with their scores and notes. " + CREDIT)
     def checks(self, info: Info) -> list[CreditCheckResult]:
         ctx = context(info)
-        return [CreditCheckResult(check=check, score=ctx.sensitive(self, score), notes=ctx.sensitive(self, notes))
-                for check, (score, notes) in _CHECK_COLUMNS.items()]
+        return [
+            CreditCheckResult(check=check, score=ctx.sensitive(self, score), notes=ctx.sensitive(self, notes))
+            for check, (score, notes) in _CHECK_COLUMNS.items()
+        ]
 
 
 @strawberry.type(description="The credit standing of an account today: its assessment in force and its exposure.")
@@ -121,14 +131,18 @@ class CreditProfile:
     payment_terms_days: int | None = strawberry.field(description=CREDIT)
     prepayment: bool | None = strawberry.field(description=CREDIT)
     exposure: Decimal | None = strawberry.field(description="Unpaid value of signed and active contracts. " + AMOUNTS)
-    available: Decimal | None = strawberry.field(description="Limit minus exposure (negative beyond the limit). Needs both permissions.")
+    available: Decimal | None = strawberry.field(
+        description="Limit minus exposure (negative beyond the limit). Needs both permissions."
+    )
     assessed_at: datetime
     valid_from: date
     expires_at: date = strawberry.field(description="The last day the assessment is valid.")
     assessment: CreditAssessmentType
 
 
-@strawberry.type(name="CreditOverride", description="A KA director's permission to sign one contract beyond the credit rule.")
+@strawberry.type(
+    name="CreditOverride", description="A KA director's permission to sign one contract beyond the credit rule."
+)
 class CreditOverrideType(Node):
     is_type_of = node_type_of(CreditOverride)
 
@@ -140,14 +154,19 @@ class CreditOverrideType(Node):
     account = to_one_field(Account, "account_id", AccountType)
 
 
-@strawberry.type(name="DunningNotice", description="A notice issued for an overdue instalment; the event of the same name carries it to webhooks.")
+@strawberry.type(
+    name="DunningNotice",
+    description="A notice issued for an overdue instalment; the event of the same name carries it to webhooks.",
+)
 class DunningNoticeType(Node):
     is_type_of = node_type_of(DunningNotice)
 
     stage: DunningStageEnum
     days_overdue: int
     issued_on: date
-    outstanding = sensitive_field("outstanding", Decimal, "Unpaid on the instalment when the notice was issued. " + AMOUNTS)
+    outstanding = sensitive_field(
+        "outstanding", Decimal, "Unpaid on the instalment when the notice was issued. " + AMOUNTS
+    )
     instalment = to_one_field(Instalment, "instalment_id", InstalmentType)
     contract = to_one_field(Contract, "contract_id", ContractType)
     account = to_one_field(Account, "account_id", AccountType)
@@ -192,8 +211,14 @@ class AgingBuckets:
     def of(cls, sums: dict[str, Decimal]) -> AgingBuckets:
         b = AgeingBucket
         parts = [sums[bucket.value] for bucket in b]
-        return cls(current=sums[b.CURRENT.value], days_1_to_30=sums[b.DAYS_1_30.value], days_31_to_60=sums[b.DAYS_31_60.value],
-                   days_61_to_90=sums[b.DAYS_61_90.value], over_90=sums[b.OVER_90.value], total=sum(parts, Decimal("0.00")))
+        return cls(
+            current=sums[b.CURRENT.value],
+            days_1_to_30=sums[b.DAYS_1_30.value],
+            days_31_to_60=sums[b.DAYS_31_60.value],
+            days_61_to_90=sums[b.DAYS_61_90.value],
+            over_90=sums[b.OVER_90.value],
+            total=sum(parts, Decimal("0.00")),
+        )
 
 
 @strawberry.enum(description="What receivablesAging groups by.")
@@ -221,9 +246,13 @@ class ReceivablesGroupKeys(AccountKeys):
 
 
 GROUP_KEYS = {
-    "contract.account": ("account_id", None), "contract": ("contract_id", None), "contract.account.region": ("region", Region),
-    "contract.account.tier": ("tier", Tier), "contract.account.industry_section": ("industry", None),
-    "contract.account.status": ("account_status", AccountStatus), "contract.account.owner": ("owner_id", None),
+    "contract.account": ("account_id", None),
+    "contract": ("contract_id", None),
+    "contract.account.region": ("region", Region),
+    "contract.account.tier": ("tier", Tier),
+    "contract.account.industry_section": ("industry", None),
+    "contract.account.status": ("account_status", AccountStatus),
+    "contract.account.owner": ("owner_id", None),
 }
 
 
@@ -273,13 +302,17 @@ WarningKindEnum = strawberry.enum(WarningKind, name="RiskWarningKind", descripti
 WarningLevelEnum = strawberry.enum(WarningLevel, name="RiskWarningLevel")
 
 
-@strawberry.type(name="RiskWarning", description="An early warning on an account, raised once per cause and resolved with a note.")
+@strawberry.type(
+    name="RiskWarning", description="An early warning on an account, raised once per cause and resolved with a note."
+)
 class RiskWarningType(Node):
     is_type_of = node_type_of(RiskWarning)
 
     kind: WarningKindEnum
     level: WarningLevelEnum
-    cause: str = strawberry.field(description="What it is about: the global id of an instalment, contact or assessment, or a month.")
+    cause: str = strawberry.field(
+        description="What it is about: the global id of an instalment, contact or assessment, or a month."
+    )
     reason: str
     raised_at: datetime
     escalated_at: datetime | None = strawberry.field(description="When a later run raised its level.")
@@ -288,7 +321,9 @@ class RiskWarningType(Node):
     resolution: str | None
     account = to_one_field(Account, "account_id", AccountType)
 
-    @strawberry.field(description="Who it is routed to: the account's owner and the directors whose scope holds the account.")
+    @strawberry.field(
+        description="Who it is routed to: the account's owner and the directors whose scope holds the account."
+    )
     async def routed_to(self, info: Info) -> list[PersonType]:
         from kamgraph.plugins.risk.services import routed_to
 
@@ -333,15 +368,22 @@ RiskWarningOrder = order_input("RiskWarningOrder", RiskWarningOrderField)
 
 RiskKindEnum = strawberry.enum(RiskKind, name="RiskKind", description="Credit, cooperation or policy risk (§5.2.2.1).")
 RiskStatusEnum = strawberry.enum(RiskStatus, name="RiskStatus")
-PlanTypeEnum = strawberry.enum(PlanType, name="ContingencyPlanType",
-                               description="Key person left (successor plan), product defect (24-hour fix team), regulation change.")
+PlanTypeEnum = strawberry.enum(
+    PlanType,
+    name="ContingencyPlanType",
+    description="Key person left (successor plan), product defect (24-hour fix team), regulation change.",
+)
 PlanStatusEnum = strawberry.enum(PlanStatus, name="ContingencyPlanStatus")
 
 
 def _overdue(due: str, done: str):
     """A computed field: the deadline ``due`` has passed while ``done`` is still empty."""
-    return computed_field(lambda row: rules.is_overdue(getattr(row, due), getattr(row, done), datetime.now(UTC)), bool, (due, done),
-                          "The deadline has passed and it is not done.")
+    return computed_field(
+        lambda row: rules.is_overdue(getattr(row, due), getattr(row, done), datetime.now(UTC)),
+        bool,
+        (due, done),
+        "The deadline has passed and it is not done.",
+    )
 
 
 @strawberry.type(name="RegisteredRisk", description="A risk in an account's register, rated by probability and impact.")
@@ -359,10 +401,18 @@ class RegisteredRiskType(Node):
     version: int
     created_at: datetime
     updated_at: datetime
-    score = computed_field(lambda row: rules.risk_score(row.probability, row.impact), int, ("probability", "impact"),
-                           "Probability times impact, 1 to 25.")
-    severity = computed_field(lambda row: rules.severity(rules.risk_score(row.probability, row.impact)), WarningLevelEnum,
-                              ("probability", "impact"), "Low (1-7), medium (8-14) or high (15-25).")
+    score = computed_field(
+        lambda row: rules.risk_score(row.probability, row.impact),
+        int,
+        ("probability", "impact"),
+        "Probability times impact, 1 to 25.",
+    )
+    severity = computed_field(
+        lambda row: rules.severity(rules.risk_score(row.probability, row.impact)),
+        WarningLevelEnum,
+        ("probability", "impact"),
+        "Low (1-7), medium (8-14) or high (15-25).",
+    )
     owner = to_one_field(Person, "owner_id", PersonType)
     account = to_one_field(Account, "account_id", AccountType)
 
@@ -378,7 +428,9 @@ class ContingencyTaskType(Node):
     owner = to_one_field(Person, "owner_id", PersonType)
 
 
-@strawberry.type(name="ContingencyPlan", description="A contingency plan (§3.5.4); its post-mortem is due 48 hours after the event.")
+@strawberry.type(
+    name="ContingencyPlan", description="A contingency plan (§3.5.4); its post-mortem is due 48 hours after the event."
+)
 class ContingencyPlanType(Node):
     is_type_of = node_type_of(ContingencyPlan)
 
@@ -393,12 +445,17 @@ class ContingencyPlanType(Node):
     post_mortem: str | None
     post_mortem_at: datetime | None
     post_mortem_overdue = _overdue("post_mortem_due_at", "post_mortem_at")
-    tasks = children_field(ContingencyTask, "plan", ContingencyTaskType, ("id",), "The plan's tasks, in the order they were added.")
+    tasks = children_field(
+        ContingencyTask, "plan", ContingencyTaskType, ("id",), "The plan's tasks, in the order they were added."
+    )
     risk = to_one_field(RegisteredRisk, "risk_id", RegisteredRiskType, "The registered risk this plan answers, if any.")
     account = to_one_field(Account, "account_id", AccountType)
 
 
-@strawberry.type(name="CompetitorOffer", description="A competitor's offer seen at an account; a differentiation comparison is due in 48 hours.")
+@strawberry.type(
+    name="CompetitorOffer",
+    description="A competitor's offer seen at an account; a differentiation comparison is due in 48 hours.",
+)
 class CompetitorOfferType(Node):
     is_type_of = node_type_of(CompetitorOffer)
 

@@ -17,8 +17,20 @@ CREATE = """mutation($input: CreateAccountInput!) { createAccount(input: $input)
 async def test_create_account_with_owner_joins_the_team(gql):
     owner = await staff("Li Wei")
     code = credit_code()
-    result = (await gql(CREATE, {"input": {"name": "杭州恒瑞医药股份有限公司", "creditCode": code.lower(), "industryCode": "c27",
-                                           "region": "EAST", "ownerId": to_global_id("Person", owner.id)}}))["createAccount"]
+    result = (
+        await gql(
+            CREATE,
+            {
+                "input": {
+                    "name": "杭州恒瑞医药股份有限公司",
+                    "creditCode": code.lower(),
+                    "industryCode": "c27",
+                    "region": "EAST",
+                    "ownerId": to_global_id("Person", owner.id),
+                }
+            },
+        )
+    )["createAccount"]
     assert result["userErrors"] == []
     created = result["account"]
     assert created["creditCode"] == code and created["industry"] == {"code": "C27", "section": "C"}
@@ -29,19 +41,47 @@ async def test_create_account_with_owner_joins_the_team(gql):
 async def test_invalid_account_input_is_reported_field_by_field_and_changes_nothing(gql):
     acme = await account()
     someone = await contact(acme)
-    result = (await gql(CREATE, {"input": {"name": " ", "creditCode": "91350100M000100Y44", "industryCode": "internet",
-                                           "region": "EAST", "ownerId": to_global_id("Person", someone.id)}}))["createAccount"]
+    result = (
+        await gql(
+            CREATE,
+            {
+                "input": {
+                    "name": " ",
+                    "creditCode": "91350100M000100Y44",
+                    "industryCode": "internet",
+                    "region": "EAST",
+                    "ownerId": to_global_id("Person", someone.id),
+                }
+            },
+        )
+    )["createAccount"]
     assert result["account"] is None
     errors = {tuple(e["field"]): e["code"] for e in result["userErrors"]}
-    assert errors == {("input", "name"): "INVALID", ("input", "creditCode"): "INVALID",
-                      ("input", "industryCode"): "INVALID", ("input", "ownerId"): "INVALID"}
+    assert errors == {
+        ("input", "name"): "INVALID",
+        ("input", "creditCode"): "INVALID",
+        ("input", "industryCode"): "INVALID",
+        ("input", "ownerId"): "INVALID",
+    }
     assert await Account.all().count() == 1
 
 
 async def test_duplicate_credit_code_and_unknown_owner_are_refused(gql):
     acme = await account()
-    result = (await gql(CREATE, {"input": {"name": "Copy", "creditCode": acme.credit_code, "industryCode": "C39",
-                                           "region": "EAST", "ownerId": to_global_id("Person", 4242)}}))["createAccount"]
+    result = (
+        await gql(
+            CREATE,
+            {
+                "input": {
+                    "name": "Copy",
+                    "creditCode": acme.credit_code,
+                    "industryCode": "C39",
+                    "region": "EAST",
+                    "ownerId": to_global_id("Person", 4242),
+                }
+            },
+        )
+    )["createAccount"]
     codes = {tuple(e["field"]): e["code"] for e in result["userErrors"]}
     assert codes == {("input", "creditCode"): "INVALID", ("input", "ownerId"): "NOT_FOUND"}
 
@@ -53,7 +93,9 @@ UPDATE = """mutation($input: UpdateAccountInput!) { updateAccount(input: $input)
 async def test_update_checks_the_expected_version(gql):
     acme = await account(name="Old")
     gid = to_global_id("Account", acme.id)
-    first = (await gql(UPDATE, {"input": {"id": gid, "expectedVersion": 1, "name": "New", "region": "SOUTH"}}))["updateAccount"]
+    first = (await gql(UPDATE, {"input": {"id": gid, "expectedVersion": 1, "name": "New", "region": "SOUTH"}}))[
+        "updateAccount"
+    ]
     assert first == {"account": {"name": "New", "region": "SOUTH", "version": 2}, "userErrors": []}
     stale = (await gql(UPDATE, {"input": {"id": gid, "expectedVersion": 1, "name": "Stale"}}))["updateAccount"]
     assert stale["account"] is None
@@ -63,25 +105,44 @@ async def test_update_checks_the_expected_version(gql):
 
 async def test_update_refuses_nulls_and_cycles(gql):
     group, child = await account(name="Group"), await account(name="Child")
-    await gql(UPDATE, {"input": {"id": to_global_id("Account", child.id), "parentId": to_global_id("Account", group.id)}})
-    cycle = (await gql(UPDATE, {"input": {"id": to_global_id("Account", group.id), "parentId": to_global_id("Account", child.id)}}))
+    await gql(
+        UPDATE, {"input": {"id": to_global_id("Account", child.id), "parentId": to_global_id("Account", group.id)}}
+    )
+    cycle = await gql(
+        UPDATE, {"input": {"id": to_global_id("Account", group.id), "parentId": to_global_id("Account", child.id)}}
+    )
     assert cycle["updateAccount"]["userErrors"][0]["field"] == ["input", "parentId"]
-    null = (await gql(UPDATE, {"input": {"id": to_global_id("Account", group.id), "name": None}}))
+    null = await gql(UPDATE, {"input": {"id": to_global_id("Account", group.id), "name": None}})
     assert null["updateAccount"]["userErrors"][0]["field"] == ["input", "name"]
 
 
 async def test_team_members_are_staff_and_the_owner_stays(gql):
     owner, expert = await staff("Owner"), await staff("Expert", role=Role.SOLUTION_EXPERT)
     acme = await account(owner=owner)
-    ids = {"a": to_global_id("Account", acme.id), "e": to_global_id("Person", expert.id), "o": to_global_id("Person", owner.id)}
-    added = await gql("mutation($a: ID!, $e: ID!) { setAccountTeamMember(input: {accountId: $a, personId: $e, role: SOLUTION_EXPERT}) {"
-                      " account { team { role person { name } } } userErrors { code } } }", ids)
+    ids = {
+        "a": to_global_id("Account", acme.id),
+        "e": to_global_id("Person", expert.id),
+        "o": to_global_id("Person", owner.id),
+    }
+    added = await gql(
+        "mutation($a: ID!, $e: ID!) { setAccountTeamMember(input: {accountId: $a, personId: $e, role: SOLUTION_EXPERT}) {"
+        " account { team { role person { name } } } userErrors { code } } }",
+        ids,
+    )
     assert {m["person"]["name"]: m["role"] for m in added["setAccountTeamMember"]["account"]["team"]} == {
-        "Owner": "ACCOUNT_MANAGER", "Expert": "SOLUTION_EXPERT"}
-    refused = await gql("mutation($a: ID!, $o: ID!) { removeAccountTeamMember(input: {accountId: $a, personId: $o}) { userErrors { code } } }", ids)
+        "Owner": "ACCOUNT_MANAGER",
+        "Expert": "SOLUTION_EXPERT",
+    }
+    refused = await gql(
+        "mutation($a: ID!, $o: ID!) { removeAccountTeamMember(input: {accountId: $a, personId: $o}) { userErrors { code } } }",
+        ids,
+    )
     assert refused["removeAccountTeamMember"]["userErrors"] == [{"code": "RULE_VIOLATION"}]
-    removed = await gql("mutation($a: ID!, $e: ID!) { removeAccountTeamMember(input: {accountId: $a, personId: $e}) {"
-                        " account { team { person { name } } } userErrors { code } } }", ids)
+    removed = await gql(
+        "mutation($a: ID!, $e: ID!) { removeAccountTeamMember(input: {accountId: $a, personId: $e}) {"
+        " account { team { person { name } } } userErrors { code } } }",
+        ids,
+    )
     assert removed["removeAccountTeamMember"]["account"]["team"] == [{"person": {"name": "Owner"}}]
 
 
@@ -103,8 +164,10 @@ async def test_tier_reevaluation_proposes_and_a_director_confirms_with_a_reason(
     assert await TierReview.all().count() == 2
 
     manager = actor_for(await staff(), Role.ACCOUNT_MANAGER)
-    confirm = "mutation($r: ID!, $why: String!) { confirmTierChange(input: {reviewId: $r, reason: $why}) {" \
-              " account { tier tierReviews { edges { node { status reason decidedBy } } } } userErrors { code field } } }"
+    confirm = (
+        "mutation($r: ID!, $why: String!) { confirmTierChange(input: {reviewId: $r, reason: $why}) {"
+        " account { tier tierReviews { edges { node { status reason decidedBy } } } } userErrors { code field } } }"
+    )
     forbidden = await gql(confirm, {"r": by_name["Big"]["id"], "why": "growth"}, actor=manager)
     assert forbidden["confirmTierChange"]["userErrors"] == [{"code": "FORBIDDEN", "field": ["input"]}]
     no_reason = await gql(confirm, {"r": by_name["Big"]["id"], "why": " "})
@@ -112,7 +175,10 @@ async def test_tier_reevaluation_proposes_and_a_director_confirms_with_a_reason(
     done = (await gql(confirm, {"r": by_name["Big"]["id"], "why": "Two large renewals this year"}))["confirmTierChange"]
     assert done["account"]["tier"] == "STRATEGIC"
     assert done["account"]["tierReviews"]["edges"][0]["node"] == {
-        "status": "APPLIED", "reason": "Two large renewals this year", "decidedBy": "system"}
+        "status": "APPLIED",
+        "reason": "Two large renewals this year",
+        "decidedBy": "system",
+    }
     twice = await gql(confirm, {"r": by_name["Big"]["id"], "why": "again"})
     assert twice["confirmTierChange"]["userErrors"][0]["code"] == "RULE_VIOLATION"
     assert (await Account.get(id=small.id)).tier is Tier.CORE  # a proposal alone changes nothing
@@ -131,9 +197,15 @@ async def test_archived_accounts_are_read_only(gql):
 async def test_a_director_can_dismiss_and_a_stale_proposal_is_withdrawn(gql):
     small = await account(name="Small", tier=Tier.CORE)
     [review] = (await gql(EVALUATE))["evaluateTiers"]["reviews"]
-    dismissed = await gql("mutation($r: ID!) { dismissTierChange(input: {reviewId: $r, reason: \"Pipeline is strong\"}) {"
-                          " review { status reason } userErrors { code } } }", {"r": review["id"]})
-    assert dismissed["dismissTierChange"] == {"review": {"status": "DISMISSED", "reason": "Pipeline is strong"}, "userErrors": []}
+    dismissed = await gql(
+        'mutation($r: ID!) { dismissTierChange(input: {reviewId: $r, reason: "Pipeline is strong"}) {'
+        " review { status reason } userErrors { code } } }",
+        {"r": review["id"]},
+    )
+    assert dismissed["dismissTierChange"] == {
+        "review": {"status": "DISMISSED", "reason": "Pipeline is strong"},
+        "userErrors": [],
+    }
     assert (await Account.get(id=small.id)).tier is Tier.CORE
     # a new proposal, then the data moves back: the next evaluation withdraws it
     [again] = (await gql(EVALUATE))["evaluateTiers"]["reviews"]

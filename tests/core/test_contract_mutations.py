@@ -14,9 +14,16 @@ CREATE = """mutation($input: CreateContractInput!) { createContract(input: $inpu
 
 
 def draft_input(account_id: str, **changes):
-    base = {"accountId": account_id, "number": "KA-2026-00001", "title": "Platform licence", "amount": "1000.00",
-            "startOn": "2026-01-01", "endOn": "2026-12-31", "edition": "PREMIUM",
-            "schedule": [{"dueOn": "2026-02-01", "amount": "600.00"}, {"dueOn": "2026-08-01", "amount": "400.00"}]}
+    base = {
+        "accountId": account_id,
+        "number": "KA-2026-00001",
+        "title": "Platform licence",
+        "amount": "1000.00",
+        "startOn": "2026-01-01",
+        "endOn": "2026-12-31",
+        "edition": "PREMIUM",
+        "schedule": [{"dueOn": "2026-02-01", "amount": "600.00"}, {"dueOn": "2026-08-01", "amount": "400.00"}],
+    }
     return base | changes
 
 
@@ -25,9 +32,15 @@ async def test_create_a_draft_with_its_schedule(gql):
     result = (await gql(CREATE, {"input": draft_input(to_global_id("Account", acme.id))}))["createContract"]
     assert result["userErrors"] == []
     created = result["contract"]
-    assert (created["status"], created["amount"], created["version"]) == ("DRAFT", {"amount": "1000.00", "currency": "CNY"}, 1)
+    assert (created["status"], created["amount"], created["version"]) == (
+        "DRAFT",
+        {"amount": "1000.00", "currency": "CNY"},
+        1,
+    )
     assert [(i["sequence"], i["dueOn"], i["amount"]) for i in created["instalments"]] == [
-        (1, "2026-02-01", "600.00"), (2, "2026-08-01", "400.00")]
+        (1, "2026-02-01", "600.00"),
+        (2, "2026-08-01", "400.00"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -73,16 +86,33 @@ async def test_the_status_flow_end_to_end(gql):
     assert (await step(gql, "submit", gid))["contract"]["status"] == "IN_REVIEW"
     returned = await step(gql, "return", gid, ', reason: "Missing SLA annex"')
     assert returned["contract"] == {"status": "DRAFT", "statusReason": "Missing SLA annex", "signedOn": None}
-    for verb, status in (("submit", "IN_REVIEW"), ("approve", "APPROVED"), ("sign", "SIGNED"), ("activate", "ACTIVE"), ("complete", "COMPLETED")):
+    for verb, status in (
+        ("submit", "IN_REVIEW"),
+        ("approve", "APPROVED"),
+        ("sign", "SIGNED"),
+        ("activate", "ACTIVE"),
+        ("complete", "COMPLETED"),
+    ):
         assert (await step(gql, verb, gid))["contract"]["status"] == status
     assert (await Contract.get(id=deal.id)).signed_on == today()
 
 
-@pytest.mark.parametrize(("status", "verb"), [("DRAFT", "sign"), ("DRAFT", "approve"), ("SIGNED", "submit"),
-                                               ("COMPLETED", "activate"), ("TERMINATED", "complete"), ("IN_REVIEW", "expire")])
+@pytest.mark.parametrize(
+    ("status", "verb"),
+    [
+        ("DRAFT", "sign"),
+        ("DRAFT", "approve"),
+        ("SIGNED", "submit"),
+        ("COMPLETED", "activate"),
+        ("TERMINATED", "complete"),
+        ("IN_REVIEW", "expire"),
+    ],
+)
 async def test_illegal_transitions_are_refused(gql, status, verb):
     deal = await contract(await account(), status=ContractStatus(status))
-    result = await step(gql, verb, to_global_id("Contract", deal.id), ', reason: "x"' if verb in ("return", "terminate") else "")
+    result = await step(
+        gql, verb, to_global_id("Contract", deal.id), ', reason: "x"' if verb in ("return", "terminate") else ""
+    )
     assert result["contract"] is None and result["userErrors"][0]["code"] == "RULE_VIOLATION"
     assert (await Contract.get(id=deal.id)).status == ContractStatus(status)
 
@@ -95,23 +125,32 @@ async def test_termination_needs_a_reason(gql):
 
 async def test_only_drafts_can_be_edited(gql):
     deal = await contract(await account(), status=ContractStatus.SIGNED)
-    result = await gql('mutation($id: ID!) { updateContract(input: {id: $id, title: "New"}) { userErrors { code } } }',
-                       {"id": to_global_id("Contract", deal.id)})
+    result = await gql(
+        'mutation($id: ID!) { updateContract(input: {id: $id, title: "New"}) { userErrors { code } } }',
+        {"id": to_global_id("Contract", deal.id)},
+    )
     assert result["updateContract"]["userErrors"] == [{"code": "RULE_VIOLATION"}]
 
 
 async def test_editing_a_draft_amount_must_keep_the_schedule_consistent(gql):
     deal = await contract(await account(), amount="1000.00", status=ContractStatus.DRAFT)
     gid = to_global_id("Contract", deal.id)
-    bad = await gql('mutation($id: ID!) { updateContract(input: {id: $id, amount: "1500.00"}) { userErrors { field } } }', {"id": gid})
+    bad = await gql(
+        'mutation($id: ID!) { updateContract(input: {id: $id, amount: "1500.00"}) { userErrors { field } } }',
+        {"id": gid},
+    )
     assert bad["updateContract"]["userErrors"] == [{"field": ["input", "schedule"]}]
     start = deal.start_on
     ok = await gql(
-        "mutation($id: ID!, $s: [InstalmentInput!]) { updateContract(input: {id: $id, amount: \"1500.00\", schedule: $s}) {"
+        'mutation($id: ID!, $s: [InstalmentInput!]) { updateContract(input: {id: $id, amount: "1500.00", schedule: $s}) {'
         " contract { version amount { amount } instalments { amount } } userErrors { field } } }",
         {"id": gid, "s": [{"dueOn": str(start + timedelta(days=10)), "amount": "1500.00"}]},
     )
-    assert ok["updateContract"]["contract"] == {"version": 2, "amount": {"amount": "1500.00"}, "instalments": [{"amount": "1500.00"}]}
+    assert ok["updateContract"]["contract"] == {
+        "version": 2,
+        "amount": {"amount": "1500.00"},
+        "instalments": [{"amount": "1500.00"}],
+    }
 
 
 PAY = """mutation($input: RecordPaymentInput!) { recordPayment(input: $input) {
@@ -124,19 +163,29 @@ async def test_a_payment_settles_the_oldest_instalments_first(gql):
     deal = await contract(await account(), amount="1000.00", instalments=2)
     gid = to_global_id("Contract", deal.id)
     paid_on = str(today())
-    result = (await gql(PAY, {"input": {"contractId": gid, "amount": "700.00", "paidOn": paid_on, "reference": "BANK-1"}}))["recordPayment"]
+    result = (
+        await gql(PAY, {"input": {"contractId": gid, "amount": "700.00", "paidOn": paid_on, "reference": "BANK-1"}})
+    )["recordPayment"]
     assert result["userErrors"] == []
-    assert result["payment"]["allocations"] == [{"amount": "500.00", "instalment": {"sequence": 1}},
-                                               {"amount": "200.00", "instalment": {"sequence": 2}}]
-    assert result["contract"]["instalments"] == [{"sequence": 1, "paidAmount": "500.00", "paidOn": paid_on},
-                                                 {"sequence": 2, "paidAmount": "200.00", "paidOn": None}]
+    assert result["payment"]["allocations"] == [
+        {"amount": "500.00", "instalment": {"sequence": 1}},
+        {"amount": "200.00", "instalment": {"sequence": 2}},
+    ]
+    assert result["contract"]["instalments"] == [
+        {"sequence": 1, "paidAmount": "500.00", "paidOn": paid_on},
+        {"sequence": 2, "paidAmount": "200.00", "paidOn": None},
+    ]
     assert result["contract"]["receivables"] == {"paid": "700.00", "outstanding": "300.00"}
 
 
 @pytest.mark.parametrize(
     ("changes", "code"),
-    [({"amount": "1000.01"}, "RULE_VIOLATION"), ({"amount": "0"}, "INVALID"), ({"amount": "-1"}, "INVALID"),
-     ({"paidOn": str(today() + timedelta(days=2))}, "INVALID")],
+    [
+        ({"amount": "1000.01"}, "RULE_VIOLATION"),
+        ({"amount": "0"}, "INVALID"),
+        ({"amount": "-1"}, "INVALID"),
+        ({"paidOn": str(today() + timedelta(days=2))}, "INVALID"),
+    ],
 )
 async def test_bad_payments_are_refused_and_change_nothing(gql, changes, code):
     deal = await contract(await account(), amount="1000.00")
@@ -149,13 +198,18 @@ async def test_bad_payments_are_refused_and_change_nothing(gql, changes, code):
 
 async def test_payments_against_unsigned_contracts_are_refused(gql):
     deal = await contract(await account(), status=ContractStatus.DRAFT)
-    result = (await gql(PAY, {"input": {"contractId": to_global_id("Contract", deal.id), "amount": "1.00", "paidOn": str(today())}}))
+    result = await gql(
+        PAY, {"input": {"contractId": to_global_id("Contract", deal.id), "amount": "1.00", "paidOn": str(today())}}
+    )
     assert result["recordPayment"]["userErrors"][0]["code"] == "RULE_VIOLATION"
 
 
 async def test_archiving_an_active_contract_is_refused(gql):
     deal = await contract(await account(), status=ContractStatus.ACTIVE)
-    result = await gql("mutation($id: ID!) { archiveContract(input: {id: $id}) { userErrors { code } } }", {"id": to_global_id("Contract", deal.id)})
+    result = await gql(
+        "mutation($id: ID!) { archiveContract(input: {id: $id}) { userErrors { code } } }",
+        {"id": to_global_id("Contract", deal.id)},
+    )
     assert result["archiveContract"]["userErrors"] == [{"code": "RULE_VIOLATION"}]
 
 
@@ -165,9 +219,14 @@ async def test_references_must_be_live_and_renewals_stay_with_the_customer(gql):
     renewal = draft_input(to_global_id("Account", acme.id), renewsId=to_global_id("Contract", old.id))
     result = (await gql(CREATE, {"input": renewal}))["createContract"]
     assert [e["field"] for e in result["userErrors"]] == [["input", "renewsId"]]
-    await gql("mutation($id: ID!) { archiveAccount(input: {id: $id}) { userErrors { code } } }", {"id": to_global_id("Account", acme.id)})
+    await gql(
+        "mutation($id: ID!) { archiveAccount(input: {id: $id}) { userErrors { code } } }",
+        {"id": to_global_id("Account", acme.id)},
+    )
     result = (await gql(CREATE, {"input": draft_input(to_global_id("Account", acme.id))}))["createContract"]
-    assert result["userErrors"] == [{"field": ["input", "accountId"], "code": "RULE_VIOLATION", "message": result["userErrors"][0]["message"]}]
+    assert result["userErrors"] == [
+        {"field": ["input", "accountId"], "code": "RULE_VIOLATION", "message": result["userErrors"][0]["message"]}
+    ]
     assert "archived" in result["userErrors"][0]["message"]
     same = draft_input(to_global_id("Account", other.id), renewsId=to_global_id("Contract", old.id))
     assert (await gql(CREATE, {"input": same}))["createContract"]["userErrors"] == []

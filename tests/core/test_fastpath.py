@@ -37,8 +37,14 @@ LOOKUP = """query($id: ID!) { account(id: $id) { id name industry { code divisio
 
 FALLBACK = """{ accounts(first: 3) { edges { node { name staffingWarnings { code } } } } }"""
 
-QUERIES = [(PORTFOLIO, {"first": 3}), (PORTFOLIO, {"first": 50}), (ALIASES_AND_FRAGMENTS, {"withOwner": True, "skipTier": False}),
-           (ALIASES_AND_FRAGMENTS, {"withOwner": False, "skipTier": True}), (FILTERED, {}), (FALLBACK, {})]
+QUERIES = [
+    (PORTFOLIO, {"first": 3}),
+    (PORTFOLIO, {"first": 50}),
+    (ALIASES_AND_FRAGMENTS, {"withOwner": True, "skipTier": False}),
+    (ALIASES_AND_FRAGMENTS, {"withOwner": False, "skipTier": True}),
+    (FILTERED, {}),
+    (FALLBACK, {}),
+]
 
 
 @pytest.fixture(scope="module")
@@ -48,14 +54,25 @@ def slow_app(settings, pm) -> Any:
 
 @pytest.fixture
 async def world(gql) -> dict[str, Any]:
-    manager, expert, other = await staff("Li Wei"), await staff("Chen Jing", Role.SOLUTION_EXPERT), await staff("Zhao Lei")
+    manager, expert, other = (
+        await staff("Li Wei"),
+        await staff("Chen Jing", Role.SOLUTION_EXPERT),
+        await staff("Zhao Lei"),
+    )
     accounts = []
     for n in range(5):
         owner = manager if n % 2 == 0 else other
-        row = await account(f"Account {n}", owner=owner, region="EAST" if n % 3 else "SOUTH", industry_code="C39" if n % 2 else "J66",
-                            parent=accounts[0] if accounts else None)
+        row = await account(
+            f"Account {n}",
+            owner=owner,
+            region="EAST" if n % 3 else "SOUTH",
+            industry_code="C39" if n % 2 else "J66",
+            parent=accounts[0] if accounts else None,
+        )
         for k in range(3):
-            signed = await contract(row, f"{1000 * (k + 1)}.00", [ContractStatus.ACTIVE, ContractStatus.SIGNED, ContractStatus.DRAFT][k])
+            signed = await contract(
+                row, f"{1000 * (k + 1)}.00", [ContractStatus.ACTIVE, ContractStatus.SIGNED, ContractStatus.DRAFT][k]
+            )
             if k < 2:
                 await Payment.create(contract=signed, amount="100.00", paid_on=signed.start_on)
         await contact(row, f"Contact {n}", phone="13812345678", email=f"c{n}@example.com")
@@ -71,12 +88,20 @@ async def run(app, switch, query: str, variables: dict, actor) -> tuple[dict, li
         body = (await client.post("/graphql", json={"query": query, "variables": variables})).json()
     switch.actor = SYSTEM_ACTOR
     audit = await AuditRecord.all().order_by("id").offset(before)
-    return body, sorted((a.action, a.subject_type, a.account_id, a.fields_read, " ".join(sorted(a.subject_ids.split()))) for a in audit)
+    return body, sorted(
+        (a.action, a.subject_type, a.account_id, a.fields_read, " ".join(sorted(a.subject_ids.split()))) for a in audit
+    )
 
 
 @pytest.mark.parametrize("query, variables", QUERIES)
-async def test_the_fast_path_answers_like_the_ordinary_one(app, slow_app, actor_switch, actor_for, world, query, variables):
-    actors = [SYSTEM_ACTOR, actor_for(world["manager"], Role.ACCOUNT_MANAGER), actor_for(world["expert"], Role.SOLUTION_EXPERT)]
+async def test_the_fast_path_answers_like_the_ordinary_one(
+    app, slow_app, actor_switch, actor_for, world, query, variables
+):
+    actors = [
+        SYSTEM_ACTOR,
+        actor_for(world["manager"], Role.ACCOUNT_MANAGER),
+        actor_for(world["expert"], Role.SOLUTION_EXPERT),
+    ]
     for actor in actors:
         fast, fast_audit = await run(app, actor_switch, query, variables, actor)
         slow, slow_audit = await run(slow_app, actor_switch, query, variables, actor)
@@ -89,7 +114,9 @@ async def test_lookups_answer_alike_and_fallbacks_are_taken(app, slow_app, actor
     lookup = {"id": world["accounts"][0].node_id}
     fast, _ = await run(app, actor_switch, LOOKUP, lookup, actor_for(world["expert"], Role.SOLUTION_EXPERT))
     slow, _ = await run(slow_app, actor_switch, LOOKUP, lookup, actor_for(world["expert"], Role.SOLUTION_EXPERT))
-    assert fast == slow and fast["data"]["account"]["contracts"]["edges"][0]["node"]["amount"] is None  # no permission: null
+    assert (
+        fast == slow and fast["data"]["account"]["contracts"]["edges"][0]["node"]["amount"] is None
+    )  # no permission: null
     taken = []
     connections = fastpath.Resolver.connections
 
@@ -113,7 +140,9 @@ async def test_statements_stay_bounded_by_depth_on_the_fast_path(gql, world, sql
     assert len(sql_counter.statements) == few
 
 
-async def test_the_plan_is_checked_once_per_document_and_holds_whatever_the_variables(app, actor_switch, world, monkeypatch):
+async def test_the_plan_is_checked_once_per_document_and_holds_whatever_the_variables(
+    app, actor_switch, world, monkeypatch
+):
     checked, taken = [], []
     check, connections = fastpath.Planner.check, fastpath.Resolver.connections
 
@@ -132,7 +161,9 @@ async def test_the_plan_is_checked_once_per_document_and_holds_whatever_the_vari
         body, _ = await run(app, actor_switch, plain, {"owner": with_owner}, SYSTEM_ACTOR)
         assert ("owner" in body["data"]["accounts"]["nodes"][0]) is with_owner
     assert checked.count("Account") == 1 and taken == ["accounts"] * 3  # checked by the first request, fast every time
-    resolved = "query($warn: Boolean!) { accounts(first: 2) { nodes { name staffingWarnings @include(if: $warn) { code } } } }"
+    resolved = (
+        "query($warn: Boolean!) { accounts(first: 2) { nodes { name staffingWarnings @include(if: $warn) { code } } } }"
+    )
     taken.clear()
     for warn in (False, True):
         body, _ = await run(app, actor_switch, resolved, {"warn": warn}, SYSTEM_ACTOR)

@@ -9,9 +9,11 @@ from kamgraph.core.accounts.models import Region, Tier
 from kamgraph.core.contracts.models import ContractStatus
 from kamgraph.ids import to_global_id
 
-NAMES = "query($first: Int, $after: String, $last: Int, $before: String, $order: [AccountOrder!]) {" \
-        " accounts(first: $first, after: $after, last: $last, before: $before, orderBy: $order) {" \
-        " totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { name } } } }"
+NAMES = (
+    "query($first: Int, $after: String, $last: Int, $before: String, $order: [AccountOrder!]) {"
+    " accounts(first: $first, after: $after, last: $last, before: $before, orderBy: $order) {"
+    " totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { name } } } }"
+)
 
 
 async def test_keyset_pages_walk_forward_and_back(gql):
@@ -38,7 +40,9 @@ async def test_keyset_cursor_survives_inserts_before_it(gql):
         await account(name=f"B{i}")
     page = (await gql(NAMES, {"first": 2, "order": [{"field": "NAME"}]}))["accounts"]
     await account(name="A-new")  # sorts before the cursor: an offset cursor would repeat a row
-    nxt = (await gql(NAMES, {"first": 2, "after": page["pageInfo"]["endCursor"], "order": [{"field": "NAME"}]}))["accounts"]
+    nxt = (await gql(NAMES, {"first": 2, "after": page["pageInfo"]["endCursor"], "order": [{"field": "NAME"}]}))[
+        "accounts"
+    ]
     assert [e["node"]["name"] for e in nxt["edges"]] == ["B2", "B3"]
 
 
@@ -48,8 +52,10 @@ async def test_ordering_with_nulls_and_ties_pages_without_gaps(gql):
     for day in signed:
         await contract(acme, status=ContractStatus.DRAFT if day is None else ContractStatus.ACTIVE, signed_on=day)
     seen, after = [], None
-    query = "query($after: String) { contracts(first: 2, after: $after, orderBy: [{field: SIGNED_AT, direction: DESC}]) {" \
-            " pageInfo { hasNextPage endCursor } edges { node { id signedOn } } } }"
+    query = (
+        "query($after: String) { contracts(first: 2, after: $after, orderBy: [{field: SIGNED_AT, direction: DESC}]) {"
+        " pageInfo { hasNextPage endCursor } edges { node { id signedOn } } } }"
+    )
     while True:
         page = (await gql(query, {"after": after}))["contracts"]
         seen += [e["node"] for e in page["edges"]]
@@ -67,8 +73,13 @@ async def test_page_size_is_capped_and_bad_cursors_are_refused(gql):
     assert body["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     await account()
     page = (await gql(NAMES, {"first": 1}))["accounts"]
-    body = await gql(NAMES.replace("$order", "$o2").replace("orderBy: $o2", "orderBy: [{field: NAME}]").replace(", $o2: [AccountOrder!]", ""),
-                     {"first": 1, "after": page["pageInfo"]["endCursor"]}, errors=True)
+    body = await gql(
+        NAMES.replace("$order", "$o2")
+        .replace("orderBy: $o2", "orderBy: [{field: NAME}]")
+        .replace(", $o2: [AccountOrder!]", ""),
+        {"first": 1, "after": page["pageInfo"]["endCursor"]},
+        errors=True,
+    )
     assert "another ordering" in body["errors"][0]["message"]
 
 
@@ -82,8 +93,14 @@ async def test_filters_combine_with_and_or_not(gql):
     async def names(f):
         return [e["node"]["name"] for e in (await gql(query, {"f": f}))["accounts"]["edges"]]
 
-    assert await names({"region": {"eq": "EAST"}, "tier": {"in": ["CORE", "STRATEGIC"]}}) == ["East Core", "East Strategic"]
-    assert await names({"or": [{"region": {"eq": "SOUTH"}}, {"tier": {"eq": "STRATEGIC"}}]}) == ["East Strategic", "South Core"]
+    assert await names({"region": {"eq": "EAST"}, "tier": {"in": ["CORE", "STRATEGIC"]}}) == [
+        "East Core",
+        "East Strategic",
+    ]
+    assert await names({"or": [{"region": {"eq": "SOUTH"}}, {"tier": {"eq": "STRATEGIC"}}]}) == [
+        "East Strategic",
+        "South Core",
+    ]
     assert await names({"not": {"region": {"in": ["EAST", "SOUTH"]}}}) == ["North Potential"]
     assert await names({"name": {"contains": "core"}}) == ["East Core", "South Core"]  # case-insensitive
     assert await names({"name": {"startsWith": "North"}, "industry": {"eq": "C"}}) == ["North Potential"]
@@ -133,7 +150,11 @@ async def test_aggregates_group_and_sum_exactly_in_sql(gql):
     agg = data["contractsAggregate"]
     assert agg["count"] == 4 and agg["amount"] == "1234567990.35"
     groups = {(g["keys"]["region"], g["keys"]["status"]): (g["count"], g["amount"]) for g in agg["groups"]}
-    assert groups == {("EAST", "ACTIVE"): (2, "0.30"), ("SOUTH", "ACTIVE"): (1, "1234567890.05"), ("SOUTH", "DRAFT"): (1, "100.00")}
+    assert groups == {
+        ("EAST", "ACTIVE"): (2, "0.30"),
+        ("SOUTH", "ACTIVE"): (1, "1234567890.05"),
+        ("SOUTH", "DRAFT"): (1, "100.00"),
+    }
     accounts = data["accountsAggregate"]
     assert accounts["signedValue"] == "1234567890.35"  # drafts are not signed value
     by_owner = {(g["keys"]["owner"] or {}).get("name"): (g["count"], g["signedValue"]) for g in accounts["groups"]}
@@ -143,14 +164,24 @@ async def test_aggregates_group_and_sum_exactly_in_sql(gql):
 async def test_node_and_nodes_resolve_any_type(gql):
     acme = await account(name="Acme")
     deal = await contract(acme)
-    ids = [to_global_id("Account", acme.id), to_global_id("Contract", deal.id), "bm9wZQ", to_global_id("Account", 999999)]
+    ids = [
+        to_global_id("Account", acme.id),
+        to_global_id("Contract", deal.id),
+        "bm9wZQ",
+        to_global_id("Account", 999999),
+    ]
     data = await gql(
         "query($ids: [ID!]!, $one: ID!) { node(id: $one) { id ... on Account { name } }"
         " nodes(ids: $ids) { __typename ... on Account { name } ... on Contract { number } } }",
         {"ids": ids, "one": ids[0]},
     )
     assert data["node"] == {"id": ids[0], "name": "Acme"}
-    assert data["nodes"] == [{"__typename": "Account", "name": "Acme"}, {"__typename": "Contract", "number": deal.number}, None, None]
+    assert data["nodes"] == [
+        {"__typename": "Account", "name": "Acme"},
+        {"__typename": "Contract", "number": deal.number},
+        None,
+        None,
+    ]
 
 
 async def test_nested_connections_page_per_parent(gql):
@@ -169,9 +200,14 @@ async def test_nested_connections_page_per_parent(gql):
 
 async def test_archived_rows_leave_lists_but_stay_reachable_by_id(gql):
     kept, gone = await account(name="Kept"), await account(name="Gone")
-    await gql("mutation($id: ID!) { archiveAccount(input: {id: $id}) { userErrors { code } } }", {"id": to_global_id("Account", gone.id)})
-    data = await gql("query($id: ID!) { accounts { edges { node { name } } } account(id: $id) { name archivedAt } }",
-                     {"id": to_global_id("Account", gone.id)})
+    await gql(
+        "mutation($id: ID!) { archiveAccount(input: {id: $id}) { userErrors { code } } }",
+        {"id": to_global_id("Account", gone.id)},
+    )
+    data = await gql(
+        "query($id: ID!) { accounts { edges { node { name } } } account(id: $id) { name archivedAt } }",
+        {"id": to_global_id("Account", gone.id)},
+    )
     assert [e["node"]["name"] for e in data["accounts"]["edges"]] == ["Kept"]
     assert data["account"]["name"] == "Gone" and data["account"]["archivedAt"]
     everything = await gql("{ accounts(includeArchived: true) { totalCount } }")
@@ -182,17 +218,25 @@ async def test_archived_rows_leave_lists_but_stay_reachable_by_id(gql):
 async def test_receivables_come_from_the_schedule(gql):
     acme = await account()
     deal = await contract(acme, amount="1000.00", start_on=today() - timedelta(days=200))
-    data = await gql("query($id: ID!) { contract(id: $id) { receivables { scheduled paid outstanding overdue collectionRate } } }",
-                     {"id": to_global_id("Contract", deal.id)})
+    data = await gql(
+        "query($id: ID!) { contract(id: $id) { receivables { scheduled paid outstanding overdue collectionRate } } }",
+        {"id": to_global_id("Contract", deal.id)},
+    )
     r = data["contract"]["receivables"]
-    assert r == {"scheduled": "1000.00", "paid": "0.00", "outstanding": "1000.00", "overdue": "1000.00", "collectionRate": 0.0}
+    assert r == {
+        "scheduled": "1000.00",
+        "paid": "0.00",
+        "outstanding": "1000.00",
+        "overdue": "1000.00",
+        "collectionRate": 0.0,
+    }
     assert Decimal(r["scheduled"]) == deal.amount
 
 
 async def walk(gql, query, variables=None):
     seen, after = [], None
     while True:
-        page = (await gql(query, {**(variables or {}), "after": after}))
+        page = await gql(query, {**(variables or {}), "after": after})
         conn = next(iter(page.values()))
         seen += [e["node"] for e in conn["edges"]]
         if not conn["pageInfo"]["hasNextPage"]:
@@ -204,21 +248,29 @@ async def test_cursors_work_for_timestamps_and_money(gql):
     acme = await account()
     for amount in ("5.00", "5.00", "12.50", "0.99", "100.00"):
         await contract(acme, amount=amount)
-    by_amount = await walk(gql, "query($after: String) { contracts(first: 2, after: $after, orderBy: [{field: AMOUNT, direction: DESC}]) {"
-                                " pageInfo { hasNextPage endCursor } edges { node { id amount { amount } } } } }")
+    by_amount = await walk(
+        gql,
+        "query($after: String) { contracts(first: 2, after: $after, orderBy: [{field: AMOUNT, direction: DESC}]) {"
+        " pageInfo { hasNextPage endCursor } edges { node { id amount { amount } } } } }",
+    )
     assert [n["amount"]["amount"] for n in by_amount] == ["100.00", "12.50", "5.00", "5.00", "0.99"]
     assert len({n["id"] for n in by_amount}) == 5
-    by_created = await walk(gql, "query($after: String) { contracts(first: 2, after: $after, orderBy: [{field: CREATED_AT}]) {"
-                                 " pageInfo { hasNextPage endCursor } edges { node { id } } } }")
+    by_created = await walk(
+        gql,
+        "query($after: String) { contracts(first: 2, after: $after, orderBy: [{field: CREATED_AT}]) {"
+        " pageInfo { hasNextPage endCursor } edges { node { id } } } }",
+    )
     assert len({n["id"] for n in by_created}) == 5
 
 
 async def test_odd_filter_values_are_answered_not_crashed(gql):
     await account(name="Acme")
     # longer than the column: matches nothing, in lists and in aggregates alike
-    data = await gql('{ accounts(filter: {industry: {eq: "CC"}}) { totalCount } accountsAggregate(filter: {industryCode: {in: ["DATA_ANALYST"]}}) { count } }')
+    data = await gql(
+        '{ accounts(filter: {industry: {eq: "CC"}}) { totalCount } accountsAggregate(filter: {industryCode: {in: ["DATA_ANALYST"]}}) { count } }'
+    )
     assert data == {"accounts": {"totalCount": 0}, "accountsAggregate": {"count": 0}}
-    nested = "{ accounts(filter: " + "{not: " * 10 + "{name: {eq: \"x\"}}" + "}" * 10 + ") { totalCount } }"
+    nested = "{ accounts(filter: " + "{not: " * 10 + '{name: {eq: "x"}}' + "}" * 10 + ") { totalCount } }"
     for query in (nested, nested.replace("accounts(", "accountsAggregate(").replace("totalCount", "count")):
         body = await gql(query, errors=True)
         assert body["errors"][0]["extensions"]["code"] == "BAD_REQUEST" and "nest" in body["errors"][0]["message"]

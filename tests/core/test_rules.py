@@ -86,8 +86,16 @@ def test_email_format():
 
 @pytest.mark.parametrize(
     ("value", "problem"),
-    [("0", None), ("10.5", None), ("10.55", None), ("-1", "negative"), ("1.005", "two decimals"), ("abc", "not an amount"),
-     ("NaN", "finite"), ("1e20", "largest")],
+    [
+        ("0", None),
+        ("10.5", None),
+        ("10.55", None),
+        ("-1", "negative"),
+        ("1.005", "two decimals"),
+        ("abc", "not an amount"),
+        ("NaN", "finite"),
+        ("1e20", "largest"),
+    ],
 )
 def test_money(value, problem):
     result = money_problem(value, ("amount",))
@@ -151,7 +159,10 @@ def test_payment_allocation_settles_oldest_first_and_named_first():
 def test_iron_triangle_and_core_account_warnings():
     from kamgraph.core.accounts.rules import account_staffing_warnings
 
-    assert account_staffing_warnings(Tier.STRATEGIC, {"ACCOUNT_MANAGER", "SOLUTION_EXPERT", "CUSTOMER_SUCCESS_MANAGER"}) == []
+    assert (
+        account_staffing_warnings(Tier.STRATEGIC, {"ACCOUNT_MANAGER", "SOLUTION_EXPERT", "CUSTOMER_SUCCESS_MANAGER"})
+        == []
+    )
     [warning] = account_staffing_warnings(Tier.STRATEGIC, {"ACCOUNT_MANAGER"})
     assert warning.code == "IRON_TRIANGLE_INCOMPLETE" and "solution expert, customer success manager" in warning.message
     assert account_staffing_warnings(Tier.CORE, set())[0].code == "NO_ACCOUNT_MANAGER"
@@ -169,4 +180,9 @@ def test_department_ratios():
     assert department_staffing_warnings(ok, {"Li Wei": 5}, ratios) == []
     eleven = ok | {"ACCOUNT_MANAGER": 11}
     codes = [w.code for w in department_staffing_warnings(eleven, {"Li Wei": 6}, ratios)]
-    assert codes == ["TOO_FEW_DATA_ANALYSTS", "TOO_FEW_CONTRACT_SPECIALISTS", "TOO_FEW_SOLUTION_EXPERTS", "MANAGER_OVERLOADED"]
+    assert codes == [
+        "TOO_FEW_DATA_ANALYSTS",
+        "TOO_FEW_CONTRACT_SPECIALISTS",
+        "TOO_FEW_SOLUTION_EXPERTS",
+        "MANAGER_OVERLOADED",
+    ]

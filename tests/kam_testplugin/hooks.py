@@ -24,8 +24,17 @@ from kamgraph.security.permissions import Permission
 RECEIVED: list = []
 
 __all__ = [
-    "on_event", "register_event_types", "register_health_signals", "register_jobs", "register_models", "register_mutations", "register_node_types",
-    "register_permissions", "register_queries", "register_type_extensions", "register_types",
+    "on_event",
+    "register_event_types",
+    "register_health_signals",
+    "register_jobs",
+    "register_models",
+    "register_mutations",
+    "register_node_types",
+    "register_permissions",
+    "register_queries",
+    "register_type_extensions",
+    "register_types",
 ]
 
 
@@ -42,7 +51,9 @@ class NoteQueries:
         raise RuntimeError("secret detail: the database password is hunter2")
 
     @strawberry.field
-    async def account_notes(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[AccountNoteType]:
+    async def account_notes(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[AccountNoteType]:
         return await list_connection(info, context(info).rows(AccountNote), first=first, after=after)
 
 

@@ -96,9 +96,13 @@ async def test_a_plugins_health_signal_reads_in_the_callers_scope(gql, actor_for
     for customer, notes in ((mine, 2), (theirs, 7)):
         for n in range(notes):
             await AccountNote.create(account=customer, text=f"note {n}")
-    query = "{ accounts(orderBy: [{field: NAME, direction: ASC}]) { nodes { name healthSignals { name score detail } } } }"
+    query = (
+        "{ accounts(orderBy: [{field: NAME, direction: ASC}]) { nodes { name healthSignals { name score detail } } } }"
+    )
     seen = {a["name"]: a["healthSignals"] for a in (await gql(query))["accounts"]["nodes"]}
-    assert seen == {"Mine": [{"name": "kam_testplugin.notes", "score": 40, "detail": "2 notes"}],
-                    "Theirs": [{"name": "kam_testplugin.notes", "score": 100, "detail": "7 notes"}]}
+    assert seen == {
+        "Mine": [{"name": "kam_testplugin.notes", "score": 40, "detail": "2 notes"}],
+        "Theirs": [{"name": "kam_testplugin.notes", "score": 100, "detail": "7 notes"}],
+    }
     own = (await gql(query, actor=actor_for(manager, Role.ACCOUNT_MANAGER)))["accounts"]["nodes"]
     assert [a["name"] for a in own] == ["Mine"]

@@ -12,7 +12,9 @@ import pytest
 
 def kamgraph(folder, *args):
     env = {**os.environ, "KAMGRAPH_DATABASE_URL": f"sqlite://{folder}/live.sqlite3"}
-    return subprocess.run([sys.executable, "-m", "kamgraph.cli", *args], cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "kamgraph.cli", *args], cwd=folder, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 class Writer(threading.Thread):
@@ -28,7 +30,10 @@ class Writer(threading.Thread):
         deadline = time.monotonic() + 60  # ends by itself
         while not self.stop.is_set() and time.monotonic() < deadline:
             n = self.committed + 1
-            connection.execute("INSERT INTO login_throttle (key, failures, window_started_at) VALUES (?, ?, '2026-01-01')", (f"row:{n}", n))
+            connection.execute(
+                "INSERT INTO login_throttle (key, failures, window_started_at) VALUES (?, ?, '2026-01-01')",
+                (f"row:{n}", n),
+            )
             self.committed = n
         connection.close()
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from live_server import demo_server, login
 
-CREATE = 'mutation($a: ID!, $n: String!) { createPerson(input: {kind: CONTACT, name: $n, accountId: $a}) { person { id } userErrors { code } } }'
+CREATE = "mutation($a: ID!, $n: String!) { createPerson(input: {kind: CONTACT, name: $n, accountId: $a}) { person { id } userErrors { code } } }"
 
 
 @pytest.mark.slow
@@ -19,7 +19,9 @@ def test_kill_minus_nine_loses_no_acknowledged_write(tmp_path):
     with demo_server(tmp_path) as (base, _log):
         token = login(base, "ka-director@demo.kamgraph")
         headers = {"Authorization": f"Bearer {token}"}
-        account = httpx.post(f"{base}/graphql", json={"query": "{ accounts(first: 1) { edges { node { id } } } }"}, headers=headers).json()
+        account = httpx.post(
+            f"{base}/graphql", json={"query": "{ accounts(first: 1) { edges { node { id } } } }"}, headers=headers
+        ).json()
         account_id = account["data"]["accounts"]["edges"][0]["node"]["id"]
         stop = threading.Event()
 
@@ -30,8 +32,12 @@ def test_kill_minus_nine_loses_no_acknowledged_write(tmp_path):
                 n += 1
                 name = f"crash-test-{n}"
                 try:
-                    body = httpx.post(f"{base}/graphql", json={"query": CREATE, "variables": {"a": account_id, "n": name}},
-                                      headers=headers, timeout=5).json()
+                    body = httpx.post(
+                        f"{base}/graphql",
+                        json={"query": CREATE, "variables": {"a": account_id, "n": name}},
+                        headers=headers,
+                        timeout=5,
+                    ).json()
                 except httpx.HTTPError:
                     return  # the server is gone
                 if body.get("data", {}).get("createPerson", {}).get("userErrors") == []:
@@ -53,6 +59,9 @@ def test_kill_minus_nine_loses_no_acknowledged_write(tmp_path):
     assert set(acknowledged) <= stored, sorted(set(acknowledged) - stored)
     with demo_server(tmp_path) as (base, _log):  # and the server starts again on it
         token = login(base, "ka-director@demo.kamgraph")
-        found = httpx.post(f"{base}/graphql", json={"query": '{ people(filter: {name: {startsWith: "crash-test-"}}) { totalCount } }'},
-                           headers={"Authorization": f"Bearer {token}"}).json()
+        found = httpx.post(
+            f"{base}/graphql",
+            json={"query": '{ people(filter: {name: {startsWith: "crash-test-"}}) { totalCount } }'},
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
         assert found["data"]["people"]["totalCount"] == len(stored)

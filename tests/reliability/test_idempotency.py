@@ -7,7 +7,7 @@ from kam_testplugin.models import AccountNote
 
 from kamgraph.ids import to_global_id
 
-ADD = 'mutation($a: ID!, $t: String!) { addAccountNote(input: {accountId: $a, text: $t}) { note { id } userErrors { code } } }'
+ADD = "mutation($a: ID!, $t: String!) { addAccountNote(input: {accountId: $a, text: $t}) { note { id } userErrors { code } } }"
 
 
 async def post(gql, body, key):

@@ -38,21 +38,30 @@ async def run_import(path, kind, pm, settings, fmt="csv", actor=SYSTEM_ACTOR, so
 async def export(pm, kind, actor=SYSTEM_ACTOR, fmt="jsonl"):
     out = io.StringIO()
     await export_rows(sync_kinds(pm)[kind], actor, out, fmt)
-    return [json.loads(line) for line in out.getvalue().splitlines()] if fmt == "jsonl" else list(csv.DictReader(io.StringIO(out.getvalue())))
+    return (
+        [json.loads(line) for line in out.getvalue().splitlines()]
+        if fmt == "jsonl"
+        else list(csv.DictReader(io.StringIO(out.getvalue())))
+    )
 
 
 async def test_an_import_applies_good_records_and_reports_each_rejected_one(pm, settings, clean, tmp_path):
     header = ["externalId", "name", "creditCode", "industryCode", "region", "size"]
-    rows = [["A1", "Acme", credit_code(), "C39", "EAST", "LARGE"],
-            ["A2", "Bad code", "123", "C39", "EAST", ""],
-            ["A3", "Bad region", credit_code(), "C39", "MARS", ""],
-            ["", "No id", credit_code(), "C39", "EAST", ""],
-            ["A5", "Bolt", credit_code(), "C39", "south", ""]]
+    rows = [
+        ["A1", "Acme", credit_code(), "C39", "EAST", "LARGE"],
+        ["A2", "Bad code", "123", "C39", "EAST", ""],
+        ["A3", "Bad region", credit_code(), "C39", "MARS", ""],
+        ["", "No id", credit_code(), "C39", "EAST", ""],
+        ["A5", "Bolt", credit_code(), "C39", "south", ""],
+    ]
     path = write_csv(tmp_path / "accounts.csv", header, rows)
     outcome, rejects = await run_import(path, "accounts", pm, settings)
     assert dict(outcome.counts) == {"created": 2, "failed": 3}, rejects
     assert [(r["line"], r["externalId"], r["column"], r["code"]) for r in rejects] == [
-        ("3", "A2", "creditCode", "INVALID"), ("4", "A3", "region", "INVALID"), ("5", "", "externalId", "REQUIRED")]
+        ("3", "A2", "creditCode", "INVALID"),
+        ("4", "A3", "region", "INVALID"),
+        ("5", "", "externalId", "REQUIRED"),
+    ]
     assert sorted(a.name for a in await Account.all()) == ["Acme", "Bolt"]
     again, _ = await run_import(path, "accounts", pm, settings)
     assert again.counts["unchanged"] == 2 and await Account.all().count() == 2
@@ -60,10 +69,21 @@ async def test_an_import_applies_good_records_and_reports_each_rejected_one(pm, 
 
 async def test_contracts_round_trip_through_json_lines(pm, settings, clean, tmp_path):
     await account("Acme", external_id="A1", source="erp")
-    record = {"externalId": "C1", "accountExternalId": "A1", "number": "ERP-1", "title": "Licence", "amount": "1000.00",
-              "startOn": "2026-01-01", "endOn": "2026-12-31", "schedule": [{"dueOn": "2026-03-01", "amount": "1000.00"}]}
+    record = {
+        "externalId": "C1",
+        "accountExternalId": "A1",
+        "number": "ERP-1",
+        "title": "Licence",
+        "amount": "1000.00",
+        "startOn": "2026-01-01",
+        "endOn": "2026-12-31",
+        "schedule": [{"dueOn": "2026-03-01", "amount": "1000.00"}],
+    }
     path = tmp_path / "contracts.jsonl"
-    path.write_text(json.dumps(record) + "\n" + '{"externalId": "C2", "accountExternalId": "A404", "number": "x"\n', encoding="utf-8")
+    path.write_text(
+        json.dumps(record) + "\n" + '{"externalId": "C2", "accountExternalId": "A404", "number": "x"\n',
+        encoding="utf-8",
+    )
     outcome, rejects = await run_import(path, "contracts", pm, settings, fmt="jsonl")
     assert dict(outcome.counts) == {"created": 1, "failed": 1} and rejects[0]["line"] == "2"
     exported = await export(pm, "contracts")
@@ -94,8 +114,11 @@ async def test_imports_and_exports_stream(pm, settings, clean, tmp_path, monkeyp
     import kamgraph.sync as sync
     from kamgraph.security.scope import Rows
 
-    path = write_csv(tmp_path / "accounts.csv", ["externalId", "name", "creditCode", "industryCode", "region"],
-                     [[f"S{n}", f"Stream {n}", credit_code(), "C39", "EAST"] for n in range(1200)])
+    path = write_csv(
+        tmp_path / "accounts.csv",
+        ["externalId", "name", "creditCode", "industryCode", "region"],
+        [[f"S{n}", f"Stream {n}", credit_code(), "C39", "EAST"] for n in range(1200)],
+    )
     applied, applied_when_read = [0], {}
     read_records, upsert_each, page = sync.read_records, sync.upsert_each, Rows.page
 
@@ -113,7 +136,11 @@ async def test_imports_and_exports_stream(pm, settings, clean, tmp_path, monkeyp
     monkeypatch.setattr(sync, "upsert_each", applying)
     outcome, _ = await run_import(path, "accounts", pm, settings)
     assert outcome.counts["created"] == 1200
-    assert (applied_when_read[501], applied_when_read[502], applied_when_read[1002]) == (0, 500, 1000)  # line 2 is record 1
+    assert (applied_when_read[501], applied_when_read[502], applied_when_read[1002]) == (
+        0,
+        500,
+        1000,
+    )  # line 2 is record 1
 
     lines_written, pages_read_at = [], []
 
@@ -136,14 +163,27 @@ async def test_the_commands_exit_codes_report_file_and_scoped_export(pm, setting
     await set_password(manager, "a long enough password")
     await account("Mine", owner=manager)
     await account("Theirs")
-    path = write_csv(tmp_path / "accounts.csv", ["externalId", "name", "creditCode", "industryCode", "region"],
-                     [["N1", "New", credit_code(), "C39", "EAST"], ["N2", "Broken", "1", "C39", "EAST"]])
-    environment = {**os.environ, "KAMGRAPH_DATABASE_URL": settings.database_url, "KAMGRAPH_SECRET_KEY": TEST_KEY,
-                   "KAMGRAPH_PLUGINS": "core"}
+    path = write_csv(
+        tmp_path / "accounts.csv",
+        ["externalId", "name", "creditCode", "industryCode", "region"],
+        [["N1", "New", credit_code(), "C39", "EAST"], ["N2", "Broken", "1", "C39", "EAST"]],
+    )
+    environment = {
+        **os.environ,
+        "KAMGRAPH_DATABASE_URL": settings.database_url,
+        "KAMGRAPH_SECRET_KEY": TEST_KEY,
+        "KAMGRAPH_PLUGINS": "core",
+    }
 
     def kamgraph(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "kamgraph.cli", *args], env=environment, cwd=tmp_path,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "kamgraph.cli", *args],
+            env=environment,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     imported = kamgraph("import", str(path), "--source", "erp")
     assert imported.returncode == 1, imported.stderr

@@ -44,7 +44,9 @@ async def test_due_jobs_run_once_per_slot(pm, settings, clean):
     assert first == set(runner.jobs)  # nothing has ever run: everything is due once
     assert await runner.run_due() == []  # and then not again until its next slot
     later = datetime.now(UTC) + timedelta(minutes=6)
-    assert [run.job for run in await runner.run_due(later)] == [TALLY]  # every 5 minutes; the others are hourly or daily
+    assert [run.job for run in await runner.run_due(later)] == [
+        TALLY
+    ]  # every 5 minutes; the others are hourly or daily
 
 
 async def test_two_runners_never_run_a_job_at_once(pm, settings, clean, monkeypatch):
@@ -66,21 +68,36 @@ async def test_a_lease_left_by_a_dead_runner_expires_and_its_run_is_marked_aband
 
 
 async def test_separate_processes_share_the_lock(pm, settings, clean, tmp_path: Path):
-    environment = {**os.environ, "KAMGRAPH_DATABASE_URL": settings.database_url, "KAMGRAPH_PLUGINS": "kam_testplugin",
-                   "KAMGRAPH_SECRET_KEY": TEST_KEY, "KAM_TESTPLUGIN_JOB_SECONDS": "3",
-                   "PYTHONPATH": os.pathsep.join([str(_SITE), str(Path(__file__).parents[1]), os.environ.get("PYTHONPATH", "")])}
+    environment = {
+        **os.environ,
+        "KAMGRAPH_DATABASE_URL": settings.database_url,
+        "KAMGRAPH_PLUGINS": "kam_testplugin",
+        "KAMGRAPH_SECRET_KEY": TEST_KEY,
+        "KAM_TESTPLUGIN_JOB_SECONDS": "3",
+        "PYTHONPATH": os.pathsep.join([str(_SITE), str(Path(__file__).parents[1]), os.environ.get("PYTHONPATH", "")]),
+    }
     command = [sys.executable, "-m", "kamgraph.cli", "jobs", "run", TALLY]
-    processes = [subprocess.Popen(command, env=environment, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-                 for _ in range(2)]
+    processes = [
+        subprocess.Popen(
+            command, env=environment, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        for _ in range(2)
+    ]
     outputs = [p.communicate(timeout=120)[0] for p in processes]
-    assert sorted(p.returncode for p in processes) == [0, 3], outputs  # one ran it, the other was told it runs elsewhere
+    assert sorted(p.returncode for p in processes) == [0, 3], (
+        outputs
+    )  # one ran it, the other was told it runs elsewhere
     assert await JobRun.filter(job=TALLY, status="succeeded").count() == 1
 
 
 async def test_overdue_instalments_are_reported_once(pm, settings, clean):
     customer = await account()
-    late = await contract(customer, "1000.00", ContractStatus.ACTIVE, start_on=today() - timedelta(days=100))  # first due 70 days ago
-    await contract(customer, "500.00", ContractStatus.DRAFT, start_on=today() - timedelta(days=100))  # drafts owe nothing
+    late = await contract(
+        customer, "1000.00", ContractStatus.ACTIVE, start_on=today() - timedelta(days=100)
+    )  # first due 70 days ago
+    await contract(
+        customer, "500.00", ContractStatus.DRAFT, start_on=today() - timedelta(days=100)
+    )  # drafts owe nothing
     paid = await contract(customer, "800.00", ContractStatus.ACTIVE, start_on=today() - timedelta(days=100))
     await Instalment.filter(contract_id=paid.id).update(paid_amount=400)
     runner = JobRunner(pm, settings)
@@ -96,7 +113,9 @@ async def test_purge_removes_only_what_has_expired(pm, settings, clean):
     now = datetime.now(UTC)
     await IdempotencyRecord.create(key_hash="old", request_hash="x", created_at=now - timedelta(hours=25))
     await IdempotencyRecord.create(key_hash="new", request_hash="x", created_at=now - timedelta(hours=1))
-    await JobRun.create(job=TALLY, trigger="schedule", status="succeeded", holder="h:1", started_at=now - timedelta(days=91))
+    await JobRun.create(
+        job=TALLY, trigger="schedule", status="succeeded", holder="h:1", started_at=now - timedelta(days=91)
+    )
     run = await JobRunner(pm, settings).run("core.purge_expired")
     assert run.summary == '{"idempotencyRecords": 1, "sessions": 0, "loginThrottles": 0, "jobRuns": 1}'
     assert [r.key_hash for r in await IdempotencyRecord.all()] == ["new"]
@@ -111,8 +130,11 @@ async def test_directors_see_jobs_and_their_runs_and_others_see_none(gql, pm, se
     await JobRunner(pm, settings).run("core.purge_expired")
     data = await gql(JOBS)
     jobs = {job["name"]: job for job in data["jobs"]}
-    assert jobs["core.purge_expired"]["lastRun"] == {"status": "succeeded", "trigger": "manual",
-                                                     "summary": {"idempotencyRecords": 0, "sessions": 0, "loginThrottles": 0, "jobRuns": 0}}
+    assert jobs["core.purge_expired"]["lastRun"] == {
+        "status": "succeeded",
+        "trigger": "manual",
+        "summary": {"idempotencyRecords": 0, "sessions": 0, "loginThrottles": 0, "jobRuns": 0},
+    }
     assert jobs["core.purge_expired"]["due"] is False and jobs["core.report_overdue_instalments"]["due"] is True
     assert jobs["core.report_overdue_instalments"]["schedule"] == "daily at 01:00"
     assert data["jobRuns"]["totalCount"] == 2

@@ -38,8 +38,14 @@ async def running_feed(settings):
 
 
 async def subscribe(app, pm, settings, permissions, feed, actor, types) -> Any:
-    context = Context(actor=actor, pm=pm, settings=settings, permissions=permissions, feed=feed,
-                      event_types={name: text for name, (_, text) in pm.collect_unique("register_event_types", "event type").items()})
+    context = Context(
+        actor=actor,
+        pm=pm,
+        settings=settings,
+        permissions=permissions,
+        feed=feed,
+        event_types={name: text for name, (_, text) in pm.collect_unique("register_event_types", "event type").items()},
+    )
     stream = await app.state.schema.subscribe(SUBSCRIBE, variable_values={"types": types}, context_value=context)
     first = asyncio.create_task(stream.__anext__())
     for _ in range(100):  # until the resolver is listening
@@ -49,11 +55,15 @@ async def subscribe(app, pm, settings, permissions, feed, actor, types) -> Any:
     return first
 
 
-async def test_a_subscriber_gets_committed_events_of_its_own_accounts_only(app, pm, settings, permissions, actor_for, gql):
+async def test_a_subscriber_gets_committed_events_of_its_own_accounts_only(
+    app, pm, settings, permissions, actor_for, gql
+):
     manager = await staff("Li Wei")
     mine, theirs = await account("Mine", owner=manager), await account("Theirs")
     async with running_feed(settings) as feed:
-        first = await subscribe(app, pm, settings, permissions, feed, actor_for(manager, Role.ACCOUNT_MANAGER), ["account.updated"])
+        first = await subscribe(
+            app, pm, settings, permissions, feed, actor_for(manager, Role.ACCOUNT_MANAGER), ["account.updated"]
+        )
         await gql(RENAME, {"id": theirs.node_id, "name": "Theirs, renamed"})
         failed = await gql(RENAME, {"id": mine.node_id, "name": ""})  # refused: nothing committed, nothing sent
         assert failed["updateAccount"]["userErrors"]
@@ -76,9 +86,11 @@ async def test_unknown_event_types_are_refused(app, pm, settings, permissions, c
 
 async def test_event_data_never_carries_guarded_values(gql, clean):
     draft = await contract(await account(), "1000.00", status=ContractStatus.DRAFT, instalments=1)
-    await gql("""mutation($id: ID!) { updateContract(input: {id: $id, amount: "2000.00", title: "Bigger",
-                 schedule: [{dueOn: "%s", amount: "2000.00"}]}) { userErrors { code message } } }""" % draft.start_on.isoformat(),
-              {"id": to_global_id("Contract", draft.id)})
+    await gql(
+        """mutation($id: ID!, $due: Date!) { updateContract(input: {id: $id, amount: "2000.00", title: "Bigger",
+                 schedule: [{dueOn: $due, amount: "2000.00"}]}) { userErrors { code message } } }""",
+        {"id": to_global_id("Contract", draft.id), "due": draft.start_on.isoformat()},
+    )
     event = await OutboxEvent.get(type="contract.updated")
     assert '"amount": {"before": "[restricted]", "after": "[restricted]"}' in event.data
     assert '"title": {"before": "Licence", "after": "Bigger"}' in event.data

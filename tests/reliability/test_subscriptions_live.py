@@ -19,11 +19,23 @@ IDS = "{ accounts(first: 100) { edges { node { id } } } }"
 
 async def open_subscription(ws_url: str, token: str | None, types: list[str]):
     ws = await connect(ws_url, subprotocols=["graphql-transport-ws"], open_timeout=10)
-    await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"} if token else {}}))
+    await ws.send(
+        json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"} if token else {}})
+    )
     ack = json.loads(await asyncio.wait_for(ws.recv(), 10))
     assert ack["type"] == "connection_ack", ack
-    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
-        "query": "subscription($t: [String!]) { events(types: $t) { type subject data } }", "variables": {"t": types}}}))
+    await ws.send(
+        json.dumps(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {
+                    "query": "subscription($t: [String!]) { events(types: $t) { type subject data } }",
+                    "variables": {"t": types},
+                },
+            }
+        )
+    )
     await asyncio.sleep(1.0)  # the subscription is registered by the time the first write commits
     return ws
 
@@ -42,26 +54,37 @@ async def next_events(ws, count: int, timeout: float) -> list[dict]:
 
 @pytest.mark.slow
 def test_subscriptions_over_websocket_across_two_workers(tmp_path):
-    with live_database() as database, demo_server(tmp_path, workers=2, KAMGRAPH_RATE_LIMIT_PER_ADDRESS="0", **database) as (base, log):
+    with (
+        live_database() as database,
+        demo_server(tmp_path, workers=2, KAMGRAPH_RATE_LIMIT_PER_ADDRESS="0", **database) as (base, log),
+    ):
         ws_url = base.replace("http://", "ws://") + "/graphql"
         director, manager = login(base, "ka-director@demo.kamgraph"), login(base, "account-manager@demo.kamgraph")
 
         def ids(token: str) -> list[str]:
-            body = httpx.post(f"{base}/graphql", json={"query": IDS}, headers={"Authorization": f"Bearer {token}"}, timeout=30).json()
+            body = httpx.post(
+                f"{base}/graphql", json={"query": IDS}, headers={"Authorization": f"Bearer {token}"}, timeout=30
+            ).json()
             return [e["node"]["id"] for e in body["data"]["accounts"]["edges"]]
 
         managed = ids(manager)
         others = [i for i in ids(director) if i not in managed]
 
         def rename(account_id: str, name: str) -> None:  # a new connection each time: either worker may take it
-            body = httpx.post(f"{base}/graphql", json={"query": RENAME, "variables": {"id": account_id, "n": name}},
-                              headers={"Authorization": f"Bearer {director}"}, timeout=30).json()
+            body = httpx.post(
+                f"{base}/graphql",
+                json={"query": RENAME, "variables": {"id": account_id, "n": name}},
+                headers={"Authorization": f"Bearer {director}"},
+                timeout=30,
+            ).json()
             assert body["data"]["updateAccount"]["userErrors"] == [], body
 
         async def scenario() -> None:
             with pytest.raises(ConnectionClosed) as refused:
                 ws = await connect(ws_url, subprotocols=["graphql-transport-ws"], open_timeout=10)
-                await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": "Bearer not-a-token"}}))
+                await ws.send(
+                    json.dumps({"type": "connection_init", "payload": {"authorization": "Bearer not-a-token"}})
+                )
                 await asyncio.wait_for(ws.recv(), 10)
             assert refused.value.rcvd.code == 4403
 

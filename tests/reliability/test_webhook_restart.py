@@ -39,14 +39,20 @@ def test_events_survive_a_killed_server_and_a_receiver_that_was_down(tmp_path):
         headers = {"Authorization": f"Bearer {login(base, 'ka-director@demo.kamgraph')}"}
 
         def gql(query, variables=None):
-            return httpx.post(f"{base}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=10).json()
+            return httpx.post(
+                f"{base}/graphql", json={"query": query, "variables": variables or {}}, headers=headers, timeout=10
+            ).json()
 
-        made = gql('mutation($u: String!) { createWebhook(input: {url: $u, eventTypes: ["account.created"]}) { secret userErrors { message } } }',
-                   {"u": f"http://127.0.0.1:{port}/hook"})
+        made = gql(
+            'mutation($u: String!) { createWebhook(input: {url: $u, eventTypes: ["account.created"]}) { secret userErrors { message } } }',
+            {"u": f"http://127.0.0.1:{port}/hook"},
+        )
         assert made["data"]["createWebhook"]["secret"], made
         for n in range(3):
-            created = gql('mutation($n: String!, $c: String!) { createAccount(input: {name: $n, creditCode: $c, industryCode: "C39", region: EAST}) { account { id } } }',
-                          {"n": f"Restart {n}", "c": credit_code(900 + n)})
+            created = gql(
+                'mutation($n: String!, $c: String!) { createAccount(input: {name: $n, creditCode: $c, industryCode: "C39", region: EAST}) { account { id } } }',
+                {"n": f"Restart {n}", "c": credit_code(900 + n)},
+            )
             subjects.add(created["data"]["createAccount"]["account"]["id"])
         time.sleep(2)  # the worker tries and fails: nobody listens yet
         demo_server.process.kill()

@@ -53,12 +53,19 @@ async def make_accounts(gql, count):
 
 
 async def hook(owner, event_types=""):
-    return await Webhook.create(url="http://receiver.test/hook", secret="whsec_test", event_types=event_types,
-                                created_by=owner.name, owner_person_id=owner.id)
+    return await Webhook.create(
+        url="http://receiver.test/hook",
+        secret="whsec_test",
+        event_types=event_types,
+        created_by=owner.name,
+        owner_person_id=owner.id,
+    )
 
 
 async def test_events_enter_the_outbox_with_their_change_and_only_then(gql):
-    await gql('mutation { createAccount(input: {name: "X", creditCode: "bad", industryCode: "C39", region: EAST}) { userErrors { code } } }')
+    await gql(
+        'mutation { createAccount(input: {name: "X", creditCode: "bad", industryCode: "C39", region: EAST}) { userErrors { code } } }'
+    )
     assert await OutboxEvent.all().count() == 0
     [gid] = await make_accounts(gql, 1)
     [event] = await OutboxEvent.all()
@@ -71,7 +78,9 @@ async def test_a_receiver_down_for_the_first_tries_gets_every_event(gql, setting
     await make_accounts(gql, 3)
     receiver = Receiver(down=4)
     await deliver_all(settings, permissions, receiver)
-    assert sorted(e["subject"] for e in receiver.events) == sorted(e.subject for e in await OutboxEvent.filter(type="account.created"))
+    assert sorted(e["subject"] for e in receiver.events) == sorted(
+        e.subject for e in await OutboxEvent.filter(type="account.created")
+    )
     assert len({e["id"] for e in receiver.events}) == 3  # each event once: no duplicates after recovery
     deliveries = await WebhookDelivery.all()
     assert {d.status for d in deliveries} == {"delivered"} and max(d.attempts for d in deliveries) > 1
@@ -83,14 +92,21 @@ async def test_deliveries_carry_only_what_the_owner_may_see(gql, settings, permi
     other = await account(name="Other")
     await hook(manager)
     for acc in (mine, other):
-        await gql('mutation($id: ID!) { updateAccount(input: {id: $id, size: LARGE}) { userErrors { code } } }', {"id": to_global_id("Account", acc.id)})
+        await gql(
+            "mutation($id: ID!) { updateAccount(input: {id: $id, size: LARGE}) { userErrors { code } } }",
+            {"id": to_global_id("Account", acc.id)},
+        )
     receiver = Receiver()
     await deliver_all(settings, permissions, receiver, rounds=2)
     assert [e["subject"] for e in receiver.events] == [to_global_id("Account", mine.id)]
 
 
-@pytest.mark.parametrize(("status", "final_state", "attempts"), [(404, "failed", 1), (429, "pending", 3), (500, "pending", 3)])
-async def test_client_errors_are_final_but_throttling_and_outages_are_retried(gql, settings, permissions, status, final_state, attempts):
+@pytest.mark.parametrize(
+    ("status", "final_state", "attempts"), [(404, "failed", 1), (429, "pending", 3), (500, "pending", 3)]
+)
+async def test_client_errors_are_final_but_throttling_and_outages_are_retried(
+    gql, settings, permissions, status, final_state, attempts
+):
     director = await staff("Director", role=Role.KA_DIRECTOR)
     await hook(director)
     await make_accounts(gql, 1)
@@ -115,11 +131,16 @@ async def test_redeliver_puts_a_failed_delivery_back(gql, settings, permissions)
     await deliver_all(settings, permissions, Receiver(status=410), rounds=1)
     [delivery] = await WebhookDelivery.all()
     assert delivery.status == "failed"
-    log = await gql("query($w: ID!) { webhookDeliveries(webhookId: $w) { edges { node { id status eventType lastStatusCode } } } }",
-                    {"w": to_global_id("Webhook", webhook.id)})
+    log = await gql(
+        "query($w: ID!) { webhookDeliveries(webhookId: $w) { edges { node { id status eventType lastStatusCode } } } }",
+        {"w": to_global_id("Webhook", webhook.id)},
+    )
     node = log["webhookDeliveries"]["edges"][0]["node"]
     assert (node["status"], node["eventType"], node["lastStatusCode"]) == ("failed", "account.created", 410)
-    again = await gql("mutation($d: ID!) { redeliverWebhook(input: {deliveryId: $d}) { delivery { status } userErrors { code } } }", {"d": node["id"]})
+    again = await gql(
+        "mutation($d: ID!) { redeliverWebhook(input: {deliveryId: $d}) { delivery { status } userErrors { code } } }",
+        {"d": node["id"]},
+    )
     assert again["redeliverWebhook"] == {"delivery": {"status": "pending"}, "userErrors": []}
     receiver = Receiver()
     await deliver_all(settings, permissions, receiver, rounds=1)
@@ -127,4 +148,7 @@ async def test_redeliver_puts_a_failed_delivery_back(gql, settings, permissions)
 
 
 def test_signature_format():
-    assert sign("s", 1700000000, b"{}") == "t=1700000000,v1=" + hmac.new(b"s", b"1700000000.{}", hashlib.sha256).hexdigest()
+    assert (
+        sign("s", 1700000000, b"{}")
+        == "t=1700000000,v1=" + hmac.new(b"s", b"1700000000.{}", hashlib.sha256).hexdigest()
+    )

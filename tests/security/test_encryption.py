@@ -29,8 +29,11 @@ async def test_the_database_holds_no_phone_number_or_e_mail_in_clear_text(gql, s
     stored = " ".join(f"{r['phone']} {r['email']}" for r in rows)
     assert all(p not in stored for p in PHONES) and "acme.cn" not in stored
     if settings.sqlite_path:  # and not in the file either, write-ahead log included
-        raw = b"".join(Path(f"{settings.sqlite_path}{suffix}").read_bytes()
-                       for suffix in ("", "-wal") if Path(f"{settings.sqlite_path}{suffix}").exists())
+        raw = b"".join(
+            Path(f"{settings.sqlite_path}{suffix}").read_bytes()
+            for suffix in ("", "-wal")
+            if Path(f"{settings.sqlite_path}{suffix}").exists()
+        )
         assert all(p.encode() not in raw for p in PHONES) and b"acme.cn" not in raw
     data = await gql("{ people(filter: {kind: {eq: CONTACT}}) { edges { node { phone email } } } }")
     assert sorted(e["node"]["phone"] for e in data["people"]["edges"]) == sorted(PHONES)
@@ -49,8 +52,10 @@ async def test_encrypted_fields_match_exactly_and_only_exactly(gql):
 async def test_changing_a_phone_keeps_its_index_in_step(gql):
     await seed(gql)
     person = await Person.filter(phone_index__isnull=False).first()
-    await gql('mutation($id: ID!) { updatePerson(input: {id: $id, phone: "13011112222"}) { userErrors { code } } }',
-              {"id": to_global_id("Person", person.id)})
+    await gql(
+        'mutation($id: ID!) { updatePerson(input: {id: $id, phone: "13011112222"}) { userErrors { code } } }',
+        {"id": to_global_id("Person", person.id)},
+    )
     found = await gql('{ people(filter: {phone: {eq: "13011112222"}}) { totalCount } }')
     assert found["people"]["totalCount"] == 1
 
@@ -61,7 +66,14 @@ def test_rotate_key_re_seals_everything_without_losing_a_record(tmp_path):
     env.pop("KAMGRAPH_SECRET_KEY", None)
 
     def kamgraph(*args):
-        return subprocess.run([sys.executable, "-m", "kamgraph.cli", *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+        return subprocess.run(
+            [sys.executable, "-m", "kamgraph.cli", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
 
     assert kamgraph("demo").returncode == 0
     script = (
@@ -77,13 +89,17 @@ def test_rotate_key_re_seals_everything_without_losing_a_record(tmp_path):
         "        print(hashlib.sha256(repr([(p.id, p.phone, p.email) for p in people]).encode()).hexdigest())\n"
         "asyncio.run(main())\n"
     )
-    before = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    before = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
     old_file = (tmp_path / "r.sqlite3.key").read_text()
     rotated = kamgraph("rotate-key")
     assert rotated.returncode == 0, rotated.stderr
     new_file = (tmp_path / "r.sqlite3.key").read_text()
     assert new_file.splitlines()[1:] == old_file.splitlines()  # the old key is kept, after the new one
-    after = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    after = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
     assert after.returncode == 0, after.stderr
     assert before.stdout.splitlines()[1] == after.stdout.splitlines()[1]  # every value reads back the same
     matched, total = map(int, after.stdout.split()[:2])
@@ -92,7 +108,9 @@ def test_rotate_key_re_seals_everything_without_losing_a_record(tmp_path):
 
     new_id = new_file.split(":", 1)[0]
     con = sqlite3.connect(tmp_path / "r.sqlite3")
-    stale = con.execute("SELECT COUNT(*) FROM person WHERE phone IS NOT NULL AND phone NOT LIKE ?", (f"enc1.{new_id}.%",)).fetchone()[0]
+    stale = con.execute(
+        "SELECT COUNT(*) FROM person WHERE phone IS NOT NULL AND phone NOT LIKE ?", (f"enc1.{new_id}.%",)
+    ).fetchone()[0]
     assert stale == 0
     # logging in still works: the login's blind index followed the key
     login = 'mutation { login(input: {email: "ka-director@demo.kamgraph", password: "kamgraph-demo"}) { token } }'
@@ -105,7 +123,12 @@ def test_rotate_key_re_seals_everything_without_losing_a_record(tmp_path):
         f"            print((await c.post('/graphql', json={{'query': {login!r}}})).json()['data']['login']['token'] is not None)\n"
         "asyncio.run(main())\n"
     )
-    assert subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120).stdout.strip() == "True"
+    assert (
+        subprocess.run(
+            [sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        ).stdout.strip()
+        == "True"
+    )
 
 
 @pytest.mark.slow
@@ -120,7 +143,7 @@ def test_the_migration_seals_contact_data_written_before_it(tmp_path):
         "    s = Settings.from_env(); pm = PluginManager.from_names(())\n"
         "    async with db.connect(s, pm):\n"
         "        await MigrationExecutor(db.db(), apps_config(pm)).migrate([MigrationTarget('core', '0002_security')])\n"
-        "        await db.db().execute_query(\"INSERT INTO person (version, created_at, updated_at, kind, name, phone, email, \"\n"
+        '        await db.db().execute_query("INSERT INTO person (version, created_at, updated_at, kind, name, phone, email, "\n'
         "            \"is_key_decision_maker, status) VALUES (1, '2026-01-01', '2026-01-01', 'CONTACT', 'Old', '13800138000', 'old@x.cn', 0, 'ACTIVE')\")\n"
         "        await migrate(pm)\n"
         "        _, rows = await db.db().execute_query('SELECT phone, phone_index FROM person')\n"
@@ -129,5 +152,7 @@ def test_the_migration_seals_contact_data_written_before_it(tmp_path):
         "asyncio.run(main())\n"
     )
     env = {**os.environ, "KAMGRAPH_DATABASE_URL": f"sqlite://{tmp_path}/m.sqlite3"}
-    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.stdout.split() == ["enc1.", "True", "13800138000", "old@x.cn"], result.stderr

@@ -13,14 +13,29 @@ from hypothesis_graphql import queries
 from live_server import demo_server, login
 
 #: role -> whether it may see money and contact details
-ROLES = {"account-manager@demo.kamgraph": True, "regional-director@demo.kamgraph": True, "data-analyst@demo.kamgraph": False}
+ROLES = {
+    "account-manager@demo.kamgraph": True,
+    "regional-director@demo.kamgraph": True,
+    "data-analyst@demo.kamgraph": False,
+}
 #: money fields (contact details are masked only on contacts, which a generated query cannot tell apart from
 #: colleagues without selecting kind; tests/security/test_masking_and_audit.py covers them)
-SENSITIVE_KEYS = {"amount", "paidAmount", "outstanding", "signedValue", "scheduled", "paid", "overdue", "collectionRate"}
+SENSITIVE_KEYS = {
+    "amount",
+    "paidAmount",
+    "outstanding",
+    "signedValue",
+    "scheduled",
+    "paid",
+    "overdue",
+    "collectionRate",
+}
 SCALARS = {
     "Date": st.dates().map(lambda d: __import__("graphql").StringValueNode(value=d.isoformat())),
     "DateTime": st.datetimes().map(lambda d: __import__("graphql").StringValueNode(value=d.isoformat() + "Z")),
-    "Decimal": st.decimals(min_value=-1e9, max_value=1e9, places=2, allow_nan=False).map(lambda d: __import__("graphql").StringValueNode(value=str(d))),
+    "Decimal": st.decimals(min_value=-1e9, max_value=1e9, places=2, allow_nan=False).map(
+        lambda d: __import__("graphql").StringValueNode(value=str(d))
+    ),
     "JSON": st.just(__import__("graphql").StringValueNode(value="{}")),
 }
 
@@ -52,8 +67,12 @@ def everything(base, token, query, field):
     """All values of ``field`` the caller can see, paging through the whole list."""
     seen, after = set(), None
     while True:
-        body = httpx.post(f"{base}/graphql", json={"query": query, "variables": {"after": after}},
-                          headers={"Authorization": f"Bearer {token}"}, timeout=30).json()
+        body = httpx.post(
+            f"{base}/graphql",
+            json={"query": query, "variables": {"after": after}},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        ).json()
         connection = body["data"][field]
         seen |= {e["node"]["key"] for e in connection["edges"]}
         if not connection["pageInfo"]["hasNextPage"]:
@@ -67,7 +86,10 @@ CONTRACTS = "query($after: String) { contracts(first: 100, after: $after) { page
 
 @pytest.mark.slow
 def test_generated_queries_never_fail_internally_or_leak(tmp_path):
-    with demo_server(tmp_path, KAMGRAPH_RATE_LIMIT_PER_ADDRESS="0", KAMGRAPH_RATE_LIMIT_PER_CREDENTIAL="0") as (base, log):
+    with demo_server(tmp_path, KAMGRAPH_RATE_LIMIT_PER_ADDRESS="0", KAMGRAPH_RATE_LIMIT_PER_CREDENTIAL="0") as (
+        base,
+        log,
+    ):
         director = login(base, "ka-director@demo.kamgraph")
         all_keys = everything(base, director, ACCOUNTS, "accounts") | everything(base, director, CONTRACTS, "contracts")
         schema = build_schema((Path(__file__).parents[2] / "schema" / "kamgraph.graphql").read_text())

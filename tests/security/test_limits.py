@@ -59,13 +59,24 @@ async def test_tokens(gql, sql_counter, settings):
 
 async def test_page_size(gql, sql_counter, settings):
     await allowed(gql, "query($n: Int) { accounts(first: $n) { totalCount } }", {"n": settings.max_page_size})
-    await refused(gql, sql_counter, "query($n: Int) { explode accounts(first: $n) { totalCount } }", {"n": settings.max_page_size + 1})
-    await refused(gql, sql_counter, "{ accounts(first: 5) { edges { node { contracts(last: %d) { totalCount } } } } }" % (settings.max_page_size + 1))
+    await refused(
+        gql,
+        sql_counter,
+        "query($n: Int) { explode accounts(first: $n) { totalCount } }",
+        {"n": settings.max_page_size + 1},
+    )
+    await refused(
+        gql,
+        sql_counter,
+        f"{{ accounts(first: 5) {{ edges {{ node {{ contracts(last: {settings.max_page_size + 1}) {{ totalCount }} }} }} }} }}",
+    )
 
 
 async def test_cost_of_nested_pages(gql, sql_counter, settings):
-    query = ("query($b: Int) { explode big: accounts(first: 99) { edges { node { contracts(first: 100) { edges { node { number } } } } } }"
-             " small: accounts(first: $b) { totalCount } }")
+    query = (
+        "query($b: Int) { explode big: accounts(first: 99) { edges { node { contracts(first: 100) { edges { node { number } } } } } }"
+        " small: accounts(first: $b) { totalCount } }"
+    )
     # 99 accounts + 99 x 100 contracts = 9,999 rows, plus b more accounts: the limit is 10,000
     error = await refused(gql, sql_counter, query, {"b": 2})
     assert "10001 rows" in error["message"]
@@ -73,8 +84,10 @@ async def test_cost_of_nested_pages(gql, sql_counter, settings):
 
 
 async def test_the_same_query_costs_what_its_variables_ask_each_time(gql, sql_counter):
-    query = ("query($b: Int) { big: accounts(first: 99) { edges { node { contracts(first: 100) { totalCount } } } }"
-             " small: accounts(first: $b) { totalCount } }")
+    query = (
+        "query($b: Int) { big: accounts(first: 99) { edges { node { contracts(first: 100) { totalCount } } } }"
+        " small: accounts(first: $b) { totalCount } }"
+    )
     for b, within in ((1, True), (2, False), (1, True), (2, False)):  # costs are remembered per page size asked
         await (allowed(gql, query, {"b": b}) if within else refused(gql, sql_counter, query, {"b": b}))
 
@@ -101,12 +114,19 @@ async def test_production_closes_introspection_graphiql_and_suggestions(producti
 
 async def test_rate_limits_per_address_and_per_credential(settings, pm):
     limited = create_app(settings.with_(rate_limit_per_address=5, rate_limit_per_credential=3), pm)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=limited, client=("10.0.0.1", 1)), base_url="http://x") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=limited, client=("10.0.0.1", 1)), base_url="http://x"
+    ) as client:
         statuses = [(await client.post("/graphql", json={"query": "{ __typename }"})).status_code for _ in range(6)]
         assert statuses == [200] * 5 + [429]
         over = await client.post("/graphql", json={"query": "{ __typename }"})
         assert int(over.headers["retry-after"]) > 0 and over.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=limited, client=("10.0.0.2", 1)), base_url="http://x") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=limited, client=("10.0.0.2", 1)), base_url="http://x"
+    ) as client:
         headers = {"Authorization": "Bearer kgs_same-token"}
-        statuses = [(await client.post("/graphql", json={"query": "{ __typename }"}, headers=headers)).status_code for _ in range(4)]
+        statuses = [
+            (await client.post("/graphql", json={"query": "{ __typename }"}, headers=headers)).status_code
+            for _ in range(4)
+        ]
         assert statuses == [200, 200, 200, 429]

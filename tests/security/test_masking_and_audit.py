@@ -24,7 +24,9 @@ async def test_analysts_see_counts_but_not_amounts_or_contact_details(gql, actor
     node = data["contracts"]["edges"][0]["node"]
     assert node["amount"] is None and node["receivables"] is None
     assert node["instalments"][0] == {"amount": None, "paidAmount": None, "outstanding": None}
-    assert data["contractsAggregate"] == {"count": 1, "amount": None} and data["accountsAggregate"]["signedValue"] is None
+    assert (
+        data["contractsAggregate"] == {"count": 1, "amount": None} and data["accountsAggregate"]["signedValue"] is None
+    )
     assert data["people"]["edges"][0]["node"] == {"name": "Wang Fang", "phone": None, "email": None}
     assert await AuditRecord.filter(action="read").count() == 0  # nothing sensitive was returned
 
@@ -53,10 +55,14 @@ async def test_every_read_of_a_sensitive_value_is_audited_with_request_and_opera
 async def test_writes_are_audited_with_before_and_after_but_never_the_secrets(gql):
     acme = await account(name="Old name")
     person = await contact(acme, phone="13800138000")
-    await gql('mutation Rename($id: ID!) { updateAccount(input: {id: $id, name: "New name"}) { userErrors { code } } }',
-              {"id": to_global_id("Account", acme.id)})
-    await gql('mutation($id: ID!) { updatePerson(input: {id: $id, phone: "13900139000"}) { userErrors { code } } }',
-              {"id": to_global_id("Person", person.id)})
+    await gql(
+        'mutation Rename($id: ID!) { updateAccount(input: {id: $id, name: "New name"}) { userErrors { code } } }',
+        {"id": to_global_id("Account", acme.id)},
+    )
+    await gql(
+        'mutation($id: ID!) { updatePerson(input: {id: $id, phone: "13900139000"}) { userErrors { code } } }',
+        {"id": to_global_id("Person", person.id)},
+    )
     renamed = await AuditRecord.get(action="update", subject_type="Account")
     changes = json.loads(renamed.changes)
     assert changes == {"name": {"before": "Old name", "after": "New name"}}
@@ -67,7 +73,9 @@ async def test_writes_are_audited_with_before_and_after_but_never_the_secrets(gq
 
 
 async def test_a_refused_write_leaves_no_audit_record(gql):
-    result = await gql('mutation { createAccount(input: {name: "X", creditCode: "bad", industryCode: "C39", region: EAST}) { userErrors { code } } }')
+    result = await gql(
+        'mutation { createAccount(input: {name: "X", creditCode: "bad", industryCode: "C39", region: EAST}) { userErrors { code } } }'
+    )
     assert result["createAccount"]["userErrors"]
     assert await AuditRecord.filter(action="create").count() == 0
 
@@ -76,10 +84,17 @@ async def test_the_audit_log_is_for_directors_within_their_scope_and_read_only(g
     east = await account(name="East", region="EAST")
     south = await account(name="South", region="SOUTH")
     for acc in (east, south):
-        await gql('mutation($id: ID!) { updateAccount(input: {id: $id, size: LARGE}) { userErrors { code } } }',
-                  {"id": to_global_id("Account", acc.id)})
-    regional = actor_for(await staff("East Director", role=Role.REGIONAL_DIRECTOR, region="EAST"), Role.REGIONAL_DIRECTOR)
-    log = await gql('{ auditLog(filter: {action: {eq: "update"}}) { edges { node { subjectType subjectIds actor changes } } } }', actor=regional)
+        await gql(
+            "mutation($id: ID!) { updateAccount(input: {id: $id, size: LARGE}) { userErrors { code } } }",
+            {"id": to_global_id("Account", acc.id)},
+        )
+    regional = actor_for(
+        await staff("East Director", role=Role.REGIONAL_DIRECTOR, region="EAST"), Role.REGIONAL_DIRECTOR
+    )
+    log = await gql(
+        '{ auditLog(filter: {action: {eq: "update"}}) { edges { node { subjectType subjectIds actor changes } } } }',
+        actor=regional,
+    )
     assert [e["node"]["subjectIds"] for e in log["auditLog"]["edges"]] == [[to_global_id("Account", east.id)]]
     manager = actor_for(await staff(), Role.ACCOUNT_MANAGER)
     assert (await gql("{ auditLog { totalCount } }", actor=manager))["auditLog"]["totalCount"] == 0
@@ -90,12 +105,17 @@ async def test_the_audit_log_is_for_directors_within_their_scope_and_read_only(g
 async def test_sensitive_values_cannot_be_probed_through_filters_or_sorting(gql, actor_for):
     await contract(await account(), amount="5000000.00")
     analyst = actor_for(await staff("Analyst", role=Role.DATA_ANALYST), Role.DATA_ANALYST)
-    for query in ('{ contracts(filter: {amount: {gt: "1000000"}}) { totalCount } }',
-                  "{ contracts(orderBy: [{field: AMOUNT}]) { totalCount } }",
-                  '{ accounts(filter: {contracts: {amount: {gt: "1"}}}) { totalCount } }',
-                  '{ people(filter: {phone: {eq: "13800138000"}}) { totalCount } }'):
+    for query in (
+        '{ contracts(filter: {amount: {gt: "1000000"}}) { totalCount } }',
+        "{ contracts(orderBy: [{field: AMOUNT}]) { totalCount } }",
+        '{ accounts(filter: {contracts: {amount: {gt: "1"}}}) { totalCount } }',
+        '{ people(filter: {phone: {eq: "13800138000"}}) { totalCount } }',
+    ):
         body = await gql(query, actor=analyst, errors=True)
-        assert body["errors"][0]["extensions"]["code"] == "BAD_REQUEST" and "may not filter" in body["errors"][0]["message"], query
+        assert (
+            body["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+            and "may not filter" in body["errors"][0]["message"]
+        ), query
 
 
 async def test_the_audit_of_concurrent_reads_is_written_together_and_before_each_answer(gql, sql_counter, monkeypatch):

@@ -35,11 +35,28 @@ SCOPED_LISTS = {
     "tierReviews": "{ tierReviews { totalCount } }",
 }
 OTHER_FIELDS = {
-    "account", "contract", "person", "node", "nodes",  # checked through every id below
-    "accountsAggregate", "contractsAggregate",  # counts checked below
-    "businessRules", "industries", "plugins", "eventTypes", "permissions", "me",  # reference data, any role
-    "staffingReport", "apiKeys", "auditLog", "webhooks", "webhookDeliveries", "jobs", "jobRuns",  # permission-gated
-    "accountNotes", "explode",  # the test plugin's
+    "account",
+    "contract",
+    "person",
+    "node",
+    "nodes",  # checked through every id below
+    "accountsAggregate",
+    "contractsAggregate",  # counts checked below
+    "businessRules",
+    "industries",
+    "plugins",
+    "eventTypes",
+    "permissions",
+    "me",  # reference data, any role
+    "staffingReport",
+    "apiKeys",
+    "auditLog",
+    "webhooks",
+    "webhookDeliveries",
+    "jobs",
+    "jobRuns",  # permission-gated
+    "accountNotes",
+    "explode",  # the test plugin's
 }
 
 
@@ -58,18 +75,34 @@ async def world(gql, actor_for):
     }
     am2 = await staff("AM2")
     am1 = people[Role.ACCOUNT_MANAGER]
-    specs = {"A1": (am1, Region.EAST, "C39"), "A2": (am2, Region.SOUTH, "J66"), "A3": (am2, Region.EAST, "J66"), "A4": (am1, Region.SOUTH, "C27")}
+    specs = {
+        "A1": (am1, Region.EAST, "C39"),
+        "A2": (am2, Region.SOUTH, "J66"),
+        "A3": (am2, Region.EAST, "J66"),
+        "A4": (am1, Region.SOUTH, "C27"),
+    }
     rows = {}
     for name, (owner, region, industry) in specs.items():
         acc = await account(name=name, owner=owner, region=region, industry_code=industry)
-        rows[name] = {"account": acc, "contract": await contract(acc), "contact": await contact(acc, name=f"contact {name}")}
-    for member, role in ((people[Role.SOLUTION_EXPERT], TeamRole.SOLUTION_EXPERT), (people[Role.CUSTOMER_SUCCESS_MANAGER], TeamRole.CUSTOMER_SUCCESS_MANAGER)):
+        rows[name] = {
+            "account": acc,
+            "contract": await contract(acc),
+            "contact": await contact(acc, name=f"contact {name}"),
+        }
+    for member, role in (
+        (people[Role.SOLUTION_EXPERT], TeamRole.SOLUTION_EXPERT),
+        (people[Role.CUSTOMER_SUCCESS_MANAGER], TeamRole.CUSTOMER_SUCCESS_MANAGER),
+    ):
         await AccountTeamMember.create(account=rows["A3"]["account"], person=member, role=role)
     for objects in rows.values():  # one audited write per account
-        await gql('mutation($id: ID!) { updateAccount(input: {id: $id, size: LARGE}) { userErrors { code } } }',
-                  {"id": to_global_id("Account", objects["account"].id)})
+        await gql(
+            "mutation($id: ID!) { updateAccount(input: {id: $id, size: LARGE}) { userErrors { code } } }",
+            {"id": to_global_id("Account", objects["account"].id)},
+        )
     actors = {role: actor_for(person, role) for role, person in people.items()}
-    actors[Role.INTEGRATION] = Actor(name="api key", roles=frozenset({Role.INTEGRATION}), scopes=(RowScope(ScopeKind.ALL),), via="api_key")
+    actors[Role.INTEGRATION] = Actor(
+        name="api key", roles=frozenset({Role.INTEGRATION}), scopes=(RowScope(ScopeKind.ALL),), via="api_key"
+    )
     return {"actors": actors, "rows": rows, "am2": am2}
 
 
@@ -102,12 +135,16 @@ async def test_every_id_path_shows_only_the_roles_rows(gql, world, role):
         data = await gql(
             "query($a: ID!, $c: ID!, $p: ID!) { account(id: $a) { name } contract(id: $c) { account { name } }"
             " person(id: $p) { account { name } } node(id: $c) { id } nodes(ids: [$a, $c, $p]) { id } }",
-            {"a": ids["account"], "c": ids["contract"], "p": ids["contact"]}, actor=actor,
+            {"a": ids["account"], "c": ids["contract"], "p": ids["contact"]},
+            actor=actor,
         )
         visible = name in expected
         assert (data["account"] is not None) is visible, (role, name)
         assert (data["contract"] is not None) is visible and (data["person"] is not None) is visible, (role, name)
-        assert (data["node"] is not None) is visible and all((n is not None) is visible for n in data["nodes"]), (role, name)
+        assert (data["node"] is not None) is visible and all((n is not None) is visible for n in data["nodes"]), (
+            role,
+            name,
+        )
         if visible:  # nested fields lead to the same, visible account
             assert data["contract"]["account"]["name"] == data["person"]["account"]["name"] == name
 
@@ -119,8 +156,9 @@ async def test_nested_and_filtered_paths_to_other_peoples_accounts(gql, world, r
     data = await gql(
         "query($am2: ID!, $ids: [ID!]) { person(id: $am2) { ownedAccounts { edges { node { name } } } }"
         " contracts(filter: {account: {id: {in: $ids}}}) { edges { node { account { name } } } }"
-        " accounts(filter: {contacts: {name: {startsWith: \"contact\"}}}) { edges { node { name contacts { edges { node { name } } } } } } }",
-        {"am2": to_global_id("Person", world["am2"].id), "ids": all_ids}, actor=actor,
+        ' accounts(filter: {contacts: {name: {startsWith: "contact"}}}) { edges { node { name contacts { edges { node { name } } } } } } }',
+        {"am2": to_global_id("Person", world["am2"].id), "ids": all_ids},
+        actor=actor,
     )
     owned = set() if data["person"] is None else names(data["person"]["ownedAccounts"], ["name"])
     assert owned == expected & {"A2", "A3"}
@@ -133,11 +171,16 @@ async def test_nested_and_filtered_paths_to_other_peoples_accounts(gql, world, r
 @pytest.mark.parametrize("role", list(Role))
 async def test_permission_gated_fields(gql, world, role):
     actor = world["actors"][role]
-    data = await gql('{ auditLog(filter: {action: {eq: "update"}}) { totalCount } apiKeys { totalCount } webhooks { totalCount } me { roles }'
-                     ' jobs { name } jobRuns { totalCount } }', actor=actor)
+    data = await gql(
+        '{ auditLog(filter: {action: {eq: "update"}}) { totalCount } apiKeys { totalCount } webhooks { totalCount } me { roles }'
+        " jobs { name } jobRuns { totalCount } }",
+        actor=actor,
+    )
     assert data["me"]["roles"] == [role.value]
     directors = (Role.KA_DIRECTOR, Role.INDUSTRY_DIRECTOR, Role.REGIONAL_DIRECTOR)
-    assert data["auditLog"]["totalCount"] == (len(VISIBLE[role]) if role in directors else 0)  # directors, in their scope
+    assert data["auditLog"]["totalCount"] == (
+        len(VISIBLE[role]) if role in directors else 0
+    )  # directors, in their scope
     assert data["apiKeys"]["totalCount"] == data["webhooks"]["totalCount"] == data["jobRuns"]["totalCount"] == 0
     assert bool(data["jobs"]) is (role is Role.KA_DIRECTOR)  # the operator's view
 

@@ -24,8 +24,11 @@ async def test_contract_steps_follow_the_roles(gql, actor_for, role, verb, statu
     person = await staff("Someone", role=role, region="EAST")
     acme = await account(owner=person, region="EAST")
     deal = await contract(acme, status=ContractStatus(status))
-    result = await gql(f"mutation($id: ID!) {{ {verb}Contract(input: {{id: $id}}) {{ contract {{ status }} userErrors {{ code }} }} }}",
-                       {"id": to_global_id("Contract", deal.id)}, actor=actor_for(person, role))
+    result = await gql(
+        f"mutation($id: ID!) {{ {verb}Contract(input: {{id: $id}}) {{ contract {{ status }} userErrors {{ code }} }} }}",
+        {"id": to_global_id("Contract", deal.id)},
+        actor=actor_for(person, role),
+    )
     errors = result[f"{verb}Contract"]["userErrors"]
     assert (errors == []) is allowed, errors
     if not allowed:
@@ -37,8 +40,14 @@ async def test_only_the_ka_director_manages_staff_but_account_teams_manage_conta
     manager = await staff("AM")
     acme = await account(owner=manager)
     am = actor_for(manager, Role.ACCOUNT_MANAGER)
-    staff_attempt = await gql('mutation { createPerson(input: {kind: STAFF, name: "New hire", roles: [KA_DIRECTOR]}) { userErrors { code } } }', actor=am)
+    staff_attempt = await gql(
+        'mutation { createPerson(input: {kind: STAFF, name: "New hire", roles: [KA_DIRECTOR]}) { userErrors { code } } }',
+        actor=am,
+    )
     assert staff_attempt["createPerson"]["userErrors"] == [{"code": "FORBIDDEN"}]
-    contact_ok = await gql('mutation($a: ID!) { createPerson(input: {kind: CONTACT, name: "Buyer", accountId: $a}) { userErrors { code } } }',
-                           {"a": to_global_id("Account", acme.id)}, actor=am)
+    contact_ok = await gql(
+        'mutation($a: ID!) { createPerson(input: {kind: CONTACT, name: "Buyer", accountId: $a}) { userErrors { code } } }',
+        {"a": to_global_id("Account", acme.id)},
+        actor=am,
+    )
     assert contact_ok["createPerson"]["userErrors"] == []

@@ -67,13 +67,20 @@ class RevokeApiKeyInput:
 
 @strawberry.input
 class CreateWebhookInput:
-    url: str = strawberry.field(description="http(s) endpoint; internal addresses are refused unless the deployment allows them.")
-    event_types: list[str] = strawberry.field(default_factory=list, description="Event types to receive (see eventTypes); empty for all.")
+    url: str = strawberry.field(
+        description="http(s) endpoint; internal addresses are refused unless the deployment allows them."
+    )
+    event_types: list[str] = strawberry.field(
+        default_factory=list, description="Event types to receive (see eventTypes); empty for all."
+    )
     description: str = ""
 
 
 CreateWebhookPayload = payload_type(
-    "CreateWebhook", "The new webhook. secret signs every delivery; it is shown this once.", webhook=WebhookType, secret=str
+    "CreateWebhook",
+    "The new webhook. secret signs every delivery; it is shown this once.",
+    webhook=WebhookType,
+    secret=str,
 )
 
 
@@ -100,14 +107,19 @@ def client_address(info: Info) -> str | None:
 
 @strawberry.type
 class AccessMutations:
-    @strawberry.mutation(description="Exchange an e-mail and password for a session token. The only field open without one.")
+    @strawberry.mutation(
+        description="Exchange an e-mail and password for a session token. The only field open without one."
+    )
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         ctx = context(info)
         try:
             issued = await auth.login(input.email, input.password, client_address(info), ctx.settings)
         except auth.LoginRefused as refused:
             code = Code.THROTTLED if refused.retry_after else Code.UNAUTHENTICATED
-            return LoginPayload(retry_after_seconds=refused.retry_after, user_errors=[UserError(field=["input"], code=code, message=str(refused))])
+            return LoginPayload(
+                retry_after_seconds=refused.retry_after,
+                user_errors=[UserError(field=["input"], code=code, message=str(refused))],
+            )
         actor = await auth.staff_actor(issued.person, ctx.permissions, credential_id=issued.session.id)
         await store([entry("login", issued.person, account_id=None)], actor, ctx.request_id, "login")
         return LoginPayload(token=issued.token, expires_at=issued.session.expires_at, person=issued.person)
@@ -117,7 +129,9 @@ class AccessMutations:
         ctx = context(info)
         revoked = await auth.logout(ctx.actor)
         if revoked:
-            await store([AuditEntry("logout", "Person", (ctx.actor.person_id,), None)], ctx.actor, ctx.request_id, "logout")
+            await store(
+                [AuditEntry("logout", "Person", (ctx.actor.person_id,), None)], ctx.actor, ctx.request_id, "logout"
+            )
         return LogoutPayload(revoked=revoked)
 
     @strawberry.mutation(description="Give a member of staff a login, or a new password (KA director).")
@@ -185,9 +199,15 @@ class AccessMutations:
             secret = "whsec_" + secrets.token_urlsafe(32)
             actor = unit.actor
             hook = await create(
-                Webhook, audit_account=None, url=input.url.strip(), event_types=" ".join(sorted(set(input.event_types))),
-                description=input.description, secret=secret, created_by=actor.name,
-                owner_person_id=actor.person_id, owner_api_key_id=actor.credential_id if actor.via == "api_key" else None,
+                Webhook,
+                audit_account=None,
+                url=input.url.strip(),
+                event_types=" ".join(sorted(set(input.event_types))),
+                description=input.description,
+                secret=secret,
+                created_by=actor.name,
+                owner_person_id=actor.person_id,
+                owner_api_key_id=actor.credential_id if actor.via == "api_key" else None,
             )
             return {"webhook": hook, "secret": secret}
 

@@ -47,12 +47,21 @@ class AccessQueries:
     async def me(self, info: Info) -> Me:
         actor = context(info).actor
         person = await load_one(info, Person, actor.person_id)
-        return Me(name=actor.name, person=person, roles=sorted(actor.roles), permissions=sorted(actor.permissions), via=actor.via)
+        return Me(
+            name=actor.name,
+            person=person,
+            roles=sorted(actor.roles),
+            permissions=sorted(actor.permissions),
+            via=actor.via,
+        )
 
     @strawberry.field(description="Every permission and the roles that hold it: DOMAIN.md section 1 as data.")
     def permissions(self, info: Info) -> list[PermissionType]:
         registered = context(info).permissions.registered
-        return [PermissionType(name=name, description=p.description, roles=sorted(p.roles)) for name, p in sorted(registered.items())]
+        return [
+            PermissionType(name=name, description=p.description, roles=sorted(p.roles))
+            for name, p in sorted(registered.items())
+        ]
 
     @strawberry.field(description="API keys (KA director), newest first.")
     async def api_keys(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ApiKeyType]:
@@ -62,9 +71,16 @@ class AccessQueries:
     async def webhooks(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[WebhookType]:
         return await list_connection(info, context(info).rows(Webhook), first=first, after=after)
 
-    @strawberry.field(description="The delivery log of a webhook, newest first; filter by status (pending, delivered, failed).")
+    @strawberry.field(
+        description="The delivery log of a webhook, newest first; filter by status (pending, delivered, failed)."
+    )
     async def webhook_deliveries(
-        self, info: Info, webhook_id: strawberry.ID, status: str | None = None, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        webhook_id: strawberry.ID,
+        status: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
     ) -> Connection[WebhookDeliveryType]:
         try:
             key = int_key(webhook_id, "Webhook")
@@ -75,7 +91,9 @@ class AccessQueries:
             rows = rows.where("status", status)
         return await list_connection(info, rows, first=first, after=after)
 
-    @strawberry.field(description="The audit trail (directors; within their row scope), newest first. Read-only: nothing can change it.")
+    @strawberry.field(
+        description="The audit trail (directors; within their row scope), newest first. Read-only: nothing can change it."
+    )
     async def audit_log(
         self, info: Info, filter: AuditRecordFilter | None = None, first: int | None = None, after: str | None = None
     ) -> Connection[AuditRecordType]:

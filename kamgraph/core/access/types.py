@@ -66,7 +66,9 @@ class AuditRecordType(Node):
     operation_name: str | None
     request_id: str | None
 
-    @strawberry.field(description="Global ids of the objects concerned: one for a write; every object of this kind and account a request read (none for totals).")
+    @strawberry.field(
+        description="Global ids of the objects concerned: one for a write; every object of this kind and account a request read (none for totals)."
+    )
     def subject_ids(self) -> list[strawberry.ID]:
         return [to_global_id(self.subject_type, pk) for pk in self.subject_ids.split()]
 

@@ -66,14 +66,10 @@ class Account(VersionedModel):
     industry_section = fields.CharField(max_length=1)  # kept for scopes and grouping
     region = fields.CharEnumField(Region, max_length=12)
     size = fields.CharEnumField(AccountSize, max_length=12, default=AccountSize.MEDIUM)
-    parent = fields.ForeignKeyField(
-        "core.Account", related_name="subsidiaries", null=True, on_delete=fields.RESTRICT
-    )
+    parent = fields.ForeignKeyField("core.Account", related_name="subsidiaries", null=True, on_delete=fields.RESTRICT)
     status = fields.CharEnumField(AccountStatus, max_length=10, default=AccountStatus.PROSPECT)
     tier = fields.CharEnumField(Tier, max_length=10, default=Tier.POTENTIAL)
-    owner = fields.ForeignKeyField(
-        "core.Person", related_name="owned_accounts", null=True, on_delete=fields.RESTRICT
-    )
+    owner = fields.ForeignKeyField("core.Person", related_name="owned_accounts", null=True, on_delete=fields.RESTRICT)
 
     scope_via = ()
     read_permission = "accounts.read"
@@ -98,6 +94,7 @@ class AccountTeamMember(NodeModel):
     class Meta:
         app = "core"
         table = "account_team_member"
+
 
 class TierReview(NodeModel):
     """A proposed tier change from re-evaluation, and what a director decided (with the reason)."""

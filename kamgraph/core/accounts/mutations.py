@@ -26,12 +26,18 @@ UNSET = strawberry.UNSET
 @strawberry.input
 class CreateAccountInput:
     name: str
-    credit_code: str = strawberry.field(description="18-character unified social credit code; its check character is verified.")
-    industry_code: str = strawberry.field(description="GB/T 4754-2017 section letter and division, e.g. C39 (see industries).")
+    credit_code: str = strawberry.field(
+        description="18-character unified social credit code; its check character is verified."
+    )
+    industry_code: str = strawberry.field(
+        description="GB/T 4754-2017 section letter and division, e.g. C39 (see industries)."
+    )
     region: RegionEnum
     size: AccountSizeEnum = AccountSizeEnum.MEDIUM
     status: AccountStatusEnum = AccountStatusEnum.PROSPECT
-    owner_id: strawberry.ID | None = strawberry.field(default=None, description="The responsible account manager (staff).")
+    owner_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The responsible account manager (staff)."
+    )
     parent_id: strawberry.ID | None = strawberry.field(default=None, description="The group this account belongs to.")
     external_id: str | None = None
     source: str | None = None
@@ -72,7 +78,9 @@ class RemoveAccountTeamMemberInput:
 
 @strawberry.input
 class EvaluateTiersInput:
-    as_of: date | None = strawberry.field(default=None, description="Evaluate the 12 months ending this day (default today).")
+    as_of: date | None = strawberry.field(
+        default=None, description="Evaluate the 12 months ending this day (default today)."
+    )
 
 
 @strawberry.input(description="A director's decision on a tier review.")
@@ -101,7 +109,7 @@ class AccountRecordInput:
 
 @strawberry.input(description=f"Up to {MAX_UPSERT} accounts from one source system.")
 class UpsertAccountsInput:
-    source: str = strawberry.field(description="The system the external ids belong to, e.g. \"erp\".")
+    source: str = strawberry.field(description='The system the external ids belong to, e.g. "erp".')
     accounts: list[AccountRecordInput]
 
 
@@ -138,12 +146,18 @@ class AccountMutations:
 
         return await write(info, UpdateAccountPayload, action, "accounts.write")
 
-    @strawberry.mutation(description=f"Create or update up to {MAX_UPSERT} accounts by (source, externalId); each record succeeds or fails alone.")
+    @strawberry.mutation(
+        description=f"Create or update up to {MAX_UPSERT} accounts by (source, externalId); each record succeeds or fails alone."
+    )
     async def upsert_accounts(self, info: Info, input: UpsertAccountsInput) -> UpsertAccountsPayload:
         async def apply(unit, source, record):
-            return await services.upsert_account(unit, source, {name: getattr(record, name) for name in (*_FIELDS, "external_id")})
+            return await services.upsert_account(
+                unit, source, {name: getattr(record, name) for name in (*_FIELDS, "external_id")}
+            )
 
-        return await bulk_upsert(info, UpsertAccountsPayload, input.source, input.accounts, "accounts", apply, "accounts.write")
+        return await bulk_upsert(
+            info, UpsertAccountsPayload, input.source, input.accounts, "accounts", apply, "accounts.write"
+        )
 
     @strawberry.mutation(description="Archive an account: it leaves lists but keeps its contracts and history.")
     async def archive_account(self, info: Info, input: ArchiveAccountInput) -> ArchiveAccountPayload:
@@ -153,21 +167,29 @@ class AccountMutations:
         return await write(info, ArchiveAccountPayload, action, "accounts.archive")
 
     @strawberry.mutation(description="Add a member of staff to an account's team, or change their role on it.")
-    async def set_account_team_member(self, info: Info, input: SetAccountTeamMemberInput) -> SetAccountTeamMemberPayload:
+    async def set_account_team_member(
+        self, info: Info, input: SetAccountTeamMemberInput
+    ) -> SetAccountTeamMemberPayload:
         async def action(unit):
-            account = await services.set_team_member(unit, input.account_id, input.person_id, TeamRole(input.role.value))
+            account = await services.set_team_member(
+                unit, input.account_id, input.person_id, TeamRole(input.role.value)
+            )
             return {"account": account}
 
         return await write(info, SetAccountTeamMemberPayload, action, "accounts.team")
 
     @strawberry.mutation
-    async def remove_account_team_member(self, info: Info, input: RemoveAccountTeamMemberInput) -> RemoveAccountTeamMemberPayload:
+    async def remove_account_team_member(
+        self, info: Info, input: RemoveAccountTeamMemberInput
+    ) -> RemoveAccountTeamMemberPayload:
         async def action(unit):
             return {"account": await services.remove_team_member(unit, input.account_id, input.person_id)}
 
         return await write(info, RemoveAccountTeamMemberPayload, action, "accounts.team")
 
-    @strawberry.mutation(description="Propose tier changes from the trailing-12-month signed value; running it twice proposes nothing new.")
+    @strawberry.mutation(
+        description="Propose tier changes from the trailing-12-month signed value; running it twice proposes nothing new."
+    )
     async def evaluate_tiers(self, info: Info, input: EvaluateTiersInput | None = None) -> EvaluateTiersPayload:
         as_of = (input.as_of if input else None) or context(info).settings.today()
 

@@ -68,7 +68,13 @@ def group_keys(keys: dict[str, object]) -> AccountGroupKeys:
 @strawberry.type
 class AccountQueries:
     account = node_field(Account, AccountType)
-    accounts = list_field(Account, AccountType, AccountFilter, AccountOrder, "The accounts you may see. Archived ones only with includeArchived.")
+    accounts = list_field(
+        Account,
+        AccountType,
+        AccountFilter,
+        AccountOrder,
+        "The accounts you may see. Archived ones only with includeArchived.",
+    )
 
     @strawberry.field(description="Counts and signed value of the accounts you may see, grouped; computed in SQL.")
     async def accounts_aggregate(
@@ -85,7 +91,9 @@ class AccountQueries:
             groups=[
                 AccountGroup(keys=group_keys(g["keys"]), count=g["count"], signed_value=g["sums"].get("signed_value"))
                 for g in groups
-            ] if columns else [],
+            ]
+            if columns
+            else [],
         )
 
     @strawberry.field(description="Tier change proposals and decisions, newest first.")
@@ -98,7 +106,9 @@ class AccountQueries:
         order = [TierReviewOrder(field=TierReviewOrderField.PROPOSED_AT, direction=OrderDirection.DESC)]
         return await list_connection(info, rows, order_by=order, first=first, after=after)
 
-    @strawberry.field(description="Head counts, portfolio loads and departures from the staffing model (warnings only).")
+    @strawberry.field(
+        description="Head counts, portfolio loads and departures from the staffing model (warnings only)."
+    )
     async def staffing_report(self, info: Info) -> StaffingReport:
         return await staffing_report(info)
 
@@ -106,7 +116,9 @@ class AccountQueries:
     def industries(self) -> list[IndustrySection]:
         return [
             IndustrySection(
-                code=s.code, name=s.name, name_en=s.name_en,
+                code=s.code,
+                name=s.name,
+                name_en=s.name_en,
                 divisions=[Industry.of(s.code + d.code) for d in s.divisions],
             )
             for s in industry_sections().values()
@@ -139,26 +151,43 @@ class StaffingReport:
 async def staffing_report(info: Info) -> StaffingReport:
     ctx = context(info)
     # Staff roles are not account-owned: every internal user may count colleagues. Archived staff have left.
-    counted = await StaffRole.filter(person__archived_at__isnull=True).annotate(n=Count("id")).group_by("role").values("role", "n")
+    counted = (
+        await StaffRole.filter(person__archived_at__isnull=True)
+        .annotate(n=Count("id"))
+        .group_by("role")
+        .values("role", "n")
+    )
     roles = {str(getattr(row["role"], "value", row["role"])): row["n"] for row in counted}
     groups = await ctx.rows(Account).live().where("owner", None, "<>").aggregate(["owner", "tier"])
     loads: dict[int, dict[str, int]] = {}
     for group in groups:
         loads.setdefault(group["keys"]["owner"], {})[group["keys"]["tier"]] = group["count"]
     managers = await ctx.rows(Person).get_many(loads)
-    core_by_name = {managers[pid].name if pid in managers else str(pid): tiers.get(Tier.CORE.value, 0) for pid, tiers in loads.items()}
+    core_by_name = {
+        managers[pid].name if pid in managers else str(pid): tiers.get(Tier.CORE.value, 0)
+        for pid, tiers in loads.items()
+    }
     s = ctx.settings
     ratios = StaffingRatios(
-        s.max_core_accounts_per_manager, s.managers_per_data_analyst, s.managers_per_contract_specialist, s.managers_per_solution_expert
+        s.max_core_accounts_per_manager,
+        s.managers_per_data_analyst,
+        s.managers_per_contract_specialist,
+        s.managers_per_solution_expert,
     )
     warnings = department_staffing_warnings(roles, core_by_name, ratios)
     return StaffingReport(
-        account_managers=roles.get("ACCOUNT_MANAGER", 0), solution_experts=roles.get("SOLUTION_EXPERT", 0),
-        customer_success_managers=roles.get("CUSTOMER_SUCCESS_MANAGER", 0), data_analysts=roles.get("DATA_ANALYST", 0),
+        account_managers=roles.get("ACCOUNT_MANAGER", 0),
+        solution_experts=roles.get("SOLUTION_EXPERT", 0),
+        customer_success_managers=roles.get("CUSTOMER_SUCCESS_MANAGER", 0),
+        data_analysts=roles.get("DATA_ANALYST", 0),
         contract_specialists=roles.get("CONTRACT_SPECIALIST", 0),
         manager_loads=[
-            ManagerLoad(manager_id=pid, strategic_accounts=t.get("STRATEGIC", 0), core_accounts=t.get("CORE", 0),
-                        potential_accounts=t.get("POTENTIAL", 0))
+            ManagerLoad(
+                manager_id=pid,
+                strategic_accounts=t.get("STRATEGIC", 0),
+                core_accounts=t.get("CORE", 0),
+                potential_accounts=t.get("POTENTIAL", 0),
+            )
             for pid, t in sorted(loads.items())
         ],
         warnings=[StaffingWarning(code=w.code, message=w.message) for w in warnings],
@@ -167,8 +196,12 @@ async def staffing_report(info: Info) -> StaffingReport:
 
 @strawberry.type(description="Business rule values in force in this deployment (DOMAIN.md: every number is a default).")
 class BusinessRules:
-    strategic_threshold: Decimal = strawberry.field(description="Trailing-12-month signed value above which an account is STRATEGIC (CNY).")
-    core_threshold: Decimal = strawberry.field(description="Trailing-12-month signed value from which an account is CORE (CNY).")
+    strategic_threshold: Decimal = strawberry.field(
+        description="Trailing-12-month signed value above which an account is STRATEGIC (CNY)."
+    )
+    core_threshold: Decimal = strawberry.field(
+        description="Trailing-12-month signed value from which an account is CORE (CNY)."
+    )
     max_page_size: int
     default_page_size: int
     time_zone: str = strawberry.field(description="Time zone of business dates.")
@@ -182,7 +215,11 @@ class RulesQueries:
     def business_rules(self, info: Info) -> BusinessRules:
         s = context(info).settings
         return BusinessRules(
-            strategic_threshold=s.strategic_threshold, core_threshold=s.core_threshold,
-            max_page_size=s.max_page_size, default_page_size=s.default_page_size,
-            time_zone=s.time_zone, today=s.today(), holidays=sorted(s.calendar.holidays),
+            strategic_threshold=s.strategic_threshold,
+            core_threshold=s.core_threshold,
+            max_page_size=s.max_page_size,
+            default_page_size=s.default_page_size,
+            time_zone=s.time_zone,
+            today=s.today(),
+            holidays=sorted(s.calendar.holidays),
         )

@@ -113,7 +113,11 @@ def account_staffing_warnings(tier: Tier, team_roles: set[str]) -> list[Staffing
         missing = [role for role in IRON_TRIANGLE if role not in team_roles]
         if missing:
             names = ", ".join(m.replace("_", " ").lower() for m in missing)
-            return [StaffingWarning("IRON_TRIANGLE_INCOMPLETE", f"a strategic account needs an iron triangle; missing: {names}")]
+            return [
+                StaffingWarning(
+                    "IRON_TRIANGLE_INCOMPLETE", f"a strategic account needs an iron triangle; missing: {names}"
+                )
+            ]
     elif tier is Tier.CORE and "ACCOUNT_MANAGER" not in team_roles:
         return [StaffingWarning("NO_ACCOUNT_MANAGER", "a core account needs an account manager on its team")]
     return []
@@ -142,15 +146,19 @@ def department_staffing_warnings(
     ):
         needed = -(-managers // per)  # one per started group of `per` account managers
         if role_counts.get(role, 0) < needed:
-            warnings.append(StaffingWarning(
-                f"TOO_FEW_{role}S",
-                f"{managers} account managers call for {needed} {role.replace('_', ' ').lower()}(s) (1 per {per}); "
-                f"there are {role_counts.get(role, 0)}",
-            ))
+            warnings.append(
+                StaffingWarning(
+                    f"TOO_FEW_{role}S",
+                    f"{managers} account managers call for {needed} {role.replace('_', ' ').lower()}(s) (1 per {per}); "
+                    f"there are {role_counts.get(role, 0)}",
+                )
+            )
     for manager, load in sorted(core_accounts_by_manager.items()):
         if load > ratios.max_core_accounts_per_manager:
-            warnings.append(StaffingWarning(
-                "MANAGER_OVERLOADED",
-                f"{manager} carries {load} core accounts; the model is at most {ratios.max_core_accounts_per_manager}",
-            ))
+            warnings.append(
+                StaffingWarning(
+                    "MANAGER_OVERLOADED",
+                    f"{manager} carries {load} core accounts; the model is at most {ratios.max_core_accounts_per_manager}",
+                )
+            )
     return warnings

@@ -52,7 +52,9 @@ async def validate(unit: UnitOfWork, values: dict[str, Any], current: Account | 
         if problem := rules.credit_code_problem(clean["credit_code"]):
             problems.append(invalid(("credit_code",), problem))
         else:
-            taken = await Account.filter(credit_code=clean["credit_code"]).exclude(id=getattr(current, "id", None)).exists()
+            taken = (
+                await Account.filter(credit_code=clean["credit_code"]).exclude(id=getattr(current, "id", None)).exists()
+            )
             if taken:
                 problems.append(invalid(("credit_code",), "another account already has this credit code"))
     if clean.get("industry_code"):
@@ -92,12 +94,16 @@ async def create_account(unit: UnitOfWork, values: dict[str, Any]) -> Account:
     clean = await validate(unit, values)
     account = await create(Account, **clean)
     if account.owner_id:
-        await create(AccountTeamMember, account_id=account.id, person_id=account.owner_id, role=TeamRole.ACCOUNT_MANAGER)
+        await create(
+            AccountTeamMember, account_id=account.id, person_id=account.owner_id, role=TeamRole.ACCOUNT_MANAGER
+        )
     unit.emit("account.created", account.node_id, name=account.name, tier=account.tier.value)
     return account
 
 
-async def update_account(unit: UnitOfWork, global_id: str, expected_version: int | None, values: dict[str, Any]) -> Account:
+async def update_account(
+    unit: UnitOfWork, global_id: str, expected_version: int | None, values: dict[str, Any]
+) -> Account:
     account = await find(unit.actor, Account, global_id, ("id",), live=True)
     check_version(account, expected_version)
     clean = await validate(unit, {k: v for k, v in values.items() if given(v)}, current=account)
@@ -118,7 +124,9 @@ async def set_team_member(unit: UnitOfWork, account_gid: str, person_gid: str, r
     account = await find_or_problem(unit.actor, Account, account_gid, ("account_id",), live=True)
     if isinstance(account, Problem):
         problems.append(account)
-    person = await find_staff(unit.actor, person_gid, ("person_id",), problems)  # contacts belong to the account as contacts
+    person = await find_staff(
+        unit.actor, person_gid, ("person_id",), problems
+    )  # contacts belong to the account as contacts
     refuse_if(problems)
     created = await put_team_member(account, person.id, role)
     unit.emit("account.team_changed", account.node_id, personId=person.node_id, role=role.value, added=created)
@@ -139,7 +147,9 @@ async def remove_team_member(unit: UnitOfWork, account_gid: str, person_gid: str
     account = await find(unit.actor, Account, account_gid, ("account_id",))
     person = await find(unit.actor, Person, person_gid, ("person_id",))
     if person.id == account.owner_id:
-        raise Refused([Problem(("person_id",), Code.RULE_VIOLATION, "the owner stays on the team; change the owner first")])
+        raise Refused(
+            [Problem(("person_id",), Code.RULE_VIOLATION, "the owner stays on the team; change the owner first")]
+        )
     deleted = await delete(AccountTeamMember, account_id=account.id, person_id=person.id)
     if not deleted:
         raise Refused([Problem(("person_id",), Code.NOT_FOUND, "this person is not on the account's team")])
@@ -175,8 +185,15 @@ async def evaluate_tiers(unit: UnitOfWork, settings: Settings, today: date) -> l
         review = pending.get(account.id)
         if proposed == account.tier:
             if review:  # the data moved back: the proposal no longer holds
-                await save(review, {"status": TierReviewStatus.DISMISSED, "decided_at": datetime.now(UTC),
-                                    "decided_by": "re-evaluation", "reason": "the trailing value no longer supports it"})
+                await save(
+                    review,
+                    {
+                        "status": TierReviewStatus.DISMISSED,
+                        "decided_at": datetime.now(UTC),
+                        "decided_by": "re-evaluation",
+                        "reason": "the trailing value no longer supports it",
+                    },
+                )
             continue
         if review and review.proposed_tier == proposed:
             if review.trailing_value != values[account.id]:
@@ -184,13 +201,29 @@ async def evaluate_tiers(unit: UnitOfWork, settings: Settings, today: date) -> l
             proposals.append(review)
             continue
         if review:
-            await save(review, {"status": TierReviewStatus.DISMISSED, "decided_at": datetime.now(UTC),
-                                "decided_by": "re-evaluation", "reason": f"superseded by a proposal of {proposed.value}"})
-        review = await create(TierReview, 
-            account_id=account.id, current_tier=account.tier, proposed_tier=proposed, trailing_value=values[account.id]
+            await save(
+                review,
+                {
+                    "status": TierReviewStatus.DISMISSED,
+                    "decided_at": datetime.now(UTC),
+                    "decided_by": "re-evaluation",
+                    "reason": f"superseded by a proposal of {proposed.value}",
+                },
+            )
+        review = await create(
+            TierReview,
+            account_id=account.id,
+            current_tier=account.tier,
+            proposed_tier=proposed,
+            trailing_value=values[account.id],
         )
-        unit.emit("account.tier_change_proposed", account.node_id, current=account.tier.value, proposed=proposed.value,
-                  reviewId=review.node_id)  # the trailing value is a sum of guarded amounts: read it on the review
+        unit.emit(
+            "account.tier_change_proposed",
+            account.node_id,
+            current=account.tier.value,
+            proposed=proposed.value,
+            reviewId=review.node_id,
+        )  # the trailing value is a sum of guarded amounts: read it on the review
         proposals.append(review)
     return proposals
 
@@ -203,14 +236,29 @@ async def decide_tier_review(unit: UnitOfWork, review_gid: str, reason: str, app
         raise Refused([Problem(("review_id",), Code.RULE_VIOLATION, f"this review is already {review.status.value}")])
     account = await Account.get(id=review.account_id)
     if apply and account.tier != review.current_tier:
-        raise Refused([Problem(("review_id",), Code.CONFLICT, "the account's tier changed since this proposal; re-evaluate")])
-    await save(review, {"status": TierReviewStatus.APPLIED if apply else TierReviewStatus.DISMISSED,
-                        "decided_at": datetime.now(UTC), "decided_by": unit.actor.name, "reason": reason.strip()})
+        raise Refused(
+            [Problem(("review_id",), Code.CONFLICT, "the account's tier changed since this proposal; re-evaluate")]
+        )
+    await save(
+        review,
+        {
+            "status": TierReviewStatus.APPLIED if apply else TierReviewStatus.DISMISSED,
+            "decided_at": datetime.now(UTC),
+            "decided_by": unit.actor.name,
+            "reason": reason.strip(),
+        },
+    )
     if apply:
         before = account.tier
         await save(account, {"tier": review.proposed_tier})
-        unit.emit("account.tier_changed", account.node_id, before=before.value, after=account.tier.value,
-                  reason=review.reason, reviewId=review.node_id)
+        unit.emit(
+            "account.tier_changed",
+            account.node_id,
+            before=before.value,
+            after=account.tier.value,
+            reason=review.reason,
+            reviewId=review.node_id,
+        )
     return review
 
 
@@ -222,17 +270,30 @@ async def upsert_account(unit: UnitOfWork, source: str, values: dict[str, Any]) 
     """Create the account with this (source, external id), or bring it up to date; returns the outcome."""
     fields = {k: v for k, v in values.items() if k != "external_id"}
     return await upsert_one(
-        unit, Account, source, values["external_id"],
+        unit,
+        Account,
+        source,
+        values["external_id"],
         create=lambda: create_account(unit, {**values, "source": source}),
         update=lambda account: update_account(unit, account.node_id, None, fields),
     )
 
 
-async def account_reference(unit: UnitOfWork, source: str, account_id: str | None, account_external_id: str | None) -> str | None:
+async def account_reference(
+    unit: UnitOfWork, source: str, account_id: str | None, account_external_id: str | None
+) -> str | None:
     """The global id of the account a synced record names: by ``account_id``, or by its external id in ``source``."""
     if not account_external_id:
         return account_id
     account = await find_external(unit.actor, Account, source, account_external_id)
     if account is None:
-        raise Refused([Problem(("account_external_id",), Code.NOT_FOUND, f"no account {account_external_id!r} from {source} (sync accounts first)")])
+        raise Refused(
+            [
+                Problem(
+                    ("account_external_id",),
+                    Code.NOT_FOUND,
+                    f"no account {account_external_id!r} from {source} (sync accounts first)",
+                )
+            ]
+        )
     return account.node_id

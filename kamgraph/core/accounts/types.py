@@ -58,10 +58,14 @@ if TYPE_CHECKING:
         ContractType,
     )
 
-TierEnum = strawberry.enum(Tier, name="Tier", description="STRATEGIC above 10M CNY a year, CORE from 1M, else POTENTIAL.")
+TierEnum = strawberry.enum(
+    Tier, name="Tier", description="STRATEGIC above 10M CNY a year, CORE from 1M, else POTENTIAL."
+)
 AccountStatusEnum = strawberry.enum(AccountStatus, name="AccountStatus")
 RegionEnum = strawberry.enum(Region, name="Region")
-AccountSizeEnum = strawberry.enum(AccountSize, name="AccountSize", description="Head count: <100, <1,000, <10,000, more.")
+AccountSizeEnum = strawberry.enum(
+    AccountSize, name="AccountSize", description="Head count: <100, <1,000, <10,000, more."
+)
 TeamRoleEnum = strawberry.enum(TeamRole, name="TeamRole")
 TierReviewStatusEnum = strawberry.enum(TierReviewStatus, name="TierReviewStatus")
 
@@ -86,8 +90,12 @@ class Industry:
         section = industry_sections()[code[0]]
         division = next(d for d in section.divisions if d.code == code[1:])
         return cls(
-            code=code, section=section.code, section_name=section.name, section_name_en=section.name_en,
-            division=division.code, division_name=division.name,
+            code=code,
+            section=section.code,
+            section_name=section.name,
+            section_name_en=section.name_en,
+            division=division.code,
+            division_name=division.name,
         )
 
 
@@ -110,8 +118,12 @@ class AccountFilter:
     id: IDFilter | None = None
     name: StringFilter | None = None
     credit_code: StringFilter | None = None
-    industry_section: StringFilter | None = strawberry.field(default=None, name="industry", description="GB/T 4754 section letter.")
-    industry_code: StringFilter | None = strawberry.field(default=None, name="industryCode", description="Section and division, e.g. C39.")
+    industry_section: StringFilter | None = strawberry.field(
+        default=None, name="industry", description="GB/T 4754 section letter."
+    )
+    industry_code: StringFilter | None = strawberry.field(
+        default=None, name="industryCode", description="Section and division, e.g. C39."
+    )
     region: RegionFilter | None = None
     size: AccountSizeFilter | None = None
     status: AccountStatusFilter | None = None
@@ -119,8 +131,12 @@ class AccountFilter:
     external_id: StringFilter | None = None
     owner: PersonFilter | None = None
     parent: AccountFilter | None = None
-    contracts: ContractFilterRef | None = strawberry.field(default=None, description="Accounts with at least one matching contract.")
-    contacts: PersonFilter | None = strawberry.field(default=None, description="Accounts with at least one matching contact.")
+    contracts: ContractFilterRef | None = strawberry.field(
+        default=None, description="Accounts with at least one matching contract."
+    )
+    contacts: PersonFilter | None = strawberry.field(
+        default=None, description="Accounts with at least one matching contact."
+    )
     created_at: DateTimeFilter | None = None
     updated_at: DateTimeFilter | None = None
     and_: list[AccountFilter] | None = strawberry.field(default=None, name="and")
@@ -205,11 +221,17 @@ class AccountType(Node):
 
     parent = to_one_field(Account, "parent_id", AccountRef, "The group this account belongs to.")
 
-    team = children_field(AccountTeamMember, "account", TeamMember, ("id",), "Owner and members, with their roles on the account.")
+    team = children_field(
+        AccountTeamMember, "account", TeamMember, ("id",), "Owner and members, with their roles on the account."
+    )
 
-    subsidiaries = child_list_field(Account, "parent", AccountRef, AccountFilterRef, AccountOrder, "Accounts of this group.")
+    subsidiaries = child_list_field(
+        Account, "parent", AccountRef, AccountFilterRef, AccountOrder, "Accounts of this group."
+    )
     contacts = child_list_field(Person, "account", PersonType, PersonFilter, PersonOrder, "Contacts at this customer.")
-    contracts = child_list_field(Contract, "account", ContractRef, ContractFilterRef, ContractOrderRef, "Contracts with this customer.")
+    contracts = child_list_field(
+        Contract, "account", ContractRef, ContractFilterRef, ContractOrderRef, "Contracts with this customer."
+    )
 
     @strawberry.field(description="Where the account's team departs from the staffing model for its tier.")
     async def staffing_warnings(self, info: Info) -> list[StaffingWarning]:
@@ -217,23 +239,34 @@ class AccountType(Node):
         found = account_staffing_warnings(self.tier, {member.role.value for member in team})
         return [StaffingWarning(code=w.code, message=w.message) for w in found]
 
-    @strawberry.field(description="Each enabled plugin's reading of the account's health, 0 (alarming) to 100 (healthy): "
-                                  "what the health score is made of. Empty when no plugin contributes.")
+    @strawberry.field(
+        description="Each enabled plugin's reading of the account's health, 0 (alarming) to 100 (healthy): "
+        "what the health score is made of. Empty when no plugin contributes."
+    )
     async def health_signals(self, info: Info) -> list[HealthSignalReading]:
         ctx = context(info)
         readings = []
         for signal in ctx.health_signals:
+
             async def compute(ids, signal=signal):
-                found = await signal.compute(SignalContext(ctx.rows, ctx.settings.today(), ctx.settings, ctx.actor), ids)
+                found = await signal.compute(
+                    SignalContext(ctx.rows, ctx.settings.today(), ctx.settings, ctx.actor), ids
+                )
                 return [found.get(i) for i in ids]
 
             value = await ctx.loader(("health", signal.name), compute).load(self.id)
             if value is not None:
-                readings.append(HealthSignalReading(name=signal.name, description=signal.description, score=value.score, detail=value.detail))
+                readings.append(
+                    HealthSignalReading(
+                        name=signal.name, description=signal.description, score=value.score, detail=value.detail
+                    )
+                )
         return readings
 
     @strawberry.field(description="Tier reviews of this account, newest first.")
-    async def tier_reviews(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[TierReviewType]:
+    async def tier_reviews(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[TierReviewType]:
         order = [TierReviewOrder(field=TierReviewOrderField.PROPOSED_AT, direction=OrderDirection.DESC)]
         return await child_connection(info, TierReview, "account", self.id, order_by=order, first=first, after=after)
 

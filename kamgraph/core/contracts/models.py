@@ -74,6 +74,7 @@ class Instalment(NodeModel):
         table = "instalment"
         indexes = (("due_on",),)
 
+
 class Payment(NodeModel):
     id = fields.IntField(primary_key=True)
     contract = fields.ForeignKeyField("core.Contract", related_name="payments", on_delete=fields.RESTRICT)
@@ -90,6 +91,7 @@ class Payment(NodeModel):
     class Meta:
         app = "core"
         table = "payment"
+
 
 class PaymentAllocation(NodeModel):
     """How much of a payment settled which instalment (one payment can settle several)."""

@@ -89,11 +89,15 @@ class RecordPaymentInput:
     contract_id: strawberry.ID
     amount: Decimal
     paid_on: date
-    instalment_id: strawberry.ID | None = strawberry.field(default=None, description="Settle this instalment first (default: the oldest due).")
+    instalment_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Settle this instalment first (default: the oldest due)."
+    )
     reference: str | None = None
 
 
-@strawberry.input(description="One contract as the other system has it; matched on (source, externalId). New ones start as DRAFT.")
+@strawberry.input(
+    description="One contract as the other system has it; matched on (source, externalId). New ones start as DRAFT."
+)
 class ContractRecordInput:
     external_id: str
     number: str
@@ -102,16 +106,20 @@ class ContractRecordInput:
     start_on: date
     end_on: date
     account_id: strawberry.ID | None = strawberry.field(default=None, description="The customer account ...")
-    account_external_id: str | None = strawberry.field(default=None, description="... or its external id in the same source.")
+    account_external_id: str | None = strawberry.field(
+        default=None, description="... or its external id in the same source."
+    )
     edition: EditionEnum = EditionEnum.BASIC
     currency: str = "CNY"
     payment_terms_days: int = 30
-    schedule: list[InstalmentInput] | None = strawberry.field(default=None, description="Null keeps the schedule as it is.")
+    schedule: list[InstalmentInput] | None = strawberry.field(
+        default=None, description="Null keeps the schedule as it is."
+    )
 
 
 @strawberry.input(description=f"Up to {MAX_UPSERT} contracts from one source system.")
 class UpsertContractsInput:
-    source: str = strawberry.field(description="The system the external ids belong to, e.g. \"erp\".")
+    source: str = strawberry.field(description='The system the external ids belong to, e.g. "erp".')
     contracts: list[ContractRecordInput]
 
 
@@ -140,7 +148,12 @@ def transition_mutation(verb: str) -> Any:
     async def resolve(info: Info, input: Any) -> Any:
         async def action(unit):
             contract = await services.transition(
-                unit, verb, input.id, input.expected_version, getattr(input, "reason", None), getattr(input, "signed_on", None)
+                unit,
+                verb,
+                input.id,
+                input.expected_version,
+                getattr(input, "reason", None),
+                getattr(input, "signed_on", None),
             )
             return {"contract": contract}
 
@@ -167,18 +180,31 @@ class ContractMutations:
         values = {name: getattr(input, name) for name in _FIELDS}
 
         async def action(unit):
-            contract = await services.update_contract(unit, input.id, input.expected_version, values, _schedule(input.schedule))
+            contract = await services.update_contract(
+                unit, input.id, input.expected_version, values, _schedule(input.schedule)
+            )
             return {"contract": contract}
 
         return await write(info, UpdateContractPayload, action, "contracts.draft")
 
-    @strawberry.mutation(description=f"Create or update up to {MAX_UPSERT} contracts by (source, externalId); each record succeeds or fails alone.")
+    @strawberry.mutation(
+        description=f"Create or update up to {MAX_UPSERT} contracts by (source, externalId); each record succeeds or fails alone."
+    )
     async def upsert_contracts(self, info: Info, input: UpsertContractsInput) -> UpsertContractsPayload:
         async def apply(unit, source, record):
-            fields = ("external_id", "account_id", "account_external_id", *_FIELDS[:-1])  # renewals are linked in kamgraph
-            return await services.upsert_contract(unit, source, {n: getattr(record, n) for n in fields}, _schedule(record.schedule))
+            fields = (
+                "external_id",
+                "account_id",
+                "account_external_id",
+                *_FIELDS[:-1],
+            )  # renewals are linked in kamgraph
+            return await services.upsert_contract(
+                unit, source, {n: getattr(record, n) for n in fields}, _schedule(record.schedule)
+            )
 
-        return await bulk_upsert(info, UpsertContractsPayload, input.source, input.contracts, "contracts", apply, "contracts.draft")
+        return await bulk_upsert(
+            info, UpsertContractsPayload, input.source, input.contracts, "contracts", apply, "contracts.draft"
+        )
 
     @strawberry.mutation(description="Archive a contract that is not signed or active.")
     async def archive_contract(self, info: Info, input: ArchiveContractInput) -> ArchiveContractPayload:
@@ -196,10 +222,14 @@ class ContractMutations:
     terminate_contract = transition_mutation("terminate")
     expire_contract = transition_mutation("expire")
 
-    @strawberry.mutation(description="Record money received; it settles the named instalment first, then the oldest due.")
+    @strawberry.mutation(
+        description="Record money received; it settles the named instalment first, then the oldest due."
+    )
     async def record_payment(self, info: Info, input: RecordPaymentInput) -> RecordPaymentPayload:
         async def action(unit):
-            payment = await services.record_payment(unit, input.contract_id, input.amount, input.paid_on, input.instalment_id, input.reference)
+            payment = await services.record_payment(
+                unit, input.contract_id, input.amount, input.paid_on, input.instalment_id, input.reference
+            )
             return {"payment": payment, "contract": await Contract.get(id=payment.contract_id)}
 
         return await write(info, RecordPaymentPayload, action, "payments.record")

@@ -35,9 +35,17 @@ _KEYS = {
 @strawberry.type
 class ContractQueries:
     contract = node_field(Contract, ContractType)
-    contracts = list_field(Contract, ContractType, ContractFilter, ContractOrder, "The contracts of the accounts you may see. Archived ones only with includeArchived.")
+    contracts = list_field(
+        Contract,
+        ContractType,
+        ContractFilter,
+        ContractOrder,
+        "The contracts of the accounts you may see. Archived ones only with includeArchived.",
+    )
 
-    @strawberry.field(description="Counts and exact amount totals of the contracts you may see, grouped; computed in SQL.")
+    @strawberry.field(
+        description="Counts and exact amount totals of the contracts you may see, grouped; computed in SQL."
+    )
     async def contracts_aggregate(
         self, info: Info, filter: ContractFilter | None = None, group_by: list[ContractGroupBy] | None = None
     ) -> ContractsAggregate:
@@ -49,5 +57,10 @@ class ContractQueries:
         return ContractsAggregate(
             count=total["count"],
             amount=total["sums"].get("amount"),
-            groups=[ContractGroup(keys=ContractGroupKeys.of(g["keys"], _KEYS), count=g["count"], amount=g["sums"].get("amount")) for g in groups],
+            groups=[
+                ContractGroup(
+                    keys=ContractGroupKeys.of(g["keys"], _KEYS), count=g["count"], amount=g["sums"].get("amount")
+                )
+                for g in groups
+            ],
         )

@@ -31,14 +31,57 @@ class Transition:
 TRANSITIONS: dict[str, Transition] = {
     t.verb: t
     for t in (
-        Transition("submit", frozenset({S.DRAFT}), S.IN_REVIEW, "contract.submitted", "send a draft to contract review", "contracts.draft"),
-        Transition("return", frozenset({S.IN_REVIEW}), S.DRAFT, "contract.returned", "send it back to its author, with the reason", "contracts.review", True),
-        Transition("approve", frozenset({S.IN_REVIEW}), S.APPROVED, "contract.approved", "the review passed", "contracts.approve"),
-        Transition("sign", frozenset({S.APPROVED}), S.SIGNED, "contract.signed", "the customer signed", "contracts.execute"),
-        Transition("activate", frozenset({S.SIGNED}), S.ACTIVE, "contract.activated", "delivery started", "contracts.execute"),
-        Transition("complete", frozenset({S.ACTIVE}), S.COMPLETED, "contract.completed", "fulfilled", "contracts.execute"),
-        Transition("terminate", frozenset({S.SIGNED, S.ACTIVE}), S.TERMINATED, "contract.terminated", "ended early, with the reason", "contracts.execute", True),
-        Transition("expire", frozenset({S.ACTIVE}), S.EXPIRED, "contract.expired", "ran out without renewal", "contracts.execute"),
+        Transition(
+            "submit",
+            frozenset({S.DRAFT}),
+            S.IN_REVIEW,
+            "contract.submitted",
+            "send a draft to contract review",
+            "contracts.draft",
+        ),
+        Transition(
+            "return",
+            frozenset({S.IN_REVIEW}),
+            S.DRAFT,
+            "contract.returned",
+            "send it back to its author, with the reason",
+            "contracts.review",
+            True,
+        ),
+        Transition(
+            "approve",
+            frozenset({S.IN_REVIEW}),
+            S.APPROVED,
+            "contract.approved",
+            "the review passed",
+            "contracts.approve",
+        ),
+        Transition(
+            "sign", frozenset({S.APPROVED}), S.SIGNED, "contract.signed", "the customer signed", "contracts.execute"
+        ),
+        Transition(
+            "activate", frozenset({S.SIGNED}), S.ACTIVE, "contract.activated", "delivery started", "contracts.execute"
+        ),
+        Transition(
+            "complete", frozenset({S.ACTIVE}), S.COMPLETED, "contract.completed", "fulfilled", "contracts.execute"
+        ),
+        Transition(
+            "terminate",
+            frozenset({S.SIGNED, S.ACTIVE}),
+            S.TERMINATED,
+            "contract.terminated",
+            "ended early, with the reason",
+            "contracts.execute",
+            True,
+        ),
+        Transition(
+            "expire",
+            frozenset({S.ACTIVE}),
+            S.EXPIRED,
+            "contract.expired",
+            "ran out without renewal",
+            "contracts.execute",
+        ),
     )
 }
 
@@ -104,9 +147,7 @@ def schedule_problems(
     if schedule and not problems:
         total = sum((Decimal(item.amount) for item in schedule), Decimal(0))
         if total != amount:
-            problems.append(
-                invalid((path,), f"the instalments add up to {total}, but the contract amount is {amount}")
-            )
+            problems.append(invalid((path,), f"the instalments add up to {total}, but the contract amount is {amount}"))
     return problems
 
 
@@ -117,7 +158,9 @@ class OpenInstalment:
     outstanding: Decimal
 
 
-def allocate_payment(amount: Decimal, instalments: Sequence[OpenInstalment], first_id: int | None = None) -> list[tuple[int, Decimal]]:
+def allocate_payment(
+    amount: Decimal, instalments: Sequence[OpenInstalment], first_id: int | None = None
+) -> list[tuple[int, Decimal]]:
     """Settle instalments with a payment: the named one first, then the oldest due; returns (id, amount).
 
     The caller checks that ``amount`` does not exceed the total outstanding.

@@ -36,7 +36,10 @@ from kamgraph.plugin_manager import await_me_maybe
 
 
 async def validate(
-    unit: UnitOfWork, values: dict[str, Any], schedule: list[rules.PlannedInstalment] | None, current: Contract | None = None
+    unit: UnitOfWork,
+    values: dict[str, Any],
+    schedule: list[rules.PlannedInstalment] | None,
+    current: Contract | None = None,
 ) -> dict[str, Any]:
     problems: list[Problem] = []
     clean = dict(values)
@@ -71,7 +74,9 @@ async def validate(
             problems.append(renewed)
         elif current is not None and renewed.id == current.id:
             problems.append(invalid(("renews_id",), "a contract cannot renew itself"))
-        elif (customer := clean.get("account_id", getattr(current, "account_id", None))) and renewed.account_id != customer:
+        elif (
+            customer := clean.get("account_id", getattr(current, "account_id", None))
+        ) and renewed.account_id != customer:
             problems.append(invalid(("renews_id",), "a renewal is with the same customer as the contract it renews"))
         else:
             clean["renews_id"] = renewed.id
@@ -80,7 +85,10 @@ async def validate(
     start_on = clean.get("start_on", getattr(current, "start_on", None))
     end_on = clean.get("end_on", getattr(current, "end_on", None))
     if schedule is None and current is not None:  # an amount or date change must still fit the existing schedule
-        schedule = [rules.PlannedInstalment(i.due_on, i.amount) for i in await Instalment.filter(contract_id=current.id).order_by("due_on")]
+        schedule = [
+            rules.PlannedInstalment(i.due_on, i.amount)
+            for i in await Instalment.filter(contract_id=current.id).order_by("due_on")
+        ]
     refuse_if(rules.schedule_problems(Decimal(amount), start_on, end_on, schedule or []))
     return clean
 
@@ -89,12 +97,17 @@ async def _replace_schedule(contract: Contract, schedule: list[rules.PlannedInst
     await delete(Instalment, audit_account=contract.account_id, contract_id=contract.id)
     await create_many(
         Instalment,
-        [Instalment(contract_id=contract.id, sequence=n, due_on=i.due_on, amount=i.amount) for n, i in enumerate(schedule, 1)],
+        [
+            Instalment(contract_id=contract.id, sequence=n, due_on=i.due_on, amount=i.amount)
+            for n, i in enumerate(schedule, 1)
+        ],
         audit_account=contract.account_id,
     )
 
 
-async def create_contract(unit: UnitOfWork, values: dict[str, Any], schedule: list[rules.PlannedInstalment]) -> Contract:
+async def create_contract(
+    unit: UnitOfWork, values: dict[str, Any], schedule: list[rules.PlannedInstalment]
+) -> Contract:
     clean = await validate(unit, values, schedule)
     contract = await create(Contract, **clean, status=ContractStatus.DRAFT)
     await _replace_schedule(contract, schedule)
@@ -103,14 +116,26 @@ async def create_contract(unit: UnitOfWork, values: dict[str, Any], schedule: li
 
 
 async def update_contract(
-    unit: UnitOfWork, global_id: str, expected_version: int | None, values: dict[str, Any], schedule: list[rules.PlannedInstalment] | None
+    unit: UnitOfWork,
+    global_id: str,
+    expected_version: int | None,
+    values: dict[str, Any],
+    schedule: list[rules.PlannedInstalment] | None,
 ) -> Contract:
     contract = await find(unit.actor, Contract, global_id, ("id",))
     check_version(contract, expected_version)
     not_archived(contract)
     values = {k: v for k, v in values.items() if given(v)}
     if contract.status not in rules.EDITABLE_STATUSES and (values or schedule is not None):
-        raise Refused([Problem(("id",), Code.RULE_VIOLATION, f"a {contract.status.value} contract cannot be edited; only drafts can")])
+        raise Refused(
+            [
+                Problem(
+                    ("id",),
+                    Code.RULE_VIOLATION,
+                    f"a {contract.status.value} contract cannot be edited; only drafts can",
+                )
+            ]
+        )
     clean = await validate(unit, values, schedule, current=contract)
     diff = await save(contract, clean, bump=schedule is not None)
     if schedule is not None:
@@ -127,17 +152,29 @@ async def upsert_contract(
     """Create the draft with this (source, external id), or bring it up to date. Only what differs is written,
     so re-sending a signed contract as it is leaves it UNCHANGED, and changing one is refused like any edit."""
     values = dict(values)
-    account_gid = await account_reference(unit, source, values.pop("account_id", None), values.pop("account_external_id", None))
+    account_gid = await account_reference(
+        unit, source, values.pop("account_id", None), values.pop("account_external_id", None)
+    )
 
     async def update(contract: Contract) -> Contract:
         if account_gid and account_gid != _account_gid(contract):
-            raise Refused([Problem(("account_id",), Code.RULE_VIOLATION, "a contract does not move to another account")])
+            raise Refused(
+                [Problem(("account_id",), Code.RULE_VIOLATION, "a contract does not move to another account")]
+            )
         changed = {k: v for k, v in values.items() if k != "external_id" and _stored_form(k, v) != getattr(contract, k)}
-        current = [rules.PlannedInstalment(i.due_on, i.amount) for i in await Instalment.filter(contract_id=contract.id).order_by("sequence")]
-        return await update_contract(unit, contract.node_id, None, changed, None if schedule in (None, current) else schedule)
+        current = [
+            rules.PlannedInstalment(i.due_on, i.amount)
+            for i in await Instalment.filter(contract_id=contract.id).order_by("sequence")
+        ]
+        return await update_contract(
+            unit, contract.node_id, None, changed, None if schedule in (None, current) else schedule
+        )
 
     return await upsert_one(
-        unit, Contract, source, values["external_id"],
+        unit,
+        Contract,
+        source,
+        values["external_id"],
         create=lambda: create_contract(unit, {**values, "account_id": account_gid, "source": source}, schedule or []),
         update=update,
     )
@@ -152,7 +189,11 @@ def _stored_form(name: str, value: Any) -> Any:
 
 def _archivable(contract: Contract) -> Problem | None:
     if contract.status in (ContractStatus.SIGNED, ContractStatus.ACTIVE):
-        return Problem(("id",), Code.RULE_VIOLATION, "a signed or active contract cannot be archived; complete or terminate it first")
+        return Problem(
+            ("id",),
+            Code.RULE_VIOLATION,
+            "a signed or active contract cannot be archived; complete or terminate it first",
+        )
     return None
 
 
@@ -161,7 +202,12 @@ async def archive_contract(unit: UnitOfWork, global_id: str, expected_version: i
 
 
 async def transition(
-    unit: UnitOfWork, verb: str, global_id: str, expected_version: int | None, reason: str | None, signed_on: date | None
+    unit: UnitOfWork,
+    verb: str,
+    global_id: str,
+    expected_version: int | None,
+    reason: str | None,
+    signed_on: date | None,
 ) -> Contract:
     """One step of the contract flow; an illegal step is a RULE_VIOLATION and changes nothing."""
     step = rules.TRANSITIONS[verb]
@@ -182,8 +228,14 @@ async def transition(
     await _other_rules(unit, contract, verb, changes)
     before = contract.status
     await save(contract, changes)
-    unit.emit(step.event, contract.node_id, before=before.value, after=step.target.value, reason=changes.get("status_reason"),
-              accountId=_account_gid(contract))
+    unit.emit(
+        step.event,
+        contract.node_id,
+        before=before.value,
+        after=step.target.value,
+        reason=changes.get("status_reason"),
+        accountId=_account_gid(contract),
+    )
     return contract
 
 
@@ -198,7 +250,12 @@ async def _other_rules(unit: UnitOfWork, contract: Contract, verb: str, changes:
 
 
 async def record_payment(
-    unit: UnitOfWork, contract_gid: str, amount: Decimal, paid_on: date, instalment_gid: str | None, reference: str | None
+    unit: UnitOfWork,
+    contract_gid: str,
+    amount: Decimal,
+    paid_on: date,
+    instalment_gid: str | None,
+    reference: str | None,
 ) -> Payment:
     """Record money received; it settles the named instalment first, then the oldest due ones."""
     contract = await find(unit.actor, Contract, contract_gid, ("contract_id",))
@@ -206,7 +263,13 @@ async def record_payment(
     if problem := rules.money_problem(amount, ("amount",), positive=True):
         problems.append(problem)
     if contract.status not in rules.SIGNED_STATUSES:
-        problems.append(Problem(("contract_id",), Code.RULE_VIOLATION, f"payments are recorded against signed contracts; this one is {contract.status.value}"))
+        problems.append(
+            Problem(
+                ("contract_id",),
+                Code.RULE_VIOLATION,
+                f"payments are recorded against signed contracts; this one is {contract.status.value}",
+            )
+        )
     if paid_on > unit.settings.today():
         problems.append(invalid(("paid_on",), "a payment cannot be dated in the future"))
     first_id = None
@@ -220,23 +283,53 @@ async def record_payment(
             first_id = instalment.id
     refuse_if(problems)
     instalments = await Instalment.filter(contract_id=contract.id)
-    open_items = [rules.OpenInstalment(i.id, i.due_on, i.amount - i.paid_amount) for i in instalments if i.paid_amount < i.amount]
+    open_items = [
+        rules.OpenInstalment(i.id, i.due_on, i.amount - i.paid_amount) for i in instalments if i.paid_amount < i.amount
+    ]
     outstanding = sum((i.outstanding for i in open_items), Decimal("0"))
     if Decimal(amount) > outstanding:
-        raise Refused([Problem(("amount",), Code.RULE_VIOLATION, f"the payment of {amount} exceeds the {outstanding} still outstanding on this contract")])
+        raise Refused(
+            [
+                Problem(
+                    ("amount",),
+                    Code.RULE_VIOLATION,
+                    f"the payment of {amount} exceeds the {outstanding} still outstanding on this contract",
+                )
+            ]
+        )
     payment = await create(
-        Payment, audit_account=contract.account_id,
-        contract_id=contract.id, amount=amount, paid_on=paid_on, reference=reference, recorded_by=unit.actor.name,
+        Payment,
+        audit_account=contract.account_id,
+        contract_id=contract.id,
+        amount=amount,
+        paid_on=paid_on,
+        reference=reference,
+        recorded_by=unit.actor.name,
     )
     by_id = {i.id: i for i in instalments}
     for instalment_id, share in rules.allocate_payment(Decimal(amount), open_items, first_id):
         item = by_id[instalment_id]
-        await create(PaymentAllocation, audit_account=contract.account_id, payment_id=payment.id, instalment_id=item.id, amount=share)
+        await create(
+            PaymentAllocation,
+            audit_account=contract.account_id,
+            payment_id=payment.id,
+            instalment_id=item.id,
+            amount=share,
+        )
         paid = item.paid_amount + share
-        await save(item, {"paid_amount": paid, "paid_on": paid_on if paid >= item.amount else None}, audit_account=contract.account_id)
+        await save(
+            item,
+            {"paid_amount": paid, "paid_on": paid_on if paid >= item.amount else None},
+            audit_account=contract.account_id,
+        )
     await save(contract, {}, bump=True)
-    unit.emit("payment.recorded", payment.node_id, contractId=contract.node_id, paidOn=paid_on.isoformat(),
-              accountId=_account_gid(contract))  # the amount needs contracts.amounts.read: read it through the API
+    unit.emit(
+        "payment.recorded",
+        payment.node_id,
+        contractId=contract.node_id,
+        paidOn=paid_on.isoformat(),
+        accountId=_account_gid(contract),
+    )  # the amount needs contracts.amounts.read: read it through the API
     return payment
 
 

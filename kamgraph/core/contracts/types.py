@@ -58,7 +58,9 @@ class Money:
     currency: str
 
 
-@strawberry.type(name="Instalment", description="One due payment of a contract's schedule; amounts in the contract's currency.")
+@strawberry.type(
+    name="Instalment", description="One due payment of a contract's schedule; amounts in the contract's currency."
+)
 class InstalmentType(Node):
     is_type_of = node_type_of(Instalment)
 
@@ -124,14 +126,23 @@ class ContractType(Node):
     updated_at: datetime
     archived_at: datetime | None
 
-    amount = sensitive_field("amount", Money, "Contract value. " + SENSITIVE,
-                             wrap=lambda contract, value: Money(amount=value, currency=contract.currency), needs=("currency",))
+    amount = sensitive_field(
+        "amount",
+        Money,
+        "Contract value. " + SENSITIVE,
+        wrap=lambda contract, value: Money(amount=value, currency=contract.currency),
+        needs=("currency",),
+    )
     account = to_one_field(Account, "account_id", AccountType)
 
     renews = to_one_field(Contract, "renews_id", ContractRef, "The contract this one renews.")
 
-    instalments = children_field(Instalment, "contract", InstalmentType, ("due_on", "sequence"), "The payment schedule, in due-date order.")
-    payments = children_field(Payment, "contract", PaymentType, ("paid_on", "id"), "Payments received, oldest first.", last=True)
+    instalments = children_field(
+        Instalment, "contract", InstalmentType, ("due_on", "sequence"), "The payment schedule, in due-date order."
+    )
+    payments = children_field(
+        Payment, "contract", PaymentType, ("paid_on", "id"), "Payments received, oldest first.", last=True
+    )
 
     @strawberry.field(description="Receivables from the schedule: due so far, paid, outstanding, overdue. " + SENSITIVE)
     async def receivables(self, info: Info) -> Receivables | None:
@@ -148,7 +159,9 @@ class Receivables:
     paid: Decimal
     outstanding: Decimal
     overdue: Decimal
-    collection_rate: float | None = strawberry.field(description="Paid / due so far (target >= 0.95); null when nothing is due yet.")
+    collection_rate: float | None = strawberry.field(
+        description="Paid / due so far (target >= 0.95); null when nothing is due yet."
+    )
 
     @classmethod
     def of(cls, instalments: list[Instalment], today: date) -> Receivables:

@@ -17,7 +17,7 @@ class PersonKind(str, Enum):
 
 
 class RelationshipLevel(str, Enum):
-    """"Executive + middle + front-line" (§1.2.1.2)."""
+    """ "Executive + middle + front-line" (§1.2.1.2)."""
 
     EXECUTIVE = "EXECUTIVE"
     MANAGEMENT = "MANAGEMENT"
@@ -34,9 +34,7 @@ class Person(VersionedModel):
     kind = fields.CharEnumField(PersonKind, max_length=10)
     name = fields.CharField(max_length=200)
     title = fields.CharField(max_length=200, null=True)
-    account = fields.ForeignKeyField(
-        "core.Account", related_name="contacts", null=True, on_delete=fields.RESTRICT
-    )
+    account = fields.ForeignKeyField("core.Account", related_name="contacts", null=True, on_delete=fields.RESTRICT)
     relationship_level = fields.CharEnumField(RelationshipLevel, max_length=12, null=True)
     phone = SealedTextField(null=True)  # encrypted at rest
     email = SealedTextField(null=True)  # encrypted at rest
@@ -62,6 +60,7 @@ class Person(VersionedModel):
         app = "core"
         table = "person"
         unique_together = (("source", "external_id"),)
+
 
 class StaffRole(NodeModel):
     """A role held by a staff member (a person may hold several)."""

@@ -39,7 +39,9 @@ class CreatePersonInput:
 @strawberry.input(description="Fields left out stay as they are; null clears an optional field.")
 class UpdatePersonInput:
     id: strawberry.ID
-    expected_version: int | None = strawberry.field(default=None, description="Refused with CONFLICT when the person moved on.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refused with CONFLICT when the person moved on."
+    )
     name: str | None = UNSET
     title: str | None = UNSET
     account_id: strawberry.ID | None = UNSET
@@ -59,13 +61,19 @@ class ArchivePersonInput:
     expected_version: int | None = None
 
 
-@strawberry.input(description="One person as the other system has it; matched on (source, externalId). Roles are not synced.")
+@strawberry.input(
+    description="One person as the other system has it; matched on (source, externalId). Roles are not synced."
+)
 class PersonRecordInput:
     external_id: str
     name: str
     kind: PersonKindEnum = PersonKindEnum.CONTACT
-    account_id: strawberry.ID | None = strawberry.field(default=None, description="The customer account of a contact ...")
-    account_external_id: str | None = strawberry.field(default=None, description="... or its external id in the same source.")
+    account_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The customer account of a contact ..."
+    )
+    account_external_id: str | None = strawberry.field(
+        default=None, description="... or its external id in the same source."
+    )
     title: str | None = None
     relationship_level: RelationshipLevelEnum | None = None
     phone: str | None = None
@@ -77,7 +85,7 @@ class PersonRecordInput:
 
 @strawberry.input(description=f"Up to {MAX_UPSERT} people from one source system.")
 class UpsertPeopleInput:
-    source: str = strawberry.field(description="The system the external ids belong to, e.g. \"hr\".")
+    source: str = strawberry.field(description='The system the external ids belong to, e.g. "hr".')
     people: list[PersonRecordInput]
 
 
@@ -87,8 +95,17 @@ UpdatePersonPayload = payload_type("UpdatePerson", person=PersonType)
 ArchivePersonPayload = payload_type("ArchivePerson", person=PersonType)
 
 _FIELDS = (
-    "name", "title", "account_id", "relationship_level", "phone", "email", "is_key_decision_maker",
-    "region", "industry_section", "external_id", "source",
+    "name",
+    "title",
+    "account_id",
+    "relationship_level",
+    "phone",
+    "email",
+    "is_key_decision_maker",
+    "region",
+    "industry_section",
+    "external_id",
+    "source",
 )
 
 
@@ -115,7 +132,9 @@ class PeopleMutations:
 
         return await write(info, UpdatePersonPayload, action)
 
-    @strawberry.mutation(description=f"Create or update up to {MAX_UPSERT} people by (source, externalId); each record succeeds or fails alone.")
+    @strawberry.mutation(
+        description=f"Create or update up to {MAX_UPSERT} people by (source, externalId); each record succeeds or fails alone."
+    )
     async def upsert_people(self, info: Info, input: UpsertPeopleInput) -> UpsertPeoplePayload:
         async def apply(unit, source, record):
             fields = (*_FIELDS, "kind", "account_external_id")

@@ -12,4 +12,10 @@ from kamgraph.core.people.types import PersonFilter, PersonOrder, PersonType
 @strawberry.type
 class PeopleQueries:
     person = node_field(Person, PersonType)
-    people = list_field(Person, PersonType, PersonFilter, PersonOrder, "Contacts of the accounts you may see, and all staff. Archived people only with includeArchived.")
+    people = list_field(
+        Person,
+        PersonType,
+        PersonFilter,
+        PersonOrder,
+        "Contacts of the accounts you may see, and all staff. Archived people only with includeArchived.",
+    )

@@ -49,7 +49,9 @@ async def validate(unit: UnitOfWork, values: dict[str, Any], kind: PersonKind) -
     if clean.get("region") and clean["region"] not in Region.__members__:
         problems.append(invalid(("region",), f"{clean['region']!r} is not a region ({', '.join(Region.__members__)})"))
     if clean.get("industry_section") and clean["industry_section"] not in industry_sections():
-        problems.append(invalid(("industry_section",), f"{clean['industry_section']!r} is not a GB/T 4754 section (A-T)"))
+        problems.append(
+            invalid(("industry_section",), f"{clean['industry_section']!r} is not a GB/T 4754 section (A-T)")
+        )
     if "account_id" in clean:
         account_gid = clean.pop("account_id")
         if kind is PersonKind.STAFF and account_gid:
@@ -86,7 +88,9 @@ async def create_person(unit: UnitOfWork, values: dict[str, Any], roles: list[Ro
     return person
 
 
-async def update_person(unit: UnitOfWork, global_id: str, expected_version: int | None, values: dict[str, Any], roles: Any) -> Person:
+async def update_person(
+    unit: UnitOfWork, global_id: str, expected_version: int | None, values: dict[str, Any], roles: Any
+) -> Person:
     person = await find(unit.actor, Person, global_id, ("id",), live=True)
     require(unit.actor, write_permission(person.kind))
     check_version(person, expected_version)
@@ -104,17 +108,25 @@ async def update_person(unit: UnitOfWork, global_id: str, expected_version: int 
         from kamgraph.security.auth import login_index
         from kamgraph.security.models import Login
 
-        await Login.filter(person_id=person.id).update(email_index=login_index(person.email) if person.email else f"none:{person.id}")
+        await Login.filter(person_id=person.id).update(
+            email_index=login_index(person.email) if person.email else f"none:{person.id}"
+        )
     if diff:
         unit.emit("person.updated", person.node_id, changes=changes_data(diff, Person))
         if "status" in diff:
-            unit.emit("person.status_changed", person.node_id, status=person.status.value, accountId=_account_gid(person))
+            unit.emit(
+                "person.status_changed", person.node_id, status=person.status.value, accountId=_account_gid(person)
+            )
     return person
 
 
 async def archive_person(unit: UnitOfWork, global_id: str, expected_version: int | None) -> Person:
     def allowed(person: Person) -> Problem | None:
-        return None if unit.actor.can(write_permission(person.kind)) else Problem((), Code.FORBIDDEN, "you may not archive this person")
+        return (
+            None
+            if unit.actor.can(write_permission(person.kind))
+            else Problem((), Code.FORBIDDEN, "you may not archive this person")
+        )
 
     return await archive(unit, Person, global_id, expected_version, guard=allowed)
 
@@ -122,17 +134,29 @@ async def archive_person(unit: UnitOfWork, global_id: str, expected_version: int
 async def upsert_person(unit: UnitOfWork, source: str, values: dict[str, Any]) -> tuple[str, Person]:
     """Create the person with this (source, external id), or bring them up to date; roles stay as they are."""
     values = dict(values)
-    values["account_id"] = await account_reference(unit, source, values.get("account_id"), values.pop("account_external_id", None))
+    values["account_id"] = await account_reference(
+        unit, source, values.get("account_id"), values.pop("account_external_id", None)
+    )
     fields = {k: v for k, v in values.items() if k not in ("external_id", "kind")}
 
     async def update(person: Person) -> Person:
         if person.kind is not values["kind"]:
-            raise Refused([invalid(("kind",), f"this record is a {person.kind.value.lower()} here; a person does not change kind")])
+            raise Refused(
+                [
+                    invalid(
+                        ("kind",), f"this record is a {person.kind.value.lower()} here; a person does not change kind"
+                    )
+                ]
+            )
         return await update_person(unit, person.node_id, None, fields, UNSET)
 
     return await upsert_one(
-        unit, Person, source, values["external_id"],
-        create=lambda: create_person(unit, {**values, "source": source}, []), update=update,
+        unit,
+        Person,
+        source,
+        values["external_id"],
+        create=lambda: create_person(unit, {**values, "source": source}, []),
+        update=update,
     )
 
 

@@ -36,7 +36,9 @@ from kamgraph.security.actors import Role
 if TYPE_CHECKING:
     from kamgraph.core.accounts.types import AccountFilter, AccountOrder, AccountType
 
-PersonKindEnum = strawberry.enum(PersonKind, name="PersonKind", description="A contact at a customer, or internal staff.")
+PersonKindEnum = strawberry.enum(
+    PersonKind, name="PersonKind", description="A contact at a customer, or internal staff."
+)
 RelationshipLevelEnum = strawberry.enum(RelationshipLevel, name="RelationshipLevel")
 PersonStatusEnum = strawberry.enum(PersonStatus, name="PersonStatus")
 RoleEnum = strawberry.enum(Role, name="Role", description="Staff roles of DOMAIN.md section 1.")
@@ -53,12 +55,20 @@ class PersonType(Node):
     kind: PersonKindEnum
     name: str
     title: str | None
-    relationship_level: RelationshipLevelEnum | None = strawberry.field(description="Contacts: executive, management or operational.")
-    phone = sensitive_field("phone", str, "Contacts: sensitive, encrypted at rest, audited; null without contacts.personal.read.")
-    email = sensitive_field("email", str, "Contacts: sensitive, encrypted at rest, audited; null without contacts.personal.read.")
+    relationship_level: RelationshipLevelEnum | None = strawberry.field(
+        description="Contacts: executive, management or operational."
+    )
+    phone = sensitive_field(
+        "phone", str, "Contacts: sensitive, encrypted at rest, audited; null without contacts.personal.read."
+    )
+    email = sensitive_field(
+        "email", str, "Contacts: sensitive, encrypted at rest, audited; null without contacts.personal.read."
+    )
     is_key_decision_maker: bool
     status: PersonStatusEnum
-    industry_section: str | None = strawberry.field(name="industryLine", description="Industry directors: their GB/T 4754 section.")
+    industry_section: str | None = strawberry.field(
+        name="industryLine", description="Industry directors: their GB/T 4754 section."
+    )
     region: str | None = strawberry.field(description="Regional directors: their region.")
     version: int
     external_id: str | None

@@ -12,7 +12,17 @@ class Migration(migrations.Migration):
             name="AccountNote",
             fields=[
                 ("id", fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ("account", fields.ForeignKeyField("core.Account", source_field="account_id", db_constraint=True, to_field="id", related_name="notes", on_delete=OnDelete.CASCADE)),
+                (
+                    "account",
+                    fields.ForeignKeyField(
+                        "core.Account",
+                        source_field="account_id",
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="notes",
+                        on_delete=OnDelete.CASCADE,
+                    ),
+                ),
                 ("text", fields.TextField(unique=False)),
                 ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],

@@ -13,19 +13,22 @@ from kamgraph.settings import Settings
 DEFAULT = StageRules()
 
 
-@pytest.mark.parametrize("current, target, allowed", [
-    ("FIRST_CONTACT", "PROPOSAL_SUBMITTED", True),
-    ("PROPOSAL_SUBMITTED", "NEGOTIATION", True),
-    ("NEGOTIATION", "WON", True),
-    ("FIRST_CONTACT", "NEGOTIATION", False),  # a skip
-    ("FIRST_CONTACT", "WON", False),
-    ("NEGOTIATION", "PROPOSAL_SUBMITTED", True),  # one back: a new proposal asked for
-    ("NEGOTIATION", "FIRST_CONTACT", False),  # two back
-    ("WON", "NEGOTIATION", False),  # closed
-    ("LOST", "FIRST_CONTACT", False),
-    ("FIRST_CONTACT", "FIRST_CONTACT", False),
-    ("FIRST_CONTACT", "SIGNED", False),  # no such stage
-])
+@pytest.mark.parametrize(
+    "current, target, allowed",
+    [
+        ("FIRST_CONTACT", "PROPOSAL_SUBMITTED", True),
+        ("PROPOSAL_SUBMITTED", "NEGOTIATION", True),
+        ("NEGOTIATION", "WON", True),
+        ("FIRST_CONTACT", "NEGOTIATION", False),  # a skip
+        ("FIRST_CONTACT", "WON", False),
+        ("NEGOTIATION", "PROPOSAL_SUBMITTED", True),  # one back: a new proposal asked for
+        ("NEGOTIATION", "FIRST_CONTACT", False),  # two back
+        ("WON", "NEGOTIATION", False),  # closed
+        ("LOST", "FIRST_CONTACT", False),
+        ("FIRST_CONTACT", "FIRST_CONTACT", False),
+        ("FIRST_CONTACT", "SIGNED", False),  # no such stage
+    ],
+)
 def test_default_moves(current, target, allowed):
     assert (rules.move_problem(DEFAULT, current, target, None) is None) is allowed
 
@@ -47,17 +50,31 @@ def test_stage_lists_must_make_a_funnel():
     assert rules.stages_problem(rules.DEFAULT_STAGES) is None
     no_lost = [Stage("A", Decimal("0.3")), Stage("W", Decimal(1), Outcome.WON)]
     assert "one LOST stage" in rules.stages_problem(no_lost)
-    falling = [Stage("A", Decimal("0.5")), Stage("B", Decimal("0.3")), Stage("W", Decimal(1), Outcome.WON), Stage("L", 0, Outcome.LOST)]
+    falling = [
+        Stage("A", Decimal("0.5")),
+        Stage("B", Decimal("0.3")),
+        Stage("W", Decimal(1), Outcome.WON),
+        Stage("L", 0, Outcome.LOST),
+    ]
     assert "rising" in rules.stages_problem(falling)
     assert "A-Z" in rules.stages_problem([Stage("first contact", Decimal("0.3")), *rules.DEFAULT_STAGES[1:]])
 
 
 def test_configured_stages_from_the_environment():
-    settings = Settings.from_env({"KAMGRAPH_PIPELINE_STAGES": "LEAD:10,QUALIFIED:40,PROPOSAL:60,WON:100:won,LOST:0:lost",
-                                  "KAMGRAPH_PIPELINE_ALLOW_SKIP": "true", "KAMGRAPH_PIPELINE_SOLUTION_WORKING_DAYS": "3"})
+    settings = Settings.from_env(
+        {
+            "KAMGRAPH_PIPELINE_STAGES": "LEAD:10,QUALIFIED:40,PROPOSAL:60,WON:100:won,LOST:0:lost",
+            "KAMGRAPH_PIPELINE_ALLOW_SKIP": "true",
+            "KAMGRAPH_PIPELINE_SOLUTION_WORKING_DAYS": "3",
+        }
+    )
     config = pipeline_config(settings)
     assert [s.code for s in config.stage_rules.funnel] == ["LEAD", "QUALIFIED", "PROPOSAL", "WON"]
-    assert config.stage_rules.first.probability == Decimal("0.1") and config.stage_rules.allow_skip and config.solution_working_days == 3
+    assert (
+        config.stage_rules.first.probability == Decimal("0.1")
+        and config.stage_rules.allow_skip
+        and config.solution_working_days == 3
+    )
     with pytest.raises(PipelineSettingError, match="KAMGRAPH_PIPELINE_STAGES"):
         pipeline_config(Settings.from_env({"KAMGRAPH_PIPELINE_STAGES": "A:10,WON:100:won"}))
     with pytest.raises(PipelineSettingError, match="ALLOW_BACK"):
@@ -66,7 +83,10 @@ def test_configured_stages_from_the_environment():
 
 def test_windows_quarters_and_arithmetic():
     assert rules.month_windows(date(2026, 11, 29), 3) == [
-        (date(2026, 11, 1), date(2026, 12, 1)), (date(2026, 12, 1), date(2027, 1, 1)), (date(2027, 1, 1), date(2027, 2, 1))]
+        (date(2026, 11, 1), date(2026, 12, 1)),
+        (date(2026, 12, 1), date(2027, 1, 1)),
+        (date(2027, 1, 1), date(2027, 2, 1)),
+    ]
     assert [rules.quarter_of(date(2026, m, 1)) for m in (1, 3, 4, 12)] == ["2026-Q1", "2026-Q1", "2026-Q2", "2026-Q4"]
     assert rules.weighted(Decimal("1000000.00"), Decimal("0.3")) == Decimal("300000.00")
     assert rules.conversion(10, 6) == 0.6 and rules.conversion(0, 0) is None
@@ -100,7 +120,9 @@ def test_target_account_candidates_are_scored_and_the_big_potentials_come_first(
     strong_small = C(1, "ENTERPRISE", 5, Decimal("900000"), 5)  # 100, 100, 63, 100
     modest_big = C(2, "MEDIUM", 2, Decimal("1500000"), 2)  # 50, 40, 71, 40
     exactly_a_million = C(3, "LARGE", 3, Decimal("1000000"), 3)  # not above: not first
-    assert rules.candidate_score(strong_small) == Decimal("90.8") and rules.candidate_score(modest_big) == Decimal("50.3")
+    assert rules.candidate_score(strong_small) == Decimal("90.8") and rules.candidate_score(modest_big) == Decimal(
+        "50.3"
+    )
     assert [c.account_id for c, _ in rules.rank_candidates([strong_small, exactly_a_million, modest_big])] == [2, 1, 3]
     custom = (Decimal("0"), Decimal("0"), Decimal("1"), Decimal("0"))  # purchasing ability alone
     assert rules.candidate_score(modest_big, custom) == Decimal("71.0")

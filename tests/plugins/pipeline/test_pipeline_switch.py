@@ -26,12 +26,20 @@ def test_without_the_pipeline_there_are_no_pipeline_tables_and_the_demo_has_a_fu
     assert kamgraph("demo", cwd=demo).returncode == 0
     with sqlite3.connect(demo / "cli.sqlite3") as con:
         stages = dict(con.execute("SELECT stage, COUNT(*) FROM pipeline_opportunity GROUP BY stage").fetchall())
-        days = con.execute("SELECT julianday(MAX(first_contact_at)) - julianday(MIN(first_contact_at)) FROM pipeline_opportunity").fetchone()[0]
-        unlinked_wins = con.execute("SELECT COUNT(*) FROM pipeline_opportunity WHERE stage = 'WON' AND contract_id IS NULL").fetchone()[0]
+        days = con.execute(
+            "SELECT julianday(MAX(first_contact_at)) - julianday(MIN(first_contact_at)) FROM pipeline_opportunity"
+        ).fetchone()[0]
+        unlinked_wins = con.execute(
+            "SELECT COUNT(*) FROM pipeline_opportunity WHERE stage = 'WON' AND contract_id IS NULL"
+        ).fetchone()[0]
         history = con.execute("SELECT COUNT(*) FROM pipeline_stage_change").fetchone()[0]
         listed = con.execute("SELECT COUNT(*), SUM(priority) FROM pipeline_target_list").fetchone()
-        targets = dict(con.execute("SELECT CASE WHEN quarter IS NOT NULL THEN 'quarter' WHEN region IS NOT NULL THEN 'region' "
-                                   "WHEN person_id IS NOT NULL THEN 'person' ELSE 'year' END, COUNT(*) FROM pipeline_sales_target GROUP BY 1"))
+        targets = dict(
+            con.execute(
+                "SELECT CASE WHEN quarter IS NOT NULL THEN 'quarter' WHEN region IS NOT NULL THEN 'region' "
+                "WHEN person_id IS NOT NULL THEN 'person' ELSE 'year' END, COUNT(*) FROM pipeline_sales_target GROUP BY 1"
+            )
+        )
     assert set(stages) == {"FIRST_CONTACT", "PROPOSAL_SUBMITTED", "NEGOTIATION", "WON", "LOST"} and days > 600
     assert unlinked_wins == 0 and history > sum(stages.values())
     assert listed[0] > 20 and 0 < listed[1] < listed[0]

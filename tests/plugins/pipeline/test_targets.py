@@ -60,37 +60,65 @@ async def test_parts_that_do_not_add_up_are_reported(pipeline, sales):
         await set_target(pipeline, value=value, quarter=quarter, parentId=year["id"])
     for region, value in (("EAST", "2000000.00"), ("SOUTH", "3000000.00")):
         await set_target(pipeline, value=value, region=region, parentId=year["id"])
-    checks = (await pipeline("query($id: ID!) { node(id: $id) { ... on SalesTarget { parts { quarter region } "
-                             "splitChecks { axis total difference addsUp } } } }", {"id": year["id"]}))["node"]
+    checks = (
+        await pipeline(
+            "query($id: ID!) { node(id: $id) { ... on SalesTarget { parts { quarter region } "
+            "splitChecks { axis total difference addsUp } } } }",
+            {"id": year["id"]},
+        )
+    )["node"]
     assert len(checks["parts"]) == 6
     assert sorted((c["axis"], c["total"], c["difference"], c["addsUp"]) for c in checks["splitChecks"]) == [
-        ("QUARTERS", "4500000.00", "-500000.00", False), ("REGIONS", "5000000.00", "0.00", True)]
-    again = await set_target(pipeline, value="1500000.00", quarter=4, parentId=year["id"])  # the same key: its value changes
+        ("QUARTERS", "4500000.00", "-500000.00", False),
+        ("REGIONS", "5000000.00", "0.00", True),
+    ]
+    again = await set_target(
+        pipeline, value="1500000.00", quarter=4, parentId=year["id"]
+    )  # the same key: its value changes
     assert again["value"] == "1500000.00" and await SalesTarget.filter(quarter=4).count() == 1
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"quarter": 5}, ["input", "quarter"]),
-    ({"region": "EAST", "industrySection": "C"}, ["input", "region"]),
-    ({"value": "-1.00"}, ["input", "value"]),
-    ({"metric": "NEW_ACCOUNTS", "value": "2.5"}, ["input", "value"]),
-    ({"industrySection": "Z"}, ["input", "industrySection"]),
-    ({"year": 1999}, ["input", "year"]),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"quarter": 5}, ["input", "quarter"]),
+        ({"region": "EAST", "industrySection": "C"}, ["input", "region"]),
+        ({"value": "-1.00"}, ["input", "value"]),
+        ({"metric": "NEW_ACCOUNTS", "value": "2.5"}, ["input", "value"]),
+        ({"industrySection": "Z"}, ["input", "industrySection"]),
+        ({"year": 1999}, ["input", "year"]),
+    ],
+)
 async def test_bad_targets_are_refused_and_change_nothing(pipeline, changes, field):
-    result = (await pipeline(SET, {"input": {"metric": "REVENUE", "year": 2026, "value": "100.00"} | changes}))["setSalesTarget"]
+    result = (await pipeline(SET, {"input": {"metric": "REVENUE", "year": 2026, "value": "100.00"} | changes}))[
+        "setSalesTarget"
+    ]
     assert field in [e["field"] for e in result["userErrors"]], result["userErrors"]
     assert await SalesTarget.all().count() == 0
 
 
 async def test_a_part_must_divide_its_parent(pipeline, sales):
     quarter = await set_target(pipeline, value="100.00", quarter=1)
-    result = (await pipeline(SET, {"input": {"metric": "REVENUE", "year": 2026, "value": "50.00", "region": "EAST",
-                                             "parentId": quarter["id"]}}))["setSalesTarget"]
+    result = (
+        await pipeline(
+            SET,
+            {
+                "input": {
+                    "metric": "REVENUE",
+                    "year": 2026,
+                    "value": "50.00",
+                    "region": "EAST",
+                    "parentId": quarter["id"],
+                }
+            },
+        )
+    )["setSalesTarget"]
     assert result["userErrors"][0]["field"] == ["input", "parentId"] and await SalesTarget.all().count() == 1
 
 
-async def test_people_see_their_own_targets_directors_all_and_statements_do_not_grow_with_the_page(pipeline, sales, actor_for, sql_counter):
+async def test_people_see_their_own_targets_directors_all_and_statements_do_not_grow_with_the_page(
+    pipeline, sales, actor_for, sql_counter
+):
     await set_target(pipeline, value="5000000.00")
     await set_target(pipeline, value="1000000.00", personId=sales["li"].node_id)
     await set_target(pipeline, value="2000000.00", personId=sales["zhao"].node_id)
@@ -121,18 +149,36 @@ async def test_the_quarterly_target_account_list_puts_big_potentials_first(pipel
     strong = await account("Strong but small buyer", size="ENTERPRISE", owner=manager)
     big = await account("Big buyer", size="MEDIUM")
     middling = await account("Middling", size="LARGE")
-    for customer, position, potential, fit in ((strong, 5, "900000.00", 5), (big, 2, "1500000.00", 2), (middling, 3, "1000000.00", 3)):
-        result = (await pipeline(RATE, {"id": customer.node_id, "position": position, "potential": potential, "fit": fit}))["rateTargetAccount"]
+    for customer, position, potential, fit in (
+        (strong, 5, "900000.00", 5),
+        (big, 2, "1500000.00", 2),
+        (middling, 3, "1000000.00", 3),
+    ):
+        result = (
+            await pipeline(RATE, {"id": customer.node_id, "position": position, "potential": potential, "fit": fit})
+        )["rateTargetAccount"]
         assert result["userErrors"] == []
-    bad = (await pipeline(RATE, {"id": big.node_id, "position": 6, "potential": "-1", "fit": 0}))["rateTargetAccount"]["userErrors"]
-    assert {tuple(e["field"]) for e in bad} == {("input", "industryPosition"), ("input", "purchasePotential"), ("input", "strategicFit")}
+    bad = (await pipeline(RATE, {"id": big.node_id, "position": 6, "potential": "-1", "fit": 0}))["rateTargetAccount"][
+        "userErrors"
+    ]
+    assert {tuple(e["field"]) for e in bad} == {
+        ("input", "industryPosition"),
+        ("input", "purchasePotential"),
+        ("input", "strategicFit"),
+    }
     january = datetime(2027, 1, 1, 4, tzinfo=settings.zone).astimezone(UTC)
     for _ in range(2):
         run = await JobRunner(every_pm, settings).run("pipeline.refresh_target_accounts", now=january)
         assert run.status == "succeeded", run.error
     assert await TargetAccountEntry.filter(quarter="2027-Q1").count() == 3  # once, though the job ran twice
-    listed = (await pipeline("{ targetAccounts { edges { node { quarter rank score priority account { name } } } } }"))["targetAccounts"]
-    assert [(e["node"]["rank"], e["node"]["account"]["name"], e["node"]["score"], e["node"]["priority"]) for e in listed["edges"]] == [
-        (1, "Big buyer", "50.3", True), (2, "Strong but small buyer", "90.8", False), (3, "Middling", "66.3", False)]
-    own = (await pipeline("{ targetAccounts { edges { node { account { name } } } } }", actor=actor_for(manager, Role.ACCOUNT_MANAGER)))
+    listed = (await pipeline("{ targetAccounts { edges { node { quarter rank score priority account { name } } } } }"))[
+        "targetAccounts"
+    ]
+    assert [
+        (e["node"]["rank"], e["node"]["account"]["name"], e["node"]["score"], e["node"]["priority"])
+        for e in listed["edges"]
+    ] == [(1, "Big buyer", "50.3", True), (2, "Strong but small buyer", "90.8", False), (3, "Middling", "66.3", False)]
+    own = await pipeline(
+        "{ targetAccounts { edges { node { account { name } } } } }", actor=actor_for(manager, Role.ACCOUNT_MANAGER)
+    )
     assert [e["node"]["account"]["name"] for e in own["targetAccounts"]["edges"]] == ["Strong but small buyer"]

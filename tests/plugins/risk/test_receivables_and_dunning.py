@@ -21,27 +21,51 @@ async def owing(customer, dues: dict[int, str], status=ContractStatus.ACTIVE, pa
     deal = await contract(customer, "1.00", status, instalments=1)
     await Instalment.filter(contract_id=deal.id).delete()
     for n, (days, amount) in enumerate(dues.items(), start=1):
-        await Instalment.create(contract=deal, sequence=n, due_on=today() - timedelta(days=days), amount=Decimal(amount),
-                                paid_amount=Decimal((paid or {}).get(days, "0")))
+        await Instalment.create(
+            contract=deal,
+            sequence=n,
+            due_on=today() - timedelta(days=days),
+            amount=Decimal(amount),
+            paid_amount=Decimal((paid or {}).get(days, "0")),
+        )
     return deal
 
 
 async def test_ageing_buckets_per_portfolio_and_per_group(risk):
     east, south = await account("East Co"), await account("South Co", region="SOUTH")
     await owing(east, {-5: "100.00", 0: "1.00", 1: "10.00", 30: "20.00", 31: "30.00"}, paid={1: "4.00"})
-    await owing(south, {60: "40.00", 61: "50.00", 90: "60.00", 91: "70.00", 400: "80.00"}, paid={400: "80.00"})  # the last is paid
+    await owing(
+        south, {60: "40.00", 61: "50.00", 90: "60.00", 91: "70.00", 400: "80.00"}, paid={400: "80.00"}
+    )  # the last is paid
     await owing(south, {100: "999.00"}, status=ContractStatus.COMPLETED)  # not signed or active: not receivable
     await owing(south, {100: "999.00"}, status=ContractStatus.DRAFT)
     aging = (await risk(AGING, {"groupBy": ["REGION"]}))["receivablesAging"]
     assert aging["asOf"] == today().isoformat()
-    assert aging["total"] == {"current": "101.00", "days1To30": "26.00", "days31To60": "70.00", "days61To90": "110.00",
-                              "over90": "70.00", "total": "377.00"}
+    assert aging["total"] == {
+        "current": "101.00",
+        "days1To30": "26.00",
+        "days31To60": "70.00",
+        "days61To90": "110.00",
+        "over90": "70.00",
+        "total": "377.00",
+    }
     by_region = {g["keys"]["region"]: g["buckets"] for g in aging["groups"]}
     assert by_region["EAST"]["total"] == "157.00" and by_region["SOUTH"] == {
-        "current": "0.00", "days1To30": "0.00", "days31To60": "40.00", "days61To90": "110.00", "over90": "70.00", "total": "220.00"}
+        "current": "0.00",
+        "days1To30": "0.00",
+        "days31To60": "40.00",
+        "days61To90": "110.00",
+        "over90": "70.00",
+        "total": "220.00",
+    }
     by_account = (await risk(AGING, {"groupBy": ["ACCOUNT"]}))["receivablesAging"]["groups"]
-    assert {g["keys"]["account"]["name"]: g["buckets"]["total"] for g in by_account} == {"East Co": "157.00", "South Co": "220.00"}
-    on_account = await risk("query($id: ID!) { account(id: $id) { receivablesAging { over90 total } } }", {"id": south.node_id})
+    assert {g["keys"]["account"]["name"]: g["buckets"]["total"] for g in by_account} == {
+        "East Co": "157.00",
+        "South Co": "220.00",
+    }
+    on_account = await risk(
+        "query($id: ID!) { account(id: $id) { receivablesAging { over90 total } } }", {"id": south.node_id}
+    )
     assert on_account["account"]["receivablesAging"] == {"over90": "70.00", "total": "220.00"}
 
 
@@ -50,10 +74,14 @@ async def test_ageing_keeps_to_the_callers_accounts_and_amount_permission(risk, 
     mine, theirs = await account("Mine", owner=manager), await account("Theirs")
     await owing(mine, {10: "5.00"})
     await owing(theirs, {10: "7.00"})
-    seen = (await risk(AGING, {"groupBy": ["ACCOUNT"]}, actor=actor_for(manager, Role.ACCOUNT_MANAGER)))["receivablesAging"]
+    seen = (await risk(AGING, {"groupBy": ["ACCOUNT"]}, actor=actor_for(manager, Role.ACCOUNT_MANAGER)))[
+        "receivablesAging"
+    ]
     assert seen["total"]["total"] == "5.00" and [g["keys"]["account"]["name"] for g in seen["groups"]] == ["Mine"]
     expert = await staff("Expert", Role.SOLUTION_EXPERT)
-    assert (await risk(AGING, {}, actor=actor_for(expert, Role.SOLUTION_EXPERT)))["receivablesAging"] is None  # no amounts permission
+    assert (await risk(AGING, {}, actor=actor_for(expert, Role.SOLUTION_EXPERT)))[
+        "receivablesAging"
+    ] is None  # no amounts permission
 
 
 async def run_dunning(settings, every_pm, day):
@@ -70,10 +98,15 @@ async def test_dunning_issues_each_notice_once_and_payment_stops_it(risk, settin
     [instalment] = await Instalment.filter(contract_id=late.id)
 
     def at(days_later):  # noon in the business time zone, days after the due day
-        return datetime.combine(instalment.due_on + timedelta(days=days_later), time(12), tzinfo=settings.zone).astimezone(UTC)
+        return datetime.combine(
+            instalment.due_on + timedelta(days=days_later), time(12), tzinfo=settings.zone
+        ).astimezone(UTC)
 
     async def notices():
-        return [(n.stage.value, n.days_overdue) for n in await DunningNotice.filter(instalment_id=instalment.id).order_by("id")]
+        return [
+            (n.stage.value, n.days_overdue)
+            for n in await DunningNotice.filter(instalment_id=instalment.id).order_by("id")
+        ]
 
     await run_dunning(settings, every_pm, at(29))
     assert await notices() == []
@@ -108,7 +141,11 @@ async def test_notices_are_listed_with_their_stage_and_scope(risk, settings, eve
     query = """{ dunningNotices(orderBy: [{field: DAYS_OVERDUE, direction: DESC}]) { totalCount
       edges { node { stage daysOverdue outstanding account { name } contract { number } } } } }"""
     everything = (await risk(query))["dunningNotices"]
-    assert [(e["node"]["stage"], e["node"]["account"]["name"], e["node"]["outstanding"]) for e in everything["edges"]] == [
-        ("SECOND_NOTICE", "Theirs", "20.00"), ("FIRST_NOTICE", "Mine", "10.00")]  # 75 days: the catch-up sends the second only
+    assert [
+        (e["node"]["stage"], e["node"]["account"]["name"], e["node"]["outstanding"]) for e in everything["edges"]
+    ] == [
+        ("SECOND_NOTICE", "Theirs", "20.00"),
+        ("FIRST_NOTICE", "Mine", "10.00"),
+    ]  # 75 days: the catch-up sends the second only
     own = (await risk(query, actor=actor_for(manager, Role.ACCOUNT_MANAGER)))["dunningNotices"]
     assert own["totalCount"] == 1 and own["edges"][0]["node"]["account"]["name"] == "Mine"

@@ -27,10 +27,19 @@ def test_the_combined_score_weighs_the_three_checks():
     assert rules.combined_score(scores(0, 0, 1)) == Decimal("0.3")
 
 
-@pytest.mark.parametrize("score, rating", [
-    ("100", Rating.A), ("85.0", Rating.A), ("84.9", Rating.B), ("70.0", Rating.B), ("69.9", Rating.C),
-    ("55.0", Rating.C), ("54.9", Rating.D), ("0", Rating.D),
-])
+@pytest.mark.parametrize(
+    "score, rating",
+    [
+        ("100", Rating.A),
+        ("85.0", Rating.A),
+        ("84.9", Rating.B),
+        ("70.0", Rating.B),
+        ("69.9", Rating.C),
+        ("55.0", Rating.C),
+        ("54.9", Rating.D),
+        ("0", Rating.D),
+    ],
+)
 def test_rating_band_edges(score, rating):
     assert rules.band_for(Decimal(score)).rating is rating
 
@@ -94,11 +103,21 @@ def test_prepayment_terms_mean_no_payment_term_and_the_whole_amount_due_by_the_s
     assert not rules.is_prepaid(0, start, Decimal(100), [])
 
 
-@pytest.mark.parametrize("days, bucket", [
-    (-5, AgeingBucket.CURRENT), (0, AgeingBucket.CURRENT), (1, AgeingBucket.DAYS_1_30), (30, AgeingBucket.DAYS_1_30),
-    (31, AgeingBucket.DAYS_31_60), (60, AgeingBucket.DAYS_31_60), (61, AgeingBucket.DAYS_61_90), (90, AgeingBucket.DAYS_61_90),
-    (91, AgeingBucket.OVER_90), (400, AgeingBucket.OVER_90),
-])
+@pytest.mark.parametrize(
+    "days, bucket",
+    [
+        (-5, AgeingBucket.CURRENT),
+        (0, AgeingBucket.CURRENT),
+        (1, AgeingBucket.DAYS_1_30),
+        (30, AgeingBucket.DAYS_1_30),
+        (31, AgeingBucket.DAYS_31_60),
+        (60, AgeingBucket.DAYS_31_60),
+        (61, AgeingBucket.DAYS_61_90),
+        (90, AgeingBucket.DAYS_61_90),
+        (91, AgeingBucket.OVER_90),
+        (400, AgeingBucket.OVER_90),
+    ],
+)
 def test_ageing_buckets(days, bucket):
     assert rules.ageing_bucket(days) is bucket
 
@@ -113,11 +132,20 @@ def test_bucket_due_dates_agree_with_the_buckets():
             assert inside == (rules.ageing_bucket(days) is bucket), (bucket, days)
 
 
-@pytest.mark.parametrize("days, expected", [
-    (29, None), (30, DunningStage.FIRST_NOTICE), (31, DunningStage.FIRST_NOTICE),
-    (59, DunningStage.FIRST_NOTICE), (60, DunningStage.SECOND_NOTICE), (61, DunningStage.SECOND_NOTICE),
-    (89, DunningStage.SECOND_NOTICE), (90, DunningStage.FINAL_NOTICE), (91, DunningStage.LEGAL),
-])
+@pytest.mark.parametrize(
+    "days, expected",
+    [
+        (29, None),
+        (30, DunningStage.FIRST_NOTICE),
+        (31, DunningStage.FIRST_NOTICE),
+        (59, DunningStage.FIRST_NOTICE),
+        (60, DunningStage.SECOND_NOTICE),
+        (61, DunningStage.SECOND_NOTICE),
+        (89, DunningStage.SECOND_NOTICE),
+        (90, DunningStage.FINAL_NOTICE),
+        (91, DunningStage.LEGAL),
+    ],
+)
 def test_the_dunning_stage_reached_by_days_overdue(days, expected):
     assert rules.dunning_step(days, set()) is expected
 
@@ -140,7 +168,9 @@ def test_an_assessment_is_valid_for_whole_months():
     assert rules.months_later(date(2026, 12, 15), 1) == date(2027, 1, 15)
 
 
-@pytest.mark.parametrize("days, level", [(0, None), (1, "LOW"), (30, "LOW"), (31, "MEDIUM"), (90, "MEDIUM"), (91, "HIGH")])
+@pytest.mark.parametrize(
+    "days, level", [(0, None), (1, "LOW"), (30, "LOW"), (31, "MEDIUM"), (90, "MEDIUM"), (91, "HIGH")]
+)
 def test_overdue_warning_levels(days, level):
     found = rules.overdue_level(days)
     assert (found.value if found else None) == level
@@ -165,7 +195,12 @@ def test_purchases_falling_three_months_in_a_row():
 
 
 def test_month_starts_and_escalation():
-    assert rules.month_starts(date(2026, 3, 15), 3) == [date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)]
+    assert rules.month_starts(date(2026, 3, 15), 3) == [
+        date(2025, 12, 1),
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+        date(2026, 3, 1),
+    ]
     assert rules.escalates(rules.WarningLevel.LOW, rules.WarningLevel.HIGH)
     assert not rules.escalates(rules.WarningLevel.HIGH, rules.WarningLevel.MEDIUM)
 
@@ -179,9 +214,13 @@ def test_health_scores():
 
 
 def test_a_warning_reaches_the_owner_and_the_directors_whose_scope_holds_the_account():
-    directors = [rules.Director(1, "KA_DIRECTOR", None, None), rules.Director(2, "INDUSTRY_DIRECTOR", "C", None),
-                 rules.Director(3, "INDUSTRY_DIRECTOR", "J", None), rules.Director(4, "REGIONAL_DIRECTOR", None, "EAST"),
-                 rules.Director(5, "REGIONAL_DIRECTOR", None, "SOUTH")]
+    directors = [
+        rules.Director(1, "KA_DIRECTOR", None, None),
+        rules.Director(2, "INDUSTRY_DIRECTOR", "C", None),
+        rules.Director(3, "INDUSTRY_DIRECTOR", "J", None),
+        rules.Director(4, "REGIONAL_DIRECTOR", None, "EAST"),
+        rules.Director(5, "REGIONAL_DIRECTOR", None, "SOUTH"),
+    ]
     assert rules.routed_to(9, "C", "EAST", directors) == [9, 1, 2, 4]
     assert rules.routed_to(None, "J", "NORTH", directors) == [1, 3]
 
@@ -190,7 +229,12 @@ def test_the_register_rates_probability_and_impact_on_a_five_by_five_matrix():
     assert rules.scale_problem(1) is None and rules.scale_problem(5) is None
     assert rules.scale_problem(0) and rules.scale_problem(6)
     assert [rules.severity(rules.risk_score(p, i)).value for p, i in ((1, 7), (2, 4), (3, 4), (3, 5), (5, 5))] == [
-        "LOW", "MEDIUM", "MEDIUM", "HIGH", "HIGH"]
+        "LOW",
+        "MEDIUM",
+        "MEDIUM",
+        "HIGH",
+        "HIGH",
+    ]
     assert rules.severity(7).value == "LOW" and rules.severity(14).value == "MEDIUM"
 
 

@@ -8,11 +8,21 @@ import pytest
 from test_cli import kamgraph
 
 SCHEMA = Path(__file__).parents[3] / "schema"
-RISK_NAMES = ("CreditProfile", "creditProfile", "CreditAssessment", "receivablesAging", "grantCreditOverride", "DunningNotice")
+RISK_NAMES = (
+    "CreditProfile",
+    "creditProfile",
+    "CreditAssessment",
+    "receivablesAging",
+    "grantCreditOverride",
+    "DunningNotice",
+)
 
 
 def test_the_core_schema_has_no_risk_types_and_the_bundled_one_has_them():
-    core, bundled = (SCHEMA / "core.graphql").read_text(encoding="utf-8"), (SCHEMA / "kamgraph.graphql").read_text(encoding="utf-8")
+    core, bundled = (
+        (SCHEMA / "core.graphql").read_text(encoding="utf-8"),
+        (SCHEMA / "kamgraph.graphql").read_text(encoding="utf-8"),
+    )
     assert not [name for name in RISK_NAMES if name in core]
     assert all(name in bundled for name in RISK_NAMES)
 
@@ -25,7 +35,9 @@ def tables(path: Path) -> set[str]:
 @pytest.mark.slow
 def test_without_risk_the_database_has_no_risk_tables(tmp_path):
     assert kamgraph("migrate", cwd=tmp_path, env={"KAMGRAPH_PLUGINS": ""}).returncode == 0
-    assert "account" in tables(tmp_path / "cli.sqlite3") and not {t for t in tables(tmp_path / "cli.sqlite3") if t.startswith("risk_")}
+    assert "account" in tables(tmp_path / "cli.sqlite3") and not {
+        t for t in tables(tmp_path / "cli.sqlite3") if t.startswith("risk_")
+    }
     enabled = kamgraph("migrate", cwd=tmp_path)  # the default: every bundled plugin
     assert enabled.returncode == 0 and "applied risk.0001_initial" in enabled.stdout
     assert {"risk_credit_assessment", "risk_credit_override", "risk_dunning_notice"} <= tables(tmp_path / "cli.sqlite3")
@@ -42,5 +54,7 @@ def test_the_demo_has_assessments_in_every_band_and_an_override(tmp_path):
         plans = dict(con.execute("SELECT status, COUNT(*) FROM risk_contingency_plan GROUP BY status").fetchall())
         offers = con.execute("SELECT COUNT(*), COUNT(compared_at) FROM risk_competitor_offer").fetchone()
     assert set(ratings) == {"A", "B", "C", "D"} and accounts * 0.8 < sum(ratings.values()) < accounts
-    assert overrides == 1 and kinds == {"CREDIT", "COOPERATION", "POLICY"} and set(plans) == {"READY", "ACTIVE", "CLOSED"}
+    assert (
+        overrides == 1 and kinds == {"CREDIT", "COOPERATION", "POLICY"} and set(plans) == {"READY", "ACTIVE", "CLOSED"}
+    )
     assert offers[0] > offers[1] > 0  # some compared, some still open
