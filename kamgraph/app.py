@@ -25,12 +25,13 @@ from kamgraph.api.context import Context
 from kamgraph.api.idempotency import Idempotency
 from kamgraph.api.ratelimit import RateLimit
 from kamgraph.api.schema import build_schema
+from kamgraph.checks import check_migrations, check_plugins
 from kamgraph.db.migrations import migrate, pending
 from kamgraph.events.feed import EventFeed
 from kamgraph.events.webhooks import worker as webhook_worker
 from kamgraph.jobs import JobRunner
 from kamgraph.jobs import scheduler as job_scheduler
-from kamgraph.plugin_manager import PluginManager, await_me_maybe
+from kamgraph.plugin_manager import PluginError, PluginManager, await_me_maybe
 from kamgraph.security.audit import GroupCommit
 from kamgraph.security.auth import authenticate
 from kamgraph.security.permissions import Permissions
@@ -54,9 +55,11 @@ class KamgraphGraphQL(GraphQL):
         self.read_audit = GroupCommit()
         self.pm = pm
         self.settings = settings
-        self.node_types = {
-            name: model for name, (_, model) in pm.collect_unique("register_node_types", "node type").items()
-        }
+        # node(id:) resolves the types the schema declares (node_type_of), and those registered by hook
+        self.node_types = dict(schema.node_models)
+        for name, (plugin, model) in pm.collect_unique("register_node_types", "node type").items():
+            if self.node_types.setdefault(name, model) is not model:
+                raise PluginError(f"plugin {plugin!r} registers node type {name!r} for another model than its type's")
         self.event_types = {
             name: text for name, (_, text) in pm.collect_unique("register_event_types", "event type").items()
         }
@@ -107,11 +110,13 @@ def create_app(
     """The app for the enabled plugins. Startup refuses pending migrations unless ``apply_migrations``."""
     settings = settings or Settings.from_env()
     pm = pm or PluginManager.from_names(settings.plugins)
+    check_plugins(pm)
     schema = build_schema(pm, settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with db.connect(settings, pm):
+            await check_migrations(pm)
             todo = await pending(pm)
             if todo and not apply_migrations:
                 raise PendingMigrations(

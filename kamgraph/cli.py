@@ -21,14 +21,23 @@ DEMO_SEED = 2026
 
 
 def _pm(settings: Settings) -> PluginManager:
-    return PluginManager.from_names(settings.plugins)
+    """The enabled plugins, after the start-up checks of the plugin contract (:mod:`kamgraph.checks`)."""
+    from kamgraph.checks import check_plugins
+
+    pm = PluginManager.from_names(settings.plugins)
+    check_plugins(pm)
+    return pm
 
 
-async def _with_db(settings: Settings, work: Any) -> Any:
+async def _with_db(settings: Settings, work: Any, *, models_match_migrations: bool = True) -> Any:
+    """Run ``work(pm)`` with the database open; first refuse models that differ from their migrations."""
     from kamgraph import db
+    from kamgraph.checks import check_migrations
 
     pm = _pm(settings)
     async with db.connect(settings, pm, create_db=not settings.is_sqlite):
+        if models_match_migrations:
+            await check_migrations(pm)
         return await work(pm)
 
 
@@ -51,7 +60,7 @@ def cmd_makemigrations(args: argparse.Namespace, settings: Settings) -> int:
     async def work(pm: PluginManager) -> list[str]:
         return await make_migrations(pm, args.apps or None)
 
-    written = asyncio.run(_with_db(settings, work))
+    written = asyncio.run(_with_db(settings, work, models_match_migrations=False))
     for path in written:
         print(f"  wrote {path}")
     print("No changes detected." if not written else f"{len(written)} migration(s) written.")

@@ -101,10 +101,11 @@ def register_type_extensions() -> list[tuple[str, Any]]:
 
 @hookspec
 def register_node_types() -> dict[str, Any]:
-    """Global-id resolvers for ``node(id:)`` and ``nodes(ids:)``.
+    """Extra global-id resolvers for ``node(id:)`` and ``nodes(ids:)``; not needed since 0.2.
 
-    Return ``{"TypeName": model_class}``; the node query loads the rows through the scoped accessor,
-    so a type registered here obeys the same row scope as its list query.
+    ``node(id:)`` resolves every type of the schema that implements ``Node`` with ``is_type_of =
+    node_type_of(Model)``, so a plugin need not repeat them here. Return ``{"ModelName": model_class}``;
+    a name that a type already resolves to another model is a start-up error.
     """
 
 

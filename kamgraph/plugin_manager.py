@@ -126,6 +126,14 @@ class PluginManager(pluggy.PluginManager):
                 claim_unique(merged, key, plugin, value, what)
         return merged
 
+    def owner_of(self, obj: Any) -> str:
+        """The plugin whose package defines ``obj`` (a class, a function), for messages naming owners."""
+        module = getattr(obj, "__module__", "") or ""
+        owners = [
+            info.name for info in self.infos.values() if module == info.module or module.startswith(info.module + ".")
+        ]
+        return max(owners, key=lambda name: len(self.infos[name].module), default="kamgraph")
+
     async def notify(self, hook_name: str, **kwargs: Any) -> None:
         """Call a notification hook on every plugin and await the awaitables it returns."""
         for result in getattr(self.hook, hook_name)(**kwargs):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
@@ -67,7 +67,7 @@ class Context:
 
     def rows(self, model: type[Model]) -> Rows:
         """The rows of ``model`` this request's actor may see (the scoped accessor)."""
-        return visible(model, self.actor)
+        return replace(visible(model, self.actor), reads=self.reads)
 
     def loader(self, key: Hashable, load: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader:
         """A per-request DataLoader, created on first use for ``key``: one statement per batch."""

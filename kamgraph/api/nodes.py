@@ -1,12 +1,14 @@
 """The ``Node`` interface and the ``node``/``nodes`` root fields, resolved through the scoped accessor.
 
 kamgraph has its own ``node`` field (not ``relay.node()``, which strawberry can build only once per
-process) backed by a registry that plugins fill through ``register_node_types``.
+process) backed by a registry built from the schema's own types: every type implementing ``Node`` names its
+model with ``is_type_of = node_type_of(Model)`` (:func:`node_models`).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import strawberry
@@ -17,6 +19,7 @@ from kamgraph.api.context import Context
 from kamgraph.api.errors import RequestError
 from kamgraph.db.sql import Order
 from kamgraph.ids import InvalidId, from_global_id
+from kamgraph.plugin_manager import PluginError
 
 
 @strawberry.interface(description="An object with a global id, fetchable alone with node(id:).")
@@ -30,7 +33,30 @@ def node_type_of(model: type[Model]) -> type[Any]:
     def is_type_of(obj: Any, _info: Any) -> bool:
         return isinstance(obj, model)
 
+    is_type_of.model = model  # type: ignore[attr-defined]  # what node(id:) resolves this type's ids with
     return staticmethod(is_type_of)  # type: ignore[return-value]
+
+
+def node_models(types: Iterable[type], owner_of: Callable[[Any], str]) -> dict[str, type[Model]]:
+    """What ``node(id:)`` resolves, from the object types themselves: each type implementing ``Node`` names
+    its model with ``is_type_of = node_type_of(Model)``, and global ids carry the model's name."""
+    found: dict[str, type[Model]] = {}
+    for cls in types:
+        if not (isinstance(cls, type) and issubclass(cls, Node)) or cls is Node:
+            continue
+        model = getattr(getattr(cls, "is_type_of", None), "model", None)
+        if model is None:
+            raise PluginError(
+                f"plugin {owner_of(cls)!r}: type {cls.__name__} implements Node but names no model; "
+                "add is_type_of = node_type_of(YourModel)"
+            )
+        other = found.setdefault(model.__name__, model)
+        if other is not model:
+            raise PluginError(
+                f"node type {model.__name__!r} is declared by both plugin {owner_of(other)!r} and plugin "
+                f"{owner_of(model)!r}; rename one model"
+            )
+    return found
 
 
 async def load_one(info: Info, model: type[Model], pk: Any) -> Any:

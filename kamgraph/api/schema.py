@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import strawberry
+from strawberry.exceptions import DuplicatedTypeName
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.base import (
     StrawberryList,
@@ -27,6 +28,7 @@ from kamgraph.api.guards import (
     SubscriptionsOnlyOverWebSocket,
 )
 from kamgraph.api.limits import limit_extensions
+from kamgraph.api.nodes import node_models
 from kamgraph.plugin_manager import PluginError, PluginManager, claim_unique
 from kamgraph.settings import Settings
 
@@ -104,21 +106,44 @@ def build_schema(pm: PluginManager, settings: Settings | None = None) -> strawbe
     query = _merge("Query", queries)
     if query is None:
         raise PluginError("no enabled plugin registers a query; is the core plugin installed?")
-    return KamgraphSchema(
-        query=query,
-        mutation=_merge("Mutation", mutations),
-        subscription=_merge("Subscription", subscriptions),
-        types=[cls for _, cls in types.values()],
-        extensions=[
-            MaskUnexpectedErrors,
-            *limit_extensions(settings),
-            RequireAuthentication,
-            SubscriptionsOnlyOverWebSocket,
-            AuditSensitiveReads,
-        ],
-        config=StrawberryConfig(disable_field_suggestions=settings.production),
-        execution_context_class=FastExecutionContext,
-    )
+    try:
+        schema = KamgraphSchema(
+            query=query,
+            mutation=_merge("Mutation", mutations),
+            subscription=_merge("Subscription", subscriptions),
+            types=[cls for _, cls in types.values()],
+            extensions=[
+                MaskUnexpectedErrors,
+                *limit_extensions(settings),
+                RequireAuthentication,
+                SubscriptionsOnlyOverWebSocket,
+                AuditSensitiveReads,
+            ],
+            config=StrawberryConfig(disable_field_suggestions=settings.production),
+            execution_context_class=FastExecutionContext,
+        )
+    except DuplicatedTypeName as clash:  # an enum, input or type named twice: name both owners, not a traceback
+        first, second = clash.first_cls, clash.second_cls
+        raise PluginError(
+            f"GraphQL name {clash.message.split()[1]!r} is declared by both plugin {pm.owner_of(first)!r} "
+            f"({_where(first)}) and plugin {pm.owner_of(second)!r} ({_where(second)}); rename one"
+        ) from None
+    schema.node_models = node_models(_object_types(schema), pm.owner_of)
+    return schema
+
+
+def _where(cls: Any) -> str:
+    return f"{getattr(cls, '__module__', '?')}.{getattr(cls, '__qualname__', cls)}"
+
+
+def _object_types(schema: strawberry.Schema) -> list[type]:
+    """The Python classes of every object type in the built schema (extensions' types included)."""
+    found = []
+    for graphql_type in schema._schema.type_map.values():  # graphql-core's map of the built schema
+        definition = (getattr(graphql_type, "extensions", None) or {}).get("strawberry-definition")
+        if definition is not None and isinstance(getattr(definition, "origin", None), type):
+            found.append(definition.origin)
+    return found
 
 
 def _check_unique_fields(root: str, contributions: list[tuple[str, type]]) -> None:

@@ -11,7 +11,6 @@ __all__ = [
     "register_jobs",
     "register_models",
     "register_mutations",
-    "register_node_types",
     "register_permissions",
     "register_queries",
     "register_subscriptions",
@@ -97,30 +96,6 @@ def register_types():
         WebhookDeliveryType,
         JobRunType,
     ]
-
-
-@hookimpl
-def register_node_types():
-    from kamgraph.core.accounts.models import Account, TierReview
-    from kamgraph.core.contracts.models import Contract, Instalment, Payment
-    from kamgraph.core.people.models import Person
-    from kamgraph.jobs.models import JobRun
-    from kamgraph.security.models import ApiKey, AuditRecord, Webhook, WebhookDelivery
-
-    models = (
-        Account,
-        Person,
-        Contract,
-        Instalment,
-        Payment,
-        TierReview,
-        ApiKey,
-        AuditRecord,
-        Webhook,
-        WebhookDelivery,
-        JobRun,
-    )
-    return {m.__name__: m for m in models}
 
 
 @hookimpl

@@ -2,7 +2,9 @@
 
 ``scope_via`` names the foreign-key path from a model to its ``core.Account``; the scoped accessor
 (:mod:`kamgraph.security.scope`) reads it to limit rows to the caller's accounts. A plugin's
-account-owned model only has to declare it.
+account-owned model only has to declare it; one that refers to account-owned rows and declares no scope
+(``scope_via``, ``owned_by`` or ``department_wide``) stops start-up (:mod:`kamgraph.checks`). A table the
+API never reads (logins, sessions) says ``internal = True``, and the scoped accessor returns none of it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ class NodeModel(Model):
 
     #: foreign-key path to the owning account, e.g. ``("contract", "account")``; () for Account itself.
     scope_via: ClassVar[tuple[str, ...] | None] = None
+    #: rows that belong to one member of staff (a target, an appraisal, pay): ``(field naming the person,
+    #: permission that reads everyone's)``. Without that permission one reads one's own rows, on every path.
+    owned_by: ClassVar[tuple[str, str] | None] = None
+    #: refers to account-owned rows but belongs to no account (department figures, staff roles): readable
+    #: by whoever holds ``read_permission``, which it must name. Start-up refuses an undeclared scope.
+    department_wide: ClassVar[bool] = False
     #: rows visible to every internal actor whatever their scope, as ``(field, value)``.
     scope_public: ClassVar[tuple[str, str] | None] = None
     #: the permission without which no row of this model is visible (e.g. ``"contracts.read"``).

@@ -20,6 +20,8 @@ class Login(Model):
     last_login_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
+    internal = True  # read by authentication only, never through the API
+
     class Meta:
         app = "core"
         table = "login"
@@ -48,6 +50,8 @@ class Session(Model):
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
     client_address = fields.CharField(max_length=64, null=True)
+
+    internal = True  # read by authentication only, never through the API
 
     class Meta:
         app = "core"

@@ -16,6 +16,7 @@ from tortoise.models import Model
 from kamgraph.db import sql
 from kamgraph.db.sql import Order, Params, column, quote, table
 from kamgraph.security.actors import Actor, RowScope, ScopeKind
+from kamgraph.security.audit import ReadLog
 
 NO_ORDER = Order()  # by key alone
 
@@ -39,20 +40,27 @@ def account_condition(scope: RowScope, params: Params, alias: str) -> str | None
 class ActorScope:
     """The ``Scope`` that :mod:`kamgraph.db.sql` applies to every table it reads for ``actor``.
 
-    A model's ``read_permission`` gates all its rows; its ``sensitive_fields`` (field -> permission) may
-    not be filtered or sorted on without that permission, so masked values cannot be probed.
+    A model's ``read_permission`` gates all its rows, ``owned_by`` narrows them to the caller's own, and
+    ``scope_via`` to the caller's accounts; its ``sensitive_fields`` (field -> permission) may not be
+    filtered or sorted on without that permission, so masked values cannot be probed. An ``internal``
+    model (logins, sessions) has no rows here at all.
     """
 
     actor: Actor
 
     def condition(self, model: type[Model], params: Params, alias: str) -> str | None:
         permission = getattr(model, "read_permission", None)
-        if permission and not self.actor.can(permission):
+        if (permission and not self.actor.can(permission)) or getattr(model, "internal", False):
             return "1=0"
+        parts = []
+        owned_by = getattr(model, "owned_by", None)
+        if owned_by and not self.actor.can(owned_by[1]):
+            own = self.actor.person_id
+            parts.append("1=0" if own is None else f"{alias}.{column(model, owned_by[0])} = {params.add(own)}")
         path = getattr(model, "scope_via", None)
-        if path is None or self.actor.sees_everything:
-            return None  # not account-owned (e.g. reference data), or an actor who sees all accounts
-        return _scoped(model, path, self.actor, params, alias)
+        if path is not None and not self.actor.sees_everything:  # else reference data, or an actor who sees all
+            parts.append(_scoped(model, path, self.actor, params, alias))
+        return " AND ".join(f"({p})" for p in parts) if parts else None
 
     def check_field(self, model: type[Model], name: str) -> None:
         permission = getattr(model, "sensitive_fields", {}).get(name)
@@ -108,6 +116,8 @@ class Rows:
     include_archived: bool = True
     #: the model fields to read, as light rows (``kamgraph.db.light``); None reads whole model instances
     columns: frozenset[str] | None = None
+    #: the request's log of sensitive reads: totals of guarded columns are audited there
+    reads: ReadLog | None = None
 
     # --- narrowing (returns new Rows; nothing runs yet) ---
 
@@ -255,7 +265,14 @@ class Rows:
         ``counts`` result names to SQL conditions (the rows of the group that meet each), ``values`` result
         names to other SQL aggregate expressions (``COUNT(DISTINCT ...)``, ``AVG(...)``), returned as the
         database gives them.
+
+        A sum or value that reads a guarded column (``sensitive_fields``) is None for an actor without its
+        permission, and an audited read of totals for one with it: a total is as sensitive as its values.
         """
+        masked = self._masked({**sums, **values})
+        all_sums, all_values = sums, values
+        sums = {name: expr for name, expr in sums.items() if name not in masked}
+        values = {name: expr for name, expr in values.items() if name not in masked}
         params = Params()
         joins: dict[str, tuple[str, type[Model], str]] = {}  # path -> (alias, model, join SQL)
         keys = []
@@ -295,12 +312,27 @@ class Rows:
                 {
                     "keys": {name: row[f"k{i}"] for i, (name, _) in enumerate(keys)},
                     "count": int(row["n"]),
-                    "sums": {name: sql.money_from_sum(row[f"s{i}"]) for i, name in enumerate(sums)},
+                    "sums": {name: sql.money_from_sum(row[f"s{i}"]) for i, name in enumerate(sums)}
+                    | dict.fromkeys(masked & set(all_sums)),
                     "counts": {name: int(row[f"c{i}"] or 0) for i, name in enumerate(counts)},
-                    "values": {name: row[f"v{i}"] for i, name in enumerate(values)},
+                    "values": {name: row[f"v{i}"] for i, name in enumerate(values)}
+                    | dict.fromkeys(masked & set(all_values)),
                 }
             )
         return result
+
+    def _masked(self, expressions: Mapping[str, str]) -> set[str]:
+        """The names of the expressions over guarded columns that the actor may not total; audits the others."""
+        masked = set()
+        for name, expression in expressions.items():
+            for field_name, permission in getattr(self.model, "sensitive_fields", {}).items():
+                if f"t.{column(self.model, field_name)}" not in expression.replace(" ", ""):
+                    continue
+                if not self.actor.can(permission):
+                    masked.add(name)
+                elif self.reads is not None:
+                    self.reads.add(None, field_name, subject_type=f"{self.model.__name__} totals")
+        return masked
 
 
 def _condition(model: type[Model], name: str, op: str, value: Any, params: Params, alias: str) -> str:

@@ -56,7 +56,7 @@ def by_quarter(months: list[dict[str, Any]]) -> list[dict[str, Any]]:
             key, {"period": key, "starts_on": month["starts_on"], "count": 0, "amount": 0, "weighted": 0}
         )
         for name in ("count", "amount", "weighted"):
-            entry[name] += month[name]
+            entry[name] = None if entry[name] is None or month[name] is None else entry[name] + month[name]
     return list(quarters.values())
 
 

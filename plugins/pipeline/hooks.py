@@ -12,7 +12,6 @@ __all__ = [
     "register_jobs",
     "register_models",
     "register_mutations",
-    "register_node_types",
     "register_permissions",
     "register_queries",
     "register_type_extensions",
@@ -66,22 +65,6 @@ def register_types():
         types.TargetAccountRatingType,
         types.TargetAccountEntryType,
     ]
-
-
-@hookimpl
-def register_node_types():
-    from kamgraph.plugins.pipeline import models
-
-    return {
-        m.__name__: m
-        for m in (
-            models.Opportunity,
-            models.StageChange,
-            models.SalesTarget,
-            models.TargetAccountRating,
-            models.TargetAccountEntry,
-        )
-    }
 
 
 @hookimpl

@@ -46,6 +46,8 @@ class Opportunity(VersionedModel):
 
     scope_via = ("account",)
     read_permission = "pipeline.read"
+    # the value of the contract it expects (and, once won, the contract's amount): guarded as that is
+    sensitive_fields = {"amount": "contracts.amounts.read"}
 
     class Meta:
         app = "pipeline"
@@ -115,7 +117,9 @@ class SalesTarget(VersionedModel):
     value = fields.DecimalField(max_digits=16, decimal_places=2)
     parent = fields.ForeignKeyField("pipeline.SalesTarget", related_name="parts", null=True, on_delete=fields.RESTRICT)
 
+    owned_by = ("person", "pipeline.targets.all")  # a person's target is theirs; department ones need .all
     read_permission = "pipeline.targets.read"
+    sensitive_fields = {"value": "pipeline.targets.read"}
 
     class Meta:
         app = "pipeline"
@@ -138,6 +142,7 @@ class TargetAccountRating(NodeModel):
 
     scope_via = ("account",)
     read_permission = "pipeline.read"
+    sensitive_fields = {"purchase_potential": "contracts.amounts.read"}
 
     class Meta:
         app = "pipeline"
@@ -157,6 +162,7 @@ class TargetAccountEntry(NodeModel):
 
     scope_via = ("account",)
     read_permission = "pipeline.read"
+    sensitive_fields = {"purchase_potential": "contracts.amounts.read"}
 
     class Meta:
         app = "pipeline"

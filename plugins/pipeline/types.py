@@ -13,7 +13,7 @@ from strawberry.types import Info
 
 from kamgraph.api import Node, context, load_children
 from kamgraph.api.connections import order_input
-from kamgraph.api.fields import children_field, computed_field, to_one_field
+from kamgraph.api.fields import children_field, computed_field, sensitive_field, to_one_field
 from kamgraph.api.filters import (
     DateFilter,
     DateTimeFilter,
@@ -45,6 +45,9 @@ from kamgraph.plugins.pipeline.models import (
 )
 from kamgraph.plugins.pipeline.rules import Axis, Metric
 
+#: an opportunity's amount is the value of the contract it expects, so it carries that value's guard
+GUARDED_AMOUNT = "Null without contracts.amounts.read; every read is audited."
+
 
 @strawberry.type(
     name="StageChange", description="A stage an opportunity entered: when, from where, by whom, and when it left."
@@ -67,7 +70,9 @@ class OpportunityType(Node):
     is_type_of = node_type_of(Opportunity)
 
     title: str
-    amount: Decimal = strawberry.field(description="Expected contract value, in the opportunity's currency.")
+    amount = sensitive_field(
+        "amount", Decimal, "Expected contract value, in the opportunity's currency. " + GUARDED_AMOUNT
+    )
     currency: str
     expected_close_on: date
     edition: EditionEnum
@@ -91,11 +96,12 @@ class OpportunityType(Node):
     created_at: datetime
     updated_at: datetime
     archived_at: datetime | None
-    weighted_amount = computed_field(
-        lambda row: rules.weighted(row.amount, row.probability),
+    weighted_amount = sensitive_field(
+        "amount",
         Decimal,
-        ("amount", "probability"),
-        "Amount times the win probability of its stage.",
+        "Amount times the win probability of its stage. " + GUARDED_AMOUNT,
+        wrap=lambda row, amount: rules.weighted(amount, row.probability),
+        needs=("probability",),
     )
     follow_up_overdue = computed_field(
         lambda row: rules.is_overdue(row.follow_up_due_at, row.followed_up_at, datetime.now(UTC)),
@@ -193,15 +199,15 @@ class PipelineGroupKeys(AccountKeys):
 class OpportunityGroup:
     keys: PipelineGroupKeys
     count: int
-    amount: Decimal
-    weighted: Decimal = strawberry.field(description="Amount times win probability, summed.")
+    amount: Decimal | None = strawberry.field(description="Summed. " + GUARDED_AMOUNT)
+    weighted: Decimal | None = strawberry.field(description="Amount times win probability, summed. " + GUARDED_AMOUNT)
 
 
 @strawberry.type(description="Counts and totals of the opportunities you may see; computed in SQL.")
 class OpportunitiesAggregate:
     count: int
-    amount: Decimal
-    weighted: Decimal
+    amount: Decimal | None = strawberry.field(description="Summed. " + GUARDED_AMOUNT)
+    weighted: Decimal | None = strawberry.field(description="Amount times win probability, summed. " + GUARDED_AMOUNT)
     groups: list[OpportunityGroup]
 
 
@@ -210,8 +216,10 @@ class ForecastPeriod:
     period: str = strawberry.field(description="2026-12, or 2026-Q4.")
     starts_on: date
     count: int
-    amount: Decimal
-    weighted: Decimal = strawberry.field(description="Σ amount × probability: the weighted forecast.")
+    amount: Decimal | None = strawberry.field(description="Summed. " + GUARDED_AMOUNT)
+    weighted: Decimal | None = strawberry.field(
+        description="Σ amount × probability: the weighted forecast. " + GUARDED_AMOUNT
+    )
 
 
 @strawberry.type(description="The weighted forecast of the open pipeline, by month and by quarter.")
@@ -299,7 +307,7 @@ class SalesTargetType(Node):
     quarter: int | None = strawberry.field(description="1 to 4; null for the whole year.")
     region: RegionEnum | None
     industry_section: str | None
-    value: Decimal
+    value = sensitive_field("value", Decimal, "The target: CNY, or a number of accounts. Audited when read.")
     version: int
     person = to_one_field(
         Person,
@@ -366,7 +374,9 @@ class TargetAccountRatingType(Node):
     is_type_of = node_type_of(TargetAccountRating)
 
     industry_position: int = strawberry.field(description="1 (marginal) to 5 (leader).")
-    purchase_potential: Decimal = strawberry.field(description="Annual purchase potential, CNY.")
+    purchase_potential = sensitive_field(
+        "purchase_potential", Decimal, "Annual purchase potential, CNY. " + GUARDED_AMOUNT
+    )
     strategic_fit: int = strawberry.field(description="1 to 5.")
     rated_by: str
     rated_at: datetime
@@ -382,7 +392,9 @@ class TargetAccountEntryType(Node):
     score: Decimal = strawberry.field(
         description="Size, industry position, purchasing ability and fit, weighted (pipelineRules)."
     )
-    purchase_potential: Decimal
+    purchase_potential = sensitive_field(
+        "purchase_potential", Decimal, "Annual purchase potential, CNY. " + GUARDED_AMOUNT
+    )
     priority: bool = strawberry.field(description="Potential above 1,000,000 CNY: listed first.")
     account = to_one_field(Account, "account_id", AccountType)
 

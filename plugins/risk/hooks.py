@@ -16,7 +16,6 @@ __all__ = [
     "register_jobs",
     "register_models",
     "register_mutations",
-    "register_node_types",
     "register_permissions",
     "register_queries",
     "register_type_extensions",
@@ -82,25 +81,6 @@ def register_types():
         types.ContingencyTaskType,
         types.CompetitorOfferType,
     ]
-
-
-@hookimpl
-def register_node_types():
-    from kamgraph.plugins.risk import models
-
-    return {
-        m.__name__: m
-        for m in (
-            models.CreditAssessment,
-            models.CreditOverride,
-            models.DunningNotice,
-            models.RiskWarning,
-            models.RegisteredRisk,
-            models.ContingencyPlan,
-            models.ContingencyTask,
-            models.CompetitorOffer,
-        )
-    }
 
 
 @hookimpl

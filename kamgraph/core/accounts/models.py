@@ -112,6 +112,7 @@ class TierReview(NodeModel):
 
     scope_via = ("account",)
     read_permission = "accounts.read"
+    sensitive_fields = {"trailing_value": "contracts.amounts.read"}  # the signed total of its contracts
 
     class Meta:
         app = "core"

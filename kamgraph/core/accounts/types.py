@@ -24,6 +24,7 @@ from kamgraph.api.fields import (
     child_list_field,
     children_field,
     computed_field,
+    sensitive_field,
     to_one_field,
 )
 from kamgraph.api.filters import (
@@ -186,7 +187,12 @@ class TierReviewType(Node):
 
     current_tier: TierEnum
     proposed_tier: TierEnum
-    trailing_value: Decimal = strawberry.field(description="Signed contract value of the trailing 12 months (CNY).")
+    trailing_value = sensitive_field(
+        "trailing_value",
+        Decimal,
+        "Signed contract value of the trailing 12 months (CNY). Sensitive: null without contracts.amounts.read; "
+        "every read is audited.",
+    )
     status: TierReviewStatusEnum
     proposed_at: datetime
     decided_at: datetime | None

@@ -69,6 +69,7 @@ class StaffRole(NodeModel):
     person = fields.ForeignKeyField("core.Person", related_name="roles", on_delete=fields.CASCADE)
     role = fields.CharEnumField(Role, max_length=30)
 
+    department_wide = True  # staff and their roles are known to all staff, whatever their accounts
     read_permission = "people.read"
 
     class Meta:
