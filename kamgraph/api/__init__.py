@@ -16,7 +16,7 @@ from kamgraph.api.connections import (
 )
 from kamgraph.api.context import Context, context
 from kamgraph.api.errors import RequestError, UserError, UserErrorCode
-from kamgraph.api.mutations import payload_type, write
+from kamgraph.api.mutations import mutation, mutation_field, payload_type, write
 from kamgraph.api.nodes import Node, load_children, load_one
 
 __all__ = [
@@ -35,6 +35,8 @@ __all__ = [
     "load_children",
     "load_one",
     "order_input",
+    "mutation",
+    "mutation_field",
     "payload_type",
     "write",
 ]

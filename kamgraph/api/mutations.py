@@ -1,4 +1,9 @@
-"""Mutations: payload types and the one way a mutation writes (API.md "Mutations and errors").
+"""Mutations: declared once, and the one way a mutation writes (API.md "Mutations and errors").
+
+``@mutation(permission=..., returns={...})`` on ``async def verb_noun(unit, input)`` declares
+``verbNoun(input: VerbNounInput!): VerbNounPayload!``: the payload with ``userErrors``, the permission
+(checked before anything runs, registered or start-up refuses it, and named in the field's description),
+and the unit of work in which the function's writes are audited and its events emitted.
 
 ``write(info, Payload, action)`` runs ``action`` in one write transaction. If the action raises
 ``Refused`` (or the database refuses a constraint) the transaction rolls back and the payload carries
@@ -7,12 +12,16 @@
 
 from __future__ import annotations
 
+import inspect
+import typing
 from collections.abc import Awaitable, Callable, Sequence
 from enum import Enum
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.field import StrawberryField
+from strawberry.utils.str_converters import to_camel_case
 from tortoise.exceptions import IntegrityError
 
 from kamgraph.api.context import Context
@@ -21,6 +30,96 @@ from kamgraph.core.writes import upsert_each
 from kamgraph.errors import Code, Problem, Refused, invalid
 from kamgraph.events import UnitOfWork, unit_of_work
 from kamgraph.security.permissions import require
+
+#: the field metadata under which a declared mutation keeps its permission (None: any caller, e.g. login)
+PERMISSION = "kamgraph.permission"
+
+
+def mutation(
+    *,
+    permission: str | tuple[str, ...] | None,
+    returns: dict[str, Any],
+    description: str | None = None,
+    payload_description: str = "",
+) -> Callable[[Callable[..., Awaitable[dict[str, Any]]]], StrawberryField]:
+    """Declare ``verbNoun(input: VerbNounInput!): VerbNounPayload!`` from ``async def verb_noun(unit, input)``.
+
+    The function runs in one unit of work (``write``) and returns the payload's objects, ``returns`` names
+    their fields and types, and ``permission`` (a registered name, or None for a mutation open to any
+    caller) is checked first. Its input is the ``input`` parameter's annotation, named ``VerbNounInput``;
+    a parameter named ``info`` receives the request's ``Info``. Its docstring is the field's description.
+    """
+
+    def declare(action: Callable[..., Awaitable[dict[str, Any]]]) -> StrawberryField:
+        name = to_camel_case(action.__name__)
+        payload = payload_type(name[0].upper() + name[1:], payload_description, **returns)
+        input_type = typing.get_type_hints(action)["input"]
+        wants_info = "info" in inspect.signature(action).parameters
+
+        async def resolve(info: Info, input: Any = None) -> Any:  # None only where the input is optional
+            extra = {"info": info} if wants_info else {}
+            return await write(info, payload, lambda unit: action(unit, input, **extra))
+
+        if type(None) not in typing.get_args(input_type):  # a required input has no default
+            resolve.__defaults__ = None
+
+        resolve.__annotations__ = {"info": Info, "input": input_type, "return": payload}
+        return mutation_field(resolve, name, permission, description or inspect.getdoc(action) or "")
+
+    return declare
+
+
+def naming_problem(name: str, arguments: dict[str, str], returns: str, input_optional: bool = False) -> str | None:
+    """What breaks API.md's rule for a mutation, from GraphQL names: ``verbNoun(input: VerbNounInput!):
+    VerbNounPayload!``. A mutation without arguments (``logout``) takes no input; an input whose fields
+    are all optional may be optional itself. None when the mutation follows the rule."""
+    stem = name[:1].upper() + name[1:]
+    if not name[:1].islower() or not name.isalnum():
+        return f"{name} is not a camelCase verbNoun"
+    if arguments and set(arguments) != {"input"}:
+        return f"{name} takes {', '.join(sorted(arguments))}: a mutation takes one argument, input: {stem}Input!"
+    given = arguments.get("input")
+    if given is not None and given.rstrip("!") != f"{stem}Input":
+        return f"{name} takes input: {given}; it should be {stem}Input!"
+    if given is not None and not given.endswith("!") and not input_optional:
+        return f"{name} takes an optional input, {given}, that has required fields; make it {given}!"
+    if returns != f"{stem}Payload!":
+        return f"{name} returns {returns}; it should return {stem}Payload!"
+    return None
+
+
+def mutation_field(
+    resolve: Callable[..., Awaitable[Any]], name: str, permission: str | tuple[str, ...] | None, description: str
+) -> Any:
+    """A mutation field around ``resolve`` (whose return annotation is its payload): named ``name``, refused
+    with a FORBIDDEN user error before ``resolve`` runs unless the caller holds ``permission``, and described
+    with the permission it needs. ``mutation`` uses it; so do mutations with a resolver of their own."""
+    hints = typing.get_type_hints(resolve)  # the resolver's module may postpone its annotations
+    payload = hints["return"]
+
+    anyof = (permission,) if isinstance(permission, str) else tuple(permission or ())
+
+    async def guarded(*args: Any, **kwargs: Any) -> Any:
+        actor = kwargs["info"].context.actor
+        if anyof and not any(actor is not None and actor.can(p) for p in anyof):
+            names = " or ".join(repr(p) for p in anyof)
+            problem = Problem((), Code.FORBIDDEN, f"you do not have the permission {names}")
+            return payload(user_errors=[user_error(problem)])
+        return await resolve(*args, **kwargs)
+
+    signature = inspect.signature(resolve)
+    guarded.__signature__ = signature.replace(  # type: ignore[attr-defined]  # strawberry reads the arguments here
+        parameters=[p.replace(annotation=hints.get(p.name, p.annotation)) for p in signature.parameters.values()],
+        return_annotation=payload,
+    )
+    guarded.__annotations__ = hints
+    if len(anyof) > 1:
+        needs = f"Requires one of the permissions {', '.join(f'`{p}`' for p in anyof)}."
+    else:
+        needs = f"Requires the permission `{anyof[0]}`." if anyof else "Open to every caller."
+    return strawberry.mutation(
+        resolver=guarded, name=name, description=f"{description.strip()} {needs}".strip(), metadata={PERMISSION: anyof}
+    )
 
 
 def payload_type(name: str, description: str = "", **fields: Any) -> type:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import strawberry
+from graphql import Undefined
 from strawberry.exceptions import DuplicatedTypeName
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.base import (
@@ -28,8 +29,10 @@ from kamgraph.api.guards import (
     SubscriptionsOnlyOverWebSocket,
 )
 from kamgraph.api.limits import limit_extensions
+from kamgraph.api.mutations import PERMISSION, naming_problem
 from kamgraph.api.nodes import node_models
 from kamgraph.plugin_manager import PluginError, PluginManager, claim_unique
+from kamgraph.security.permissions import Permissions
 from kamgraph.settings import Settings
 
 #: the fields each extended type had before any plugin added to it, so that schemas built one after
@@ -129,7 +132,43 @@ def build_schema(pm: PluginManager, settings: Settings | None = None) -> strawbe
             f"({_where(first)}) and plugin {pm.owner_of(second)!r} ({_where(second)}); rename one"
         ) from None
     schema.node_models = node_models(_object_types(schema), pm.owner_of)
+    _check_mutations(schema, mutations, Permissions.from_plugins(pm).registered)
     return schema
+
+
+def _check_mutations(schema: strawberry.Schema, contributions: list[tuple[str, type]], known: Any) -> None:
+    """Every mutation is declared (``mutation``/``mutation_field``: its permission), needs a registered
+    permission, and follows API.md's naming rule; else start-up names the plugin and the mutation."""
+    owners = {
+        field.graphql_name or strawberry_name(field): plugin
+        for plugin, cls in contributions
+        for field in get_object_definition(cls, strict=True).fields
+    }
+    root = schema._schema.mutation_type  # graphql-core's built type: the names exactly as clients see them
+    for name, field in (root.fields if root else {}).items():
+        plugin = owners.get(name, "?")
+        declared = field.extensions.get("strawberry-definition")
+        if declared is None or PERMISSION not in declared.metadata:
+            raise PluginError(
+                f"plugin {plugin!r}: mutation {name} is not declared with kamgraph.plugin.mutation (or mutation_field), "
+                "which gives it its permission, input and payload; see docs/plugins.md"
+            )
+        for permission in declared.metadata[PERMISSION]:
+            if permission not in known:
+                raise PluginError(
+                    f"plugin {plugin!r}: mutation {name} requires the permission {permission!r}, "
+                    "which no enabled plugin registers"
+                )
+        arguments = {arg: str(value.type) for arg, value in field.args.items()}
+        input_type = field.args["input"].type if "input" in field.args else None
+        input_optional = input_type is not None and all(
+            not str(f.type).endswith("!") or f.default_value is not Undefined
+            for f in getattr(getattr(input_type, "of_type", input_type), "fields", {}).values()
+        )
+        if problem := naming_problem(name, arguments, str(field.type), input_optional):
+            raise PluginError(
+                f"plugin {plugin!r}: mutation {problem} (API.md: verbNoun(input: VerbNounInput!): VerbNounPayload!)"
+            )
 
 
 def _where(cls: Any) -> str:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from kamgraph import hookimpl
-from kamgraph.security.actors import Role
-from kamgraph.security.permissions import Permission
 
 __all__ = [
     "register_demo_data",
@@ -19,9 +17,6 @@ __all__ = [
     "startup",
 ]
 
-KA, IND, REG = Role.KA_DIRECTOR, Role.INDUSTRY_DIRECTOR, Role.REGIONAL_DIRECTOR
-AM, SE, CSM, ANALYST = Role.ACCOUNT_MANAGER, Role.SOLUTION_EXPERT, Role.CUSTOMER_SUCCESS_MANAGER, Role.DATA_ANALYST
-
 
 @hookimpl
 def register_models():
@@ -30,28 +25,9 @@ def register_models():
 
 @hookimpl
 def register_permissions():
-    return {
-        "pipeline.read": Permission.of(
-            "See opportunities, their stage history, the funnel and the forecast", KA, IND, REG, AM, SE, CSM, ANALYST
-        ),
-        "pipeline.write": Permission.of(
-            "Open, change, move, win and lose opportunities (account managers: their own)", KA, IND, REG, AM
-        ),
-        "pipeline.manage": Permission.of("Change any opportunity in one's scope, not only one's own", KA, IND, REG),
-        "pipeline.trends.read": Permission.of(
-            "See the weekly funnel snapshots of the whole department", KA, IND, REG, ANALYST
-        ),
-        "pipeline.targets.read": Permission.of(
-            "See sales targets and their attainment (one's own, without pipeline.targets.all)",
-            KA,
-            IND,
-            REG,
-            AM,
-            ANALYST,
-        ),
-        "pipeline.targets.all": Permission.of("See every sales target, not only one's own", KA, IND, REG, ANALYST),
-        "pipeline.targets.write": Permission.of("Set sales targets", KA, IND, REG),
-    }
+    from kamgraph.plugins.pipeline.permissions import PERMISSIONS
+
+    return PERMISSIONS
 
 
 @hookimpl

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import strawberry
-from strawberry.types import Info
 
-from kamgraph.api import context, payload_type, write
+from kamgraph.api import mutation
 from kamgraph.core.accounts.types import RegionEnum
 from kamgraph.core.contracts.mutations import InstalmentInput
 from kamgraph.core.contracts.rules import PlannedInstalment
 from kamgraph.core.contracts.types import EditionEnum
+from kamgraph.events import UnitOfWork
 from kamgraph.plugins.pipeline import services, targets
 from kamgraph.plugins.pipeline.config import pipeline_config
+from kamgraph.plugins.pipeline.permissions import TARGETS_WRITE, WRITE
 from kamgraph.plugins.pipeline.types import (
     MetricEnum,
     OpportunityType,
@@ -91,8 +93,14 @@ class WinOpportunityInput:
     expected_version: int | None = None
 
 
-@strawberry.input
-class OpportunityIdInput:
+@strawberry.input(description="The opportunity whose follow-up after the first contact was made.")
+class RecordFollowUpInput:
+    id: strawberry.ID
+    expected_version: int | None = None
+
+
+@strawberry.input(description="The opportunity to archive.")
+class ArchiveOpportunityInput:
     id: strawberry.ID
     expected_version: int | None = None
 
@@ -104,79 +112,57 @@ class RecordNeedsReportInput:
     reported_on: date | None = strawberry.field(default=None, description="Default: today.")
 
 
-OpportunityPayload = payload_type("Opportunity", "An opportunity after the change.", opportunity=OpportunityType)
+CREATED_FIELDS = (
+    "account_id",
+    "title",
+    "amount",
+    "expected_close_on",
+    "owner_id",
+    "currency",
+    "lead_source",
+    "competitor",
+    "first_contact_at",
+    "external_id",
+    "source",
+)
+UPDATED_FIELDS = ("title", "amount", "expected_close_on", "currency", "lead_source", "competitor", "owner_id")
+OPPORTUNITY = {"opportunity": OpportunityType}
 
 
 @strawberry.type
 class PipelineMutations:
-    @strawberry.mutation(description="Open an opportunity at an account.")
-    async def create_opportunity(self, info: Info, input: CreateOpportunityInput) -> OpportunityPayload:
-        config = pipeline_config(context(info).settings)
-        values = {
-            name: getattr(input, name)
-            for name in (
-                "account_id",
-                "title",
-                "amount",
-                "expected_close_on",
-                "owner_id",
-                "currency",
-                "lead_source",
-                "competitor",
-                "first_contact_at",
-                "external_id",
-                "source",
-            )
+    @mutation(permission=WRITE, returns=OPPORTUNITY)
+    async def create_opportunity(unit: UnitOfWork, input: CreateOpportunityInput) -> dict[str, Any]:
+        """Open an opportunity at an account."""
+        values = {name: getattr(input, name) for name in CREATED_FIELDS} | {"edition": input.edition}
+        return {"opportunity": await services.create_opportunity(unit, pipeline_config(unit.settings), values)}
+
+    @mutation(permission=WRITE, returns=OPPORTUNITY)
+    async def update_opportunity(unit: UnitOfWork, input: UpdateOpportunityInput) -> dict[str, Any]:
+        """Change an open opportunity (its owner, or a director)."""
+        values = {name: getattr(input, name) for name in UPDATED_FIELDS} | {"edition": input.edition}
+        config = pipeline_config(unit.settings)
+        return {
+            "opportunity": await services.update_opportunity(unit, config, input.id, input.expected_version, values)
         }
-        values["edition"] = input.edition
 
-        async def action(unit):
-            return {"opportunity": await services.create_opportunity(unit, config, values)}
+    @mutation(permission=WRITE, returns=OPPORTUNITY)
+    async def move_opportunity(unit: UnitOfWork, input: MoveOpportunityInput) -> dict[str, Any]:
+        """Move an opportunity to another stage, or to LOST with the reason; recorded in its stage history."""
+        opportunity = await services.move_opportunity(
+            unit,
+            pipeline_config(unit.settings),
+            input.id,
+            input.expected_version,
+            input.stage.strip().upper(),
+            input.reason,
+            input.competitor,
+        )
+        return {"opportunity": opportunity}
 
-        return await write(info, OpportunityPayload, action, "pipeline.write")
-
-    @strawberry.mutation(description="Change an open opportunity (its owner, or a director).")
-    async def update_opportunity(self, info: Info, input: UpdateOpportunityInput) -> OpportunityPayload:
-        config = pipeline_config(context(info).settings)
-        values = {
-            name: getattr(input, name)
-            for name in ("title", "amount", "expected_close_on", "currency", "lead_source", "competitor", "owner_id")
-        }
-        values["edition"] = input.edition
-
-        async def action(unit):
-            return {
-                "opportunity": await services.update_opportunity(unit, config, input.id, input.expected_version, values)
-            }
-
-        return await write(info, OpportunityPayload, action, "pipeline.write")
-
-    @strawberry.mutation(
-        description="Move an opportunity to another stage, or to LOST with the reason; recorded in its stage history."
-    )
-    async def move_opportunity(self, info: Info, input: MoveOpportunityInput) -> OpportunityPayload:
-        config = pipeline_config(context(info).settings)
-
-        async def action(unit):
-            return {
-                "opportunity": await services.move_opportunity(
-                    unit,
-                    config,
-                    input.id,
-                    input.expected_version,
-                    input.stage.strip().upper(),
-                    input.reason,
-                    input.competitor,
-                )
-            }
-
-        return await write(info, OpportunityPayload, action, "pipeline.write")
-
-    @strawberry.mutation(
-        description="Record the win, linking the contract won or creating its draft; emits opportunity.won."
-    )
-    async def win_opportunity(self, info: Info, input: WinOpportunityInput) -> OpportunityPayload:
-        config = pipeline_config(context(info).settings)
+    @mutation(permission=WRITE, returns=OPPORTUNITY)
+    async def win_opportunity(unit: UnitOfWork, input: WinOpportunityInput) -> dict[str, Any]:
+        """Record the win, linking the contract won or creating its draft; emits opportunity.won."""
         terms = None
         if input.new_contract is not None:
             given = input.new_contract
@@ -187,42 +173,28 @@ class PipelineMutations:
                 "payment_terms_days": given.payment_terms_days,
                 "schedule": [PlannedInstalment(i.due_on, i.amount) for i in given.schedule],
             }
+        opportunity = await services.win_opportunity(
+            unit, pipeline_config(unit.settings), input.id, input.expected_version, input.contract_id, terms
+        )
+        return {"opportunity": opportunity}
 
-        async def action(unit):
-            return {
-                "opportunity": await services.win_opportunity(
-                    unit, config, input.id, input.expected_version, input.contract_id, terms
-                )
-            }
+    @mutation(permission=WRITE, returns=OPPORTUNITY)
+    async def record_follow_up(unit: UnitOfWork, input: RecordFollowUpInput) -> dict[str, Any]:
+        """Record the follow-up after the first contact (due within 48 hours)."""
+        return {"opportunity": await services.record_follow_up(unit, input.id)}
 
-        return await write(info, OpportunityPayload, action, "pipeline.write")
+    @mutation(permission=WRITE, returns=OPPORTUNITY)
+    async def record_needs_report(unit: UnitOfWork, input: RecordNeedsReportInput) -> dict[str, Any]:
+        """Record the customer needs report; the solution is then due in 5 working days."""
+        opportunity = await services.record_needs_report(
+            unit, pipeline_config(unit.settings), input.id, input.summary, input.reported_on
+        )
+        return {"opportunity": opportunity}
 
-    @strawberry.mutation(description="Record the follow-up after the first contact (due within 48 hours).")
-    async def record_follow_up(self, info: Info, input: OpportunityIdInput) -> OpportunityPayload:
-        async def action(unit):
-            return {"opportunity": await services.record_follow_up(unit, input.id)}
-
-        return await write(info, OpportunityPayload, action, "pipeline.write")
-
-    @strawberry.mutation(description="Record the customer needs report; the solution is then due in 5 working days.")
-    async def record_needs_report(self, info: Info, input: RecordNeedsReportInput) -> OpportunityPayload:
-        config = pipeline_config(context(info).settings)
-
-        async def action(unit):
-            return {
-                "opportunity": await services.record_needs_report(
-                    unit, config, input.id, input.summary, input.reported_on
-                )
-            }
-
-        return await write(info, OpportunityPayload, action, "pipeline.write")
-
-    @strawberry.mutation(description="Archive an opportunity (it leaves lists and figures, keeps its history).")
-    async def archive_opportunity(self, info: Info, input: OpportunityIdInput) -> OpportunityPayload:
-        async def action(unit):
-            return {"opportunity": await services.archive_opportunity(unit, input.id, input.expected_version)}
-
-        return await write(info, OpportunityPayload, action, "pipeline.write")
+    @mutation(permission=WRITE, returns=OPPORTUNITY)
+    async def archive_opportunity(unit: UnitOfWork, input: ArchiveOpportunityInput) -> dict[str, Any]:
+        """Archive an opportunity (it leaves lists and figures, keeps its history)."""
+        return {"opportunity": await services.archive_opportunity(unit, input.id, input.expected_version)}
 
 
 @strawberry.input(
@@ -240,19 +212,12 @@ class SetSalesTargetInput:
     parent_id: strawberry.ID | None = strawberry.field(default=None, description="The target this one is a part of.")
 
 
-SetSalesTargetPayload = payload_type("SetSalesTarget", target=SalesTargetType)
-
-
 @strawberry.type
 class TargetMutations:
-    @strawberry.mutation(description="Set a sales target (directors).")
-    async def set_sales_target(self, info: Info, input: SetSalesTargetInput) -> SetSalesTargetPayload:
-        values = vars(input).copy()
-
-        async def action(unit):
-            return {"target": await targets.set_target(unit, values)}
-
-        return await write(info, SetSalesTargetPayload, action, "pipeline.targets.write")
+    @mutation(permission=TARGETS_WRITE, returns={"target": SalesTargetType})
+    async def set_sales_target(unit: UnitOfWork, input: SetSalesTargetInput) -> dict[str, Any]:
+        """Set a sales target (directors)."""
+        return {"target": await targets.set_target(unit, vars(input).copy())}
 
 
 @strawberry.input(description="Rate a candidate account for the target-account list (again: the rating is replaced).")
@@ -263,20 +228,12 @@ class RateTargetAccountInput:
     strategic_fit: int = strawberry.field(description="1 to 5.")
 
 
-RateTargetAccountPayload = payload_type("RateTargetAccount", rating=TargetAccountRatingType)
-
-
 @strawberry.type
 class TargetAccountMutations:
-    @strawberry.mutation(
-        description="Rate a candidate account; the quarterly job ranks the rated ones into the target-account list."
-    )
-    async def rate_target_account(self, info: Info, input: RateTargetAccountInput) -> RateTargetAccountPayload:
-        async def action(unit):
-            return {
-                "rating": await targets.rate_account(
-                    unit, input.account_id, input.industry_position, input.purchase_potential, input.strategic_fit
-                )
-            }
-
-        return await write(info, RateTargetAccountPayload, action, "pipeline.write")
+    @mutation(permission=WRITE, returns={"rating": TargetAccountRatingType})
+    async def rate_target_account(unit: UnitOfWork, input: RateTargetAccountInput) -> dict[str, Any]:
+        """Rate a candidate account; the quarterly job ranks the rated ones into the target-account list."""
+        rating = await targets.rate_account(
+            unit, input.account_id, input.industry_position, input.purchase_potential, input.strategic_fit
+        )
+        return {"rating": rating}

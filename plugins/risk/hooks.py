@@ -5,8 +5,6 @@ from __future__ import annotations
 import strawberry
 
 from kamgraph import hookimpl
-from kamgraph.security.actors import Role
-from kamgraph.security.permissions import Permission
 
 __all__ = [
     "contract_transition_problems",
@@ -23,15 +21,6 @@ __all__ = [
     "startup",
 ]
 
-KA, IND, REG = Role.KA_DIRECTOR, Role.INDUSTRY_DIRECTOR, Role.REGIONAL_DIRECTOR
-AM, CSM, ANALYST, SPECIALIST = (
-    Role.ACCOUNT_MANAGER,
-    Role.CUSTOMER_SUCCESS_MANAGER,
-    Role.DATA_ANALYST,
-    Role.CONTRACT_SPECIALIST,
-)
-SE = Role.SOLUTION_EXPERT
-
 
 @hookimpl
 def register_models():
@@ -40,31 +29,9 @@ def register_models():
 
 @hookimpl
 def register_permissions():
-    return {
-        "risk.read": Permission.of(
-            "See risk records: assessments (without their values), notices, warnings, register, plans, offers",
-            KA,
-            IND,
-            REG,
-            AM,
-            CSM,
-            ANALYST,
-            SPECIALIST,
-            SE,
-        ),
-        "risk.credit.read": Permission.of(
-            "See credit scores, ratings, limits and notes (sensitive, audited)", KA, IND, REG, AM, SPECIALIST
-        ),
-        "risk.assess": Permission.of("Record and end credit assessments", KA, IND, REG, SPECIALIST),
-        "risk.override": Permission.of("Let a contract be signed beyond the credit rule, with the reason", KA),
-        "risk.warnings.resolve": Permission.of("Resolve early warnings with a note", KA, IND, REG, AM),
-        "risk.register": Permission.of(
-            "Keep the risk register and the contingency plans, write post-mortems", KA, IND, REG, AM
-        ),
-        "risk.competitors": Permission.of(
-            "Record competitor offers and the differentiation comparisons", KA, IND, REG, AM, SE
-        ),
-    }
+    from kamgraph.plugins.risk.permissions import PERMISSIONS
+
+    return PERMISSIONS
 
 
 @hookimpl

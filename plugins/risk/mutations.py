@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import strawberry
-from strawberry.types import Info
 
-from kamgraph.api import context, payload_type, write
+from kamgraph.api import mutation
+from kamgraph.events import UnitOfWork
 from kamgraph.plugins.risk import register, services
 from kamgraph.plugins.risk.config import risk_config
+from kamgraph.plugins.risk.permissions import ASSESS, COMPETITORS, OVERRIDE, REGISTER, RESOLVE_WARNINGS
 from kamgraph.plugins.risk.types import (
     CheckEnum,
     CompetitorOfferType,
@@ -72,52 +74,37 @@ class ResolveRiskWarningInput:
     note: str
 
 
-RecordCreditAssessmentPayload = payload_type("RecordCreditAssessment", assessment=CreditAssessmentType)
-EndCreditAssessmentPayload = payload_type("EndCreditAssessment", assessment=CreditAssessmentType)
-GrantCreditOverridePayload = payload_type("GrantCreditOverride", override=CreditOverrideType)
-ResolveRiskWarningPayload = payload_type("ResolveRiskWarning", warning=RiskWarningType)
-
-
 @strawberry.type
 class RiskMutations:
-    @strawberry.mutation(description="Record a credit assessment (directors and contract specialists).")
-    async def record_credit_assessment(
-        self, info: Info, input: RecordCreditAssessmentInput
-    ) -> RecordCreditAssessmentPayload:
-        config = risk_config(context(info).settings)
+    @mutation(permission=ASSESS, returns={"assessment": CreditAssessmentType})
+    async def record_credit_assessment(unit: UnitOfWork, input: RecordCreditAssessmentInput) -> dict[str, Any]:
+        """Record a credit assessment (directors and contract specialists)."""
+        checks = [(c.check, c.score, c.notes) for c in input.checks]
+        assessment = await services.record_assessment(
+            unit,
+            risk_config(unit.settings),
+            input.account_id,
+            checks,
+            input.valid_from,
+            input.valid_until,
+            input.credit_limit,
+        )
+        return {"assessment": assessment}
 
-        async def action(unit):
-            checks = [(c.check, c.score, c.notes) for c in input.checks]
-            return {
-                "assessment": await services.record_assessment(
-                    unit, config, input.account_id, checks, input.valid_from, input.valid_until, input.credit_limit
-                )
-            }
+    @mutation(permission=ASSESS, returns={"assessment": CreditAssessmentType})
+    async def end_credit_assessment(unit: UnitOfWork, input: EndCreditAssessmentInput) -> dict[str, Any]:
+        """End a credit assessment early, with the reason."""
+        return {"assessment": await services.end_assessment(unit, input.id, input.ended_on, input.reason)}
 
-        return await write(info, RecordCreditAssessmentPayload, action, "risk.assess")
+    @mutation(permission=OVERRIDE, returns={"override": CreditOverrideType})
+    async def grant_credit_override(unit: UnitOfWork, input: GrantCreditOverrideInput) -> dict[str, Any]:
+        """Record a KA director's override of the credit rule for one contract not yet signed."""
+        return {"override": await services.grant_override(unit, input.contract_id, input.reason)}
 
-    @strawberry.mutation(description="End a credit assessment early, with the reason.")
-    async def end_credit_assessment(self, info: Info, input: EndCreditAssessmentInput) -> EndCreditAssessmentPayload:
-        async def action(unit):
-            return {"assessment": await services.end_assessment(unit, input.id, input.ended_on, input.reason)}
-
-        return await write(info, EndCreditAssessmentPayload, action, "risk.assess")
-
-    @strawberry.mutation(
-        description="Record a KA director's override of the credit rule for one contract not yet signed."
-    )
-    async def grant_credit_override(self, info: Info, input: GrantCreditOverrideInput) -> GrantCreditOverridePayload:
-        async def action(unit):
-            return {"override": await services.grant_override(unit, input.contract_id, input.reason)}
-
-        return await write(info, GrantCreditOverridePayload, action, "risk.override")
-
-    @strawberry.mutation(description="Resolve an early warning with a note (the account's manager or a director).")
-    async def resolve_risk_warning(self, info: Info, input: ResolveRiskWarningInput) -> ResolveRiskWarningPayload:
-        async def action(unit):
-            return {"warning": await services.resolve_warning(unit, input.id, input.note)}
-
-        return await write(info, ResolveRiskWarningPayload, action, "risk.warnings.resolve")
+    @mutation(permission=RESOLVE_WARNINGS, returns={"warning": RiskWarningType})
+    async def resolve_risk_warning(unit: UnitOfWork, input: ResolveRiskWarningInput) -> dict[str, Any]:
+        """Resolve an early warning with a note (the account's manager or a director)."""
+        return {"warning": await services.resolve_warning(unit, input.id, input.note)}
 
 
 # --- risk register, contingency plans, competitor watch -------------------------------------------------
@@ -207,94 +194,53 @@ class RecordDifferentiationInput:
     comparison: str
 
 
-RegisterRiskPayload = payload_type("RegisterRisk", risk=RegisteredRiskType)
-UpdateRegisteredRiskPayload = payload_type("UpdateRegisteredRisk", risk=RegisteredRiskType)
-ContingencyPlanPayload = payload_type(
-    "ContingencyPlan", "A contingency plan after the change.", plan=ContingencyPlanType
-)
-ContingencyTaskPayload = payload_type(
-    "ContingencyTask", "A contingency task after the change.", task=ContingencyTaskType
-)
-CompetitorOfferPayload = payload_type(
-    "CompetitorOffer", "A competitor offer after the change.", offer=CompetitorOfferType
-)
-
-
 @strawberry.type
 class RegisterMutations:
-    @strawberry.mutation(description="Add a risk to an account's register.")
-    async def register_risk(self, info: Info, input: RegisterRiskInput) -> RegisterRiskPayload:
-        async def action(unit):
-            return {"risk": await register.register_risk(unit, vars(input))}
+    @mutation(permission=REGISTER, returns={"risk": RegisteredRiskType})
+    async def register_risk(unit: UnitOfWork, input: RegisterRiskInput) -> dict[str, Any]:
+        """Add a risk to an account's register."""
+        return {"risk": await register.register_risk(unit, vars(input))}
 
-        return await write(info, RegisterRiskPayload, action, "risk.register")
+    @mutation(permission=REGISTER, returns={"risk": RegisteredRiskType})
+    async def update_registered_risk(unit: UnitOfWork, input: UpdateRegisteredRiskInput) -> dict[str, Any]:
+        """Change, mitigate or close a registered risk (expectedVersion guards against lost updates)."""
+        return {"risk": await register.update_risk(unit, input.id, input.expected_version, vars(input))}
 
-    @strawberry.mutation(
-        description="Change, mitigate or close a registered risk (expectedVersion guards against lost updates)."
-    )
-    async def update_registered_risk(self, info: Info, input: UpdateRegisteredRiskInput) -> UpdateRegisteredRiskPayload:
-        async def action(unit):
-            return {"risk": await register.update_risk(unit, input.id, input.expected_version, vars(input))}
+    @mutation(permission=REGISTER, returns={"plan": ContingencyPlanType})
+    async def create_contingency_plan(unit: UnitOfWork, input: CreateContingencyPlanInput) -> dict[str, Any]:
+        """Prepare a contingency plan for an account."""
+        plan = await register.create_plan(unit, input.account_id, input.plan_type, input.title, input.risk_id)
+        return {"plan": plan}
 
-        return await write(info, UpdateRegisteredRiskPayload, action, "risk.register")
+    @mutation(permission=REGISTER, returns={"plan": ContingencyPlanType})
+    async def activate_contingency_plan(unit: UnitOfWork, input: ActivateContingencyPlanInput) -> dict[str, Any]:
+        """Activate a plan when its event happens: its first task starts, the post-mortem is due in 48 hours."""
+        return {"plan": await register.activate_plan(unit, input.id, input.occurred_at, input.summary)}
 
-    @strawberry.mutation(description="Prepare a contingency plan for an account.")
-    async def create_contingency_plan(self, info: Info, input: CreateContingencyPlanInput) -> ContingencyPlanPayload:
-        async def action(unit):
-            return {
-                "plan": await register.create_plan(unit, input.account_id, input.plan_type, input.title, input.risk_id)
-            }
+    @mutation(permission=REGISTER, returns={"task": ContingencyTaskType})
+    async def add_contingency_task(unit: UnitOfWork, input: AddContingencyTaskInput) -> dict[str, Any]:
+        """Add a task to a contingency plan."""
+        return {"task": await register.add_task(unit, input.plan_id, input.title, input.owner_id, input.due_at)}
 
-        return await write(info, ContingencyPlanPayload, action, "risk.register")
+    @mutation(permission=REGISTER, returns={"task": ContingencyTaskType})
+    async def complete_contingency_task(unit: UnitOfWork, input: CompleteContingencyTaskInput) -> dict[str, Any]:
+        """Mark a contingency task done."""
+        return {"task": await register.complete_task(unit, input.id)}
 
-    @strawberry.mutation(
-        description="Activate a plan when its event happens: its first task starts, the post-mortem is due in 48 hours."
-    )
-    async def activate_contingency_plan(
-        self, info: Info, input: ActivateContingencyPlanInput
-    ) -> ContingencyPlanPayload:
-        async def action(unit):
-            return {"plan": await register.activate_plan(unit, input.id, input.occurred_at, input.summary)}
+    @mutation(permission=REGISTER, returns={"plan": ContingencyPlanType})
+    async def record_post_mortem(unit: UnitOfWork, input: RecordPostMortemInput) -> dict[str, Any]:
+        """Record the post-mortem of an activated plan, which closes it."""
+        return {"plan": await register.record_post_mortem(unit, input.id, input.post_mortem)}
 
-        return await write(info, ContingencyPlanPayload, action, "risk.register")
+    @mutation(permission=COMPETITORS, returns={"offer": CompetitorOfferType})
+    async def record_competitor_offer(unit: UnitOfWork, input: RecordCompetitorOfferInput) -> dict[str, Any]:
+        """Record a competitor's offer seen at an account."""
+        offer = await register.record_offer(
+            unit, input.account_id, input.competitor, input.product, input.offer, input.seen_at
+        )
+        return {"offer": offer}
 
-    @strawberry.mutation(description="Add a task to a contingency plan.")
-    async def add_contingency_task(self, info: Info, input: AddContingencyTaskInput) -> ContingencyTaskPayload:
-        async def action(unit):
-            return {"task": await register.add_task(unit, input.plan_id, input.title, input.owner_id, input.due_at)}
-
-        return await write(info, ContingencyTaskPayload, action, "risk.register")
-
-    @strawberry.mutation(description="Mark a contingency task done.")
-    async def complete_contingency_task(
-        self, info: Info, input: CompleteContingencyTaskInput
-    ) -> ContingencyTaskPayload:
-        async def action(unit):
-            return {"task": await register.complete_task(unit, input.id)}
-
-        return await write(info, ContingencyTaskPayload, action, "risk.register")
-
-    @strawberry.mutation(description="Record the post-mortem of an activated plan, which closes it.")
-    async def record_post_mortem(self, info: Info, input: RecordPostMortemInput) -> ContingencyPlanPayload:
-        async def action(unit):
-            return {"plan": await register.record_post_mortem(unit, input.id, input.post_mortem)}
-
-        return await write(info, ContingencyPlanPayload, action, "risk.register")
-
-    @strawberry.mutation(description="Record a competitor's offer seen at an account.")
-    async def record_competitor_offer(self, info: Info, input: RecordCompetitorOfferInput) -> CompetitorOfferPayload:
-        async def action(unit):
-            return {
-                "offer": await register.record_offer(
-                    unit, input.account_id, input.competitor, input.product, input.offer, input.seen_at
-                )
-            }
-
-        return await write(info, CompetitorOfferPayload, action, "risk.competitors")
-
-    @strawberry.mutation(description="Record the differentiation comparison answering a competitor's offer.")
-    async def record_differentiation(self, info: Info, input: RecordDifferentiationInput) -> CompetitorOfferPayload:
-        async def action(unit):
-            return {"offer": await register.record_differentiation(unit, input.id, input.comparison)}
-
-        return await write(info, CompetitorOfferPayload, action, "risk.competitors")
+    @mutation(permission=COMPETITORS, returns={"offer": CompetitorOfferType})
+    async def record_differentiation(unit: UnitOfWork, input: RecordDifferentiationInput) -> dict[str, Any]:
+        """Record the differentiation comparison answering a competitor's offer."""
+        return {"offer": await register.record_differentiation(unit, input.id, input.comparison)}

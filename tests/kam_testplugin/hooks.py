@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from kam_testplugin.models import AccountNote
 from kamgraph import hookimpl
-from kamgraph.api import Connection, Node, context, list_connection, payload_type, write
+from kamgraph.api import Connection, Node, context, list_connection, mutation
 from kamgraph.api.nodes import node_type_of
 from kamgraph.core.accounts.models import Account
 from kamgraph.core.writes import create, find
@@ -63,21 +63,16 @@ class AddAccountNoteInput:
     text: str
 
 
-AddAccountNotePayload = payload_type("AddAccountNote", note=AccountNoteType)
-
-
 @strawberry.type
 class NoteMutations:
-    @strawberry.mutation
-    async def add_account_note(self, info: Info, input: AddAccountNoteInput) -> AddAccountNotePayload:
-        async def action(unit):
-            account = await find(unit.actor, Account, input.account_id, ("account_id",))
-            refuse_if([invalid(("text",), "a note needs text")] if not input.text.strip() else [])
-            note = await create(AccountNote, account_id=account.id, text=input.text)
-            unit.emit("note.added", note.node_id, accountId=account.node_id)
-            return {"note": note}
-
-        return await write(info, AddAccountNotePayload, action, "testplugin.note")
+    @mutation(permission="testplugin.note", returns={"note": AccountNoteType})
+    async def add_account_note(unit, input: AddAccountNoteInput):
+        """Add a note to an account."""
+        account = await find(unit.actor, Account, input.account_id, ("account_id",))
+        refuse_if([invalid(("text",), "a note needs text")] if not input.text.strip() else [])
+        note = await create(AccountNote, account_id=account.id, text=input.text)
+        unit.emit("note.added", note.node_id, accountId=account.node_id)
+        return {"note": note}
 
 
 async def _note_count(root, info: Info) -> int:

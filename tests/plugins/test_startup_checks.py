@@ -16,6 +16,7 @@ from tortoise import fields
 
 import kamgraph.core
 from kamgraph import hookimpl
+from kamgraph.api import mutation
 from kamgraph.api.nodes import Node, node_type_of
 from kamgraph.api.schema import build_schema
 from kamgraph.checks import check_plugins
@@ -259,3 +260,63 @@ def test_a_model_that_differs_from_its_migrations_stops_migrate_with_one_line(tm
     assert "plugin 'drift_plugin': the models of app 'drift' differ from its migrations" in lines[0]
     assert "kamgraph makemigrations drift" in lines[0]
     assert not (tmp_path / "drift.sqlite3").exists() or b"drift_note" not in (tmp_path / "drift.sqlite3").read_bytes()
+
+
+@strawberry.input
+class CloseTicketInput:
+    id: strawberry.ID
+
+
+@strawberry.input
+class TicketIdInput:
+    id: strawberry.ID
+
+
+def with_mutations(*classes):
+    plugin, _ = tickets_plugin()
+    plugin.register_mutations = hookimpl(lambda: list(classes))
+    plugin.__name__ = "tickets"
+    return plugin
+
+
+def schema_refused(plugin) -> str:
+    with pytest.raises(PluginError) as raised:
+        build_schema(manager(plugin))
+    message = str(raised.value)
+    assert "\n" not in message and message.startswith("plugin 'tickets': mutation "), message
+    return message
+
+
+def test_a_mutation_written_against_the_old_guide_is_told_what_to_change():
+    @strawberry.type
+    class OldStyle:
+        @strawberry.mutation
+        async def close_ticket(self, input: CloseTicketInput) -> int:
+            return 0
+
+    message = schema_refused(with_mutations(OldStyle))
+    assert "mutation closeTicket is not declared with kamgraph.plugin.mutation" in message
+
+
+def test_a_mutation_needing_an_unregistered_permission_is_refused():
+    @strawberry.type
+    class Typo:
+        @mutation(permission="tickets.wirte", returns={"closed": bool})
+        async def close_ticket(unit, input: CloseTicketInput):
+            """Close a ticket."""
+            return {"closed": True}
+
+    message = schema_refused(with_mutations(Typo))
+    assert "closeTicket requires the permission 'tickets.wirte', which no enabled plugin registers" in message
+
+
+def test_a_mutation_whose_input_is_named_for_another_is_refused():
+    @strawberry.type
+    class Misnamed:
+        @mutation(permission="tickets.read", returns={"closed": bool})
+        async def close_ticket(unit, input: TicketIdInput):
+            """Close a ticket."""
+            return {"closed": True}
+
+    message = schema_refused(with_mutations(Misnamed))
+    assert "closeTicket takes input: TicketIdInput!; it should be CloseTicketInput!" in message

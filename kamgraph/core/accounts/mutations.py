@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
-from kamgraph.api import context, payload_type, write
+from kamgraph.api import mutation, mutation_field
 from kamgraph.api.mutations import MAX_UPSERT, bulk_upsert, upsert_payload_type
 from kamgraph.core.accounts import services
 from kamgraph.core.accounts.models import Account, TeamRole
@@ -19,6 +20,7 @@ from kamgraph.core.accounts.types import (
     TeamRoleEnum,
     TierReviewType,
 )
+from kamgraph.events import UnitOfWork
 
 UNSET = strawberry.UNSET
 
@@ -114,101 +116,68 @@ class UpsertAccountsInput:
 
 
 UpsertAccountsPayload = upsert_payload_type("Account", "account", AccountType)
-CreateAccountPayload = payload_type("CreateAccount", account=AccountType)
-UpdateAccountPayload = payload_type("UpdateAccount", account=AccountType)
-ArchiveAccountPayload = payload_type("ArchiveAccount", account=AccountType)
-SetAccountTeamMemberPayload = payload_type("SetAccountTeamMember", account=AccountType)
-RemoveAccountTeamMemberPayload = payload_type("RemoveAccountTeamMember", account=AccountType)
-EvaluateTiersPayload = payload_type("EvaluateTiers", reviews=list[TierReviewType])
-ConfirmTierChangePayload = payload_type("ConfirmTierChange", review=TierReviewType, account=AccountType)
-DismissTierChangePayload = payload_type("DismissTierChange", review=TierReviewType)
-
 _FIELDS = ("name", "credit_code", "industry_code", "region", "size", "status", "owner_id", "parent_id")
+
+
+async def upsert_accounts(info: Info, input: UpsertAccountsInput) -> UpsertAccountsPayload:
+    async def apply(unit, source, record):
+        return await services.upsert_account(
+            unit, source, {name: getattr(record, name) for name in (*_FIELDS, "external_id")}
+        )
+
+    return await bulk_upsert(info, UpsertAccountsPayload, input.source, input.accounts, "accounts", apply)
 
 
 @strawberry.type
 class AccountMutations:
-    @strawberry.mutation
-    async def create_account(self, info: Info, input: CreateAccountInput) -> CreateAccountPayload:
+    @mutation(permission="accounts.write", returns={"account": AccountType})
+    async def create_account(unit: UnitOfWork, input: CreateAccountInput) -> dict[str, Any]:
+        """Create an account; its credit code, industry and region are checked against the data standards."""
         values = {name: getattr(input, name) for name in (*_FIELDS, "external_id", "source")}
+        return {"account": await services.create_account(unit, values)}
 
-        async def action(unit):
-            return {"account": await services.create_account(unit, values)}
-
-        return await write(info, CreateAccountPayload, action, "accounts.write")
-
-    @strawberry.mutation
-    async def update_account(self, info: Info, input: UpdateAccountInput) -> UpdateAccountPayload:
+    @mutation(permission="accounts.write", returns={"account": AccountType})
+    async def update_account(unit: UnitOfWork, input: UpdateAccountInput) -> dict[str, Any]:
+        """Change an account's fields; with expectedVersion, only if nobody changed it since."""
         values = {name: getattr(input, name) for name in _FIELDS}
+        return {"account": await services.update_account(unit, input.id, input.expected_version, values)}
 
-        async def action(unit):
-            return {"account": await services.update_account(unit, input.id, input.expected_version, values)}
-
-        return await write(info, UpdateAccountPayload, action, "accounts.write")
-
-    @strawberry.mutation(
-        description=f"Create or update up to {MAX_UPSERT} accounts by (source, externalId); each record succeeds or fails alone."
+    upsert_accounts = mutation_field(
+        upsert_accounts,
+        "upsertAccounts",
+        "accounts.write",
+        f"Create or update up to {MAX_UPSERT} accounts by (source, externalId); each record succeeds or fails alone.",
     )
-    async def upsert_accounts(self, info: Info, input: UpsertAccountsInput) -> UpsertAccountsPayload:
-        async def apply(unit, source, record):
-            return await services.upsert_account(
-                unit, source, {name: getattr(record, name) for name in (*_FIELDS, "external_id")}
-            )
 
-        return await bulk_upsert(
-            info, UpsertAccountsPayload, input.source, input.accounts, "accounts", apply, "accounts.write"
-        )
+    @mutation(permission="accounts.archive", returns={"account": AccountType})
+    async def archive_account(unit: UnitOfWork, input: ArchiveAccountInput) -> dict[str, Any]:
+        """Archive an account: it leaves lists but keeps its contracts and history."""
+        return {"account": await services.archive_account(unit, input.id, input.expected_version)}
 
-    @strawberry.mutation(description="Archive an account: it leaves lists but keeps its contracts and history.")
-    async def archive_account(self, info: Info, input: ArchiveAccountInput) -> ArchiveAccountPayload:
-        async def action(unit):
-            return {"account": await services.archive_account(unit, input.id, input.expected_version)}
+    @mutation(permission="accounts.team", returns={"account": AccountType})
+    async def set_account_team_member(unit: UnitOfWork, input: SetAccountTeamMemberInput) -> dict[str, Any]:
+        """Add a member of staff to an account's team, or change their role on it."""
+        account = await services.set_team_member(unit, input.account_id, input.person_id, TeamRole(input.role.value))
+        return {"account": account}
 
-        return await write(info, ArchiveAccountPayload, action, "accounts.archive")
+    @mutation(permission="accounts.team", returns={"account": AccountType})
+    async def remove_account_team_member(unit: UnitOfWork, input: RemoveAccountTeamMemberInput) -> dict[str, Any]:
+        """Take a member of staff off an account's team."""
+        return {"account": await services.remove_team_member(unit, input.account_id, input.person_id)}
 
-    @strawberry.mutation(description="Add a member of staff to an account's team, or change their role on it.")
-    async def set_account_team_member(
-        self, info: Info, input: SetAccountTeamMemberInput
-    ) -> SetAccountTeamMemberPayload:
-        async def action(unit):
-            account = await services.set_team_member(
-                unit, input.account_id, input.person_id, TeamRole(input.role.value)
-            )
-            return {"account": account}
+    @mutation(permission="tiers.evaluate", returns={"reviews": list[TierReviewType]})
+    async def evaluate_tiers(unit: UnitOfWork, input: EvaluateTiersInput | None) -> dict[str, Any]:
+        """Propose tier changes from the trailing-12-month signed value; running it twice proposes nothing new."""
+        as_of = (input.as_of if input else None) or unit.settings.today()
+        return {"reviews": await services.evaluate_tiers(unit, unit.settings, as_of)}
 
-        return await write(info, SetAccountTeamMemberPayload, action, "accounts.team")
+    @mutation(permission="tiers.decide", returns={"review": TierReviewType, "account": AccountType})
+    async def confirm_tier_change(unit: UnitOfWork, input: ConfirmTierChangeInput) -> dict[str, Any]:
+        """A director applies a proposed tier change, with the reason."""
+        review = await services.decide_tier_review(unit, input.review_id, input.reason, apply=True)
+        return {"review": review, "account": await Account.get(id=review.account_id)}
 
-    @strawberry.mutation
-    async def remove_account_team_member(
-        self, info: Info, input: RemoveAccountTeamMemberInput
-    ) -> RemoveAccountTeamMemberPayload:
-        async def action(unit):
-            return {"account": await services.remove_team_member(unit, input.account_id, input.person_id)}
-
-        return await write(info, RemoveAccountTeamMemberPayload, action, "accounts.team")
-
-    @strawberry.mutation(
-        description="Propose tier changes from the trailing-12-month signed value; running it twice proposes nothing new."
-    )
-    async def evaluate_tiers(self, info: Info, input: EvaluateTiersInput | None = None) -> EvaluateTiersPayload:
-        as_of = (input.as_of if input else None) or context(info).settings.today()
-
-        async def action(unit):
-            return {"reviews": await services.evaluate_tiers(unit, context(info).settings, as_of)}
-
-        return await write(info, EvaluateTiersPayload, action, "tiers.evaluate")
-
-    @strawberry.mutation(description="A director applies a proposed tier change, with the reason.")
-    async def confirm_tier_change(self, info: Info, input: ConfirmTierChangeInput) -> ConfirmTierChangePayload:
-        async def action(unit):
-            review = await services.decide_tier_review(unit, input.review_id, input.reason, apply=True)
-            return {"review": review, "account": await Account.get(id=review.account_id)}
-
-        return await write(info, ConfirmTierChangePayload, action, "tiers.decide")
-
-    @strawberry.mutation(description="A director turns a proposed tier change down, with the reason.")
-    async def dismiss_tier_change(self, info: Info, input: DismissTierChangeInput) -> DismissTierChangePayload:
-        async def action(unit):
-            return {"review": await services.decide_tier_review(unit, input.review_id, input.reason, apply=False)}
-
-        return await write(info, DismissTierChangePayload, action, "tiers.decide")
+    @mutation(permission="tiers.decide", returns={"review": TierReviewType})
+    async def dismiss_tier_change(unit: UnitOfWork, input: DismissTierChangeInput) -> dict[str, Any]:
+        """A director turns a proposed tier change down, with the reason."""
+        return {"review": await services.decide_tier_review(unit, input.review_id, input.reason, apply=False)}

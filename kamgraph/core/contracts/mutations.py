@@ -9,11 +9,12 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from kamgraph.api import payload_type, write
+from kamgraph.api import mutation, mutation_field, payload_type, write
 from kamgraph.api.mutations import MAX_UPSERT, bulk_upsert, upsert_payload_type
 from kamgraph.core.contracts import rules, services
 from kamgraph.core.contracts.models import Contract
 from kamgraph.core.contracts.types import ContractType, EditionEnum, PaymentType
+from kamgraph.events import UnitOfWork
 
 UNSET = strawberry.UNSET
 
@@ -124,10 +125,6 @@ class UpsertContractsInput:
 
 
 UpsertContractsPayload = upsert_payload_type("Contract", "contract", ContractType)
-CreateContractPayload = payload_type("CreateContract", contract=ContractType)
-UpdateContractPayload = payload_type("UpdateContract", contract=ContractType)
-ArchiveContractPayload = payload_type("ArchiveContract", contract=ContractType)
-RecordPaymentPayload = payload_type("RecordPayment", payment=PaymentType, contract=ContractType)
 _FIELDS = ("number", "title", "amount", "start_on", "end_on", "edition", "currency", "payment_terms_days", "renews_id")
 
 
@@ -157,61 +154,53 @@ def transition_mutation(verb: str) -> Any:
             )
             return {"contract": contract}
 
-        return await write(info, payload, action, step.permission)
+        return await write(info, payload, action)
 
     resolve.__annotations__ = {"info": Info, "input": input_type, "return": payload}
     sources = " or ".join(sorted(s.value for s in step.sources))
-    return strawberry.mutation(resolver=resolve, description=f"{sources} -> {step.target.value}: {step.summary}.")
+    return mutation_field(
+        resolve, f"{verb}Contract", step.permission, f"{sources} -> {step.target.value}: {step.summary}."
+    )
+
+
+async def upsert_contracts(info: Info, input: UpsertContractsInput) -> UpsertContractsPayload:
+    async def apply(unit, source, record):
+        fields = ("external_id", "account_id", "account_external_id", *_FIELDS[:-1])  # renewals are linked in kamgraph
+        return await services.upsert_contract(
+            unit, source, {n: getattr(record, n) for n in fields}, _schedule(record.schedule)
+        )
+
+    return await bulk_upsert(info, UpsertContractsPayload, input.source, input.contracts, "contracts", apply)
 
 
 @strawberry.type
 class ContractMutations:
-    @strawberry.mutation
-    async def create_contract(self, info: Info, input: CreateContractInput) -> CreateContractPayload:
+    @mutation(permission="contracts.draft", returns={"contract": ContractType})
+    async def create_contract(unit: UnitOfWork, input: CreateContractInput) -> dict[str, Any]:
+        """Draft a contract for an account, with its payment schedule (instalments that add up to its amount)."""
         values = {name: getattr(input, name) for name in (*_FIELDS, "account_id", "external_id", "source")}
+        return {"contract": await services.create_contract(unit, values, _schedule(input.schedule) or [])}
 
-        async def action(unit):
-            return {"contract": await services.create_contract(unit, values, _schedule(input.schedule) or [])}
-
-        return await write(info, CreateContractPayload, action, "contracts.draft")
-
-    @strawberry.mutation
-    async def update_contract(self, info: Info, input: UpdateContractInput) -> UpdateContractPayload:
+    @mutation(permission="contracts.draft", returns={"contract": ContractType})
+    async def update_contract(unit: UnitOfWork, input: UpdateContractInput) -> dict[str, Any]:
+        """Change a draft contract; with expectedVersion, only if nobody changed it since."""
         values = {name: getattr(input, name) for name in _FIELDS}
-
-        async def action(unit):
-            contract = await services.update_contract(
-                unit, input.id, input.expected_version, values, _schedule(input.schedule)
-            )
-            return {"contract": contract}
-
-        return await write(info, UpdateContractPayload, action, "contracts.draft")
-
-    @strawberry.mutation(
-        description=f"Create or update up to {MAX_UPSERT} contracts by (source, externalId); each record succeeds or fails alone."
-    )
-    async def upsert_contracts(self, info: Info, input: UpsertContractsInput) -> UpsertContractsPayload:
-        async def apply(unit, source, record):
-            fields = (
-                "external_id",
-                "account_id",
-                "account_external_id",
-                *_FIELDS[:-1],
-            )  # renewals are linked in kamgraph
-            return await services.upsert_contract(
-                unit, source, {n: getattr(record, n) for n in fields}, _schedule(record.schedule)
-            )
-
-        return await bulk_upsert(
-            info, UpsertContractsPayload, input.source, input.contracts, "contracts", apply, "contracts.draft"
+        contract = await services.update_contract(
+            unit, input.id, input.expected_version, values, _schedule(input.schedule)
         )
+        return {"contract": contract}
 
-    @strawberry.mutation(description="Archive a contract that is not signed or active.")
-    async def archive_contract(self, info: Info, input: ArchiveContractInput) -> ArchiveContractPayload:
-        async def action(unit):
-            return {"contract": await services.archive_contract(unit, input.id, input.expected_version)}
+    upsert_contracts = mutation_field(
+        upsert_contracts,
+        "upsertContracts",
+        "contracts.draft",
+        f"Create or update up to {MAX_UPSERT} contracts by (source, externalId); each record succeeds or fails alone.",
+    )
 
-        return await write(info, ArchiveContractPayload, action, "contracts.draft")
+    @mutation(permission="contracts.draft", returns={"contract": ContractType})
+    async def archive_contract(unit: UnitOfWork, input: ArchiveContractInput) -> dict[str, Any]:
+        """Archive a contract that is not signed or active."""
+        return {"contract": await services.archive_contract(unit, input.id, input.expected_version)}
 
     submit_contract = transition_mutation("submit")
     return_contract = transition_mutation("return")
@@ -222,14 +211,10 @@ class ContractMutations:
     terminate_contract = transition_mutation("terminate")
     expire_contract = transition_mutation("expire")
 
-    @strawberry.mutation(
-        description="Record money received; it settles the named instalment first, then the oldest due."
-    )
-    async def record_payment(self, info: Info, input: RecordPaymentInput) -> RecordPaymentPayload:
-        async def action(unit):
-            payment = await services.record_payment(
-                unit, input.contract_id, input.amount, input.paid_on, input.instalment_id, input.reference
-            )
-            return {"payment": payment, "contract": await Contract.get(id=payment.contract_id)}
-
-        return await write(info, RecordPaymentPayload, action, "payments.record")
+    @mutation(permission="payments.record", returns={"payment": PaymentType, "contract": ContractType})
+    async def record_payment(unit: UnitOfWork, input: RecordPaymentInput) -> dict[str, Any]:
+        """Record money received; it settles the named instalment first, then the oldest due."""
+        payment = await services.record_payment(
+            unit, input.contract_id, input.amount, input.paid_on, input.instalment_id, input.reference
+        )
+        return {"payment": payment, "contract": await Contract.get(id=payment.contract_id)}

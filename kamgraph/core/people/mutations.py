@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from strawberry.types import Info
 
-from kamgraph.api import payload_type, write
+from kamgraph.api import mutation, mutation_field
 from kamgraph.api.mutations import MAX_UPSERT, bulk_upsert, upsert_payload_type
 from kamgraph.core.people import services
 from kamgraph.core.people.types import (
@@ -15,6 +17,7 @@ from kamgraph.core.people.types import (
     RelationshipLevelEnum,
     RoleEnum,
 )
+from kamgraph.events import UnitOfWork
 
 UNSET = strawberry.UNSET
 
@@ -90,9 +93,6 @@ class UpsertPeopleInput:
 
 
 UpsertPeoplePayload = upsert_payload_type("Person", "person", PersonType, plural="People")
-CreatePersonPayload = payload_type("CreatePerson", person=PersonType)
-UpdatePersonPayload = payload_type("UpdatePerson", person=PersonType)
-ArchivePersonPayload = payload_type("ArchivePerson", person=PersonType)
 
 _FIELDS = (
     "name",
@@ -109,42 +109,43 @@ _FIELDS = (
 )
 
 
+async def upsert_people(info: Info, input: UpsertPeopleInput) -> UpsertPeoplePayload:
+    async def apply(unit, source, record):
+        fields = (*_FIELDS, "kind", "account_external_id")
+        return await services.upsert_person(unit, source, {n: getattr(record, n) for n in fields if n != "source"})
+
+    return await bulk_upsert(info, UpsertPeoplePayload, input.source, input.people, "people", apply)
+
+
+#: contacts are the account team's to write, staff the KA director's: the service checks which one applies
+WRITE_PEOPLE = ("contacts.write", "staff.manage")
+
+
 @strawberry.type
 class PeopleMutations:
-    @strawberry.mutation(description="Add a contact at a customer, or a member of staff.")
-    async def create_person(self, info: Info, input: CreatePersonInput) -> CreatePersonPayload:
+    @mutation(permission=WRITE_PEOPLE, returns={"person": PersonType})
+    async def create_person(unit: UnitOfWork, input: CreatePersonInput) -> dict[str, Any]:
+        """Add a contact at a customer (contacts.write), or a member of staff with roles (staff.manage)."""
         values = {name: getattr(input, name) for name in _FIELDS}
         values["kind"] = input.kind
+        return {"person": await services.create_person(unit, values, list(input.roles))}
 
-        async def action(unit):
-            return {"person": await services.create_person(unit, values, list(input.roles))}
-
-        return await write(info, CreatePersonPayload, action)
-
-    @strawberry.mutation
-    async def update_person(self, info: Info, input: UpdatePersonInput) -> UpdatePersonPayload:
+    @mutation(permission=WRITE_PEOPLE, returns={"person": PersonType})
+    async def update_person(unit: UnitOfWork, input: UpdatePersonInput) -> dict[str, Any]:
+        """Change a contact (contacts.write) or a member of staff (staff.manage); with expectedVersion, only if
+        nobody changed them since."""
         values = {name: getattr(input, name, UNSET) for name in (*_FIELDS, "status")}
         values = {k: v for k, v in values.items() if k not in ("external_id", "source")}
+        return {"person": await services.update_person(unit, input.id, input.expected_version, values, input.roles)}
 
-        async def action(unit):
-            person = await services.update_person(unit, input.id, input.expected_version, values, input.roles)
-            return {"person": person}
-
-        return await write(info, UpdatePersonPayload, action)
-
-    @strawberry.mutation(
-        description=f"Create or update up to {MAX_UPSERT} people by (source, externalId); each record succeeds or fails alone."
+    upsert_people = mutation_field(
+        upsert_people,
+        "upsertPeople",
+        WRITE_PEOPLE,
+        f"Create or update up to {MAX_UPSERT} people by (source, externalId); each record succeeds or fails alone.",
     )
-    async def upsert_people(self, info: Info, input: UpsertPeopleInput) -> UpsertPeoplePayload:
-        async def apply(unit, source, record):
-            fields = (*_FIELDS, "kind", "account_external_id")
-            return await services.upsert_person(unit, source, {n: getattr(record, n) for n in fields if n != "source"})
 
-        return await bulk_upsert(info, UpsertPeoplePayload, input.source, input.people, "people", apply)
-
-    @strawberry.mutation(description="Archive a person: they leave lists but keep their history.")
-    async def archive_person(self, info: Info, input: ArchivePersonInput) -> ArchivePersonPayload:
-        async def action(unit):
-            return {"person": await services.archive_person(unit, input.id, input.expected_version)}
-
-        return await write(info, ArchivePersonPayload, action)
+    @mutation(permission=WRITE_PEOPLE, returns={"person": PersonType})
+    async def archive_person(unit: UnitOfWork, input: ArchivePersonInput) -> dict[str, Any]:
+        """Archive a person: they leave lists but keep their history."""
+        return {"person": await services.archive_person(unit, input.id, input.expected_version)}
