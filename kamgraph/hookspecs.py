@@ -100,6 +100,17 @@ def register_type_extensions() -> list[tuple[str, Any]]:
 
 
 @hookspec
+def register_nodes() -> list[Any]:
+    """Node types declared once with :class:`kamgraph.plugin.NodeType`.
+
+    Return ``[NodeType(Ticket, TicketType, list_name="tickets", filters=(...), orders=(...), parent="account")]``.
+    Each gives the type, ``ticket(id:)``, ``tickets(first, after, last, before, filter, orderBy)`` through the
+    scoped accessor, ``Account.tickets(...)`` when it has a ``parent``, its generated ``TicketFilter`` and
+    ``TicketOrder``, and ``node(id:)`` resolution. Do not register the type again in ``register_types``.
+    """
+
+
+@hookspec
 def register_node_types() -> dict[str, Any]:
     """Extra global-id resolvers for ``node(id:)`` and ``nodes(ids:)``; not needed since 0.2.
 

@@ -93,6 +93,7 @@ class ChildList:
     model: type[Model]
     parent_fk: str
     live_only: bool = True
+    default_order: tuple[Any, ...] = ()  # ``XOrder`` inputs used when the query asks for no order
 
 
 @dataclass(frozen=True)
@@ -449,7 +450,7 @@ class Resolver:
         from kamgraph.api.connections import order_from, page_request
 
         arguments = selection.arguments
-        order = order_from(arguments.get("order_by"))
+        order = order_from(arguments.get("order_by") or spec.default_order)
         request = page_request(
             self.ctx,
             spec.model,

@@ -12,6 +12,7 @@ Each takes the model (so rows come through the scoped accessor) and the GraphQL 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -33,7 +34,7 @@ from kamgraph.api.fastpath import (
 from kamgraph.api.nodes import load_children, load_one, resolve_global_ids
 
 
-def node_field(model: type[Model], node_type: Any, description: str | None = None) -> Any:
+def node_field(model: type[Model], node_type: Any, description: str | None = None, *, name: str | None = None) -> Any:
     """``thing(id: ID!): Thing``: null when the id is unknown, of another type, or outside the caller's scope."""
 
     async def resolve(info: Info, id: strawberry.ID) -> Any:
@@ -41,16 +42,26 @@ def node_field(model: type[Model], node_type: Any, description: str | None = Non
         return await fast_object(info, found) if isinstance(found, model) else None
 
     resolve.__annotations__ = {"info": Info, "id": strawberry.ID, "return": node_type | None}
-    name = model.__name__
     return strawberry.field(
-        resolver=resolve, description=description or f"One {name} by id; null when absent or outside your scope."
+        resolver=resolve,
+        name=name,
+        description=description or f"One {model.__name__} by id; null when absent or outside your scope.",
     )
 
 
 def list_field(
-    model: type[Model], node_type: Any, filter_type: Any, order_type: Any, description: str | None = None
+    model: type[Model],
+    node_type: Any,
+    filter_type: Any,
+    order_type: Any,
+    description: str | None = None,
+    *,
+    default_order: list[Any] | None = None,
+    name: str | None = None,
 ) -> Any:
-    """``things(first, after, last, before, filter, orderBy, includeArchived): ThingConnection!``."""
+    """``things(first, after, last, before, filter, orderBy, includeArchived): ThingConnection!``, ordered by
+    ``default_order`` (``XOrder`` inputs) when no order is asked for; ``includeArchived`` only where rows can be
+    archived."""
 
     async def resolve(
         info: Info,
@@ -67,7 +78,7 @@ def list_field(
         return await list_connection(
             info,
             rows if include_archived else rows.live(),
-            order_by=order_by,
+            order_by=order_by or default_order,
             first=first,
             after=after,
             last=last,
@@ -75,8 +86,15 @@ def list_field(
         )
 
     resolve.__annotations__ = _list_annotations(node_type, filter_type, order_type) | {"include_archived": bool}
+    if "archived_at" not in model._meta.fields_map:  # nothing to include: no such argument
+        signature = inspect.signature(resolve)
+        resolve.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[p for p in signature.parameters.values() if p.name != "include_archived"]
+        )
+        del resolve.__annotations__["include_archived"]
     return strawberry.field(
         resolver=resolve,
+        name=name,
         description=description or f"The {model.__name__} rows you may see. Archived ones only with includeArchived.",
     )
 
@@ -88,8 +106,12 @@ def child_list_field(
     filter_type: Any,
     order_type: Any,
     description: str | None = None,
+    *,
+    default_order: list[Any] | None = None,
+    name: str | None = None,
 ) -> Any:
-    """A nested connection (``account.contracts``): all parents of one field share one SQL statement."""
+    """A nested connection (``account.contracts``): all parents of one field share one SQL statement; ordered
+    by ``default_order`` when no order is asked for."""
 
     async def resolve(
         root: Any,
@@ -107,7 +129,7 @@ def child_list_field(
             parent_fk,
             root.pk,
             filter=filter,
-            order_by=order_by,
+            order_by=order_by or default_order,
             first=first,
             after=after,
             last=last,
@@ -116,7 +138,8 @@ def child_list_field(
         )
 
     resolve.__annotations__ = {"root": Any} | _list_annotations(node_type, filter_type, order_type)
-    return strawberry.field(resolver=resolve, description=description, metadata={FAST: ChildList(model, parent_fk)})
+    spec = ChildList(model, parent_fk, default_order=tuple(default_order or ()))
+    return strawberry.field(resolver=resolve, name=name, description=description, metadata={FAST: spec})
 
 
 def to_one_field(model: type[Model], attr: str, node_type: Any, description: str | None = None) -> Any:

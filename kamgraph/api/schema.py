@@ -44,12 +44,13 @@ def strawberry_name(field: StrawberryField) -> str:
     return to_camel_case(field.python_name)
 
 
-def _apply_type_extensions(pm: PluginManager, types: Iterable[type]) -> None:
-    """Add plugins' fields to other plugins' types (e.g. ``Account.creditProfile``)."""
+def _apply_type_extensions(pm: PluginManager, types: Iterable[type], declared: list[tuple[str, Any]]) -> None:
+    """Add plugins' fields to other plugins' types (e.g. ``Account.creditProfile``), and the child lists of
+    declared node types (``declared``: (plugin, extensions) pairs)."""
     by_name = {get_object_definition(t, strict=True).name: t for t in types}
     for cls, original in _ORIGINAL_FIELDS.items():  # undo the previous build's extensions
         get_object_definition(cls, strict=True).fields[:] = original
-    for plugin, extensions in pm.collect("register_type_extensions"):
+    for plugin, extensions in [*pm.collect("register_type_extensions"), *declared]:
         for type_name, field in extensions:
             cls = by_name.get(type_name)
             if cls is None:
@@ -95,17 +96,20 @@ def build_schema(pm: PluginManager, settings: Settings | None = None) -> strawbe
     """The GraphQL schema of the enabled plugins. Raises ``PluginError`` on any conflict."""
     settings = settings or Settings()
     types: dict[str, tuple[str, Any]] = {}
-    for plugin, registered in pm.collect("register_types"):
-        for cls in registered:
+    nodes = [(plugin, node) for plugin, declared in pm.collect("register_nodes") for node in declared]
+    registered = [*pm.collect("register_types"), *((plugin, [node.type]) for plugin, node in nodes)]
+    for plugin, classes in registered:
+        for cls in classes:
             claim_unique(types, get_object_definition(cls, strict=True).name, plugin, cls, "GraphQL type")
     queries = [(plugin, cls) for plugin, classes in pm.collect("register_queries") for cls in classes]
+    queries += [(plugin, node.queries) for plugin, node in nodes]
     mutations = [(plugin, cls) for plugin, classes in pm.collect("register_mutations") for cls in classes]
     subscriptions = [(plugin, cls) for plugin, classes in pm.collect("register_subscriptions") for cls in classes]
     _check_unique_fields("Query", queries)
     _check_unique_fields("Mutation", mutations)
     _check_unique_fields("Subscription", subscriptions)
     roots = [cls for _, cls in (*queries, *mutations, *subscriptions)] + [cls for _, cls in types.values()]
-    _apply_type_extensions(pm, reachable_types(roots))
+    _apply_type_extensions(pm, reachable_types(roots), [(plugin, node.extensions) for plugin, node in nodes])
     query = _merge("Query", queries)
     if query is None:
         raise PluginError("no enabled plugin registers a query; is the core plugin installed?")

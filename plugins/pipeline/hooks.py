@@ -10,9 +10,9 @@ __all__ = [
     "register_jobs",
     "register_models",
     "register_mutations",
+    "register_nodes",
     "register_permissions",
     "register_queries",
-    "register_type_extensions",
     "register_types",
     "startup",
 ]
@@ -35,7 +35,6 @@ def register_types():
     from kamgraph.plugins.pipeline import types
 
     return [
-        types.OpportunityType,
         types.StageChangeType,
         types.SalesTargetType,
         types.TargetAccountRatingType,
@@ -62,10 +61,10 @@ def register_mutations():
 
 
 @hookimpl
-def register_type_extensions():
-    from kamgraph.plugins.pipeline.queries import account_opportunities
+def register_nodes():
+    from kamgraph.plugins.pipeline.types import OPPORTUNITIES
 
-    return [("Account", account_opportunities)]
+    return [OPPORTUNITIES]
 
 
 @hookimpl

@@ -16,7 +16,7 @@ from kamgraph.api import (
     context,
     list_connection,
 )
-from kamgraph.api.fields import child_list_field, list_field, node_field
+from kamgraph.api.fields import node_field
 from kamgraph.core.accounts.types import RegionEnum
 from kamgraph.plugins.pipeline import analytics
 from kamgraph.plugins.pipeline.config import pipeline_config
@@ -29,6 +29,7 @@ from kamgraph.plugins.pipeline.models import (
 )
 from kamgraph.plugins.pipeline.types import (
     GROUP_KEYS,
+    OPPORTUNITIES,
     ForecastPeriod,
     Funnel,
     FunnelGroup,
@@ -41,7 +42,6 @@ from kamgraph.plugins.pipeline.types import (
     OpportunityGroup,
     OpportunityGroupBy,
     OpportunityOrder,
-    OpportunityOrderField,
     OpportunityType,
     PipelineForecast,
     PipelineGroupKeys,
@@ -54,19 +54,11 @@ from kamgraph.plugins.pipeline.types import (
 )
 
 MAX_FORECAST_MONTHS = 36
+OLDEST_FIRST = [OpportunityOrder(field=OPPORTUNITIES.order_field.CREATED_AT, direction=OrderDirection.ASC)]
 
 
 @strawberry.type
 class PipelineQueries:
-    opportunity = node_field(Opportunity, OpportunityType)
-    opportunities = list_field(
-        Opportunity,
-        OpportunityType,
-        OpportunityFilter,
-        OpportunityOrder,
-        "The opportunities of the accounts you may see. Archived ones only with includeArchived.",
-    )
-
     @strawberry.field(
         description="Counts, amounts and weighted amounts of the opportunities you may see, grouped; computed in SQL."
     )
@@ -180,7 +172,7 @@ class PipelineQueries:
         return await list_connection(
             info,
             rows,
-            order_by=[OpportunityOrder(field=OpportunityOrderField.CREATED_AT, direction=OrderDirection.ASC)],
+            order_by=OLDEST_FIRST,
             first=first,
             after=after,
         )
@@ -196,7 +188,7 @@ class PipelineQueries:
         return await list_connection(
             info,
             rows,
-            order_by=[OpportunityOrder(field=OpportunityOrderField.CREATED_AT, direction=OrderDirection.ASC)],
+            order_by=OLDEST_FIRST,
             first=first,
             after=after,
         )
@@ -302,9 +294,3 @@ class PipelineQueries:
 
 def _open(ctx):
     return ctx.rows(Opportunity).live().where("stage", [s.code for s in pipeline_config(ctx.settings).stage_rules.open])
-
-
-account_opportunities = child_list_field(
-    Opportunity, "account", OpportunityType, OpportunityFilter, OpportunityOrder, "The opportunities at this account."
-)
-account_opportunities.python_name, account_opportunities.graphql_name = "opportunities", "opportunities"

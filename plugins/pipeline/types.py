@@ -13,28 +13,20 @@ from strawberry.types import Info
 
 from kamgraph.api import Node, context, load_children
 from kamgraph.api.connections import order_input
+from kamgraph.api.declare import NodeType
 from kamgraph.api.fields import children_field, computed_field, sensitive_field, to_one_field
-from kamgraph.api.filters import (
-    DateFilter,
-    DateTimeFilter,
-    DecimalFilter,
-    IDFilter,
-    StringFilter,
-    id_resolver,
-)
 from kamgraph.api.nodes import node_type_of
 from kamgraph.core.accounts.models import Account, Region, Tier
 from kamgraph.core.accounts.types import (
-    AccountFilter,
     AccountKeys,
     AccountType,
     RegionEnum,
     TierEnum,
 )
 from kamgraph.core.contracts.models import Contract, Edition
-from kamgraph.core.contracts.types import ContractType, EditionEnum, EditionFilter
+from kamgraph.core.contracts.types import ContractType, EditionEnum
 from kamgraph.core.people.models import Person
-from kamgraph.core.people.types import PersonFilter, PersonType
+from kamgraph.core.people.types import PersonType
 from kamgraph.plugins.pipeline import rules
 from kamgraph.plugins.pipeline.models import (
     Opportunity,
@@ -121,35 +113,27 @@ class OpportunityType(Node):
         return rules.is_overdue(self.solution_due_on, self.solution_submitted_at, context(info).settings.today())
 
 
-@strawberry.input(description="Conditions on opportunities; account and owner filters nest.")
-class OpportunityFilter:
-    id: IDFilter | None = None
-    title: StringFilter | None = None
-    stage: StringFilter | None = None
-    amount: DecimalFilter | None = None
-    expected_close_on: DateFilter | None = None
-    edition: EditionFilter | None = None
-    lead_source: StringFilter | None = None
-    first_contact_at: DateTimeFilter | None = None
-    closed_at: DateTimeFilter | None = None
-    account: AccountFilter | None = None
-    owner: PersonFilter | None = None
-    and_: list[OpportunityFilter] | None = strawberry.field(default=None, name="and")
-    or_: list[OpportunityFilter] | None = strawberry.field(default=None, name="or")
-    not_: OpportunityFilter | None = strawberry.field(default=None, name="not")
-
-    resolve_id = id_resolver("Opportunity")
-
-
-@strawberry.enum
-class OpportunityOrderField(Enum):
-    EXPECTED_CLOSE_ON = "expected_close_on"
-    AMOUNT = "amount"
-    CREATED_AT = "created_at"
-    STAGE_ENTERED_AT = "stage_entered_at"
-
-
-OpportunityOrder = order_input("OpportunityOrder", OpportunityOrderField)
+OPPORTUNITIES = NodeType(
+    Opportunity,
+    OpportunityType,
+    list_name="opportunities",
+    filters=(
+        "title",
+        "stage",
+        "amount",
+        "expected_close_on",
+        "edition",
+        "lead_source",
+        "first_contact_at",
+        "closed_at",
+        "account",
+        "owner",
+    ),
+    orders=("expected_close_on", "amount", "created_at", "stage_entered_at"),
+    parent="account",
+    description="The opportunities of the accounts you may see.",
+)
+OpportunityFilter, OpportunityOrder = OPPORTUNITIES.filter, OPPORTUNITIES.order
 
 
 @strawberry.enum(description="What opportunitiesAggregate groups by; account keys group by the opportunity's account.")

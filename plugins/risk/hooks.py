@@ -14,6 +14,7 @@ __all__ = [
     "register_jobs",
     "register_models",
     "register_mutations",
+    "register_nodes",
     "register_permissions",
     "register_queries",
     "register_type_extensions",
@@ -38,16 +39,14 @@ def register_permissions():
 def register_types():
     from kamgraph.plugins.risk import types
 
-    return [
-        types.CreditAssessmentType,
-        types.CreditOverrideType,
-        types.DunningNoticeType,
-        types.RiskWarningType,
-        types.RegisteredRiskType,
-        types.ContingencyPlanType,
-        types.ContingencyTaskType,
-        types.CompetitorOfferType,
-    ]
+    return [types.CreditAssessmentType, types.CreditOverrideType, types.ContingencyTaskType]
+
+
+@hookimpl
+def register_nodes():
+    from kamgraph.plugins.risk.types import NODES
+
+    return NODES
 
 
 @hookimpl
@@ -86,10 +85,6 @@ def register_type_extensions():
             ),
         ),
         ("Account", queries.credit_assessments),
-        ("Account", queries.risk_warnings),
-        ("Account", queries.registered_risks),
-        ("Account", queries.contingency_plans),
-        ("Account", queries.competitor_offers),
         (
             "Contract",
             strawberry.field(

@@ -15,7 +15,7 @@ from kamgraph.api import (
     context,
     list_connection,
 )
-from kamgraph.api.fields import child_list_field, children_field, node_field
+from kamgraph.api.fields import children_field, node_field
 from kamgraph.core.contracts.models import Contract, Instalment
 from kamgraph.ids import InvalidId, int_key
 from kamgraph.plugins.risk import services
@@ -25,97 +25,38 @@ from kamgraph.plugins.risk.models import (
     ContingencyPlan,
     CreditAssessment,
     CreditOverride,
-    DunningNotice,
-    RegisteredRisk,
-    RiskWarning,
 )
 from kamgraph.plugins.risk.types import (
+    COMPETITOR_OFFERS,
+    CONTINGENCY_PLANS,
     GROUP_KEYS,
     AgingBuckets,
     CheckWeight,
-    CompetitorOfferFilter,
-    CompetitorOfferOrder,
-    CompetitorOfferOrderField,
     CompetitorOfferType,
-    ContingencyPlanFilter,
-    ContingencyPlanOrder,
-    ContingencyPlanOrderField,
     ContingencyPlanType,
     CreditAssessmentType,
     CreditOverrideType,
     CreditProfile,
-    DunningNoticeFilter,
-    DunningNoticeOrder,
-    DunningNoticeOrderField,
-    DunningNoticeType,
     DunningStep,
     RatingBandType,
     ReceivablesAging,
     ReceivablesGroup,
     ReceivablesGroupBy,
     ReceivablesGroupKeys,
-    RegisteredRiskFilter,
-    RegisteredRiskOrder,
-    RegisteredRiskType,
     RiskRules,
-    RiskWarningFilter,
-    RiskWarningOrder,
-    RiskWarningOrderField,
-    RiskWarningType,
 )
 
-NEWEST_FIRST = [RiskWarningOrder(field=RiskWarningOrderField.RAISED_AT, direction=OrderDirection.DESC)]
-NEWEST_NOTICES = [DunningNoticeOrder(field=DunningNoticeOrderField.ISSUED_ON, direction=OrderDirection.DESC)]
+POST_MORTEM_DUE_FIRST = [
+    CONTINGENCY_PLANS.order(field=CONTINGENCY_PLANS.order_field.POST_MORTEM_DUE_AT, direction=OrderDirection.ASC)
+]
+COMPARISON_DUE_FIRST = [
+    COMPETITOR_OFFERS.order(field=COMPETITOR_OFFERS.order_field.COMPARISON_DUE_AT, direction=OrderDirection.ASC)
+]
 
 
 @strawberry.type
 class RiskQueries:
     credit_assessment = node_field(CreditAssessment, CreditAssessmentType)
-
-    @strawberry.field(description="Dunning notices of the accounts you may see, newest first unless ordered otherwise.")
-    async def dunning_notices(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: DunningNoticeFilter | None = None,
-        order_by: list[DunningNoticeOrder] | None = None,
-    ) -> Connection[DunningNoticeType]:
-        return await list_connection(
-            info,
-            context(info).rows(DunningNotice).filter(filter),
-            order_by=order_by or NEWEST_NOTICES,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
-
-    @strawberry.field(
-        description="Early warnings on the accounts you may see; open ones have resolvedAt {isNull: true}. "
-        "Newest first unless ordered otherwise."
-    )
-    async def risk_warnings(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: RiskWarningFilter | None = None,
-        order_by: list[RiskWarningOrder] | None = None,
-    ) -> Connection[RiskWarningType]:
-        return await list_connection(
-            info,
-            context(info).rows(RiskWarning).filter(filter),
-            order_by=order_by or NEWEST_FIRST,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
 
     @strawberry.field(
         description="Outstanding receivables of signed and active contracts by days overdue, across the accounts "
@@ -151,51 +92,6 @@ class RiskQueries:
             ],
         )
 
-    registered_risk = node_field(RegisteredRisk, RegisteredRiskType)
-    contingency_plan = node_field(ContingencyPlan, ContingencyPlanType)
-
-    @strawberry.field(description="The risk register of the accounts you may see.")
-    async def registered_risks(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: RegisteredRiskFilter | None = None,
-        order_by: list[RegisteredRiskOrder] | None = None,
-    ) -> Connection[RegisteredRiskType]:
-        return await list_connection(
-            info,
-            context(info).rows(RegisteredRisk).filter(filter).live(),
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
-
-    @strawberry.field(description="Contingency plans of the accounts you may see.")
-    async def contingency_plans(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: ContingencyPlanFilter | None = None,
-        order_by: list[ContingencyPlanOrder] | None = None,
-    ) -> Connection[ContingencyPlanType]:
-        return await list_connection(
-            info,
-            context(info).rows(ContingencyPlan).filter(filter),
-            order_by=order_by,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-        )
-
     @strawberry.field(
         description="Activated plans whose post-mortem is past its 48 hours and not written, most overdue first."
     )
@@ -211,35 +107,9 @@ class RiskQueries:
         return await list_connection(
             info,
             rows,
-            order_by=[
-                ContingencyPlanOrder(field=ContingencyPlanOrderField.POST_MORTEM_DUE_AT, direction=OrderDirection.ASC)
-            ],
+            order_by=POST_MORTEM_DUE_FIRST,
             first=first,
             after=after,
-        )
-
-    @strawberry.field(
-        description="Competitor offers seen at the accounts you may see, newest first unless ordered otherwise."
-    )
-    async def competitor_offers(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: CompetitorOfferFilter | None = None,
-        order_by: list[CompetitorOfferOrder] | None = None,
-    ) -> Connection[CompetitorOfferType]:
-        newest = [CompetitorOfferOrder(field=CompetitorOfferOrderField.SEEN_AT, direction=OrderDirection.DESC)]
-        return await list_connection(
-            info,
-            context(info).rows(CompetitorOffer).filter(filter),
-            order_by=order_by or newest,
-            first=first,
-            after=after,
-            last=last,
-            before=before,
         )
 
     @strawberry.field(
@@ -257,9 +127,7 @@ class RiskQueries:
         return await list_connection(
             info,
             rows,
-            order_by=[
-                CompetitorOfferOrder(field=CompetitorOfferOrderField.COMPARISON_DUE_AT, direction=OrderDirection.ASC)
-            ],
+            order_by=COMPARISON_DUE_FIRST,
             first=first,
             after=after,
         )
@@ -352,39 +220,6 @@ async def contract_override(root, info: Info) -> CreditOverrideType | None:
 
     return await ctx.loader("risk.contract_override", load).load(root.id)
 
-
-risk_warnings = child_list_field(
-    RiskWarning, "account", RiskWarningType, RiskWarningFilter, RiskWarningOrder, "Early warnings on this account."
-)
-risk_warnings.python_name, risk_warnings.graphql_name = "risk_warnings", "riskWarnings"
-
-registered_risks = child_list_field(
-    RegisteredRisk,
-    "account",
-    RegisteredRiskType,
-    RegisteredRiskFilter,
-    RegisteredRiskOrder,
-    "The account's risk register.",
-)
-registered_risks.python_name, registered_risks.graphql_name = "registered_risks", "registeredRisks"
-contingency_plans = child_list_field(
-    ContingencyPlan,
-    "account",
-    ContingencyPlanType,
-    ContingencyPlanFilter,
-    ContingencyPlanOrder,
-    "The account's contingency plans.",
-)
-contingency_plans.python_name, contingency_plans.graphql_name = "contingency_plans", "contingencyPlans"
-competitor_offers = child_list_field(
-    CompetitorOffer,
-    "account",
-    CompetitorOfferType,
-    CompetitorOfferFilter,
-    CompetitorOfferOrder,
-    "Competitor offers seen at the account.",
-)
-competitor_offers.python_name, competitor_offers.graphql_name = "competitor_offers", "competitorOffers"
 
 credit_assessments = children_field(
     CreditAssessment,

@@ -11,26 +11,16 @@ import strawberry
 from strawberry.types import Info
 
 from kamgraph.api import Node, context, load_one
-from kamgraph.api.connections import order_input
+from kamgraph.api.declare import NodeType
 from kamgraph.api.fields import (
     children_field,
     computed_field,
     sensitive_field,
     to_one_field,
 )
-from kamgraph.api.filters import (
-    DateFilter,
-    DateTimeFilter,
-    IDFilter,
-    IntFilter,
-    StringFilter,
-    enum_filter,
-    id_resolver,
-)
 from kamgraph.api.nodes import node_type_of
 from kamgraph.core.accounts.models import Account, AccountStatus, Region, Tier
 from kamgraph.core.accounts.types import (
-    AccountFilter,
     AccountKeys,
     AccountStatusEnum,
     AccountType,
@@ -172,32 +162,6 @@ class DunningNoticeType(Node):
     account = to_one_field(Account, "account_id", AccountType)
 
 
-DunningStageFilter = enum_filter(DunningStageEnum)
-
-
-@strawberry.input(description="Conditions on dunning notices; account filters nest.")
-class DunningNoticeFilter:
-    id: IDFilter | None = None
-    stage: DunningStageFilter | None = None
-    days_overdue: IntFilter | None = None
-    issued_on: DateFilter | None = None
-    account: AccountFilter | None = None
-    and_: list[DunningNoticeFilter] | None = strawberry.field(default=None, name="and")
-    or_: list[DunningNoticeFilter] | None = strawberry.field(default=None, name="or")
-    not_: DunningNoticeFilter | None = strawberry.field(default=None, name="not")
-
-    resolve_id = id_resolver("DunningNotice")
-
-
-@strawberry.enum
-class DunningNoticeOrderField(Enum):
-    ISSUED_ON = "issued_on"
-    DAYS_OVERDUE = "days_overdue"
-
-
-DunningNoticeOrder = order_input("DunningNoticeOrder", DunningNoticeOrderField)
-
-
 @strawberry.type(description="Outstanding receivables by days overdue, in CNY. " + AMOUNTS)
 class AgingBuckets:
     current: Decimal = strawberry.field(description="Not yet due, or due today.")
@@ -336,34 +300,6 @@ class RiskWarningType(Node):
         return await ctx.loader("risk.routed_to", load).load(self.account_id)
 
 
-RiskWarningKindFilter = enum_filter(WarningKindEnum)
-RiskWarningLevelFilter = enum_filter(WarningLevelEnum)
-
-
-@strawberry.input(description="Conditions on risk warnings; open ones have resolvedAt {isNull: true}.")
-class RiskWarningFilter:
-    id: IDFilter | None = None
-    kind: RiskWarningKindFilter | None = None
-    level: RiskWarningLevelFilter | None = None
-    raised_at: DateTimeFilter | None = None
-    resolved_at: DateTimeFilter | None = None
-    account: AccountFilter | None = None
-    and_: list[RiskWarningFilter] | None = strawberry.field(default=None, name="and")
-    or_: list[RiskWarningFilter] | None = strawberry.field(default=None, name="or")
-    not_: RiskWarningFilter | None = strawberry.field(default=None, name="not")
-
-    resolve_id = id_resolver("RiskWarning")
-
-
-@strawberry.enum
-class RiskWarningOrderField(Enum):
-    RAISED_AT = "raised_at"
-    LEVEL = "level"
-
-
-RiskWarningOrder = order_input("RiskWarningOrder", RiskWarningOrderField)
-
-
 # --- risk register, contingency plans, competitor watch ---------------------------------------------------
 
 RiskKindEnum = strawberry.enum(RiskKind, name="RiskKind", description="Credit, cooperation or policy risk (§5.2.2.1).")
@@ -472,77 +408,55 @@ class CompetitorOfferType(Node):
     account = to_one_field(Account, "account_id", AccountType)
 
 
-RiskKindFilter = enum_filter(RiskKindEnum)
-RiskStatusFilter = enum_filter(RiskStatusEnum)
-PlanTypeFilter = enum_filter(PlanTypeEnum)
-PlanStatusFilter = enum_filter(PlanStatusEnum)
+# --- the node types, each declared once: x(id:), the list, Account.<list>, XFilter and XOrder -------------------
 
-
-@strawberry.input(description="Conditions on registered risks; account filters nest.")
-class RegisteredRiskFilter:
-    id: IDFilter | None = None
-    kind: RiskKindFilter | None = None
-    status: RiskStatusFilter | None = None
-    probability: IntFilter | None = None
-    impact: IntFilter | None = None
-    created_at: DateTimeFilter | None = None
-    account: AccountFilter | None = None
-    and_: list[RegisteredRiskFilter] | None = strawberry.field(default=None, name="and")
-    or_: list[RegisteredRiskFilter] | None = strawberry.field(default=None, name="or")
-    not_: RegisteredRiskFilter | None = strawberry.field(default=None, name="not")
-
-    resolve_id = id_resolver("RegisteredRisk")
-
-
-@strawberry.input(description="Conditions on contingency plans; account filters nest.")
-class ContingencyPlanFilter:
-    id: IDFilter | None = None
-    plan_type: PlanTypeFilter | None = None
-    status: PlanStatusFilter | None = None
-    post_mortem_due_at: DateTimeFilter | None = None
-    post_mortem_at: DateTimeFilter | None = None
-    account: AccountFilter | None = None
-    and_: list[ContingencyPlanFilter] | None = strawberry.field(default=None, name="and")
-    or_: list[ContingencyPlanFilter] | None = strawberry.field(default=None, name="or")
-    not_: ContingencyPlanFilter | None = strawberry.field(default=None, name="not")
-
-    resolve_id = id_resolver("ContingencyPlan")
-
-
-@strawberry.input(description="Conditions on competitor offers; account filters nest.")
-class CompetitorOfferFilter:
-    id: IDFilter | None = None
-    competitor: StringFilter | None = None
-    seen_at: DateTimeFilter | None = None
-    comparison_due_at: DateTimeFilter | None = None
-    compared_at: DateTimeFilter | None = None
-    account: AccountFilter | None = None
-    and_: list[CompetitorOfferFilter] | None = strawberry.field(default=None, name="and")
-    or_: list[CompetitorOfferFilter] | None = strawberry.field(default=None, name="or")
-    not_: CompetitorOfferFilter | None = strawberry.field(default=None, name="not")
-
-    resolve_id = id_resolver("CompetitorOffer")
-
-
-@strawberry.enum
-class RegisteredRiskOrderField(Enum):
-    CREATED_AT = "created_at"
-    PROBABILITY = "probability"
-    IMPACT = "impact"
-
-
-@strawberry.enum
-class ContingencyPlanOrderField(Enum):
-    CREATED_AT = "created_at"
-    POST_MORTEM_DUE_AT = "post_mortem_due_at"
-
-
-@strawberry.enum
-class CompetitorOfferOrderField(Enum):
-    SEEN_AT = "seen_at"
-    COMPARISON_DUE_AT = "comparison_due_at"
-
-
-RegisteredRiskOrder = order_input("RegisteredRiskOrder", RegisteredRiskOrderField)
-ContingencyPlanOrder = order_input("ContingencyPlanOrder", ContingencyPlanOrderField)
-CompetitorOfferOrder = order_input("CompetitorOfferOrder", CompetitorOfferOrderField)
+DUNNING_NOTICES = NodeType(
+    DunningNotice,
+    DunningNoticeType,
+    list_name="dunningNotices",
+    filters=("stage", "days_overdue", "issued_on", "account"),
+    orders=("issued_on", "days_overdue"),
+    default_order=("-issued_on",),
+    parent="account",
+    description="Dunning notices of the accounts you may see, newest first unless ordered otherwise.",
+)
+RISK_WARNINGS = NodeType(
+    RiskWarning,
+    RiskWarningType,
+    list_name="riskWarnings",
+    filters=("kind", "level", "raised_at", "resolved_at", "account"),
+    orders=("raised_at", "level"),
+    default_order=("-raised_at",),
+    parent="account",
+    description="Early warnings on the accounts you may see; open ones have resolvedAt {isNull: true}. "
+    "Newest first unless ordered otherwise.",
+)
+REGISTERED_RISKS = NodeType(
+    RegisteredRisk,
+    RegisteredRiskType,
+    list_name="registeredRisks",
+    filters=("kind", "status", "probability", "impact", "created_at", "account"),
+    orders=("created_at", "probability", "impact"),
+    parent="account",
+    description="The risk register of the accounts you may see.",
+)
+CONTINGENCY_PLANS = NodeType(
+    ContingencyPlan,
+    ContingencyPlanType,
+    list_name="contingencyPlans",
+    filters=("plan_type", "status", "post_mortem_due_at", "post_mortem_at", "account"),
+    orders=("created_at", "post_mortem_due_at"),
+    parent="account",
+    description="Contingency plans of the accounts you may see.",
+)
+COMPETITOR_OFFERS = NodeType(
+    CompetitorOffer,
+    CompetitorOfferType,
+    list_name="competitorOffers",
+    filters=("competitor", "seen_at", "comparison_due_at", "compared_at", "account"),
+    orders=("seen_at", "comparison_due_at"),
+    default_order=("-seen_at",),
+    parent="account",
+    description="Competitor offers seen at the accounts you may see, newest first unless ordered otherwise.",
+)
+NODES = [DUNNING_NOTICES, RISK_WARNINGS, REGISTERED_RISKS, CONTINGENCY_PLANS, COMPETITOR_OFFERS]

@@ -20,6 +20,7 @@ from kamgraph.api import (
     load_one,
 )
 from kamgraph.api.connections import order_input
+from kamgraph.api.declare import register_filter
 from kamgraph.api.fields import (
     child_list_field,
     children_field,
@@ -145,6 +146,9 @@ class AccountFilter:
     not_: AccountFilter | None = strawberry.field(default=None, name="not")
 
     resolve_id = id_resolver("Account")
+
+
+register_filter(Account, AccountFilter)  # relation filters of declared node types nest into it
 
 
 @strawberry.enum

@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from kamgraph.api import Node, context, load_one
 from kamgraph.api.connections import order_input
+from kamgraph.api.declare import register_filter
 from kamgraph.api.fields import children_field, sensitive_field, to_one_field
 from kamgraph.api.filters import (
     DateFilter,
@@ -202,6 +203,9 @@ class ContractFilter:
     not_: ContractFilter | None = strawberry.field(default=None, name="not")
 
     resolve_id = id_resolver("Contract")
+
+
+register_filter(Contract, ContractFilter)  # relation filters of declared node types nest into it
 
 
 @strawberry.enum

@@ -13,6 +13,7 @@ from kamgraph.api import (
     Node,
 )
 from kamgraph.api.connections import order_input
+from kamgraph.api.declare import register_filter
 from kamgraph.api.fields import child_list_field, sensitive_field, to_one_field
 from kamgraph.api.filters import (
     BooleanFilter,
@@ -114,6 +115,9 @@ class PersonFilter:
     not_: PersonFilter | None = strawberry.field(default=None, name="not")
 
     resolve_id = id_resolver("Person")
+
+
+register_filter(Person, PersonFilter)  # relation filters of declared node types nest into it
 
 
 @strawberry.enum
