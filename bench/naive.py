@@ -13,17 +13,17 @@ from strawberry.asgi import GraphQL
 
 from kamgraph.core.accounts.models import (
     Account,
-    AccountSize,
-    AccountStatus,
-    Region,
-    Tier,
 )
-from kamgraph.core.contracts.models import Contract, ContractStatus, Edition, Payment
+from kamgraph.core.accounts.types import AccountSizeEnum, AccountStatusEnum, RegionEnum, TierEnum
+from kamgraph.core.contracts.models import Contract, Payment
+from kamgraph.core.contracts.types import ContractStatusEnum, EditionEnum
 from kamgraph.core.people.models import Person
 
 T = TypeVar("T")
-RegionEnum, SizeEnum, StatusEnum, TierEnum = (strawberry.enum(e) for e in (Region, AccountSize, AccountStatus, Tier))
-EditionEnum, ContractStatusEnum = strawberry.enum(Edition), strawberry.enum(ContractStatus)
+
+# kamgraph's own GraphQL enums: wrapping the shared Enum classes again would replace the definitions that
+# kamgraph's schemas are built with, in every schema of the process
+SizeEnum, StatusEnum = AccountSizeEnum, AccountStatusEnum
 
 
 @strawberry.type

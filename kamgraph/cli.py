@@ -187,7 +187,7 @@ def cmd_permissions(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_rotate_key(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
-    from kamgraph.security import crypto
+    from kamgraph import crypto
     from kamgraph.security.rotation import reseal
 
     current = crypto.load_keyring(
@@ -213,7 +213,7 @@ def cmd_rotate_key(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_reseal(args: argparse.Namespace, settings: Settings) -> int:
-    from kamgraph.security import crypto
+    from kamgraph import crypto
     from kamgraph.security.rotation import reseal
 
     async def work(pm: PluginManager) -> int:

@@ -185,10 +185,13 @@ def register_event_types() -> dict[str, str]:
 
 
 @hookspec
-def on_event(event: Event) -> Any:
+def on_event(event: Event, unit: UnitOfWork) -> Any:
     """A domain event, delivered after its transaction committed. May return an awaitable.
 
-    Runs once per event per plugin. An exception here is logged and does not undo the change.
+    Runs once per event per plugin. Take ``unit`` to write in reaction: the reaction runs in a unit of work
+    of its own, as the system acting for the plugin, so what it writes is audited and its events are
+    delivered in turn; raising ``Refused`` (or failing) undoes the reaction only. An exception here is logged
+    and never undoes the change that emitted the event.
     """
 
 

@@ -26,10 +26,10 @@ from tortoise.exceptions import IntegrityError
 
 from kamgraph.api.context import Context
 from kamgraph.api.errors import RequestError, UserError, user_error
-from kamgraph.core.writes import upsert_each
 from kamgraph.errors import Code, Problem, Refused, invalid
 from kamgraph.events import UnitOfWork, unit_of_work
 from kamgraph.security.permissions import require
+from kamgraph.writes import upsert_each
 
 #: the field metadata under which a declared mutation keeps its permission (None: any caller, e.g. login)
 PERMISSION = "kamgraph.permission"

@@ -14,8 +14,8 @@ from tortoise import Tortoise
 from tortoise.connection import connections
 from tortoise.transactions import in_transaction
 
+from kamgraph.crypto import load_keyring, use_keyring
 from kamgraph.plugin_manager import claim_unique
-from kamgraph.security.crypto import load_keyring, use_keyring
 
 if TYPE_CHECKING:
     from tortoise.backends.base.client import BaseDBAsyncClient

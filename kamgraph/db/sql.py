@@ -22,9 +22,9 @@ from tortoise.fields import CharField, DecimalField, TextField
 from tortoise.fields.relational import BackwardFKRelation, ForeignKeyFieldInstance
 from tortoise.models import Model
 
+from kamgraph.crypto import SealedTextField, keyring
 from kamgraph.db import db, dialect
 from kamgraph.db.light import light_rows
-from kamgraph.security.crypto import SealedTextField, keyring
 
 
 class Scope(Protocol):

@@ -13,13 +13,14 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tortoise.models import Model
 
 from kamgraph.db import write_transaction
+from kamgraph.errors import Refused
 from kamgraph.events import feed
 from kamgraph.plugin_manager import await_me_maybe
 from kamgraph.security.audit import AuditEntry
@@ -121,7 +122,7 @@ async def unit_of_work(
             await feed.announce(unit.events)
     finally:
         _current.reset(token)
-    await deliver(pm, unit.events)
+    await deliver(pm, unit.events, unit)
 
 
 def account_of_event(event: Event) -> int | None:
@@ -160,11 +161,49 @@ async def write_outbox(events: list[Event]) -> None:
     )
 
 
-async def deliver(pm: PluginManager, events: list[Event]) -> None:
-    """Hand events to every ``on_event``; a failing plugin is logged and does not stop the others."""
+#: how deep reactions may cause reactions: an event whose reaction emits events whose reactions emit...
+MAX_REACTION_DEPTH = 5
+_reaction_depth: ContextVar[int] = ContextVar("kamgraph_reaction_depth", default=0)
+
+
+async def deliver(pm: PluginManager, events: list[Event], cause: UnitOfWork | None = None) -> None:
+    """Hand events to every ``on_event``; a failing plugin is logged and does not stop the others.
+
+    An implementation that takes ``unit`` reacts inside a unit of work of its own, as the system acting for
+    the plugin: what it writes is audited and committed together, its events are delivered in turn, and a
+    refused or failing reaction changes nothing."""
+    depth = _reaction_depth.get()
     for event in events:
         for impl in pm.hook.on_event.get_hookimpls():  # registration order: the core first
+            plugin = pm.get_name(impl.plugin)
             try:
-                await await_me_maybe(impl.function(event=event))
+                if "unit" not in impl.argnames:
+                    await await_me_maybe(impl.function(event=event))
+                elif cause is None:
+                    log.error("plugin %s reacts with a unit of work, but event %s came without one", plugin, event.id)
+                elif depth >= MAX_REACTION_DEPTH:
+                    log.error(
+                        "reactions to %s stop at depth %d (plugin %s): a reaction loop?", event.type, depth, plugin
+                    )
+                else:
+                    await _react(pm, impl, plugin, event, cause, depth)
+            except Refused as refused:
+                log.warning(
+                    "plugin %s refused its reaction to %s (%s): %s", plugin, event.type, event.id, refused.problems
+                )
             except Exception:
-                log.exception("plugin %s failed on event %s (%s)", pm.get_name(impl.plugin), event.type, event.id)
+                log.exception("plugin %s failed on event %s (%s)", plugin, event.type, event.id)
+
+
+async def _react(pm: PluginManager, impl: Any, plugin: str, event: Event, cause: UnitOfWork, depth: int) -> None:
+    from kamgraph.security.actors import SYSTEM_ACTOR
+
+    actor = replace(SYSTEM_ACTOR, name=f"{plugin} (on {event.type})")
+    token = _reaction_depth.set(depth + 1)
+    try:
+        async with unit_of_work(
+            pm, actor, cause.settings, cause.event_types, cause.request_id, f"on_event:{plugin}"
+        ) as unit:
+            await await_me_maybe(impl.function(event=event, unit=unit))
+    finally:
+        _reaction_depth.reset(token)

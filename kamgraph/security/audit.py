@@ -1,6 +1,6 @@
 """The audit trail: every write, and every read of a sensitive value, by anyone.
 
-Writes are recorded by the write helpers of :mod:`kamgraph.core.writes` into the unit of work and stored
+Writes are recorded by the write helpers of :mod:`kamgraph.writes` into the unit of work and stored
 in the same transaction as the change, so no change exists without its record. Reads of sensitive
 values are collected while a request runs and stored when it ends, one record per object.
 """

@@ -16,10 +16,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from kamgraph.core.people.models import Person, PersonKind, StaffRole
+from kamgraph.crypto import keyring
 from kamgraph.db import write_transaction
 from kamgraph.db.sql import Params, fetch, select_columns, table
 from kamgraph.security.actors import Actor, Role, RowScope, ScopeKind
-from kamgraph.security.crypto import keyring
 from kamgraph.security.models import ApiKey, Login, LoginThrottle, Session
 from kamgraph.security.permissions import Permissions
 from kamgraph.settings import Settings

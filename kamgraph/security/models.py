@@ -5,8 +5,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
+from kamgraph.crypto import SealedTextField
 from kamgraph.db.models import NodeModel
-from kamgraph.security.crypto import SealedTextField
 
 
 class Login(Model):

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from tortoise import Tortoise
 from tortoise.models import Model
 
+from kamgraph.crypto import BlindIndexField, KeyRing, SealedTextField
 from kamgraph.db import write_transaction
-from kamgraph.security.crypto import BlindIndexField, KeyRing, SealedTextField
 from kamgraph.security.models import Login
 
 BATCH = 500

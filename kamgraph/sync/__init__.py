@@ -19,7 +19,6 @@ from typing import IO, TYPE_CHECKING, Any
 
 from strawberry.utils.str_converters import to_camel_case
 
-from kamgraph.core.writes import upsert_each
 from kamgraph.db.sql import Order
 from kamgraph.events import unit_of_work
 from kamgraph.security.audit import ReadLog, store
@@ -27,6 +26,7 @@ from kamgraph.security.permissions import require
 from kamgraph.security.scope import PageRequest, visible
 from kamgraph.sync.files import ByteCounter, Progress, RecordWriter, read_records
 from kamgraph.sync.kinds import Column, SyncKind
+from kamgraph.writes import upsert_each
 
 if TYPE_CHECKING:
     from kamgraph.plugin_manager import PluginManager

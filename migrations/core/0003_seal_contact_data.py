@@ -6,7 +6,7 @@ Rows written before this migration are sealed in place, so no record is lost or 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
-from kamgraph.security.crypto import PREFIX, BlindIndexField, SealedTextField, keyring
+from kamgraph.crypto import PREFIX, BlindIndexField, SealedTextField, keyring
 
 
 async def seal_existing(apps, schema_editor):

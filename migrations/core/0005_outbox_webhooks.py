@@ -2,7 +2,7 @@ from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
 from tortoise.migrations import operations as ops
 
-from kamgraph.security.crypto import SealedTextField
+from kamgraph.crypto import SealedTextField
 
 
 class Migration(migrations.Migration):

@@ -3,8 +3,8 @@ from tortoise.fields.base import OnDelete
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
+from kamgraph.crypto import SealedTextField
 from kamgraph.plugins.risk.rules import DunningStage, Rating
-from kamgraph.security.crypto import SealedTextField
 
 
 class Migration(migrations.Migration):

@@ -9,10 +9,9 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kamgraph.db.sql import seconds_between
+from kamgraph.plugin import Rows, seconds_between
 from kamgraph.plugins.pipeline import rules
 from kamgraph.plugins.pipeline.rules import StageRules
-from kamgraph.security.scope import Rows
 
 WEIGHTED = 't."amount" * t."probability"'
 

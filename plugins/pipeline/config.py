@@ -16,9 +16,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from kamgraph.plugin import Settings, extra_flag, extra_int, extra_ints
 from kamgraph.plugins.pipeline import rules
 from kamgraph.plugins.pipeline.rules import Outcome, Stage, StageRules
-from kamgraph.settings import Settings, extra_flag, extra_int, extra_ints
 
 
 class PipelineSettingError(ValueError):

@@ -8,9 +8,7 @@ import random
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
-from kamgraph.core.accounts.models import Account
-from kamgraph.core.contracts.models import Contract, Edition
-from kamgraph.db import write_transaction
+from kamgraph.plugin import Account, Contract, Edition, write_transaction
 from kamgraph.plugins.pipeline import rules
 from kamgraph.plugins.pipeline.config import pipeline_config
 from kamgraph.plugins.pipeline.models import (

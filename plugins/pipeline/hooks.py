@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kamgraph import hookimpl
+from kamgraph.plugin import hookimpl
 
 __all__ = [
     "register_demo_data",

@@ -12,13 +12,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from kamgraph.ids import to_global_id
-from kamgraph.jobs import Job, JobContext, every, quarterly, weekly
+from kamgraph.plugin import SYSTEM_ACTOR, Job, JobContext, every, quarterly, to_global_id, visible, weekly
 from kamgraph.plugins.pipeline import analytics, rules
 from kamgraph.plugins.pipeline.config import pipeline_config
 from kamgraph.plugins.pipeline.models import FunnelSnapshot, Opportunity, StageChange
-from kamgraph.security.actors import SYSTEM_ACTOR
-from kamgraph.security.scope import visible
 
 
 async def report_overdue_timers(ctx: JobContext) -> dict[str, Any]:

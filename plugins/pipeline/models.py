@@ -5,8 +5,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from kamgraph.core.contracts.models import Edition
-from kamgraph.db.models import NodeModel, VersionedModel
+from kamgraph.plugin import Edition, NodeModel, VersionedModel
 from kamgraph.plugins.pipeline.rules import Metric
 
 

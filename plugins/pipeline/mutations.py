@@ -8,12 +8,7 @@ from typing import Any
 
 import strawberry
 
-from kamgraph.api import mutation
-from kamgraph.core.accounts.types import RegionEnum
-from kamgraph.core.contracts.mutations import InstalmentInput
-from kamgraph.core.contracts.rules import PlannedInstalment
-from kamgraph.core.contracts.types import EditionEnum
-from kamgraph.events import UnitOfWork
+from kamgraph.plugin import EditionEnum, InstalmentInput, PlannedInstalment, RegionEnum, UnitOfWork, mutation
 from kamgraph.plugins.pipeline import services, targets
 from kamgraph.plugins.pipeline.config import pipeline_config
 from kamgraph.plugins.pipeline.permissions import TARGETS_WRITE, WRITE

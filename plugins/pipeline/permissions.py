@@ -3,8 +3,7 @@ hold it by default (DOMAIN.md section 1). A guard naming an unregistered permiss
 
 from __future__ import annotations
 
-from kamgraph.security.actors import Role
-from kamgraph.security.permissions import Permission
+from kamgraph.plugin import Permission, Role
 
 KA, IND, REG = Role.KA_DIRECTOR, Role.INDUSTRY_DIRECTOR, Role.REGIONAL_DIRECTOR
 AM, CSM, SE, ANALYST = Role.ACCOUNT_MANAGER, Role.CUSTOMER_SUCCESS_MANAGER, Role.SOLUTION_EXPERT, Role.DATA_ANALYST

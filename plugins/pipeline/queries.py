@@ -9,15 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from kamgraph.api import (
-    Connection,
-    OrderDirection,
-    RequestError,
-    context,
-    list_connection,
-)
-from kamgraph.api.fields import node_field
-from kamgraph.core.accounts.types import RegionEnum
+from kamgraph.plugin import Connection, OrderDirection, RegionEnum, RequestError, context, list_connection, node_field
 from kamgraph.plugins.pipeline import analytics
 from kamgraph.plugins.pipeline.config import pipeline_config
 from kamgraph.plugins.pipeline.models import (

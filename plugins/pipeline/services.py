@@ -7,23 +7,27 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from kamgraph.core.accounts.models import Account
-from kamgraph.core.contracts import rules as contract_rules
-from kamgraph.core.contracts import services as contract_services
-from kamgraph.core.contracts.models import Contract
-from kamgraph.core.writes import (
+from kamgraph.plugin import (
+    Account,
+    Code,
+    Contract,
+    Problem,
+    Refused,
+    UnitOfWork,
     archive,
     check_version,
     create,
+    create_contract,
     find,
     find_staff,
     given,
+    invalid,
+    money_problem,
     not_archived,
+    refuse_if,
     save,
+    to_global_id,
 )
-from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
-from kamgraph.events import UnitOfWork
-from kamgraph.ids import to_global_id
 from kamgraph.plugins.pipeline import rules
 from kamgraph.plugins.pipeline.config import PipelineConfig
 from kamgraph.plugins.pipeline.models import Opportunity, StageChange
@@ -60,7 +64,7 @@ def _values_problems(values: dict[str, Any]) -> list[Problem]:
     if (
         given(values.get("amount"))
         and values["amount"] is not None
-        and (problem := contract_rules.money_problem(values["amount"], ("amount",)))
+        and (problem := money_problem(values["amount"], ("amount",)))
     ):
         problems.append(problem)
     if given(values.get("currency")) and values["currency"] is not None:
@@ -280,7 +284,7 @@ async def win_opportunity(
             **{k: v for k, v in new_contract.items() if k != "schedule"},
         }
         try:
-            contract = await contract_services.create_contract(unit, values, new_contract.get("schedule") or [])
+            contract = await create_contract(unit, values, new_contract.get("schedule") or [])
         except Refused as refused:
             raise Refused([Problem(("new_contract", *p.path), p.code, p.message) for p in refused.problems]) from None
     await save(opportunity, {"contract_id": contract.id}, audit_account=opportunity.account_id)

@@ -14,13 +14,23 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from kamgraph.core.accounts.models import Region
-from kamgraph.core.accounts.rules import industry_sections
-from kamgraph.core.contracts.models import Contract, Payment
-from kamgraph.core.contracts.rules import SIGNED_STATUSES
-from kamgraph.core.writes import create, find_or_problem, find_staff, save
-from kamgraph.errors import Problem, invalid, refuse_if
-from kamgraph.events import UnitOfWork
+from kamgraph.plugin import (
+    SIGNED_STATUSES,
+    SYSTEM_ACTOR,
+    Contract,
+    Payment,
+    Problem,
+    Region,
+    UnitOfWork,
+    create,
+    find_or_problem,
+    find_staff,
+    industry_sections,
+    invalid,
+    refuse_if,
+    save,
+    visible,
+)
 from kamgraph.plugins.pipeline import rules
 from kamgraph.plugins.pipeline.models import (
     SalesTarget,
@@ -28,8 +38,6 @@ from kamgraph.plugins.pipeline.models import (
     TargetAccountRating,
 )
 from kamgraph.plugins.pipeline.rules import Metric, TargetKey
-from kamgraph.security.actors import SYSTEM_ACTOR
-from kamgraph.security.scope import visible
 
 #: where each dimension of a target is found from a contract, and from a payment
 DIMENSION_PATHS = {"region": "account.region", "industry": "account.industry_section", "person": "account.owner"}
@@ -196,9 +204,7 @@ async def rate_account(
     unit: UnitOfWork, account_gid: str, industry_position: int, purchase_potential: Decimal, strategic_fit: int
 ) -> TargetAccountRating:
     """Rate a candidate (or rate it again): its industry position, annual purchase potential and strategic fit."""
-    from kamgraph.core.accounts.models import Account
-    from kamgraph.core.contracts.rules import money_problem
-    from kamgraph.core.writes import find
+    from kamgraph.plugin import Account, find, money_problem
 
     account = await find(unit.actor, Account, account_gid, ("account_id",), live=True)
     problems = [
@@ -224,7 +230,7 @@ async def rate_account(
 
 async def refresh_list(quarter: str, weights: Sequence[Decimal]) -> int:
     """Rank the rated, live accounts into ``quarter``'s list (kept once per quarter); returns the entries made."""
-    from kamgraph.core.accounts.models import Account
+    from kamgraph.plugin import Account
 
     if await TargetAccountEntry.filter(quarter=quarter).exists():
         return 0

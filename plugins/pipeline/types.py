@@ -11,22 +11,31 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from kamgraph.api import Node, context, load_children
-from kamgraph.api.connections import order_input
-from kamgraph.api.declare import NodeType
-from kamgraph.api.fields import children_field, computed_field, sensitive_field, to_one_field
-from kamgraph.api.nodes import node_type_of
-from kamgraph.core.accounts.models import Account, Region, Tier
-from kamgraph.core.accounts.types import (
+from kamgraph.plugin import (
+    Account,
     AccountKeys,
     AccountType,
+    Contract,
+    ContractType,
+    Edition,
+    EditionEnum,
+    Node,
+    NodeType,
+    Person,
+    PersonType,
+    Region,
     RegionEnum,
+    Tier,
     TierEnum,
+    children_field,
+    computed_field,
+    context,
+    load_children,
+    node_type_of,
+    order_input,
+    sensitive_field,
+    to_one_field,
 )
-from kamgraph.core.contracts.models import Contract, Edition
-from kamgraph.core.contracts.types import ContractType, EditionEnum
-from kamgraph.core.people.models import Person
-from kamgraph.core.people.types import PersonType
 from kamgraph.plugins.pipeline import rules
 from kamgraph.plugins.pipeline.models import (
     Opportunity,

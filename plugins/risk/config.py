@@ -20,9 +20,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from kamgraph.plugin import Settings, extra_int, extra_ints
 from kamgraph.plugins.risk import rules
 from kamgraph.plugins.risk.rules import Check, DunningStage, Rating, RatingBand
-from kamgraph.settings import Settings, extra_int, extra_ints
 
 
 class RiskSettingError(ValueError):

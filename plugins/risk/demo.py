@@ -7,9 +7,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, time, timedelta
 
-from kamgraph.core.accounts.models import Account
-from kamgraph.core.contracts.models import Contract, ContractStatus
-from kamgraph.db import write_transaction
+from kamgraph.plugin import Account, Contract, ContractStatus, write_transaction
 from kamgraph.plugins.risk import rules
 from kamgraph.plugins.risk.config import risk_config
 from kamgraph.plugins.risk.models import (

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from kamgraph.core.contracts.models import Instalment
-from kamgraph.health import HealthSignal, SignalContext, SignalValue
+from kamgraph.plugin import HealthSignal, Instalment, SignalContext, SignalValue
 from kamgraph.plugins.risk import rules, services
 from kamgraph.plugins.risk.models import RiskWarning
 from kamgraph.plugins.risk.rules import AgeingBucket, WarningLevel

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from kamgraph import hookimpl
+from kamgraph.plugin import hookimpl
 
 __all__ = [
     "contract_transition_problems",

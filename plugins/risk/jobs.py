@@ -15,10 +15,7 @@ from typing import Any
 
 from tortoise.expressions import F, Subquery
 
-from kamgraph.core.contracts.models import Contract, Instalment
-from kamgraph.core.writes import create
-from kamgraph.ids import to_global_id
-from kamgraph.jobs import Job, JobContext, daily, every
+from kamgraph.plugin import Contract, Instalment, Job, JobContext, create, daily, every, to_global_id
 from kamgraph.plugins.risk import rules, services
 from kamgraph.plugins.risk.config import risk_config
 from kamgraph.plugins.risk.models import DunningNotice

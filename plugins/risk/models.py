@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tortoise import fields
 
-from kamgraph.db.models import NodeModel, VersionedModel
+from kamgraph.plugin import NodeModel, SealedTextField, VersionedModel
 from kamgraph.plugins.risk.rules import (
     DunningStage,
     PlanStatus,
@@ -16,7 +16,6 @@ from kamgraph.plugins.risk.rules import (
     WarningKind,
     WarningLevel,
 )
-from kamgraph.security.crypto import SealedTextField
 
 CREDIT_READ = "risk.credit.read"
 

@@ -8,8 +8,7 @@ from typing import Any
 
 import strawberry
 
-from kamgraph.api import mutation
-from kamgraph.events import UnitOfWork
+from kamgraph.plugin import UnitOfWork, mutation
 from kamgraph.plugins.risk import register, services
 from kamgraph.plugins.risk.config import risk_config
 from kamgraph.plugins.risk.permissions import ASSESS, COMPETITORS, OVERRIDE, REGISTER, RESOLVE_WARNINGS

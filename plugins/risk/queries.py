@@ -8,16 +8,19 @@ from decimal import Decimal
 import strawberry
 from strawberry.types import Info
 
-from kamgraph.api import (
+from kamgraph.plugin import (
     Connection,
+    Contract,
+    Instalment,
+    InvalidId,
     OrderDirection,
     RequestError,
+    children_field,
     context,
+    int_key,
     list_connection,
+    node_field,
 )
-from kamgraph.api.fields import children_field, node_field
-from kamgraph.core.contracts.models import Contract, Instalment
-from kamgraph.ids import InvalidId, int_key
 from kamgraph.plugins.risk import services
 from kamgraph.plugins.risk.config import risk_config
 from kamgraph.plugins.risk.models import (

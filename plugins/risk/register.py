@@ -6,20 +6,23 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from kamgraph.core.accounts.models import Account
-from kamgraph.core.writes import (
+from kamgraph.plugin import (
+    Account,
+    Code,
+    Problem,
+    UnitOfWork,
     check_version,
     create,
     find,
     find_or_problem,
     find_staff,
     given,
+    invalid,
     not_archived,
+    refuse_if,
     save,
+    to_global_id,
 )
-from kamgraph.errors import Code, Problem, invalid, refuse_if
-from kamgraph.events import UnitOfWork
-from kamgraph.ids import to_global_id
 from kamgraph.plugins.risk import rules
 from kamgraph.plugins.risk.models import (
     CompetitorOffer,

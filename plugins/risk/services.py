@@ -12,20 +12,31 @@ from typing import Any
 
 from tortoise.expressions import F, Q, Subquery
 
-from kamgraph.core.accounts.models import Account
-from kamgraph.core.contracts.models import Contract, ContractStatus, Instalment
-from kamgraph.core.contracts.rules import SIGNED_STATUSES
-from kamgraph.core.people.models import (
+from kamgraph.plugin import (
+    SIGNED_STATUSES,
+    SYSTEM_ACTOR,
+    Account,
+    Code,
+    Contract,
+    ContractStatus,
+    Instalment,
     Person,
     PersonKind,
     PersonStatus,
+    Problem,
+    Refused,
     RelationshipLevel,
+    Rows,
+    UnitOfWork,
+    create,
+    find,
+    invalid,
+    lock_row,
+    refuse_if,
+    save,
+    to_global_id,
+    visible,
 )
-from kamgraph.core.writes import create, find, save
-from kamgraph.db import db, dialect
-from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
-from kamgraph.events import UnitOfWork
-from kamgraph.ids import to_global_id
 from kamgraph.plugins.risk import rules
 from kamgraph.plugins.risk.config import RiskConfig
 from kamgraph.plugins.risk.models import CreditAssessment, CreditOverride, RiskWarning
@@ -36,8 +47,6 @@ from kamgraph.plugins.risk.rules import (
     WarningKind,
     WarningLevel,
 )
-from kamgraph.security.actors import SYSTEM_ACTOR
-from kamgraph.security.scope import Rows, visible
 
 #: contracts whose unpaid value is credit the company has extended (DOMAIN.md: "signed and active")
 EXPOSED = [ContractStatus.SIGNED, ContractStatus.ACTIVE]
@@ -280,8 +289,7 @@ async def signing_problems(contract: Contract, signed_on: date) -> list[Problem]
     A director's override lets a refused signing through, and is marked used. On SQLite the write
     transaction already holds the database's write lock; on PostgreSQL the customer's row is locked."""
     system = SYSTEM_ACTOR
-    if dialect() == "postgres":  # two signings for one customer take turns, so that each counts the other's exposure
-        await db().execute_query('SELECT "id" FROM "account" WHERE "id" = $1 FOR UPDATE', [contract.account_id])
+    await lock_row(Account, contract.account_id)  # two signings for one customer take turns: each counts the other's
     standing = (await current_assessments(visible(CreditAssessment, system), [contract.account_id], signed_on)).get(
         contract.account_id
     )
@@ -495,8 +503,7 @@ async def resolve_warning(unit: UnitOfWork, warning_gid: str, note: str) -> Risk
 
 async def routed_to(rows: Any, account_ids: Sequence[int]) -> dict[int, list[Person]]:
     """The people a warning on each account reaches (``rules.routed_to``), as the caller may see them."""
-    from kamgraph.core.people.models import StaffRole
-    from kamgraph.security.actors import Role
+    from kamgraph.plugin import Role, StaffRole
 
     accounts = await rows(Account).get_many(account_ids)
     roles = await StaffRole.filter(

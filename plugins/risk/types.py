@@ -10,27 +10,32 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
-from kamgraph.api import Node, context, load_one
-from kamgraph.api.declare import NodeType
-from kamgraph.api.fields import (
+from kamgraph.plugin import (
+    Account,
+    AccountKeys,
+    AccountStatus,
+    AccountStatusEnum,
+    AccountType,
+    Contract,
+    ContractType,
+    Instalment,
+    InstalmentType,
+    Node,
+    NodeType,
+    Person,
+    PersonType,
+    Region,
+    RegionEnum,
+    Tier,
+    TierEnum,
     children_field,
     computed_field,
+    context,
+    load_one,
+    node_type_of,
     sensitive_field,
     to_one_field,
 )
-from kamgraph.api.nodes import node_type_of
-from kamgraph.core.accounts.models import Account, AccountStatus, Region, Tier
-from kamgraph.core.accounts.types import (
-    AccountKeys,
-    AccountStatusEnum,
-    AccountType,
-    RegionEnum,
-    TierEnum,
-)
-from kamgraph.core.contracts.models import Contract, Instalment
-from kamgraph.core.contracts.types import ContractType, InstalmentType
-from kamgraph.core.people.models import Person
-from kamgraph.core.people.types import PersonType
 from kamgraph.plugins.risk import rules
 from kamgraph.plugins.risk.models import (
     CompetitorOffer,

@@ -9,16 +9,28 @@ import strawberry
 from strawberry.types import Info
 
 from kam_testplugin.models import AccountNote
-from kamgraph import hookimpl
-from kamgraph.api import Connection, Node, context, list_connection, mutation
-from kamgraph.api.nodes import node_type_of
-from kamgraph.core.accounts.models import Account
-from kamgraph.core.writes import create, find
-from kamgraph.errors import invalid, refuse_if
-from kamgraph.health import HealthSignal, SignalValue
-from kamgraph.jobs import Job, every
-from kamgraph.security.actors import Role
-from kamgraph.security.permissions import Permission
+from kamgraph.plugin import (
+    Account,
+    Connection,
+    Contract,
+    HealthSignal,
+    Job,
+    Node,
+    Permission,
+    Role,
+    SignalValue,
+    context,
+    create,
+    every,
+    find,
+    hookimpl,
+    invalid,
+    list_connection,
+    mutation,
+    node_type_of,
+    refuse_if,
+    to_global_id,
+)
 
 #: events this plugin has seen, in order (the tests read it)
 RECEIVED: list = []
@@ -126,14 +138,12 @@ def register_permissions():
 
 
 @hookimpl
-async def on_event(event):
+async def on_event(event, unit):
     RECEIVED.append(event)
-    if event.type == "contract.signed":  # react to a core event by writing rows of our own
-        from kamgraph.core.contracts.models import Contract
-        from kamgraph.ids import from_global_id
-
-        contract = await Contract.get(id=int(from_global_id(event.subject)[1]))
-        await AccountNote.create(account_id=contract.account_id, text=f"Contract {contract.number} signed")
+    if event.type == "contract.signed":  # react to a core event by writing rows of our own, audited
+        contract = await find(unit.actor, Contract, event.subject, ("subject",))
+        note = await create(AccountNote, account_id=contract.account_id, text=f"Contract {contract.number} signed")
+        unit.emit("note.added", note.node_id, accountId=to_global_id("Account", contract.account_id))
 
 
 async def _tally_notes(ctx):

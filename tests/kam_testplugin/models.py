@@ -1,6 +1,6 @@
 from tortoise import fields
 
-from kamgraph.db.models import NodeModel
+from kamgraph.plugin import NodeModel
 
 
 class AccountNote(NodeModel):

@@ -4,6 +4,7 @@ from factories import account, contract
 
 from kamgraph.core.contracts.models import ContractStatus
 from kamgraph.ids import to_global_id
+from kamgraph.security.models import AuditRecord
 
 
 async def test_plugin_model_query_mutation_and_account_field(gql):
@@ -48,9 +49,13 @@ async def test_plugin_reacts_to_a_core_event_after_commit(gql):
         {"id": to_global_id("Contract", deal.id)},
     )
     assert signed["signContract"] == {"contract": {"status": "SIGNED"}, "userErrors": []}
-    assert [e.type for e in RECEIVED] == ["contract.signed"]
+    # the reaction wrote in a unit of work of its own: its event was delivered in turn, its write audited
+    assert [e.type for e in RECEIVED] == ["contract.signed", "note.added"]
+    assert RECEIVED[1].actor == "kam_testplugin (on contract.signed)"
     notes = await gql("{ accountNotes { edges { node { text } } } }")
     assert notes["accountNotes"]["edges"] == [{"node": {"text": f"Contract {deal.number} signed"}}]
+    audited = await AuditRecord.get(action="create", subject_type="AccountNote")
+    assert (audited.actor, audited.account_id) == ("kam_testplugin (on contract.signed)", acme.id)
 
 
 async def test_refused_write_emits_no_event(gql):

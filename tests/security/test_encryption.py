@@ -79,7 +79,7 @@ def test_rotate_key_re_seals_everything_without_losing_a_record(tmp_path):
     script = (
         "import asyncio, hashlib\n"
         "from kamgraph import db\nfrom kamgraph.settings import Settings\nfrom kamgraph.plugin_manager import PluginManager\n"
-        "from kamgraph.core.people.models import Person\nfrom kamgraph.security.crypto import keyring\n"
+        "from kamgraph.core.people.models import Person\nfrom kamgraph.crypto import keyring\n"
         "async def main():\n"
         "    s = Settings.from_env(); pm = PluginManager.from_names(s.plugins)\n"
         "    async with db.connect(s, pm):\n"

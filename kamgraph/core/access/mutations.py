@@ -14,13 +14,13 @@ from kamgraph.api.errors import UserError
 from kamgraph.core.access.types import ApiKeyType, WebhookDeliveryType, WebhookType
 from kamgraph.core.people.models import Person, PersonKind
 from kamgraph.core.people.types import PersonType
-from kamgraph.core.writes import create, find, save
 from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
 from kamgraph.events import UnitOfWork
 from kamgraph.events.webhooks import target_problem
 from kamgraph.security import auth
 from kamgraph.security.audit import AuditEntry, entry, store
 from kamgraph.security.models import ApiKey, Webhook, WebhookDelivery
+from kamgraph.writes import create, find, save
 
 
 @strawberry.input

@@ -17,8 +17,13 @@ from kamgraph.core.accounts.models import (
 )
 from kamgraph.core.contracts.models import Contract
 from kamgraph.core.contracts.rules import SIGNED_STATUSES
+from kamgraph.core.people.lookup import find_staff
 from kamgraph.core.people.models import Person
-from kamgraph.core.writes import (
+from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
+from kamgraph.events import UnitOfWork
+from kamgraph.security.scope import visible
+from kamgraph.settings import Settings
+from kamgraph.writes import (
     archive,
     changes_data,
     check_version,
@@ -27,15 +32,10 @@ from kamgraph.core.writes import (
     find,
     find_external,
     find_or_problem,
-    find_staff,
     given,
     save,
     upsert_one,
 )
-from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
-from kamgraph.events import UnitOfWork
-from kamgraph.security.scope import visible
-from kamgraph.settings import Settings
 
 
 async def validate(unit: UnitOfWork, values: dict[str, Any], current: Account | None = None) -> dict[str, Any]:

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from kamgraph.core.contracts.models import ContractStatus as S
 from kamgraph.errors import Code, Problem, invalid
-
-CENT = Decimal("0.01")
-MAX_MONEY = Decimal("99999999999999.99")  # DECIMAL(16, 2)
+from kamgraph.values import money_problem
 
 
 @dataclass(frozen=True)
@@ -101,23 +99,6 @@ def transition_problem(verb: str, current: S) -> Problem | None:
         Code.RULE_VIOLATION,
         f"cannot {verb} a contract that is {current.value}; only a contract that is {allowed} can be {transition.target.value.lower().replace('_', ' ')}",
     )
-
-
-def money_problem(value: Decimal | str, path: tuple[str | int, ...], *, positive: bool = False) -> Problem | None:
-    """Money is non-negative (positive where asked), with at most two decimals."""
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError):
-        return invalid(path, f"{value!r} is not an amount")
-    if not amount.is_finite():
-        return invalid(path, "an amount must be a finite number")
-    if amount < 0 or (positive and amount == 0):
-        return invalid(path, "an amount must be greater than zero" if positive else "an amount cannot be negative")
-    if amount != amount.quantize(CENT):
-        return invalid(path, f"{amount} has more than two decimals")
-    if amount > MAX_MONEY:
-        return invalid(path, f"{amount} is larger than the largest supported amount {MAX_MONEY}")
-    return None
 
 
 @dataclass(frozen=True)

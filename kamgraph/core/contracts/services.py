@@ -16,7 +16,11 @@ from kamgraph.core.contracts.models import (
     Payment,
     PaymentAllocation,
 )
-from kamgraph.core.writes import (
+from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
+from kamgraph.events import UnitOfWork
+from kamgraph.plugin_manager import await_me_maybe
+from kamgraph.values import money_problem
+from kamgraph.writes import (
     archive,
     changes_data,
     check_version,
@@ -30,9 +34,6 @@ from kamgraph.core.writes import (
     save,
     upsert_one,
 )
-from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
-from kamgraph.events import UnitOfWork
-from kamgraph.plugin_manager import await_me_maybe
 
 
 async def validate(
@@ -54,7 +55,7 @@ async def validate(
             problems.append(invalid(("number",), "a contract number cannot be empty"))
         elif await Contract.filter(number=clean["number"]).exclude(id=getattr(current, "id", None)).exists():
             problems.append(invalid(("number",), f"contract number {clean['number']} is already in use"))
-    if clean.get("amount") is not None and (problem := rules.money_problem(clean["amount"], ("amount",))):
+    if clean.get("amount") is not None and (problem := money_problem(clean["amount"], ("amount",))):
         problems.append(problem)
     if clean.get("currency") is not None:
         clean["currency"] = clean["currency"].strip().upper()
@@ -260,7 +261,7 @@ async def record_payment(
     """Record money received; it settles the named instalment first, then the oldest due ones."""
     contract = await find(unit.actor, Contract, contract_gid, ("contract_id",))
     problems: list[Problem] = []
-    if problem := rules.money_problem(amount, ("amount",), positive=True):
+    if problem := money_problem(amount, ("amount",), positive=True):
         problems.append(problem)
     if contract.status not in rules.SIGNED_STATUSES:
         problems.append(

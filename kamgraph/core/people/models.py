@@ -6,9 +6,9 @@ from enum import Enum
 
 from tortoise import fields
 
+from kamgraph.crypto import BlindIndexField, SealedTextField
 from kamgraph.db.models import NodeModel, VersionedModel
 from kamgraph.security.actors import Role
-from kamgraph.security.crypto import BlindIndexField, SealedTextField
 
 
 class PersonKind(str, Enum):

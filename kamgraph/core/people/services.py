@@ -11,7 +11,11 @@ from kamgraph.core.accounts.rules import industry_sections
 from kamgraph.core.accounts.services import account_reference
 from kamgraph.core.people import rules
 from kamgraph.core.people.models import Person, PersonKind, StaffRole
-from kamgraph.core.writes import (
+from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
+from kamgraph.events import UnitOfWork
+from kamgraph.security.actors import Role
+from kamgraph.security.permissions import require
+from kamgraph.writes import (
     archive,
     changes_data,
     check_version,
@@ -23,10 +27,6 @@ from kamgraph.core.writes import (
     save,
     upsert_one,
 )
-from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
-from kamgraph.events import UnitOfWork
-from kamgraph.security.actors import Role
-from kamgraph.security.permissions import require
 
 
 async def validate(unit: UnitOfWork, values: dict[str, Any], kind: PersonKind) -> tuple[dict[str, Any], list[Problem]]:

@@ -15,12 +15,12 @@ from strawberry import UNSET
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
+from kamgraph.crypto import SealedTextField
 from kamgraph.db import write_transaction
 from kamgraph.errors import Code, Problem, Refused
 from kamgraph.events import current_unit
 from kamgraph.ids import InvalidId, int_key
 from kamgraph.security.actors import Actor
-from kamgraph.security.crypto import SealedTextField
 from kamgraph.security.scope import visible
 
 if TYPE_CHECKING:
@@ -59,21 +59,6 @@ async def find_or_problem(
     if live and getattr(row, "archived_at", None) is not None:
         return Problem(path, Code.RULE_VIOLATION, f"{type_name} {global_id} is archived")
     return row
-
-
-async def find_staff(actor: Actor, global_id: str, path: tuple[str | int, ...], problems: list[Problem]) -> Any:
-    """The live member of staff behind ``global_id`` (an owner, a team member, a target's person), or None
-    with the reason added to ``problems``: unknown, archived, or a customer's contact."""
-    from kamgraph.core.people.models import Person, PersonKind
-
-    person = await find_or_problem(actor, Person, global_id, path, live=True)
-    if isinstance(person, Problem):
-        problems.append(person)
-        return None
-    if person.kind is not PersonKind.STAFF:
-        problems.append(Problem(path, Code.INVALID, f"{person.name} is a customer's contact, not a member of staff"))
-        return None
-    return person
 
 
 def check_version(row: Model, expected: int | None) -> None:
@@ -300,3 +285,18 @@ async def upsert_each(
                 )
             )
     return results
+
+
+async def lock_row(model: type[Model], pk: Any) -> None:
+    """Hold ``model``'s row ``pk`` until the write ends, so that concurrent writes that read it take turns
+    (two signings for one customer each counting the other's exposure). PostgreSQL locks the row; SQLite's
+    write transactions already take turns, so there nothing is needed."""
+    from kamgraph.db import db, dialect
+    from kamgraph.db.sql import quote, table
+
+    if dialect() == "postgres":
+        await db().execute_query(
+            f"SELECT {quote(model._meta.db_pk_column)} FROM {table(model)} WHERE {quote(model._meta.db_pk_column)} = $1 "
+            "FOR UPDATE",
+            [pk],
+        )
