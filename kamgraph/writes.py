@@ -173,15 +173,17 @@ async def archive(
     global_id: str,
     expected_version: int | None,
     guard: Callable[[Model], Problem | None] | None = None,
+    event: str | None = None,
 ) -> Model:
-    """Archive a visible row (it leaves lists, keeps its history) and emit ``<model>.archived``."""
+    """Archive a visible row (it leaves lists, keeps its history) and emit ``event`` (the core's default:
+    ``<model>.archived``; a plugin names its own, ``<plugin>.<object>.archived``)."""
     row = await find(unit.actor, model, global_id, ("id",))
     check_version(row, expected_version)
     not_archived(row)
     if guard and (problem := guard(row)):
         raise Refused([problem])
     await save(row, {"archived_at": datetime.now(UTC)}, action="archive")
-    unit.emit(f"{model.__name__.lower()}.archived", row.node_id)
+    unit.emit(event or f"{model.__name__.lower()}.archived", row.node_id)
     return row
 
 

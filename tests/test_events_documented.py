@@ -27,3 +27,11 @@ def test_event_type_has_a_row_with_its_subject_and_data(event_type):
     assert description.strip(), f"{event_type} is registered without a description"
     row = re.search(rf"^\| `{re.escape(event_type)}` \| (\w+) \|", documentation(plugin), re.M)
     assert row, f"{event_type} ({plugin}) has no row in its event table"
+
+
+@pytest.mark.parametrize("event_type", sorted(t for t, (plugin, _) in EVENT_TYPES.items() if plugin != "core"))
+def test_a_plugins_event_types_are_named_plugin_object_verb(event_type):
+    plugin, _ = EVENT_TYPES[event_type]
+    assert re.fullmatch(rf"{plugin}\.[a-z]+(_[a-z]+)*\.[a-z]+(_[a-z]+)*", event_type), (
+        f"{event_type} is not <plugin>.<object>.<verb> (API.md), e.g. {plugin}.visit.planned"
+    )

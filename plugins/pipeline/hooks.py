@@ -70,16 +70,16 @@ def register_nodes():
 @hookimpl
 def register_event_types():
     return {
-        "opportunity.created": "An opportunity was opened at an account, in the first stage.",
-        "opportunity.updated": "An open opportunity's fields changed; data.fields names them.",
-        "opportunity.stage_changed": "An opportunity moved to another open stage.",
-        "opportunity.won": "An opportunity was won; data.contractId is the contract won.",
-        "opportunity.lost": "An opportunity was lost; data.reason says why.",
-        "opportunity.archived": "An opportunity was archived.",
-        "opportunity.needs_reported": "The customer needs report was recorded; the solution is due on data.solutionDueOn.",
-        "opportunity.follow_up_overdue": "No follow-up 48 hours after the first contact (reported once).",
-        "opportunity.solution_overdue": "No solution 5 working days after the needs report (reported once).",
-        "pipeline.target_set": "A sales target was set or changed.",
+        "pipeline.opportunity.created": "An opportunity was opened at an account, in the first stage.",
+        "pipeline.opportunity.updated": "An open opportunity's fields changed; data.fields names them.",
+        "pipeline.opportunity.stage_changed": "An opportunity moved to another open stage.",
+        "pipeline.opportunity.won": "An opportunity was won; data.contractId is the contract won.",
+        "pipeline.opportunity.lost": "An opportunity was lost; data.reason says why.",
+        "pipeline.opportunity.archived": "An opportunity was archived.",
+        "pipeline.opportunity.needs_reported": "The customer needs report was recorded; the solution is due on data.solutionDueOn.",
+        "pipeline.opportunity.follow_up_overdue": "No follow-up 48 hours after the first contact (reported once).",
+        "pipeline.opportunity.solution_overdue": "No solution 5 working days after the needs report (reported once).",
+        "pipeline.sales_target.set": "A sales target was set or changed.",
     }
 
 

@@ -2,7 +2,7 @@
 weekly funnel snapshot (§3.6.2: the funnel is analysed every week).
 
 A follow-up not recorded 48 hours after the first contact, and a solution not delivered 5 working days
-after the needs report, are reported as ``opportunity.follow_up_overdue`` and ``opportunity.solution_overdue``.
+after the needs report, are reported as ``pipeline.opportunity.follow_up_overdue`` and ``pipeline.opportunity.solution_overdue``.
 The day it was reported is written on the row in the transaction that emits the event, so a run repeated
 reports nothing twice.
 """
@@ -28,7 +28,7 @@ async def report_overdue_timers(ctx: JobContext) -> dict[str, Any]:
         )
         for o in late_follow_ups:
             unit.emit(
-                "opportunity.follow_up_overdue",
+                "pipeline.opportunity.follow_up_overdue",
                 o.node_id,
                 accountId=to_global_id("Account", o.account_id),
                 ownerId=to_global_id("Person", o.owner_id),
@@ -40,7 +40,7 @@ async def report_overdue_timers(ctx: JobContext) -> dict[str, Any]:
         )
         for o in late_solutions:
             unit.emit(
-                "opportunity.solution_overdue",
+                "pipeline.opportunity.solution_overdue",
                 o.node_id,
                 accountId=to_global_id("Account", o.account_id),
                 ownerId=to_global_id("Person", o.owner_id),

@@ -157,7 +157,7 @@ class PipelineMutations:
 
     @mutation(permission=WRITE, returns=OPPORTUNITY)
     async def win_opportunity(unit: UnitOfWork, input: WinOpportunityInput) -> dict[str, Any]:
-        """Record the win, linking the contract won or creating its draft; emits opportunity.won."""
+        """Record the win, linking the contract won or creating its draft; emits pipeline.opportunity.won."""
         terms = None
         if input.new_contract is not None:
             given = input.new_contract

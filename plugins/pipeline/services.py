@@ -120,7 +120,7 @@ async def create_opportunity(unit: UnitOfWork, config: PipelineConfig, values: d
         changed_by=unit.actor.name,
     )
     unit.emit(
-        "opportunity.created",
+        "pipeline.opportunity.created",
         opportunity.node_id,
         accountId=account.node_id,
         stage=first.code,
@@ -154,7 +154,12 @@ async def update_opportunity(
     refuse_if(problems)
     diff = await save(opportunity, changes, audit_account=opportunity.account_id)
     if diff:
-        unit.emit("opportunity.updated", opportunity.node_id, accountId=_account_gid(opportunity), fields=sorted(diff))
+        unit.emit(
+            "pipeline.opportunity.updated",
+            opportunity.node_id,
+            accountId=_account_gid(opportunity),
+            fields=sorted(diff),
+        )
     return opportunity
 
 
@@ -223,7 +228,7 @@ async def move_opportunity(
             audit_account=opportunity.account_id,
         )
     await _enter(unit, stage_rules, opportunity, stage, (reason or "").strip() or None)
-    event = "opportunity.lost" if stage.outcome is Outcome.LOST else "opportunity.stage_changed"
+    event = "pipeline.opportunity.lost" if stage.outcome is Outcome.LOST else "pipeline.opportunity.stage_changed"
     unit.emit(
         event,
         opportunity.node_id,
@@ -289,7 +294,12 @@ async def win_opportunity(
             raise Refused([Problem(("new_contract", *p.path), p.code, p.message) for p in refused.problems]) from None
     await save(opportunity, {"contract_id": contract.id}, audit_account=opportunity.account_id)
     await _enter(unit, stage_rules, opportunity, stage_rules.won, None)
-    unit.emit("opportunity.won", opportunity.node_id, accountId=_account_gid(opportunity), contractId=contract.node_id)
+    unit.emit(
+        "pipeline.opportunity.won",
+        opportunity.node_id,
+        accountId=_account_gid(opportunity),
+        contractId=contract.node_id,
+    )
     return opportunity
 
 
@@ -329,7 +339,7 @@ async def record_needs_report(
         audit_account=opportunity.account_id,
     )
     unit.emit(
-        "opportunity.needs_reported",
+        "pipeline.opportunity.needs_reported",
         opportunity.node_id,
         accountId=_account_gid(opportunity),
         solutionDueOn=due.isoformat(),
@@ -341,4 +351,4 @@ async def archive_opportunity(unit: UnitOfWork, gid: str, expected_version: int 
     """Archive an opportunity (its owner, or a director): it leaves lists and figures and keeps its history."""
     opportunity = await find(unit.actor, Opportunity, gid, ("id",))
     _may_change(unit, opportunity)
-    return await archive(unit, Opportunity, gid, expected_version)
+    return await archive(unit, Opportunity, gid, expected_version, event="pipeline.opportunity.archived")

@@ -120,7 +120,7 @@ async def set_target(unit: UnitOfWork, values: dict[str, Any]) -> SalesTarget:
             value=value,
             parent_id=parent_id,
         )
-    unit.emit("pipeline.target_set", target.node_id, metric=key.metric.value, year=year, quarter=quarter)
+    unit.emit("pipeline.sales_target.set", target.node_id, metric=key.metric.value, year=year, quarter=quarter)
     return target
 
 

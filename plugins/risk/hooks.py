@@ -99,21 +99,21 @@ def register_type_extensions():
 @hookimpl
 def register_event_types():
     return {
-        "risk.credit_assessed": "A credit assessment was recorded; read its values through the API (risk.credit.read).",
-        "risk.credit_assessment_ended": "A credit assessment was ended early.",
-        "risk.credit_override_granted": "A KA director let one contract be signed beyond the credit rule; data.reason says why.",
-        "risk.dunning_notice_issued": "A dunning notice is due to the customer: data.stage is FIRST_NOTICE, SECOND_NOTICE, FINAL_NOTICE or LEGAL.",
-        "risk.legal_case_opened": "An instalment is more than 90 days overdue after the final notice: the case goes to legal.",
-        "risk.warning_raised": "An early warning was raised on an account (overdue payment, falling purchases, key contact left, exposure).",
-        "risk.warning_escalated": "An open warning's level rose; data.level is the new one.",
-        "risk.warning_resolved": "A warning was resolved; data.note says how.",
-        "risk.registered": "A risk was added to an account's register.",
-        "risk.register_changed": "A registered risk changed (rating, owner, mitigation, status).",
-        "risk.contingency_plan_created": "A contingency plan was prepared for an account.",
-        "risk.contingency_activated": "A contingency plan was activated: its event happened; the post-mortem is due in 48 hours.",
-        "risk.post_mortem_recorded": "The post-mortem of an activated plan was written; data.late says whether after its 48 hours.",
-        "risk.competitor_offer_seen": "A competitor's offer was seen at an account; a differentiation comparison is due in 48 hours.",
-        "risk.differentiation_recorded": "The differentiation comparison answering a competitor's offer was written.",
+        "risk.credit_assessment.recorded": "A credit assessment was recorded; read its values through the API (risk.credit.read).",
+        "risk.credit_assessment.ended": "A credit assessment was ended early.",
+        "risk.credit_override.granted": "A KA director let one contract be signed beyond the credit rule; data.reason says why.",
+        "risk.dunning_notice.issued": "A dunning notice is due to the customer: data.stage is FIRST_NOTICE, SECOND_NOTICE, FINAL_NOTICE or LEGAL.",
+        "risk.legal_case.opened": "An instalment is more than 90 days overdue after the final notice: the case goes to legal.",
+        "risk.warning.raised": "An early warning was raised on an account (overdue payment, falling purchases, key contact left, exposure).",
+        "risk.warning.escalated": "An open warning's level rose; data.level is the new one.",
+        "risk.warning.resolved": "A warning was resolved; data.note says how.",
+        "risk.registered_risk.added": "A risk was added to an account's register.",
+        "risk.registered_risk.changed": "A registered risk changed (rating, owner, mitigation, status).",
+        "risk.contingency_plan.created": "A contingency plan was prepared for an account.",
+        "risk.contingency_plan.activated": "A contingency plan was activated: its event happened; the post-mortem is due in 48 hours.",
+        "risk.post_mortem.recorded": "The post-mortem of an activated plan was written; data.late says whether after its 48 hours.",
+        "risk.competitor_offer.seen": "A competitor's offer was seen at an account; a differentiation comparison is due in 48 hours.",
+        "risk.differentiation.recorded": "The differentiation comparison answering a competitor's offer was written.",
     }
 
 

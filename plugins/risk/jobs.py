@@ -72,9 +72,9 @@ async def issue_dunning_notices(ctx: JobContext) -> dict[str, Any]:
                     "dueOn": instalment.due_on.isoformat(),
                     "daysOverdue": overdue,
                 }
-                unit.emit("risk.dunning_notice_issued", notice.node_id, stage=stage.value, **about)
+                unit.emit("risk.dunning_notice.issued", notice.node_id, stage=stage.value, **about)
                 if stage is DunningStage.LEGAL:
-                    unit.emit("risk.legal_case_opened", notice.node_id, **about)
+                    unit.emit("risk.legal_case.opened", notice.node_id, **about)
                 issued[stage.value] += 1
         if len(batch) < BATCH:
             return {"issued": dict(issued)}

@@ -81,7 +81,7 @@ async def register_risk(unit: UnitOfWork, values: dict[str, Any]) -> RegisteredR
         mitigation=values.get("mitigation"),
     )
     unit.emit(
-        "risk.registered",
+        "risk.registered_risk.added",
         risk.node_id,
         accountId=account.node_id,
         kind=risk.kind.value,
@@ -123,7 +123,7 @@ async def update_risk(
     diff = await save(risk, changes, audit_account=risk.account_id)
     if diff:
         unit.emit(
-            "risk.register_changed",
+            "risk.registered_risk.changed",
             risk.node_id,
             accountId=_account_gid(risk),
             fields=sorted(diff),
@@ -159,7 +159,7 @@ async def create_plan(
         title=clean_title,
         risk_id=risk_id,
     )
-    unit.emit("risk.contingency_plan_created", plan.node_id, accountId=account.node_id, planType=plan_type.value)
+    unit.emit("risk.contingency_plan.created", plan.node_id, accountId=account.node_id, planType=plan_type.value)
     return plan
 
 
@@ -199,7 +199,7 @@ async def activate_plan(unit: UnitOfWork, plan_gid: str, occurred_at: datetime |
         due_at=rules.hours_after(now, hours),
     )
     unit.emit(
-        "risk.contingency_activated",
+        "risk.contingency_plan.activated",
         plan.node_id,
         accountId=_account_gid(plan),
         planType=plan.plan_type.value,
@@ -254,7 +254,7 @@ async def record_post_mortem(unit: UnitOfWork, plan_gid: str, text: str) -> Cont
         plan, {"post_mortem": clean, "post_mortem_at": now, "status": PlanStatus.CLOSED}, audit_account=plan.account_id
     )
     unit.emit(
-        "risk.post_mortem_recorded", plan.node_id, accountId=_account_gid(plan), late=now > plan.post_mortem_due_at
+        "risk.post_mortem.recorded", plan.node_id, accountId=_account_gid(plan), late=now > plan.post_mortem_due_at
     )
     return plan
 
@@ -286,7 +286,7 @@ async def record_offer(
         comparison_due_at=rules.hours_after(seen, rules.COMPARISON_HOURS),
     )
     unit.emit(
-        "risk.competitor_offer_seen",
+        "risk.competitor_offer.seen",
         row.node_id,
         accountId=account.node_id,
         competitor=name,
@@ -307,6 +307,6 @@ async def record_differentiation(unit: UnitOfWork, offer_gid: str, comparison: s
         row, {"comparison": clean, "compared_at": now, "compared_by": unit.actor.name}, audit_account=row.account_id
     )
     unit.emit(
-        "risk.differentiation_recorded", row.node_id, accountId=_account_gid(row), late=now > row.comparison_due_at
+        "risk.differentiation.recorded", row.node_id, accountId=_account_gid(row), late=now > row.comparison_due_at
     )
     return row

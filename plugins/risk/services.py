@@ -199,7 +199,7 @@ async def record_assessment(
         assessed_by=unit.actor.name,
     )
     unit.emit(
-        "risk.credit_assessed",
+        "risk.credit_assessment.recorded",
         assessment.node_id,
         accountId=account.node_id,
         validFrom=start.isoformat(),
@@ -237,7 +237,7 @@ async def end_assessment(unit: UnitOfWork, assessment_gid: str, ended_on: date |
     refuse_if(problems)
     await save(assessment, {"ended_on": day, "end_reason": reason.strip()}, audit_account=assessment.account_id)
     unit.emit(
-        "risk.credit_assessment_ended",
+        "risk.credit_assessment.ended",
         assessment.node_id,
         accountId=to_global_id("Account", assessment.account_id),
         endedOn=day.isoformat(),
@@ -275,7 +275,7 @@ async def grant_override(unit: UnitOfWork, contract_gid: str, reason: str) -> Cr
         granted_by=unit.actor.name,
     )
     unit.emit(
-        "risk.credit_override_granted",
+        "risk.credit_override.granted",
         override.node_id,
         contractId=contract.node_id,
         accountId=to_global_id("Account", contract.account_id),
@@ -454,7 +454,7 @@ async def raise_warnings(unit: UnitOfWork, findings: Sequence[Finding]) -> dict[
                 reason=finding.reason,
             )
             known[(finding.account_id, finding.kind.value, finding.cause)] = warning
-            _announce(unit, "risk.warning_raised", warning)
+            _announce(unit, "risk.warning.raised", warning)
             raised += 1
         elif warning.resolved_at is None and rules.escalates(warning.level, finding.level):
             await save(
@@ -462,7 +462,7 @@ async def raise_warnings(unit: UnitOfWork, findings: Sequence[Finding]) -> dict[
                 {"level": finding.level, "reason": finding.reason, "escalated_at": datetime.now(UTC)},
                 audit_account=finding.account_id,
             )
-            _announce(unit, "risk.warning_escalated", warning)
+            _announce(unit, "risk.warning.escalated", warning)
             escalated += 1
     return {"raised": raised, "escalated": escalated}
 
@@ -492,7 +492,7 @@ async def resolve_warning(unit: UnitOfWork, warning_gid: str, note: str) -> Risk
         audit_account=warning.account_id,
     )
     unit.emit(
-        "risk.warning_resolved",
+        "risk.warning.resolved",
         warning.node_id,
         accountId=to_global_id("Account", warning.account_id),
         kind=warning.kind.value,

@@ -113,8 +113,12 @@ async def test_moves_follow_the_rules_and_are_recorded(pipeline):
     )
     closed = (await pipeline(MOVE, {"input": {"id": gid, "stage": "NEGOTIATION"}}))["moveOpportunity"]["userErrors"]
     assert "closed" in closed[0]["message"]
-    types = [e.type for e in await OutboxEvent.filter(type__startswith="opportunity.").order_by("id")]
-    assert types == ["opportunity.created", *["opportunity.stage_changed"] * 3, "opportunity.lost"]
+    types = [e.type for e in await OutboxEvent.filter(type__startswith="pipeline.opportunity.").order_by("id")]
+    assert types == [
+        "pipeline.opportunity.created",
+        *["pipeline.opportunity.stage_changed"] * 3,
+        "pipeline.opportunity.lost",
+    ]
 
 
 async def test_a_win_creates_its_draft_contract_or_links_one(pipeline):
@@ -141,7 +145,7 @@ async def test_a_win_creates_its_draft_contract_or_links_one(pipeline):
         "amount": {"amount": "1000000.00"},
         "title": "Data platform",
     }
-    event = await OutboxEvent.get(type="opportunity.won")
+    event = await OutboxEvent.get(type="pipeline.opportunity.won")
     assert '"contractId"' in event.data
 
     second = (await opened(pipeline, customer))["opportunity"]["id"]
@@ -210,8 +214,8 @@ async def test_timers_are_listed_and_reported_once(pipeline, settings, every_pm)
         assert run.status == "succeeded", run.error
     types = sorted(e.type for e in await OutboxEvent.filter(type__endswith="_overdue"))
     assert types == [
-        "opportunity.follow_up_overdue",
-        "opportunity.solution_overdue",
+        "pipeline.opportunity.follow_up_overdue",
+        "pipeline.opportunity.solution_overdue",
     ]  # once each, though the job ran twice
     follow_up = "mutation($id: ID!) { recordFollowUp(input: {id: $id}) { opportunity { followedUpAt followUpOverdue } userErrors { code } } }"
     done = (await pipeline(follow_up, {"id": late}))["recordFollowUp"]

@@ -120,7 +120,7 @@ async def test_dunning_issues_each_notice_once_and_payment_stops_it(risk, settin
     await run_dunning(settings, every_pm, at(91))
     assert await notices() == [("FIRST_NOTICE", 30), ("SECOND_NOTICE", 60), ("FINAL_NOTICE", 90), ("LEGAL", 91)]
     events = [e.type for e in await OutboxEvent.filter(type__startswith="risk.").order_by("id")]
-    assert events.count("risk.dunning_notice_issued") == 4 and events.count("risk.legal_case_opened") == 1
+    assert events.count("risk.dunning_notice.issued") == 4 and events.count("risk.legal_case.opened") == 1
 
     paid_up = await owing(customer, {0: "50.00"})
     await run_dunning(settings, every_pm, at(30))

@@ -45,7 +45,7 @@ async def test_an_overdue_instalment_is_warned_about_once_and_escalates(risk, se
         warning.escalated_at is not None and "40 days overdue" in warning.reason and warning.cause == instalment.node_id
     )
     types = [e.type for e in await OutboxEvent.filter(type__startswith="risk.warning").order_by("id")]
-    assert types == ["risk.warning_raised", "risk.warning_escalated"]
+    assert types == ["risk.warning.raised", "risk.warning.escalated"]
 
 
 async def test_a_key_contact_leaving_raises_a_high_warning(risk, settings, every_pm):
@@ -198,8 +198,8 @@ async def test_risk_events_reach_only_those_who_may_read_risk_records(risk, sett
     )
     events = await OutboxEvent.all().order_by("id")
     types = {e.type for e in events}
-    assert {"risk.warning_raised", "contract.submitted"} <= types
+    assert {"risk.warning.raised", "contract.submitted"} <= types
     for_agent = {e.type for e in await visible_events(actor_for(agent, Role.SERVICE_AGENT), events)}
     for_csm = {e.type for e in await visible_events(actor_for(csm, Role.CUSTOMER_SUCCESS_MANAGER), events)}
-    assert "contract.submitted" in for_agent and "risk.warning_raised" not in for_agent  # no risk.read
-    assert {"contract.submitted", "risk.warning_raised"} <= for_csm
+    assert "contract.submitted" in for_agent and "risk.warning.raised" not in for_agent  # no risk.read
+    assert {"contract.submitted", "risk.warning.raised"} <= for_csm
