@@ -16,7 +16,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import pytest_asyncio
 
@@ -29,13 +28,14 @@ _DIST.mkdir()
 sys.path.insert(0, str(_SITE))
 sys.path.insert(0, str(Path(__file__).parent))  # kam_testplugin itself lives beside this file
 
-from kamgraph import db, hookimpl  # noqa: E402
+from kamgraph import db  # noqa: E402
 from kamgraph.app import create_app  # noqa: E402
 from kamgraph.db.migrations import migrate  # noqa: E402
 from kamgraph.plugin_manager import PluginManager  # noqa: E402
-from kamgraph.security.actors import SYSTEM_ACTOR, Actor  # noqa: E402
+from kamgraph.security.actors import Actor  # noqa: E402
 from kamgraph.security.permissions import Permissions  # noqa: E402
 from kamgraph.settings import Settings  # noqa: E402
+from kamgraph.testing import ANONYMOUS, ActorSwitch, GraphQLClient  # noqa: E402, F401
 
 PG_URL = os.environ.get("KAMGRAPH_TEST_DATABASE_URL")
 TEST_PLUGINS = ("kam_testplugin",)
@@ -44,19 +44,7 @@ TEST_PLUGINS = ("kam_testplugin",)
 PLUGINS_WITH_TABLES = ("risk", "pipeline")
 
 
-ANONYMOUS = None  # no opinion from the switch: the request authenticates by its Authorization header
 TEST_KEY = "k2JgW8oO9v3Ecu6Yl+1X4bq6L6m1ZzQ8e8b0m3B1c2U="  # a fixed test encryption key (base64 of 32 bytes)
-
-
-class ActorSwitch:
-    """Answers actor_from_request with whoever the test chose, before the core's bearer-token check."""
-
-    def __init__(self) -> None:
-        self.actor: Actor | None = SYSTEM_ACTOR
-
-    @hookimpl(tryfirst=True)
-    def actor_from_request(self, request: Any, settings: Any) -> Actor | None:
-        return self.actor
 
 
 @pytest.fixture(scope="session")
@@ -132,37 +120,6 @@ async def clean(database: None) -> AsyncIterator[None]:
 @pytest.fixture(scope="session")
 def app(settings: Settings, pm: PluginManager) -> Any:
     return create_app(settings, pm)
-
-
-class GraphQLClient:
-    def __init__(self, app: Any, switch: ActorSwitch) -> None:
-        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kamgraph.test")
-        self.switch = switch
-
-    async def __call__(
-        self,
-        query: str,
-        variables: dict[str, Any] | None = None,
-        *,
-        actor: Actor | None = SYSTEM_ACTOR,
-        token: str | None = None,
-        errors: bool = False,
-    ) -> dict[str, Any]:
-        """Run a query as ``actor`` (or, with ``actor=ANONYMOUS``, as whoever ``token`` authenticates);
-        fail the test on top-level errors unless ``errors=True`` (then return the whole body)."""
-        self.switch.actor = actor
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        try:
-            response = await self.http.post(
-                "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-            )
-        finally:
-            self.switch.actor = SYSTEM_ACTOR
-        body = response.json()
-        if errors:
-            return body
-        assert "errors" not in body, body["errors"]
-        return body["data"]
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,66 @@
+"""kamgraph.testing: what a plugin's test suite needs, shipped with kamgraph (docs/plugins.md, "Testing").
+
+Installed as a pytest plugin (entry point ``pytest11``), it gives the fixtures of :mod:`kamgraph.testing.plugin`:
+a migrated database per session on SQLite (or PostgreSQL with ``KAMGRAPH_TEST_DATABASE_URL``), emptied
+before each test; a GraphQL client; ``as_role``/``as_person`` actors; the factories of
+:mod:`kamgraph.testing.factories`; the events delivered and ``run_job``. kamgraph's own suite uses the same
+client, actor switch and factories.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from kamgraph import hookimpl
+from kamgraph.security.actors import SYSTEM_ACTOR, Actor
+
+ANONYMOUS = None  # no opinion from the switch: the request authenticates by its Authorization header
+
+
+class ActorSwitch:
+    """Answers ``actor_from_request`` with whoever the test chose, before the core's bearer-token check."""
+
+    def __init__(self) -> None:
+        self.actor: Actor | None = SYSTEM_ACTOR
+
+    @hookimpl(tryfirst=True)
+    def actor_from_request(self, request: Any, settings: Any) -> Actor | None:
+        return self.actor
+
+
+class GraphQLClient:
+    """GraphQL over the ASGI app, as a chosen actor."""
+
+    def __init__(self, app: Any, switch: ActorSwitch) -> None:
+        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kamgraph.test")
+        self.switch = switch
+
+    async def __call__(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        actor: Actor | None = SYSTEM_ACTOR,
+        token: str | None = None,
+        errors: bool = False,
+    ) -> dict[str, Any]:
+        """Run a query as ``actor`` (or, with ``actor=ANONYMOUS``, as whoever ``token`` authenticates);
+        fail the test on top-level errors unless ``errors=True`` (then return the whole body)."""
+        self.switch.actor = actor
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        try:
+            response = await self.http.post(
+                "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+            )
+        finally:
+            self.switch.actor = SYSTEM_ACTOR
+        body = response.json()
+        if errors:
+            return body
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+
+__all__ = ["ANONYMOUS", "ActorSwitch", "GraphQLClient"]
