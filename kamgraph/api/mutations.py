@@ -225,10 +225,10 @@ async def bulk_upsert(
     records: Sequence[Any],
     path: str,
     apply: Callable[[UnitOfWork, str, Any], Awaitable[tuple[str, Any]]],
-    permission: str | None = None,
 ) -> Any:
     """Upsert up to ``MAX_UPSERT`` records from ``source`` in one transaction, each in a savepoint of its own:
-    ``apply(unit, source, record)`` returns the outcome and the row; a record it refuses is rolled back whole."""
+    ``apply(unit, source, record)`` returns the outcome and the row; a record it refuses is rolled back whole.
+    Its mutation's declaration (``mutation_field``) checks the permission."""
     if len(records) > MAX_UPSERT:
         raise RequestError(
             f"a bulk upsert takes at most {MAX_UPSERT} records a call", code="LIMIT_EXCEEDED", limit=MAX_UPSERT
@@ -252,7 +252,7 @@ async def bulk_upsert(
             ]
         }
 
-    return await write(info, payload, action, permission)
+    return await write(info, payload, action)
 
 
 def _constraint(exc: IntegrityError) -> str:
