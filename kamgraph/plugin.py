@@ -73,6 +73,7 @@ from kamgraph.core.contracts.types import ContractFilter, ContractType, EditionE
 from kamgraph.core.people.lookup import find_contact, find_staff
 from kamgraph.core.people.models import Person, PersonKind, PersonStatus, RelationshipLevel, StaffRole
 from kamgraph.core.people.types import PersonFilter, PersonType
+from kamgraph.core.permissions import AMOUNTS_READ
 from kamgraph.crypto import SealedTextField
 from kamgraph.db import write_transaction
 from kamgraph.db.models import NodeModel, VersionedModel
@@ -104,6 +105,7 @@ from kamgraph.writes import (
 
 __all__ = [
     # wiring
+    "AMOUNTS_READ",
     "Permission",
     "Role",
     "hookimpl",

@@ -13,6 +13,9 @@ ANALYST, SPECIALIST, AGENT = Role.DATA_ANALYST, Role.CONTRACT_SPECIALIST, Role.S
 DIRECTORS = (KA, IND, REG)
 STAFF = (*DIRECTORS, AM, SE, CSM, ANALYST, SPECIALIST, AGENT)  # every internal role; integrations get scopes
 
+#: the guard of every contract amount, and of every value that copies one (a plugin's money often does)
+AMOUNTS_READ = "contracts.amounts.read"
+
 CORE_PERMISSIONS = {
     "accounts.read": Permission.of("Read accounts, their teams and tier reviews", *STAFF),
     "accounts.write": Permission.of("Create and update accounts", *DIRECTORS, AM),
@@ -27,7 +30,7 @@ CORE_PERMISSIONS = {
     ),
     "staff.manage": Permission.of("Create staff, assign roles, manage logins", KA),
     "contracts.read": Permission.of("Read contracts, schedules and payments", *STAFF),
-    "contracts.amounts.read": Permission.of(
+    AMOUNTS_READ: Permission.of(
         "See contract amounts and payments (sensitive, audited)", *DIRECTORS, AM, SPECIALIST, AGENT
     ),
     "contracts.draft": Permission.of("Create, edit, archive and submit draft contracts", *DIRECTORS, AM, SPECIALIST),

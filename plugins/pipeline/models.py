@@ -5,7 +5,8 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from kamgraph.plugin import Edition, NodeModel, VersionedModel
+from kamgraph.plugin import AMOUNTS_READ, Edition, NodeModel, VersionedModel
+from kamgraph.plugins.pipeline.permissions import READ, TARGETS_ALL, TARGETS_READ
 from kamgraph.plugins.pipeline.rules import Metric
 
 
@@ -44,9 +45,9 @@ class Opportunity(VersionedModel):
     solution_overdue_reported_at = fields.DatetimeField(null=True)
 
     scope_via = ("account",)
-    read_permission = "pipeline.read"
+    read_permission = READ
     # the value of the contract it expects (and, once won, the contract's amount): guarded as that is
-    sensitive_fields = {"amount": "contracts.amounts.read"}
+    sensitive_fields = {"amount": AMOUNTS_READ}
 
     class Meta:
         app = "pipeline"
@@ -70,7 +71,7 @@ class StageChange(NodeModel):
     reason = fields.TextField(null=True)
 
     scope_via = ("opportunity", "account")
-    read_permission = "pipeline.read"
+    read_permission = READ
 
     class Meta:
         app = "pipeline"
@@ -116,9 +117,9 @@ class SalesTarget(VersionedModel):
     value = fields.DecimalField(max_digits=16, decimal_places=2)
     parent = fields.ForeignKeyField("pipeline.SalesTarget", related_name="parts", null=True, on_delete=fields.RESTRICT)
 
-    owned_by = ("person", "pipeline.targets.all")  # a person's target is theirs; department ones need .all
-    read_permission = "pipeline.targets.read"
-    sensitive_fields = {"value": "pipeline.targets.read"}
+    owned_by = ("person", TARGETS_ALL)  # a person's target is theirs; department ones need .all
+    read_permission = TARGETS_READ
+    sensitive_fields = {"value": TARGETS_READ}
 
     class Meta:
         app = "pipeline"
@@ -140,8 +141,8 @@ class TargetAccountRating(NodeModel):
     rated_at = fields.DatetimeField(auto_now=True)
 
     scope_via = ("account",)
-    read_permission = "pipeline.read"
-    sensitive_fields = {"purchase_potential": "contracts.amounts.read"}
+    read_permission = READ
+    sensitive_fields = {"purchase_potential": AMOUNTS_READ}
 
     class Meta:
         app = "pipeline"
@@ -160,8 +161,8 @@ class TargetAccountEntry(NodeModel):
     priority = fields.BooleanField(description="Potential above 1,000,000 CNY: listed first.")
 
     scope_via = ("account",)
-    read_permission = "pipeline.read"
-    sensitive_fields = {"purchase_potential": "contracts.amounts.read"}
+    read_permission = READ
+    sensitive_fields = {"purchase_potential": AMOUNTS_READ}
 
     class Meta:
         app = "pipeline"

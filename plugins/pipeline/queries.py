@@ -19,6 +19,7 @@ from kamgraph.plugins.pipeline.models import (
     StageChange,
     TargetAccountEntry,
 )
+from kamgraph.plugins.pipeline.permissions import TRENDS_READ
 from kamgraph.plugins.pipeline.types import (
     GROUP_KEYS,
     OPPORTUNITIES,
@@ -191,7 +192,7 @@ class PipelineQueries:
     )
     async def funnel_snapshots(self, info: Info, weeks: int = 8, region: RegionEnum | None = None) -> list[FunnelWeek]:
         ctx = context(info)
-        if ctx.actor is None or not ctx.actor.can("pipeline.trends.read"):
+        if ctx.actor is None or not ctx.actor.can(TRENDS_READ):
             return []
         if not 1 <= weeks <= 104:
             raise RequestError(f"snapshots go back 1 to 104 weeks, not {weeks}")

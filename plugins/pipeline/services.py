@@ -31,6 +31,7 @@ from kamgraph.plugin import (
 from kamgraph.plugins.pipeline import rules
 from kamgraph.plugins.pipeline.config import PipelineConfig
 from kamgraph.plugins.pipeline.models import Opportunity, StageChange
+from kamgraph.plugins.pipeline.permissions import MANAGE
 from kamgraph.plugins.pipeline.rules import Outcome
 
 EDITABLE = ("title", "amount", "currency", "expected_close_on", "edition", "lead_source", "competitor")
@@ -78,7 +79,7 @@ def _values_problems(values: dict[str, Any]) -> list[Problem]:
 
 def _may_change(unit: UnitOfWork, opportunity: Opportunity) -> None:
     """Account managers own their opportunities: only the owner, or a director (``pipeline.manage``), changes one."""
-    if opportunity.owner_id != unit.actor.person_id and not unit.actor.can("pipeline.manage"):
+    if opportunity.owner_id != unit.actor.person_id and not unit.actor.can(MANAGE):
         raise Refused([Problem(("id",), Code.FORBIDDEN, "only the opportunity's owner or a director can change it")])
 
 

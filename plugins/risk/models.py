@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from tortoise import fields
 
-from kamgraph.plugin import NodeModel, SealedTextField, VersionedModel
+from kamgraph.plugin import AMOUNTS_READ, NodeModel, SealedTextField, VersionedModel
+from kamgraph.plugins.risk.permissions import CREDIT_READ, READ
 from kamgraph.plugins.risk.rules import (
     DunningStage,
     PlanStatus,
@@ -16,8 +17,6 @@ from kamgraph.plugins.risk.rules import (
     WarningKind,
     WarningLevel,
 )
-
-CREDIT_READ = "risk.credit.read"
 
 
 class CreditAssessment(NodeModel):
@@ -48,7 +47,7 @@ class CreditAssessment(NodeModel):
     end_reason = fields.TextField(null=True)
 
     scope_via = ("account",)
-    read_permission = "risk.read"
+    read_permission = READ
     sensitive_fields = {
         name: CREDIT_READ
         for name in (
@@ -85,7 +84,7 @@ class CreditOverride(NodeModel):
     used_at = fields.DatetimeField(null=True, description="When the contract it allowed was signed.")
 
     scope_via = ("account",)
-    read_permission = "risk.read"
+    read_permission = READ
 
     class Meta:
         app = "risk"
@@ -107,8 +106,8 @@ class DunningNotice(NodeModel):
     issued_on = fields.DateField()
 
     scope_via = ("account",)
-    read_permission = "risk.read"
-    sensitive_fields = {"outstanding": "contracts.amounts.read"}
+    read_permission = READ
+    sensitive_fields = {"outstanding": AMOUNTS_READ}
 
     class Meta:
         app = "risk"
@@ -136,7 +135,7 @@ class RiskWarning(NodeModel):
     resolution = fields.TextField(null=True)
 
     scope_via = ("account",)
-    read_permission = "risk.read"
+    read_permission = READ
 
     class Meta:
         app = "risk"
@@ -164,7 +163,7 @@ class RegisteredRisk(VersionedModel):
     closed_reason = fields.TextField(null=True)
 
     scope_via = ("account",)
-    read_permission = "risk.read"
+    read_permission = READ
 
     class Meta:
         app = "risk"
@@ -191,7 +190,7 @@ class ContingencyPlan(NodeModel):
     post_mortem_at = fields.DatetimeField(null=True)
 
     scope_via = ("account",)
-    read_permission = "risk.read"
+    read_permission = READ
 
     class Meta:
         app = "risk"
@@ -211,7 +210,7 @@ class ContingencyTask(NodeModel):
     done_at = fields.DatetimeField(null=True)
 
     scope_via = ("plan", "account")
-    read_permission = "risk.read"
+    read_permission = READ
 
     class Meta:
         app = "risk"
@@ -236,7 +235,7 @@ class CompetitorOffer(NodeModel):
     compared_by = fields.CharField(max_length=200, null=True)
 
     scope_via = ("account",)
-    read_permission = "risk.read"
+    read_permission = READ
 
     class Meta:
         app = "risk"
