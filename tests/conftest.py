@@ -35,7 +35,7 @@ from kamgraph.plugin_manager import PluginManager  # noqa: E402
 from kamgraph.security.actors import Actor  # noqa: E402
 from kamgraph.security.permissions import Permissions  # noqa: E402
 from kamgraph.settings import Settings  # noqa: E402
-from kamgraph.testing import ANONYMOUS, ActorSwitch, GraphQLClient  # noqa: E402, F401
+from kamgraph.testing import ANONYMOUS, ActorSwitch, GraphQLClient, drop_test_database  # noqa: E402, F401
 
 PG_URL = os.environ.get("KAMGRAPH_TEST_DATABASE_URL")
 TEST_PLUGINS = ("kam_testplugin",)
@@ -94,18 +94,7 @@ async def database(settings: Settings, every_pm: PluginManager) -> AsyncIterator
         await migrate(every_pm)
         yield
     if PG_URL:  # drop the per-session database so they do not pile up
-        await drop_pg_database(settings.database_url)
-
-
-async def drop_pg_database(url: str) -> None:
-    import asyncpg
-
-    base, _, name = url.rpartition("/")
-    connection = await asyncpg.connect(PG_URL.replace("postgres://", "postgresql://", 1))
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
+        await drop_test_database(settings.database_url)
 
 
 @pytest_asyncio.fixture

@@ -3,27 +3,18 @@
 from pathlib import Path
 
 import pytest
-from graphql import GraphQLInputObjectType, build_schema
+from graphql import build_schema
 
-from kamgraph.api.mutations import naming_problem
+from kamgraph.api.mutations import field_naming_problem, naming_problem
 
 SDL = build_schema((Path(__file__).parent.parent / "schema" / "kamgraph.graphql").read_text(encoding="utf-8"))
 MUTATIONS = SDL.mutation_type.fields
 
 
-def optional_input(field) -> bool:
-    given = field.args.get("input")
-    kind = getattr(given.type, "of_type", given.type) if given else None
-    return isinstance(kind, GraphQLInputObjectType) and all(
-        not str(f.type).endswith("!") or f.default_value is not None for f in kind.fields.values()
-    )
-
-
 @pytest.mark.parametrize("name", sorted(MUTATIONS))
 def test_every_mutation_is_verb_noun_with_its_own_input_and_payload(name):
     field = MUTATIONS[name]
-    arguments = {arg: str(value.type) for arg, value in field.args.items()}
-    assert naming_problem(name, arguments, str(field.type), optional_input(field)) is None
+    assert field_naming_problem(name, field) is None
     payload = SDL.get_type(str(field.type).rstrip("!"))
     assert str(payload.fields["userErrors"].type) == "[UserError!]!"
 

@@ -19,6 +19,7 @@ from enum import Enum
 from typing import Any
 
 import strawberry
+from graphql import Undefined
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
@@ -86,6 +87,18 @@ def naming_problem(name: str, arguments: dict[str, str], returns: str, input_opt
     if returns != f"{stem}Payload!":
         return f"{name} returns {returns}; it should return {stem}Payload!"
     return None
+
+
+def field_naming_problem(name: str, field: Any) -> str | None:
+    """``naming_problem`` of a built mutation field (graphql-core's ``GraphQLField``: the schema being started,
+    or one read from committed SDL): its arguments, its payload, and whether its input may be optional."""
+    given = field.args.get("input")
+    fields = getattr(getattr(given.type, "of_type", given.type), "fields", {}) if given is not None else {}
+    optional = given is not None and all(
+        not str(f.type).endswith("!") or f.default_value is not Undefined for f in fields.values()
+    )
+    arguments = {arg: str(value.type) for arg, value in field.args.items()}
+    return naming_problem(name, arguments, str(field.type), optional)
 
 
 def mutation_field(

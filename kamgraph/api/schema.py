@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import strawberry
-from graphql import Undefined
 from strawberry.exceptions import DuplicatedTypeName
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.base import (
@@ -29,7 +28,7 @@ from kamgraph.api.guards import (
     SubscriptionsOnlyOverWebSocket,
 )
 from kamgraph.api.limits import limit_extensions
-from kamgraph.api.mutations import PERMISSION, naming_problem
+from kamgraph.api.mutations import PERMISSION, field_naming_problem
 from kamgraph.api.nodes import node_models
 from kamgraph.plugin_manager import PluginError, PluginManager, claim_unique
 from kamgraph.security.permissions import Permissions
@@ -163,13 +162,7 @@ def _check_mutations(schema: strawberry.Schema, contributions: list[tuple[str, t
                     f"plugin {plugin!r}: mutation {name} requires the permission {permission!r}, "
                     "which no enabled plugin registers"
                 )
-        arguments = {arg: str(value.type) for arg, value in field.args.items()}
-        input_type = field.args["input"].type if "input" in field.args else None
-        input_optional = input_type is not None and all(
-            not str(f.type).endswith("!") or f.default_value is not Undefined
-            for f in getattr(getattr(input_type, "of_type", input_type), "fields", {}).values()
-        )
-        if problem := naming_problem(name, arguments, str(field.type), input_optional):
+        if problem := field_naming_problem(name, field):
             raise PluginError(
                 f"plugin {plugin!r}: mutation {problem} (API.md: verbNoun(input: VerbNounInput!): VerbNounPayload!)"
             )

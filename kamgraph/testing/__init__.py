@@ -9,6 +9,7 @@ client, actor switch and factories.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import httpx
@@ -63,4 +64,17 @@ class GraphQLClient:
         return body["data"]
 
 
-__all__ = ["ANONYMOUS", "ActorSwitch", "GraphQLClient"]
+async def drop_test_database(url: str) -> None:
+    """Drop a per-session PostgreSQL test database, so they do not pile up; the server is the one
+    ``KAMGRAPH_TEST_DATABASE_URL`` names (its database is where the test ones are made from)."""
+    import asyncpg
+
+    server = os.environ["KAMGRAPH_TEST_DATABASE_URL"]
+    connection = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1))
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+__all__ = ["ANONYMOUS", "ActorSwitch", "GraphQLClient", "drop_test_database"]

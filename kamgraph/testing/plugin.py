@@ -59,7 +59,7 @@ class EventRecorder:
 
 if pytest_asyncio is not None:
     from kamgraph import hookimpl
-    from kamgraph.testing import ActorSwitch, GraphQLClient
+    from kamgraph.testing import ActorSwitch, GraphQLClient, drop_test_database
     from kamgraph.testing import factories as factory_functions
 
     class _Hooks:
@@ -121,7 +121,7 @@ if pytest_asyncio is not None:
             await migrate(kamgraph_pm)
             yield
         if postgres:
-            await _drop_database(kamgraph_settings.database_url)
+            await drop_test_database(kamgraph_settings.database_url)
 
     @pytest.fixture(scope="session")
     def kamgraph_app(kamgraph_settings: Any, kamgraph_pm: Any) -> Any:
@@ -184,15 +184,3 @@ if pytest_asyncio is not None:
             return await JobRunner(kamgraph_pm, kamgraph_settings).run(name)
 
         return run
-
-
-async def _drop_database(url: str) -> None:
-    import asyncpg
-
-    name = url.rpartition("/")[2]
-    server = os.environ["KAMGRAPH_TEST_DATABASE_URL"]  # the database named there is where the test ones are made
-    connection = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1))
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
