@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format bench schema migrate demo clean
+.PHONY: run test lint format bench schema examples migrate demo clean
 
 # (Re)install when the package definition changes; `pip install -e` keeps code changes live.
 $(STAMP): pyproject.toml
@@ -38,6 +38,11 @@ bench: $(STAMP)
 schema: $(STAMP)
 	KAMGRAPH_PLUGINS=bundled $(BIN)/kamgraph export-schema --output schema/kamgraph.graphql
 	$(BIN)/kamgraph export-schema --core --output schema/core.graphql
+
+## make examples: rewrite examples/tickets from the scaffold's templates (tests/test_scaffold.py compares the two)
+examples: $(STAMP)
+	rm -rf examples/tickets
+	$(BIN)/kamgraph new-plugin tickets --directory examples/tickets
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -311,6 +311,21 @@ def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_new_plugin(args: argparse.Namespace, settings: Settings) -> int:
+    from kamgraph.scaffold import ScaffoldError, new_plugin
+
+    folder = Path(args.directory or args.name)
+    try:
+        written = new_plugin(args.name, folder, args.model)
+    except ScaffoldError as exc:
+        print(f"kamgraph new-plugin: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(written)} files into {folder}/; next:")
+    print(f"  cd {folder} && pip install -e . && pytest")
+    print(f"  KAMGRAPH_PLUGINS={args.name} kamgraph serve --demo")
+    return 0
+
+
 def cmd_plugins(args: argparse.Namespace, settings: Settings) -> int:
     from kamgraph.plugin_manager import available_plugins, select_plugins
 
@@ -351,6 +366,14 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     make = sub.add_parser("makemigrations", help="write migrations for model changes")
     make.add_argument("apps", nargs="*", help="app labels (default: all enabled)")
     make.set_defaults(func=cmd_makemigrations)
+
+    scaffold = sub.add_parser(
+        "new-plugin", help="write a working plugin to start from: model, list, mutations, event, job, tests"
+    )
+    scaffold.add_argument("name", help="the plugin's name, lower case (tickets, field_visits)")
+    scaffold.add_argument("--model", help="its table's class name (default: from the name, e.g. Ticket)")
+    scaffold.add_argument("--directory", help="where to write it (default: a new folder named after the plugin)")
+    scaffold.set_defaults(func=cmd_new_plugin)
 
     demo = sub.add_parser("demo", help="migrate and seed deterministic demo data into an empty database")
     demo.add_argument("--seed", type=int, default=DEMO_SEED)

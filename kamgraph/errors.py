@@ -6,6 +6,7 @@ Rules return ``Problem`` lists; services raise ``Refused`` to abandon a write; t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -38,10 +39,19 @@ class Refused(Exception):
         self.problems = problems
 
 
-def refuse_if(problems: list[Problem]) -> None:
-    if problems:
-        raise Refused(problems)
+def refuse_if(problems: Iterable[Problem | None]) -> None:
+    """Refuse the write with every problem found; the checks that found none return None, which is skipped
+    (``refuse_if([text_problem(...), money_problem(...)])``)."""
+    found = [problem for problem in problems if problem is not None]
+    if found:
+        raise Refused(found)
 
 
 def invalid(path: tuple[str | int, ...], message: str) -> Problem:
+    """The value at ``path`` is not acceptable (INVALID)."""
     return Problem(path, Code.INVALID, message)
+
+
+def violation(path: tuple[str | int, ...], message: str) -> Problem:
+    """A business rule refuses the write, because of the value or object at ``path`` (RULE_VIOLATION)."""
+    return Problem(path, Code.RULE_VIOLATION, message)

@@ -78,13 +78,13 @@ from kamgraph.crypto import SealedTextField
 from kamgraph.db import write_transaction
 from kamgraph.db.models import NodeModel, VersionedModel
 from kamgraph.db.sql import seconds_between
-from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
+from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if, violation
 from kamgraph.events import UnitOfWork
 from kamgraph.health import HealthSignal, SignalContext, SignalValue
 from kamgraph.ids import InvalidId, from_global_id, int_key, to_global_id
 from kamgraph.jobs import Job, JobContext
 from kamgraph.jobs.schedule import daily, every, monthly, quarterly, weekly
-from kamgraph.security.actors import SYSTEM_ACTOR, Actor, Role
+from kamgraph.security.actors import DIRECTORS, SYSTEM_ACTOR, Actor, Role
 from kamgraph.security.permissions import Permission
 from kamgraph.security.scope import Rows, visible
 from kamgraph.settings import Settings, extra_flag, extra_int, extra_ints
@@ -106,6 +106,7 @@ from kamgraph.writes import (
 __all__ = [
     # wiring
     "AMOUNTS_READ",
+    "DIRECTORS",
     "Permission",
     "Role",
     "hookimpl",
@@ -200,6 +201,7 @@ __all__ = [
     "find_staff",
     "given",
     "invalid",
+    "violation",
     "lock_row",
     "not_archived",
     "money_problem",

@@ -82,4 +82,7 @@ def test_wheel_installs_and_runs_in_a_fresh_virtualenv(tmp_path):
     assert (site / "kamgraph" / "migrations" / "core" / "0001_initial.py").exists()
     assert (site / "kamgraph" / "core" / "data" / "gbt4754.json").exists()
     assert not (site / "migrations").exists() and not (site / "plugins").exists()
+    # the scaffold's templates are in the wheel: new-plugin works from an installed kamgraph
+    subprocess.run([str(kamgraph), "new-plugin", "visits"], check=True, capture_output=True, cwd=workdir, env=env)
+    assert (workdir / "visits" / "kam_visits" / "migrations" / "0001_initial.py").exists()
     assert re.search(r"kamgraph-\d", wheel.name)

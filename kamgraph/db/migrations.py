@@ -11,6 +11,8 @@ from tortoise.migrations.executor import MigrationExecutor
 
 from kamgraph.db import CONNECTION, apps_config, db
 
+CORE_APP = "core"
+
 if TYPE_CHECKING:
     from kamgraph.plugin_manager import PluginManager
 
@@ -34,12 +36,17 @@ async def migrate(pm: PluginManager, progress: Callable[[str, str, str], Any] | 
 
 
 async def make_migrations(pm: PluginManager, app_labels: list[str] | None = None) -> list[str]:
-    """Write migrations for model changes of the given apps (default all); returns the files written."""
-    config = apps_config(pm)
-    if app_labels:
-        config = {label: config[label] for label in app_labels}
-    detector = MigrationAutodetector(Tortoise.apps, config)
-    return await detector.write()
+    """Write migrations for model changes of the given apps (default all); returns the files written.
+
+    The detector sees every app, so that a plugin's relations to the core resolve; each plugin migration
+    depends on the core's latest one, so it runs after every core table it may refer to exists."""
+    detector = MigrationAutodetector(Tortoise.apps, apps_config(pm))
+    writers = [w for w in await detector.changes() if not app_labels or w.app_label in app_labels]
+    core_leaves = [(key.app_label, key.name) for key in detector.loader.graph.leaf_nodes(CORE_APP)]
+    for writer in writers:
+        if writer.app_label != CORE_APP:
+            writer.dependencies = sorted(set(writer.dependencies) | set(core_leaves))
+    return [str(writer.write()) for writer in writers]
 
 
 __all__ = ["CONNECTION", "make_migrations", "migrate", "pending"]

@@ -1,0 +1,139 @@
+"""`kamgraph new-plugin`: what it writes is examples/tickets (the guide's plugin), and what it writes installs,
+passes its own tests on kamgraph.testing, starts, and answers on a live server."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from live_server import demo_server, login
+
+from kamgraph.cli import main
+from kamgraph.scaffold import ScaffoldError, latest_core_migration, names, new_plugin, render
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "tickets"
+
+
+def test_the_guides_example_is_exactly_what_the_scaffold_writes():
+    on_disk = {
+        str(path.relative_to(EXAMPLE)): path.read_text(encoding="utf-8")
+        for path in EXAMPLE.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert on_disk == render("tickets"), (
+        "examples/tickets differs from `kamgraph new-plugin tickets`: after changing the templates (or adding a core "
+        "migration), run `make examples`"
+    )
+
+
+def test_names_follow_the_plugin_and_model():
+    assert names("field_visits") | {"core_migration": ""} == {
+        "plugin": "field_visits",
+        "package": "kam_field_visits",
+        "Model": "FieldVisit",
+        "model": "field_visit",
+        "modelCamel": "fieldVisit",
+        "models": "field_visits",
+        "listName": "fieldVisits",
+        "MODELS": "FIELD_VISITS",
+        "words": "field visit",
+        "core_migration": "",
+    }
+    assert names("service", "Case")["listName"] == "cases"
+    assert names("partners")["Model"] == "Partner" and names("opportunity")["models"] == "opportunities"
+
+
+@pytest.mark.parametrize(("plugin", "model"), [("Tickets", None), ("2fa", None), ("tick-ets", None), ("x", "case")])
+def test_a_name_it_cannot_use_is_refused(plugin, model):
+    with pytest.raises(ScaffoldError):
+        names(plugin, model)
+
+
+def test_it_never_writes_over_a_folder(tmp_path, capsys):
+    (tmp_path / "tickets").mkdir()
+    with pytest.raises(ScaffoldError, match="already exists"):
+        new_plugin("tickets", tmp_path / "tickets")
+    assert main(["new-plugin", "tickets", "--directory", str(tmp_path / "tickets")]) == 2
+    assert "already exists; choose another folder (nothing was written)" in capsys.readouterr().err
+    assert list((tmp_path / "tickets").iterdir()) == []
+
+
+def _install(source: Path, site: Path) -> None:
+    """pip install, as a user would (a real wheel with its entry point), into a folder of its own."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--target", str(site), "."],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def _run_its_tests(source: Path, site: Path, expected: str) -> None:
+    env = dict(os.environ, PYTHONPATH=str(site))  # KAMGRAPH_TEST_DATABASE_URL passes through: same database kind
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=source,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0 and expected in done.stdout, done.stdout[-3000:] + done.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_the_example_installs_passes_its_tests_and_serves(tmp_path):
+    source, site = tmp_path / "tickets", tmp_path / "site"
+    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("__pycache__"))
+    _install(source, site)
+    _run_its_tests(source, site, "4 passed")
+    served = tmp_path / "served"
+    served.mkdir()
+    query = "{ tickets(first: 5) { totalCount edges { node { title status account { name } } } } }"
+    with demo_server(served, KAMGRAPH_PLUGINS="tickets", PYTHONPATH=str(site)) as (base, _log):
+        seen = {}
+        for who in ("ka-director", "account-manager"):
+            token = login(base, f"{who}@demo.kamgraph")
+            body = httpx.post(
+                f"{base}/graphql", json={"query": query}, headers={"Authorization": f"Bearer {token}"}, timeout=10
+            ).json()
+            assert "errors" not in body, body
+            seen[who] = body["data"]["tickets"]
+    # the demo opens one on each of the first five accounts; a manager sees those of their own accounts only
+    assert seen["ka-director"]["totalCount"] == 5
+    assert seen["account-manager"]["totalCount"] < 5
+    assert {edge["node"]["status"] for edge in seen["ka-director"]["edges"]} == {"OPEN"}
+
+
+@pytest.mark.slow
+def test_a_plugin_made_under_another_name_passes_its_own_tests(tmp_path):
+    source, site = tmp_path / "field_visits", tmp_path / "site"
+    assert main(["new-plugin", "field_visits", "--model", "FieldVisit", "--directory", str(source)]) == 0
+    _install(source, site)
+    _run_its_tests(source, site, "4 passed")
+
+
+@pytest.mark.slow
+def test_makemigrations_writes_a_plugins_migration_after_the_cores_latest(tmp_path):
+    source, site = tmp_path / "visits", tmp_path / "site"
+    new_plugin("visits", source)
+    (source / "kam_visits" / "migrations" / "0001_initial.py").unlink()
+    _install(source, site)
+    env = dict(os.environ, PYTHONPATH=str(site), KAMGRAPH_PLUGINS="visits")
+    env["KAMGRAPH_DATABASE_URL"] = f"sqlite://{tmp_path}/make.sqlite3"
+    done = subprocess.run(
+        [sys.executable, "-m", "kamgraph.cli", "makemigrations", "visits"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    written = (site / "kam_visits" / "migrations" / "0001_initial.py").read_text()
+    assert f"dependencies = [('core', '{latest_core_migration()}')]" in written
