@@ -33,14 +33,14 @@ strawberry.enum(TicketStatus, description="OPEN until someone closes it.")  # th
 class TicketType(Node):
     is_type_of = node_type_of(Ticket)
 
-    title: str
-    status: TicketStatus
+    title: str = strawberry.field(description="What it is about, in a line.")
+    status: TicketStatus = strawberry.field(description="OPEN until someone closes it.")
     opened_by: str = strawberry.field(description="Who opened it.")
     created_at: datetime = strawberry.field(description="When it was opened.")
     version: int = strawberry.field(description="Send it back as expectedVersion to close it.")
-    closed_at: datetime | None
+    closed_at: datetime | None = strawberry.field(description="When it was closed; null while open.")
     resolution: str | None = strawberry.field(description="How it was closed.")
-    account = to_one_field(Account, "account_id", AccountType)
+    account = to_one_field(Account, "account_id", AccountType, "The account it is about.")
 
 
 # tickets(...) and ticket(id:) at the root, Account.tickets(...), TicketFilter, TicketOrder, node(id:)
@@ -58,14 +58,14 @@ TICKETS = NodeType(
 
 @strawberry.input(description="A new ticket: the account it is about and a title.")
 class OpenTicketInput:
-    account_id: strawberry.ID
-    title: str
+    account_id: strawberry.ID = strawberry.field(description="The account, which you must be able to see.")
+    title: str = strawberry.field(description="What it is about, in a line (at most 200 characters).")
 
 
 @strawberry.input(description="How an open ticket was resolved.")
 class CloseTicketInput:
-    id: strawberry.ID
-    resolution: str
+    id: strawberry.ID = strawberry.field(description="The open ticket.")
+    resolution: str = strawberry.field(description="How it was resolved.")
     expected_version: int | None = strawberry.field(default=None, description="CONFLICT if it changed since.")
 
 
