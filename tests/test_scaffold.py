@@ -1,10 +1,13 @@
 """`kamgraph new-plugin`: what it writes is examples/tickets (the guide's plugin), and what it writes installs,
 passes its own tests on kamgraph.testing, starts, and answers on a live server."""
 
+import ast
+import io
 import os
 import shutil
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 
 import httpx
@@ -27,6 +30,31 @@ def test_the_guides_example_is_exactly_what_the_scaffold_writes():
         "examples/tickets differs from `kamgraph new-plugin tickets`: after changing the templates (or adding a core "
         "migration), run `make examples`"
     )
+
+
+SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
+
+
+def lines_of_code(path: Path) -> int:
+    """Lines holding code: blank lines, comments and docstrings not counted."""
+    source = path.read_text(encoding="utf-8")
+    docstrings = set()
+    for node in ast.walk(ast.parse(source)):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            if isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+                docstrings.update(range(body[0].lineno, body[0].end_lineno + 1))
+    code = set()
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type not in SKIPPED:
+            code.update(range(token.start[0], token.end[0] + 1))
+    return len(code - docstrings)
+
+
+def test_the_example_stays_short():
+    plugin = sum(lines_of_code(path) for path in (EXAMPLE / "kam_tickets").glob("*.py"))
+    tests = sum(lines_of_code(path) for path in (EXAMPLE / "tests").glob("*.py"))
+    assert plugin < 150 and tests < 60, (plugin, tests)
 
 
 def test_names_follow_the_plugin_and_model():
