@@ -69,3 +69,17 @@ def test_the_public_plugin_api_is_curated():
     assert len(names) == len(set(names))
     assert all(hasattr(kamgraph.plugin, name) for name in names)
     assert "visible" in names and "mutation" in names and "NodeType" in names
+
+
+def test_strawberry_and_graphql_core_internals_are_used_in_one_module():
+    """kamgraph/api/internals.py says what each use relies on; nowhere else reaches inside either library."""
+    internals = ("strawberry-definition", "._schema", "_raw_info", "__strawberry_definition__", "schema_converter")
+    adapter = ROOT / "kamgraph" / "api" / "internals.py"
+    found = [
+        f"{path.relative_to(ROOT)} uses {needle}"
+        for path in files("kamgraph", "plugins")
+        if path != adapter
+        for needle in internals
+        if needle in path.read_text(encoding="utf-8")
+    ]
+    assert found == []

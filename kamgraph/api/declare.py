@@ -17,7 +17,6 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from strawberry.types.base import get_object_definition
 from tortoise import fields as orm
 from tortoise.fields.relational import ForeignKeyFieldInstance, OneToOneFieldInstance
 from tortoise.models import Model
@@ -35,6 +34,7 @@ from kamgraph.api.filters import (
     enum_filter,
     id_resolver,
 )
+from kamgraph.api.internals import enum_name, object_definition
 from kamgraph.plugin_manager import PluginError
 
 #: "app.Model" -> its ``XFilter``, so that a relation filter nests into the related type's (the core registers its
@@ -78,7 +78,7 @@ def _operator_input(model: type[Model], name: str) -> Any:
         return found
     enum_type = getattr(field_, "enum_type", None)
     if enum_type is not None:
-        if not hasattr(enum_type, "__strawberry_definition__"):
+        if enum_name(enum_type) is None:
             raise PluginError(
                 f"{model.__name__}.{name}: wrap {enum_type.__name__} with strawberry.enum to filter on it"
             )
@@ -145,7 +145,7 @@ class NodeType:
     order_field: type[Enum] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.name = get_object_definition(self.type, strict=True).name
+        self.name = object_definition(self.type).name
         self.filter = register_filter(
             self.model,
             generated_filter(self.model, self.name, self.filters, f"Conditions on {self.name} rows; relations nest."),

@@ -40,18 +40,20 @@ from graphql import (
     is_list_type,
     is_object_type,
 )
-from graphql.execution.values import (
-    VariableValues,
-    get_argument_values,
-    get_directive_values,
-)
 from graphql.type import GraphQLIncludeDirective, GraphQLSkipDirective
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.types.arguments import convert_arguments
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
 from tortoise.models import Model
 
+from kamgraph.api.internals import (
+    ExecutionContext,
+    VariableValues,
+    argument_values,
+    declared_field,
+    declared_type,
+    get_directive_values,
+    raw_info,
+)
 from kamgraph.db.sql import Order
 from kamgraph.security.audit import read_guarded
 
@@ -68,7 +70,7 @@ class Precompleted:
         self.value = value
 
 
-class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class FastExecutionContext(ExecutionContext):
     def complete_value(self, return_type, field_details_list, info, path, result, position_context):  # type: ignore[override]
         if type(result) is Precompleted:
             return result.value
@@ -166,7 +168,7 @@ class Planner:
         for name, definition, group in self.fields(object_type, nodes, every=True):
             if definition is None:  # __typename
                 continue
-            strawberry_field = definition.extensions.get("strawberry-definition")
+            strawberry_field = declared_field(definition)
             spec = strawberry_field.metadata.get(FAST) if strawberry_field else None
             if spec is None and (
                 strawberry_field is None or strawberry_field.base_resolver is not None or strawberry_field.extensions
@@ -214,18 +216,8 @@ class Planner:
             if definition is None:
                 result.append(Selection(key, name, None, None, {}, group, object_type.name))
                 continue
-            strawberry_field = definition.extensions.get("strawberry-definition")
-            raw = get_argument_values(definition, group[0], self.variables)
-            arguments = (
-                convert_arguments(
-                    raw,
-                    strawberry_field.arguments,
-                    scalar_registry=self.schema.schema_converter.scalar_registry,
-                    config=self.schema.config,
-                )
-                if strawberry_field and raw
-                else {}
-            )
+            strawberry_field = declared_field(definition)
+            arguments = argument_values(self.schema, definition, group[0], self.variables)
             result.append(Selection(key, name, definition.type, strawberry_field, arguments, group))
         return result
 
@@ -329,8 +321,8 @@ def serializer(leaf_type: Any) -> Callable[[Any], Any]:
 
 
 def definition_of(object_type: GraphQLObjectType) -> StrawberryObjectDefinition:
-    definition = object_type.extensions.get("strawberry-definition")
-    if not isinstance(definition, StrawberryObjectDefinition):
+    definition = declared_type(object_type)
+    if definition is None:
         raise Unsupported(object_type.name)
     return definition
 
@@ -563,7 +555,7 @@ class Resolver:
 def _planner(info: Any) -> Planner | None:
     if not info.context.settings.fast_path:
         return None
-    return Planner(info._raw_info, info.schema)
+    return Planner(raw_info(info), info.schema)
 
 
 async def fast_connection(info: Any, rows: Any, order: Order, request: Any) -> Precompleted | None:

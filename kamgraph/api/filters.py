@@ -16,6 +16,7 @@ from typing import Any
 
 import strawberry
 
+from kamgraph.api.internals import enum_name
 from kamgraph.ids import InvalidId, int_key
 
 
@@ -55,7 +56,7 @@ class BooleanFilter:
 @cache
 def enum_filter(enum: type[Enum]) -> type:
     """``<Enum>Filter`` with ``eq neq in notIn``, made once per enum."""
-    gql_name = getattr(getattr(enum, "__strawberry_definition__", None), "name", enum.__name__)
+    gql_name = enum_name(enum) or enum.__name__
     namespace = {
         "__annotations__": {
             "eq": enum | None,

@@ -36,6 +36,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from kamgraph.api.internals import core_schema
 from kamgraph.settings import Settings
 
 #: parsed and validated documents kept: clients send the same few queries over and over
@@ -234,7 +235,7 @@ class CostLimit(SchemaExtension):
         """The cost of the operation executed (the largest, when no name picks one), or the page-size error."""
         document = execution.graphql_document
         fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-        schema = execution.schema._schema
+        schema = core_schema(execution.schema)
         highest = 0
         for operation in (d for d in document.definitions if isinstance(d, OperationDefinitionNode)):
             if execution.operation_name and (

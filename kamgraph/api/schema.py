@@ -11,11 +11,7 @@ from typing import Any
 import strawberry
 from strawberry.exceptions import DuplicatedTypeName
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types.base import (
-    StrawberryList,
-    StrawberryOptional,
-    get_object_definition,
-)
+from strawberry.types.base import StrawberryList, StrawberryOptional
 from strawberry.types.field import StrawberryField
 from strawberry.types.lazy_type import LazyType
 from strawberry.utils.str_converters import to_camel_case
@@ -27,6 +23,7 @@ from kamgraph.api.guards import (
     RequireAuthentication,
     SubscriptionsOnlyOverWebSocket,
 )
+from kamgraph.api.internals import core_schema, declared_field, declared_type, object_definition
 from kamgraph.api.limits import limit_extensions
 from kamgraph.api.mutations import PERMISSION, field_naming_problem
 from kamgraph.api.nodes import node_models
@@ -46,15 +43,15 @@ def strawberry_name(field: StrawberryField) -> str:
 def _apply_type_extensions(pm: PluginManager, types: Iterable[type], declared: list[tuple[str, Any]]) -> None:
     """Add plugins' fields to other plugins' types (e.g. ``Account.creditProfile``), and the child lists of
     declared node types (``declared``: (plugin, extensions) pairs)."""
-    by_name = {get_object_definition(t, strict=True).name: t for t in types}
+    by_name = {object_definition(t).name: t for t in types}
     for cls, original in _ORIGINAL_FIELDS.items():  # undo the previous build's extensions
-        get_object_definition(cls, strict=True).fields[:] = original
+        object_definition(cls).fields[:] = original
     for plugin, extensions in [*pm.collect("register_type_extensions"), *declared]:
         for type_name, field in extensions:
             cls = by_name.get(type_name)
             if cls is None:
                 raise PluginError(f"plugin {plugin!r} extends type {type_name!r}, which no enabled plugin defines")
-            definition = get_object_definition(cls, strict=True)
+            definition = object_definition(cls)
             _ORIGINAL_FIELDS.setdefault(cls, list(definition.fields))
             existing = {f.graphql_name or strawberry_name(f) for f in definition.fields}
             name = field.graphql_name or strawberry_name(field)
@@ -70,7 +67,7 @@ def reachable_types(roots: Iterable[type]) -> list[type]:
     stack = list(roots)
     while stack:
         cls = stack.pop()
-        definition = get_object_definition(cls)
+        definition = object_definition(cls, strict=False)
         if definition is None or cls in seen:
             continue
         seen[cls] = None
@@ -99,7 +96,7 @@ def build_schema(pm: PluginManager, settings: Settings | None = None) -> strawbe
     registered = [*pm.collect("register_types"), *((plugin, [node.type]) for plugin, node in nodes)]
     for plugin, classes in registered:
         for cls in classes:
-            claim_unique(types, get_object_definition(cls, strict=True).name, plugin, cls, "GraphQL type")
+            claim_unique(types, object_definition(cls).name, plugin, cls, "GraphQL type")
     queries = [(plugin, cls) for plugin, classes in pm.collect("register_queries") for cls in classes]
     queries += [(plugin, node.queries) for plugin, node in nodes]
     mutations = [(plugin, cls) for plugin, classes in pm.collect("register_mutations") for cls in classes]
@@ -145,12 +142,12 @@ def _check_mutations(schema: strawberry.Schema, contributions: list[tuple[str, t
     owners = {
         field.graphql_name or strawberry_name(field): plugin
         for plugin, cls in contributions
-        for field in get_object_definition(cls, strict=True).fields
+        for field in object_definition(cls).fields
     }
-    root = schema._schema.mutation_type  # graphql-core's built type: the names exactly as clients see them
+    root = core_schema(schema).mutation_type  # the names exactly as clients see them
     for name, field in (root.fields if root else {}).items():
         plugin = owners.get(name, "?")
-        declared = field.extensions.get("strawberry-definition")
+        declared = declared_field(field)
         if declared is None or PERMISSION not in declared.metadata:
             raise PluginError(
                 f"plugin {plugin!r}: mutation {name} is not declared with kamgraph.plugin.mutation (or mutation_field), "
@@ -175,9 +172,9 @@ def _where(cls: Any) -> str:
 def _object_types(schema: strawberry.Schema) -> list[type]:
     """The Python classes of every object type in the built schema (extensions' types included)."""
     found = []
-    for graphql_type in schema._schema.type_map.values():  # graphql-core's map of the built schema
-        definition = (getattr(graphql_type, "extensions", None) or {}).get("strawberry-definition")
-        if definition is not None and isinstance(getattr(definition, "origin", None), type):
+    for graphql_type in core_schema(schema).type_map.values():
+        definition = declared_type(graphql_type)
+        if definition is not None and isinstance(definition.origin, type):
             found.append(definition.origin)
     return found
 
@@ -185,7 +182,7 @@ def _object_types(schema: strawberry.Schema) -> list[type]:
 def _check_unique_fields(root: str, contributions: list[tuple[str, type]]) -> None:
     owners: dict[str, tuple[str, Any]] = {}
     for plugin, cls in contributions:
-        for field in get_object_definition(cls, strict=True).fields:
+        for field in object_definition(cls).fields:
             claim_unique(owners, field.graphql_name or strawberry_name(field), plugin, field, f"{root} field")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import strawberry
+
 from kamgraph.plugin import hookimpl
 
 __all__ = [
@@ -11,6 +13,7 @@ __all__ = [
     "register_models",
     "register_mutations",
     "register_nodes",
+    "register_type_extensions",
     "register_permissions",
     "register_queries",
     "register_types",
@@ -58,6 +61,22 @@ def register_mutations():
     )
 
     return [PipelineMutations, TargetMutations, TargetAccountMutations]
+
+
+@hookimpl
+def register_type_extensions():
+    from kamgraph.plugins.pipeline.queries import account_target_rating
+
+    return [
+        (
+            "Account",
+            strawberry.field(
+                resolver=account_target_rating,
+                name="targetRating",
+                description="Its rating as a candidate for the target-account list (§3.1.1); null until rated.",
+            ),
+        )
+    ]
 
 
 @hookimpl

@@ -9,7 +9,16 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from kamgraph.plugin import Connection, OrderDirection, RegionEnum, RequestError, context, list_connection, node_field
+from kamgraph.plugin import (
+    Connection,
+    OrderDirection,
+    RegionEnum,
+    RequestError,
+    context,
+    list_connection,
+    load_children,
+    node_field,
+)
 from kamgraph.plugins.pipeline import analytics
 from kamgraph.plugins.pipeline.config import pipeline_config
 from kamgraph.plugins.pipeline.models import (
@@ -18,6 +27,7 @@ from kamgraph.plugins.pipeline.models import (
     SalesTarget,
     StageChange,
     TargetAccountEntry,
+    TargetAccountRating,
 )
 from kamgraph.plugins.pipeline.permissions import TRENDS_READ
 from kamgraph.plugins.pipeline.types import (
@@ -44,6 +54,7 @@ from kamgraph.plugins.pipeline.types import (
     TargetAccountEntryType,
     TargetAccountOrder,
     TargetAccountOrderField,
+    TargetAccountRatingType,
 )
 
 MAX_FORECAST_MONTHS = 36
@@ -287,3 +298,9 @@ class PipelineQueries:
 
 def _open(ctx):
     return ctx.rows(Opportunity).live().where("stage", [s.code for s in pipeline_config(ctx.settings).stage_rules.open])
+
+
+async def account_target_rating(root, info: Info) -> TargetAccountRatingType | None:
+    """The account's rating as a candidate for the target-account list, batched over a page of accounts."""
+    rated = await load_children(info, TargetAccountRating, "account", root.id)
+    return rated[0] if rated else None

@@ -23,11 +23,13 @@ async def payment_behaviour(ctx: SignalContext, account_ids: Sequence[int]) -> d
     """From the most overdue money each account owes; accounts owing nothing on signed contracts get no reading."""
     if ctx.actor is None or not ctx.actor.can("contracts.read"):
         return {}
-    rows = ctx.rows(Instalment).where("contract.account", list(account_ids))
-    _, groups = await services.receivables_aging(rows, ["contract.account"], ctx.today)
+    rows = ctx.rows(Instalment).where("contract.account", list(account_ids)).where("contract.status", services.EXPOSED)
+    groups = await rows.where("contract.archived_at", None).aggregate(
+        ["contract.account"], counts=services.bucket_conditions(ctx.today)
+    )
     found = {}
     for group in groups:
-        owed = group["sums"]
+        owed = group["counts"]  # how many instalments are late in each bucket: no amounts, so any reader may see it
         worst = next((b for b in reversed(AgeingBucket) if owed[b.value] > 0), AgeingBucket.CURRENT)
         detail = (
             "nothing overdue"

@@ -95,7 +95,16 @@ async def exposures(rows: Rows, account_ids: Sequence[int]) -> dict[int, Decimal
 
 def bucket_sums(today: date) -> dict[str, str]:
     """SQL money expressions over instalments ``t``: the outstanding amount due in each ageing bucket."""
-    sums = {}
+    return {
+        bucket: f'CASE WHEN {condition} THEN t."amount" - t."paid_amount" ELSE 0 END'
+        for bucket, condition in bucket_conditions(today).items()
+    }
+
+
+def bucket_conditions(today: date) -> dict[str, str]:
+    """SQL conditions over instalments ``t``: money is outstanding and due in each ageing bucket (no amount: a
+    count of them tells how late a customer pays, not how much it owes)."""
+    found = {}
     for bucket in AgeingBucket:
         earliest, latest = rules.bucket_due_dates(bucket, today)
         conditions = ['(t."amount" - t."paid_amount") > 0']
@@ -105,8 +114,8 @@ def bucket_sums(today: date) -> dict[str, str]:
             )  # a date, formatted here: no input reaches the SQL
         if latest is not None:
             conditions.append(f"t.\"due_on\" <= '{latest.isoformat()}'")
-        sums[bucket.value] = f'CASE WHEN {" AND ".join(conditions)} THEN t."amount" - t."paid_amount" ELSE 0 END'
-    return sums
+        found[bucket.value] = " AND ".join(conditions)
+    return found
 
 
 async def receivables_aging(

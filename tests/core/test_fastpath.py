@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
+from compare import run
 from factories import account, contact, contract, staff
 
 from kamgraph.api import fastpath
@@ -14,7 +14,6 @@ from kamgraph.app import create_app
 from kamgraph.core.accounts.models import AccountTeamMember, TeamRole
 from kamgraph.core.contracts.models import ContractStatus, Payment
 from kamgraph.security.actors import SYSTEM_ACTOR, Role
-from kamgraph.security.models import AuditRecord
 
 PORTFOLIO = """query($first: Int!) { accounts(first: $first) { totalCount pageInfo { hasNextPage endCursor startCursor hasPreviousPage }
   edges { cursor node { id name creditCode industryCode region size status tier version createdAt archivedAt
@@ -79,18 +78,6 @@ async def world(gql) -> dict[str, Any]:
         accounts.append(row)
     await AccountTeamMember.create(account=accounts[0], person=expert, role=TeamRole.SOLUTION_EXPERT)
     return {"manager": manager, "expert": expert, "accounts": accounts}
-
-
-async def run(app, switch, query: str, variables: dict, actor) -> tuple[dict, list[tuple]]:
-    switch.actor = actor
-    before = await AuditRecord.all().count()
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kamgraph.test") as client:
-        body = (await client.post("/graphql", json={"query": query, "variables": variables})).json()
-    switch.actor = SYSTEM_ACTOR
-    audit = await AuditRecord.all().order_by("id").offset(before)
-    return body, sorted(
-        (a.action, a.subject_type, a.account_id, a.fields_read, " ".join(sorted(a.subject_ids.split()))) for a in audit
-    )
 
 
 @pytest.mark.parametrize("query, variables", QUERIES)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from factories import account, contact, contract, staff, today
 
+from kamgraph.core.accounts.models import AccountTeamMember, TeamRole
 from kamgraph.core.contracts.models import ContractStatus, Instalment
 from kamgraph.core.people.models import PersonStatus, RelationshipLevel
 from kamgraph.jobs import JobRunner
@@ -170,11 +171,17 @@ async def test_health_signals_of_payments_and_warnings(risk, settings, every_pm,
         "risk.payment_behaviour": (60, "the oldest unpaid instalment is 31-60 days overdue"),
         "risk.open_warnings": (55, "2 open warnings (1 high, 1 medium)"),
     }
-    expert = await staff(
-        "Expert", Role.SOLUTION_EXPERT
-    )  # no risk.read: no reading of warnings, rather than a healthy one
+    # an expert on the team has no amounts: how late the customer pays is a count of late instalments, no money
+    expert = await staff("Expert", Role.SOLUTION_EXPERT)
+    await AccountTeamMember.create(account=late, person=expert, role=TeamRole.SOLUTION_EXPERT)
     seen = (await risk(query, actor=actor_for(expert, Role.SOLUTION_EXPERT)))["accounts"]["nodes"]
-    assert all("risk.open_warnings" not in [s["name"] for s in a["healthSignals"]] for a in seen)
+    assert [(a["name"], {s["name"]: s["score"] for s in a["healthSignals"] if "risk" in s["name"]}) for a in seen] == [
+        ("Late", {"risk.payment_behaviour": 60, "risk.open_warnings": 55})
+    ]
+    # a service agent may not read risk records: no reading of warnings, rather than a healthy one
+    agent = await staff("Agent", Role.SERVICE_AGENT)
+    seen = (await risk(query, actor=actor_for(agent, Role.SERVICE_AGENT)))["accounts"]["nodes"]
+    assert seen and all("risk.open_warnings" not in [s["name"] for s in a["healthSignals"]] for a in seen)
 
 
 async def test_risk_events_reach_only_those_who_may_read_risk_records(risk, settings, every_pm, actor_for):
