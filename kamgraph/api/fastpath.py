@@ -55,7 +55,6 @@ from kamgraph.api.internals import (
     raw_info,
 )
 from kamgraph.db.sql import Order
-from kamgraph.security.audit import read_guarded
 
 FAST = "kamgraph.fast"  # the metadata key under which a field factory describes its field
 VERDICTS_KEPT = 2048  # root selections whose verdict is remembered (a few per cached document)
@@ -80,48 +79,24 @@ class FastExecutionContext(ExecutionContext):
 # --- what field factories declare ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ToOne:
-    """The row of ``model`` whose key is in the attribute ``attr`` (``owner_id``)."""
+class FastField:
+    """What a field factory's field tells the fast path, under ``metadata[FAST]``. Each factory in
+    ``kamgraph/api/fields.py`` has one, holding both its ordinary resolver and its step here, so the two
+    cannot drift apart:
 
-    model: type[Model]
-    attr: str
+    - ``model``: the rows it leads to (checked as light rows of that model), where it leads to rows;
+    - ``connection``: it is a nested connection of ``model`` (checked as one);
+    - ``columns(model)``: the columns of the parent row it reads;
+    - ``fast(resolver, selection, sources)``: its values for every source row at once, in response form.
+    """
 
+    connection: bool = False  # (``model`` is not declared here: a dataclass would take None as its default)
 
-@dataclass(frozen=True)
-class ChildList:
-    """A nested connection: rows of ``model`` whose ``parent_fk`` is the parent's key."""
+    def columns(self, model: type[Model]) -> set[str]:
+        return set()
 
-    model: type[Model]
-    parent_fk: str
-    live_only: bool = True
-    default_order: tuple[Any, ...] = ()  # ``XOrder`` inputs used when the query asks for no order
-
-
-@dataclass(frozen=True)
-class Children:
-    """Every row of ``model`` under the parent, in ``order``; ``last`` keeps the final n when asked."""
-
-    model: type[Model]
-    parent_fk: str
-    order: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Guarded:
-    """A value needing a permission; ``wrap(row, value)`` shapes it (e.g. into Money), ``needs`` more columns."""
-
-    name: str
-    wrap: Callable[[Any, Any], Any] | None = None
-    needs: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Computed:
-    """A pure function of the row's columns ``needs``."""
-
-    function: Callable[[Any], Any]
-    needs: tuple[str, ...]
+    async def fast(self, resolver: Resolver, selection: Selection, sources: list[Any]) -> list[Any]:
+        raise Unsupported(type(self).__name__)
 
 
 class Unsupported(Exception):
@@ -180,7 +155,7 @@ class Planner:
                 and strawberry_field.python_name not in {*model._meta.fields_map, "node_id"}
             ):
                 raise Unsupported(f"{object_type.name}.{name} is not a column of {model.__name__}")
-            if isinstance(spec, ChildList):
+            if spec is not None and spec.connection:
                 self.check_connection(definition.type, group, spec.model)
             elif not is_leaf_type(get_named_type(definition.type)):
                 self.check(object_type_of(definition.type), group, getattr(spec, "model", None))
@@ -338,13 +313,8 @@ def columns_for(
         python_name = selection.strawberry_field.python_name if selection.strawberry_field else None
         if spec is None and python_name in fields_map:
             needed.add(python_name)
-        elif isinstance(spec, ToOne):  # the key column: by its foreign key's name (owner for owner_id), or as it is
-            foreign_key = spec.attr.removesuffix("_id")
-            needed.add(foreign_key if foreign_key in fields_map else spec.attr)
-        elif isinstance(spec, Guarded):  # and what read_guarded and the audit of the read look at
-            needed.update((spec.name, *spec.needs, *getattr(model, "guard_columns", ()), *(model.scope_via or ())[:1]))
-        elif isinstance(spec, Computed):
-            needed.update(spec.needs)
+        elif spec is not None:
+            needed |= spec.columns(model)
     return {name for name in needed if name in fields_map}
 
 
@@ -374,24 +344,7 @@ class Resolver:
         spec = strawberry_field.metadata.get(FAST)
         if spec is None:  # a plain attribute
             return await self.complete(selection, [getattr(s, strawberry_field.python_name) for s in sources])
-        if isinstance(spec, Guarded):
-            reads, actor = self.ctx.reads, self.ctx.actor
-            raw = [read_guarded(actor, reads, s, spec.name) for s in sources]
-            shaped = (
-                raw
-                if spec.wrap is None
-                else [None if v is None else spec.wrap(s, v) for s, v in zip(sources, raw, strict=True)]
-            )
-            return await self.complete(selection, shaped)
-        if isinstance(spec, Computed):
-            return await self.complete(selection, [spec.function(s) for s in sources])
-        if isinstance(spec, ToOne):
-            return await self.to_one(selection, spec, sources)
-        if isinstance(spec, ChildList):
-            return await self.child_list(selection, spec, sources)
-        if isinstance(spec, Children):
-            return await self.children(selection, spec, sources)
-        raise Unsupported(repr(spec))
+        return await spec.fast(self, selection, sources)
 
     async def complete(self, selection: Selection, values: list[Any]) -> list[Any]:
         """Values of plain Python objects or scalars, in their response form."""
@@ -409,54 +362,6 @@ class Resolver:
             serialize = serializer(graphql_type)
             return [None if v is None else serialize(v) for v in values]
         return await self.objects(object_type_of(graphql_type), selection.nodes, values)
-
-    async def to_one(self, selection: Selection, spec: ToOne, sources: list[Any]) -> list[Any]:
-        keys = [getattr(s, spec.attr) for s in sources]
-        object_type = object_type_of(selection.graphql_type)
-        columns = columns_for(self.planner, object_type, selection.nodes, spec.model)
-        wanted = {k for k in keys if k is not None}
-        found = await self.ctx.rows(spec.model).only(columns).get_many(wanted) if wanted else {}
-        rows = [found.get(k) for k in keys]
-        return await self.objects(object_type, selection.nodes, rows)
-
-    async def children(self, selection: Selection, spec: Children, sources: list[Any]) -> list[Any]:
-        object_type = object_type_of(selection.graphql_type)
-        columns = columns_for(self.planner, object_type, selection.nodes, spec.model) | {spec.parent_fk}
-        parent_ids = [s.pk for s in sources]
-        rows = (
-            await self.ctx.rows(spec.model)
-            .only(columns)
-            .where(spec.parent_fk, parent_ids)
-            .all(Order(tuple((name, False) for name in spec.order)))
-        )
-        attr = spec.model._meta.fields_map[spec.parent_fk].source_field
-        grouped: dict[Any, list[Any]] = {pid: [] for pid in parent_ids}
-        for row in rows:
-            grouped[getattr(row, attr)].append(row)
-        last = selection.arguments.get("last")
-        lists = [grouped[pid][-last:] if last else grouped[pid] for pid in parent_ids]
-        done = iter(await self.objects(object_type, selection.nodes, [row for group in lists for row in group]))
-        return [[next(done) for _ in group] for group in lists]
-
-    async def child_list(self, selection: Selection, spec: ChildList, sources: list[Any]) -> list[Any]:
-        from kamgraph.api.connections import order_from, page_request
-
-        arguments = selection.arguments
-        order = order_from(arguments.get("order_by") or spec.default_order)
-        request = page_request(
-            self.ctx,
-            spec.model,
-            order,
-            arguments.get("first"),
-            arguments.get("after"),
-            arguments.get("last"),
-            arguments.get("before"),
-        )
-        rows = self.ctx.rows(spec.model).filter(arguments.get("filter"))
-        if spec.live_only:
-            rows = rows.live()
-        parent_ids = [s.pk for s in sources]
-        return await self.connections(selection, spec.model, rows, order, request, parent=(spec.parent_fk, parent_ids))
 
     async def connections(
         self,

@@ -1,6 +1,7 @@
 """Field factories for the shapes every object type repeats: fetch one, list all, list children, follow a
-key, a small child list, a guarded value, a computed value. Each describes itself to the fast path
-(``kamgraph/api/fastpath.py``), so a type built from them is resolved there in one pass.
+key, a small child list, a guarded value, a computed value. Each nested factory owns both of its paths, side
+by side: the ordinary resolver, and a ``FastField`` that computes the same values for a whole level at once
+on the fast path (``kamgraph/api/fastpath.py``), so a type built from them is resolved there in one pass.
 
     account = node_field(Account, AccountType)
     accounts = list_field(Account, AccountType, AccountFilter, AccountOrder)
@@ -14,24 +15,33 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 from tortoise.models import Model
 
-from kamgraph.api.connections import Connection, child_connection, list_connection
+from kamgraph.api.connections import (
+    Connection,
+    child_connection,
+    list_connection,
+    order_from,
+    page_request,
+)
 from kamgraph.api.context import Context
 from kamgraph.api.fastpath import (
     FAST,
-    ChildList,
-    Children,
-    Computed,
-    Guarded,
-    ToOne,
+    FastField,
+    Resolver,
+    Selection,
+    columns_for,
     fast_object,
+    object_type_of,
 )
 from kamgraph.api.nodes import load_children, load_one, resolve_global_ids
+from kamgraph.db.sql import Order
+from kamgraph.security.audit import read_guarded
 
 
 def node_field(model: type[Model], node_type: Any, description: str | None = None, *, name: str | None = None) -> Any:
@@ -99,6 +109,32 @@ def list_field(
     )
 
 
+@dataclass(frozen=True)
+class ChildList(FastField):
+    """A nested connection: rows of ``model`` whose ``parent_fk`` is the parent's key, one page per parent."""
+
+    model: type[Model]
+    parent_fk: str
+    default_order: tuple[Any, ...] = ()  # ``XOrder`` inputs used when the query asks for no order
+    connection = True
+
+    async def fast(self, resolver: Resolver, selection: Selection, sources: list[Any]) -> list[Any]:
+        arguments, ctx = selection.arguments, resolver.ctx
+        order = order_from(arguments.get("order_by") or self.default_order)
+        request = page_request(
+            ctx,
+            self.model,
+            order,
+            arguments.get("first"),
+            arguments.get("after"),
+            arguments.get("last"),
+            arguments.get("before"),
+        )
+        rows = ctx.rows(self.model).filter(arguments.get("filter")).live()
+        parent = (self.parent_fk, [s.pk for s in sources])
+        return await resolver.connections(selection, self.model, rows, order, request, parent=parent)
+
+
 def child_list_field(
     model: type[Model],
     parent_fk: str,
@@ -138,8 +174,28 @@ def child_list_field(
         )
 
     resolve.__annotations__ = {"root": Any} | _list_annotations(node_type, filter_type, order_type)
-    spec = ChildList(model, parent_fk, default_order=tuple(default_order or ()))
+    spec = ChildList(model, parent_fk, tuple(default_order or ()))
     return strawberry.field(resolver=resolve, name=name, description=description, metadata={FAST: spec})
+
+
+@dataclass(frozen=True)
+class ToOne(FastField):
+    """The row of ``model`` whose key is in the attribute ``attr`` (``owner_id``): one statement per level."""
+
+    model: type[Model]
+    attr: str
+
+    def columns(self, model: type[Model]) -> set[str]:
+        foreign_key = self.attr.removesuffix("_id")  # the key column, by its foreign key's name (owner for owner_id)
+        return {foreign_key if foreign_key in model._meta.fields_map else self.attr}
+
+    async def fast(self, resolver: Resolver, selection: Selection, sources: list[Any]) -> list[Any]:
+        keys = [getattr(s, self.attr) for s in sources]
+        object_type = object_type_of(selection.graphql_type)
+        columns = columns_for(resolver.planner, object_type, selection.nodes, self.model)
+        wanted = {k for k in keys if k is not None}
+        found = await resolver.ctx.rows(self.model).only(columns).get_many(wanted) if wanted else {}
+        return await resolver.objects(object_type, selection.nodes, [found.get(k) for k in keys])
 
 
 def to_one_field(model: type[Model], attr: str, node_type: Any, description: str | None = None) -> Any:
@@ -151,6 +207,34 @@ def to_one_field(model: type[Model], attr: str, node_type: Any, description: str
 
     resolve.__annotations__ = {"root": Any, "info": Info, "return": node_type | None}
     return strawberry.field(resolver=resolve, description=description, metadata={FAST: ToOne(model, attr)})
+
+
+@dataclass(frozen=True)
+class Children(FastField):
+    """Every row of ``model`` under the parent, in ``order``; ``last`` keeps the final n when asked."""
+
+    model: type[Model]
+    parent_fk: str
+    order: tuple[str, ...]
+
+    async def fast(self, resolver: Resolver, selection: Selection, sources: list[Any]) -> list[Any]:
+        object_type = object_type_of(selection.graphql_type)
+        columns = columns_for(resolver.planner, object_type, selection.nodes, self.model) | {self.parent_fk}
+        parent_ids = [s.pk for s in sources]
+        rows = (
+            await resolver.ctx.rows(self.model)
+            .only(columns)
+            .where(self.parent_fk, parent_ids)
+            .all(Order(tuple((name, False) for name in self.order)))
+        )
+        attr = self.model._meta.fields_map[self.parent_fk].source_field
+        grouped: dict[Any, list[Any]] = {pid: [] for pid in parent_ids}
+        for row in rows:
+            grouped[getattr(row, attr)].append(row)
+        last = selection.arguments.get("last")
+        lists = [grouped[pid][-last:] if last else grouped[pid] for pid in parent_ids]
+        done = iter(await resolver.objects(object_type, selection.nodes, [row for group in lists for row in group]))
+        return [[next(done) for _ in group] for group in lists]
 
 
 def children_field(
@@ -181,6 +265,25 @@ def children_field(
     )
 
 
+@dataclass(frozen=True)
+class Guarded(FastField):
+    """A value needing a permission; ``wrap(row, value)`` shapes it (e.g. into Money), ``needs`` more columns."""
+
+    name: str
+    wrap: Callable[[Any, Any], Any] | None = None
+    needs: tuple[str, ...] = ()
+
+    def columns(self, model: type[Model]) -> set[str]:  # and what read_guarded and the audit of the read look at
+        return {self.name, *self.needs, *getattr(model, "guard_columns", ()), *(model.scope_via or ())[:1]}
+
+    async def fast(self, resolver: Resolver, selection: Selection, sources: list[Any]) -> list[Any]:
+        reads, actor = resolver.ctx.reads, resolver.ctx.actor
+        raw = [read_guarded(actor, reads, s, self.name) for s in sources]
+        if self.wrap is not None:
+            raw = [None if v is None else self.wrap(s, v) for s, v in zip(sources, raw, strict=True)]
+        return await resolver.complete(selection, raw)
+
+
 def sensitive_field(
     name: str,
     value_type: Any,
@@ -199,6 +302,20 @@ def sensitive_field(
 
     resolve.__annotations__ = {"root": Any, "info": Info, "return": value_type | None}
     return strawberry.field(resolver=resolve, description=description, metadata={FAST: Guarded(name, wrap, needs)})
+
+
+@dataclass(frozen=True)
+class Computed(FastField):
+    """A pure function of the row's columns ``needs``."""
+
+    function: Callable[[Any], Any]
+    needs: tuple[str, ...]
+
+    def columns(self, model: type[Model]) -> set[str]:
+        return set(self.needs)
+
+    async def fast(self, resolver: Resolver, selection: Selection, sources: list[Any]) -> list[Any]:
+        return await resolver.complete(selection, [self.function(s) for s in sources])
 
 
 def computed_field(
