@@ -12,6 +12,7 @@ A plugin returns its node types from ``register_nodes``; the schema builder adds
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -202,7 +203,7 @@ class NodeType:
             self.type,
             self.filter,
             self.order,
-            f"The {self.list_name} of this {parent_type[0].lower() + parent_type[1:]}.",
+            f"The {re.sub('(?<!^)(?=[A-Z])', ' ', self.list_name).lower()} of this {parent_type.lower()}.",
             default_order=self._defaults(),
             name=self.list_name,
         )

@@ -39,7 +39,6 @@ def register_types():
 
     return [
         types.StageChangeType,
-        types.SalesTargetType,
         types.TargetAccountRatingType,
         types.TargetAccountEntryType,
     ]
@@ -81,9 +80,9 @@ def register_type_extensions():
 
 @hookimpl
 def register_nodes():
-    from kamgraph.plugins.pipeline.types import OPPORTUNITIES
+    from kamgraph.plugins.pipeline.types import OPPORTUNITIES, SALES_TARGETS
 
-    return [OPPORTUNITIES]
+    return [OPPORTUNITIES, SALES_TARGETS]
 
 
 @hookimpl

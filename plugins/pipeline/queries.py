@@ -17,14 +17,12 @@ from kamgraph.plugin import (
     context,
     list_connection,
     load_children,
-    node_field,
 )
 from kamgraph.plugins.pipeline import analytics
 from kamgraph.plugins.pipeline.config import pipeline_config
 from kamgraph.plugins.pipeline.models import (
     FunnelSnapshot,
     Opportunity,
-    SalesTarget,
     StageChange,
     TargetAccountEntry,
     TargetAccountRating,
@@ -39,7 +37,6 @@ from kamgraph.plugins.pipeline.types import (
     FunnelGroupBy,
     FunnelStage,
     FunnelWeek,
-    MetricEnum,
     OpportunitiesAggregate,
     OpportunityFilter,
     OpportunityGroup,
@@ -50,7 +47,6 @@ from kamgraph.plugins.pipeline.types import (
     PipelineGroupKeys,
     PipelineRules,
     PipelineStage,
-    SalesTargetType,
     TargetAccountEntryType,
     TargetAccountOrder,
     TargetAccountOrderField,
@@ -236,27 +232,6 @@ class PipelineQueries:
             )
             for week, found in by_week.items()
         ]
-
-    sales_target = node_field(SalesTarget, SalesTargetType)
-
-    @strawberry.field(
-        description="Sales targets with their attainment: all of them for directors and analysts, one's own for others."
-    )
-    async def sales_targets(
-        self,
-        info: Info,
-        year: int | None = None,
-        metric: MetricEnum | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> Connection[SalesTargetType]:
-        ctx = context(info)
-        rows = ctx.rows(SalesTarget)  # one's own only, without pipeline.targets.all (SalesTarget.owned_by)
-        if year is not None:
-            rows = rows.where("year", year)
-        if metric is not None:
-            rows = rows.where("metric", metric)
-        return await list_connection(info, rows, first=first, after=after)
 
     @strawberry.field(
         description="A quarter's target-account list (default: the latest), in rank order: potential above 1,000,000 "

@@ -359,6 +359,19 @@ class SalesTargetType(Node):
         return [TargetSplitCheck(**check) for check in decomposition(self, parts)]
 
 
+SALES_TARGETS = NodeType(
+    SalesTarget,
+    SalesTargetType,
+    list_name="salesTargets",
+    filters=("metric", "year", "quarter", "region", "industry_section", "person"),
+    orders=("year", "quarter"),
+    default_order=("year", "quarter"),
+    parent="person",
+    description="Sales targets with their attainment: all of them for directors and analysts, one's own for others "
+    "(pipeline.targets.all); by year, then quarter (the year's own first), unless ordered otherwise.",
+)
+
+
 @strawberry.type(
     name="TargetAccountRating",
     description="A candidate account's rating on the factors of §3.1.1 (its size is the account's).",

@@ -21,6 +21,8 @@ from kamgraph.plugin import (
     not_archived,
     refuse_if,
     save,
+    scale_problem,
+    text_problem,
     to_global_id,
 )
 from kamgraph.plugins.risk import rules
@@ -49,9 +51,10 @@ async def _staff(
     return None if person is None else person.id
 
 
-def _required(text: Any, path: tuple[str, ...], what: str, problems: list[Problem]) -> str | None:
-    if not given(text) or text is None or not text.strip():
-        problems.append(invalid(path, f"{what} cannot be empty"))
+def _required(text: Any, path: tuple[str, ...], problems: list[Problem]) -> str | None:
+    """The text trimmed, or None with the problem recorded (kamgraph's shared check of required text)."""
+    if problem := text_problem(text if given(text) else None, path):
+        problems.append(problem)
         return None
     return text.strip()
 
@@ -62,10 +65,10 @@ def _required(text: Any, path: tuple[str, ...], what: str, problems: list[Proble
 async def register_risk(unit: UnitOfWork, values: dict[str, Any]) -> RegisteredRisk:
     account = await find(unit.actor, Account, values["account_id"], ("account_id",), live=True)
     problems: list[Problem] = []
-    title = _required(values["title"], ("title",), "a risk's title", problems)
+    title = _required(values["title"], ("title",), problems)
     for name in ("probability", "impact"):
-        if problem := rules.scale_problem(values[name]):
-            problems.append(invalid((name,), problem))
+        if problem := scale_problem(values[name], (name,)):
+            problems.append(problem)
     owner_id = await _staff(unit, values.get("owner_id"), ("owner_id",), problems)
     refuse_if(problems)
     risk = await create(
@@ -103,11 +106,11 @@ async def update_risk(
         problems.append(Problem(("id",), Code.RULE_VIOLATION, "this risk is closed"))
     for name in ("probability", "impact"):
         if given(values.get(name)) and values[name] is not None:
-            if problem := rules.scale_problem(values[name]):
-                problems.append(invalid((name,), problem))
+            if problem := scale_problem(values[name], (name,)):
+                problems.append(problem)
             changes[name] = values[name]
     if given(values.get("title")):
-        changes["title"] = _required(values["title"], ("title",), "a risk's title", problems)
+        changes["title"] = _required(values["title"], ("title",), problems)
     for name in ("description", "mitigation", "kind"):
         if given(values.get(name)) and values[name] is not None:
             changes[name] = values[name]
@@ -116,9 +119,7 @@ async def update_risk(
     if given(values.get("status")) and values["status"] is not None:
         changes["status"] = values["status"]
         if values["status"] is RiskStatus.CLOSED:
-            changes["closed_reason"] = _required(
-                values.get("closed_reason"), ("closed_reason",), "the reason for closing a risk", problems
-            )
+            changes["closed_reason"] = _required(values.get("closed_reason"), ("closed_reason",), problems)
     refuse_if(problems)
     diff = await save(risk, changes, audit_account=risk.account_id)
     if diff:
@@ -140,7 +141,7 @@ async def create_plan(
 ) -> ContingencyPlan:
     account = await find(unit.actor, Account, account_gid, ("account_id",), live=True)
     problems: list[Problem] = []
-    clean_title = _required(title, ("title",), "a plan's title", problems)
+    clean_title = _required(title, ("title",), problems)
     risk_id = None
     if risk_gid is not None:
         risk = await find_or_problem(unit.actor, RegisteredRisk, risk_gid, ("risk_id",))
@@ -167,7 +168,7 @@ async def activate_plan(unit: UnitOfWork, plan_gid: str, occurred_at: datetime |
     """The event happened: the plan goes ACTIVE, its first task starts, the post-mortem is due in 48 hours."""
     plan = await find(unit.actor, ContingencyPlan, plan_gid, ("id",))
     problems: list[Problem] = []
-    clean_summary = _required(summary, ("summary",), "what happened", problems)
+    clean_summary = _required(summary, ("summary",), problems)
     now = _now()
     occurred = occurred_at or now
     if plan.status is not PlanStatus.READY:
@@ -213,7 +214,7 @@ async def add_task(
 ) -> ContingencyTask:
     plan = await find(unit.actor, ContingencyPlan, plan_gid, ("plan_id",))
     problems: list[Problem] = []
-    clean_title = _required(title, ("title",), "a task's title", problems)
+    clean_title = _required(title, ("title",), problems)
     if plan.status is PlanStatus.CLOSED:
         problems.append(Problem(("plan_id",), Code.RULE_VIOLATION, "this plan is closed"))
     owner_id = await _staff(unit, owner_gid, ("owner_id",), problems)
@@ -241,7 +242,7 @@ async def record_post_mortem(unit: UnitOfWork, plan_gid: str, text: str) -> Cont
     """The post-mortem of an activated plan closes it (due 48 hours after the event, §5.2.2.3)."""
     plan = await find(unit.actor, ContingencyPlan, plan_gid, ("id",))
     problems: list[Problem] = []
-    clean = _required(text, ("post_mortem",), "a post-mortem", problems)
+    clean = _required(text, ("post_mortem",), problems)
     if plan.status is not PlanStatus.ACTIVE:
         problems.append(
             Problem(
@@ -267,8 +268,8 @@ async def record_offer(
 ) -> CompetitorOffer:
     account = await find(unit.actor, Account, account_gid, ("account_id",), live=True)
     problems: list[Problem] = []
-    name = _required(competitor, ("competitor",), "the competitor", problems)
-    what = _required(offer, ("offer",), "what was offered", problems)
+    name = _required(competitor, ("competitor",), problems)
+    what = _required(offer, ("offer",), problems)
     now = _now()
     seen = seen_at or now
     if seen > now:
@@ -298,7 +299,7 @@ async def record_offer(
 async def record_differentiation(unit: UnitOfWork, offer_gid: str, comparison: str) -> CompetitorOffer:
     row = await find(unit.actor, CompetitorOffer, offer_gid, ("id",))
     problems: list[Problem] = []
-    clean = _required(comparison, ("comparison",), "the differentiation comparison", problems)
+    clean = _required(comparison, ("comparison",), problems)
     if row.compared_at is not None:
         problems.append(Problem(("id",), Code.RULE_VIOLATION, f"{row.compared_by} compared this offer already"))
     refuse_if(problems)

@@ -327,11 +327,6 @@ class RiskStatus(str, Enum):
     CLOSED = "CLOSED"
 
 
-def scale_problem(value: int) -> str | None:
-    """Probability and impact are rated 1 (rare, minor) to 5 (almost certain, severe)."""
-    return None if 1 <= value <= 5 else f"rate from 1 to 5, not {value}"
-
-
 def risk_score(probability: int, impact: int) -> int:
     return probability * impact
 

@@ -32,6 +32,7 @@ from kamgraph.plugin import (
     find,
     invalid,
     lock_row,
+    money_problem,
     refuse_if,
     save,
     to_global_id,
@@ -158,7 +159,7 @@ async def record_assessment(
     end = valid_until or rules.default_valid_until(start, config.assessment_months)
     if end < start:
         problems.append(invalid(("valid_until",), "an assessment cannot end before it starts"))
-    if requested_limit is not None and (problem := _limit_problem(requested_limit)):
+    if requested_limit is not None and (problem := money_problem(requested_limit, ("credit_limit",))):
         problems.append(problem)
     refuse_if(problems)
     band = rules.band_for(rules.combined_score(scores, config.weight_of), config.bands)
@@ -215,14 +216,6 @@ async def record_assessment(
         validUntil=end.isoformat(),
     )
     return assessment
-
-
-def _limit_problem(limit: Decimal) -> Problem | None:
-    if limit < 0:
-        return invalid(("credit_limit",), "a credit limit cannot be negative")
-    if limit.as_tuple().exponent < -2:  # type: ignore[operator]
-        return invalid(("credit_limit",), "a credit limit has at most two decimals")
-    return None
 
 
 async def end_assessment(unit: UnitOfWork, assessment_gid: str, ended_on: date | None, reason: str) -> CreditAssessment:

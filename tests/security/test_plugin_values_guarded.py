@@ -31,28 +31,33 @@ async def targets(pipeline):
     theirs = await SalesTarget.create(
         metric=Metric.REVENUE, year=2026, person=zhao, value=Decimal("2000000.00"), parent=department
     )
-    return {"li": li, "department": department, "mine": mine, "theirs": theirs}
+    return {"li": li, "zhao": zhao, "department": department, "mine": mine, "theirs": theirs}
 
 
 async def test_an_account_manager_reads_only_their_own_targets_on_every_path(pipeline, targets, actor_for):
     li = actor_for(targets["li"], Role.ACCOUNT_MANAGER)
     ids = {name: targets[name].node_id for name in ("department", "mine", "theirs")}
     data = await pipeline(
-        """query($mine: ID!, $theirs: ID!, $department: ID!) {
+        """query($mine: ID!, $theirs: ID!, $department: ID!, $zhao: ID!, $li: ID!) {
           salesTargets { totalCount edges { node { id } } }
           theirs: salesTarget(id: $theirs) { value }
           department: salesTarget(id: $department) { value }
           node(id: $theirs) { id }
           nodes(ids: [$mine, $theirs, $department]) { id }
           mine: salesTarget(id: $mine) { value parent { id value } parts { id } }
+          zhao: person(id: $zhao) { salesTargets { totalCount } }
+          li: person(id: $li) { salesTargets { totalCount } }
         }""",
-        ids,
+        ids | {"zhao": targets["zhao"].node_id, "li": targets["li"].node_id},
         actor=li,
     )
     assert data["salesTargets"] == {"totalCount": 1, "edges": [{"node": {"id": ids["mine"]}}]}
     assert data["theirs"] is None and data["department"] is None and data["node"] is None
     assert data["nodes"] == [{"id": ids["mine"]}, None, None]
     assert data["mine"] == {"value": "1000000.00", "parent": None, "parts": []}
+    # a person's targets, nested under the person: one's own, never a colleague's
+    assert data["li"] == {"salesTargets": {"totalCount": 1}}
+    assert data["zhao"] is None or data["zhao"] == {"salesTargets": {"totalCount": 0}}
 
 
 async def test_a_director_reads_every_target_with_its_parts(pipeline, targets, actor_for):

@@ -122,7 +122,9 @@ async def test_people_see_their_own_targets_directors_all_and_statements_do_not_
     await set_target(pipeline, value="5000000.00")
     await set_target(pipeline, value="1000000.00", personId=sales["li"].node_id)
     await set_target(pipeline, value="2000000.00", personId=sales["zhao"].node_id)
-    query = "{ salesTargets(year: 2026) { totalCount edges { node { value actual person { name } } } } }"
+    query = (
+        "{ salesTargets(filter: {year: {eq: 2026}}) { totalCount edges { node { value actual person { name } } } } }"
+    )
     own = (await pipeline(query, actor=actor_for(sales["li"], Role.ACCOUNT_MANAGER)))["salesTargets"]
     assert [(e["node"]["person"]["name"], e["node"]["actual"]) for e in own["edges"]] == [("Li Wei", "1500000.00")]
     sql_counter.statements.clear()
