@@ -68,9 +68,13 @@ def cmd_makemigrations(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def seed_demo(settings: Settings, pm: PluginManager, seed: int = DEMO_SEED, today: date | None = None) -> bool:
-    """Migrate and seed an empty database; returns False when it already held accounts."""
+    """Migrate and seed an empty database; returns False when it already held accounts.
+
+    Then every job runs once, as the demo's day would have had it: warnings raised, dunning notices issued,
+    the funnel snapshot taken, the target-account list ranked."""
     from kamgraph.core.accounts.models import Account
     from kamgraph.db.migrations import migrate
+    from kamgraph.jobs import JobRunner
 
     await migrate(pm)
     if await Account.exists():
@@ -78,6 +82,9 @@ async def seed_demo(settings: Settings, pm: PluginManager, seed: int = DEMO_SEED
     today = today or settings.today()
     for _plugin, pending in pm.collect("register_demo_data", settings=settings, seed=seed, today=today):  # core first
         await await_me_maybe(pending)
+    runner = JobRunner(pm, settings)
+    for name in runner.jobs:
+        await runner.run(name, trigger="demo")
     return True
 
 
