@@ -59,7 +59,8 @@ async def visible_events(actor: Actor, events: list[OutboxEvent]) -> list[Outbox
 
 
 def _may_read_subject(actor: Actor, subject: str) -> bool:
-    """Does ``actor`` hold the read permission of the subject's model (the one the scoped accessor checks)?"""
+    """Does ``actor`` hold the read permission of the subject's model (the one the scoped accessor checks)? A
+    person's own rows (``owned_by``: a sales target) reach only those who may read everyone's."""
     from tortoise import Tortoise
 
     from kamgraph.ids import InvalidId, from_global_id
@@ -72,7 +73,8 @@ def _may_read_subject(actor: Actor, subject: str) -> bool:
         model = models.get(type_name)
         if model is not None:
             permission = getattr(model, "read_permission", None)
-            return permission is None or actor.can(permission)
+            owned_by = getattr(model, "owned_by", None)
+            return (permission is None or actor.can(permission)) and (owned_by is None or actor.can(owned_by[1]))
     return True
 
 

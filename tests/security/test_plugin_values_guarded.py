@@ -7,6 +7,7 @@
 - a tier review's trailing value is the signed total that `signedValue` masks.
 """
 
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -151,3 +152,53 @@ async def test_a_tier_reviews_trailing_value_is_masked_like_the_signed_value(pip
     director = actor_for(await staff("Chen Jing", Role.KA_DIRECTOR), Role.KA_DIRECTOR)
     assert (await pipeline(query, {"id": review.node_id}, actor=director))["node"] == {"trailingValue": "12000000.00"}
     assert await AuditRecord.filter(action="read", subject_type="TierReview").exists()
+
+
+async def test_events_carry_none_of_these_values_and_targets_reach_only_who_reads_everyones(pipeline, actor_for):
+    """Events reach webhooks and subscribers, whose readers the values' guards do not check: they carry ids
+    and what changed, never an amount; a sales target's event reaches only those who may read every target."""
+    from kamgraph.events.feed import visible_events
+    from kamgraph.security.actors import Actor, RowScope, ScopeKind
+    from kamgraph.security.models import OutboxEvent
+
+    manager = await staff("Li Wei")
+    customer = await account(owner=manager)
+    as_manager = actor_for(manager, Role.ACCOUNT_MANAGER)
+    made = await pipeline(
+        """mutation($id: ID!) { createOpportunity(input: {accountId: $id, title: "Platform", amount: "1234567.00",
+          expectedCloseOn: "2027-03-31"}) { opportunity { id version } userErrors { code } } }""",
+        {"id": customer.node_id},
+        actor=as_manager,
+    )
+    opportunity = made["createOpportunity"]["opportunity"]
+    changed = await pipeline(
+        """mutation($id: ID!, $v: Int!) { updateOpportunity(input: {id: $id, expectedVersion: $v, amount: "7654321.00"})
+          { userErrors { code } } }""",
+        {"id": opportunity["id"], "v": opportunity["version"]},
+        actor=as_manager,
+    )
+    assert changed["updateOpportunity"]["userErrors"] == []
+    target = await pipeline(
+        """mutation($p: ID!) { setSalesTarget(input: {metric: REVENUE, year: 2026, personId: $p, value: "9000000.00"})
+          { userErrors { code } } }""",
+        {"p": manager.node_id},
+    )
+    assert target["setSalesTarget"]["userErrors"] == []
+    events = await OutboxEvent.all().order_by("id")
+    assert {"pipeline.opportunity.created", "pipeline.opportunity.updated", "pipeline.sales_target.set"} <= {
+        e.type for e in events
+    }
+    for event in events:
+        assert not any(amount in json.dumps(event.data) for amount in ("1234567", "7654321", "9000000")), event.type
+    # an integration key that may read targets and sees every account still gets no one's own target
+    key = Actor(
+        name="bi export",
+        roles=frozenset({Role.INTEGRATION}),
+        scopes=(RowScope(ScopeKind.ALL),),
+        via="api_key",
+        permissions=frozenset({"pipeline.targets.read", "pipeline.read", "accounts.read"}),
+    )
+    director = actor_for(await staff("Chen Jing", Role.KA_DIRECTOR), Role.KA_DIRECTOR)
+    for_key = {e.type for e in await visible_events(key, events)}
+    assert "pipeline.sales_target.set" not in for_key and "pipeline.opportunity.created" in for_key
+    assert "pipeline.sales_target.set" in {e.type for e in await visible_events(director, events)}
