@@ -8,10 +8,8 @@ entry point in the group ``kamgraph.plugins``, written into a temporary site dir
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import tempfile
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -28,49 +26,30 @@ _DIST.mkdir()
 sys.path.insert(0, str(_SITE))
 sys.path.insert(0, str(Path(__file__).parent))  # kam_testplugin itself lives beside this file
 
-from kamgraph import db  # noqa: E402
 from kamgraph.app import create_app  # noqa: E402
-from kamgraph.db.migrations import migrate  # noqa: E402
 from kamgraph.plugin_manager import PluginManager  # noqa: E402
 from kamgraph.security.actors import Actor  # noqa: E402
 from kamgraph.security.permissions import Permissions  # noqa: E402
 from kamgraph.settings import Settings  # noqa: E402
-from kamgraph.testing import ANONYMOUS, ActorSwitch, GraphQLClient, drop_test_database  # noqa: E402, F401
+from kamgraph.testing import ANONYMOUS, ActorSwitch, GraphQLClient  # noqa: E402, F401
+from kamgraph.testing.plugin import TEST_KEY  # noqa: E402, F401  (the key the suite's database is sealed with)
 
-PG_URL = os.environ.get("KAMGRAPH_TEST_DATABASE_URL")
 TEST_PLUGINS = ("kam_testplugin",)
-#: the bundled plugins with tables: the test database holds theirs too, so that each plugin's tests run
-#: on the one database, through an app of their own (``plugin_app``); ``app`` itself is the core's
-PLUGINS_WITH_TABLES = ("risk", "pipeline")
 
 
-TEST_KEY = "k2JgW8oO9v3Ecu6Yl+1X4bq6L6m1ZzQ8e8b0m3B1c2U="  # a fixed test encryption key (base64 of 32 bytes)
-
-
-@pytest.fixture(scope="session")
-def database_url() -> str:
-    if PG_URL:
-        base, _, _ = PG_URL.rpartition("/")
-        return f"{base}/kamgraph_test_{uuid.uuid4().hex[:8]}"
-    return f"sqlite://{tempfile.mkdtemp(prefix='kamgraph-test-')}/test.sqlite3"
+# --- the session's settings, plugins and database: kamgraph.testing's, as any plugin's suite gets them ------
+# (pyproject.toml names the plugins: the test plugin and the bundled ones with tables, so that each plugin's
+# tests run on the one database, through an app of their own; ``app`` itself is the core's and the test plugin's)
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str) -> Settings:
-    # rate limits off for the suite (it sends hundreds of requests a minute); tests/security/test_limits.py
-    # builds its own app to test them
-    return Settings(
-        database_url=database_url,
-        plugins=TEST_PLUGINS,
-        secret_key=TEST_KEY,
-        rate_limit_per_address=0,
-        rate_limit_per_credential=0,
-    )
+def settings(kamgraph_settings: Settings) -> Settings:
+    return kamgraph_settings.with_(plugins=TEST_PLUGINS)
 
 
 @pytest.fixture(scope="session")
-def actor_switch() -> ActorSwitch:
-    return ActorSwitch()
+def actor_switch(_kamgraph_hooks: Any) -> ActorSwitch:
+    return _kamgraph_hooks.switch  # the kit's: every app of the session answers actor_from_request with it
 
 
 @pytest.fixture(scope="session")
@@ -81,20 +60,14 @@ def pm(settings: Settings, actor_switch: ActorSwitch) -> PluginManager:
 
 
 @pytest.fixture(scope="session")
-def every_pm(settings: Settings, actor_switch: ActorSwitch) -> PluginManager:
-    """The test plugins and every bundled plugin with tables: what the test database is migrated for."""
-    manager = PluginManager.from_names((*settings.plugins, *PLUGINS_WITH_TABLES))
-    manager.register(actor_switch, name="test_actor_switch")
-    return manager
+def every_pm(kamgraph_pm: PluginManager) -> PluginManager:
+    """The test plugin and every bundled plugin with tables: what the test database is migrated for."""
+    return kamgraph_pm
 
 
-@pytest_asyncio.fixture(scope="session")
-async def database(settings: Settings, every_pm: PluginManager) -> AsyncIterator[None]:
-    async with db.connect(settings, every_pm, create_db=bool(PG_URL)):
-        await migrate(every_pm)
-        yield
-    if PG_URL:  # drop the per-session database so they do not pile up
-        await drop_test_database(settings.database_url)
+@pytest.fixture(scope="session")
+def database(kamgraph_database: None) -> None:
+    """The session's migrated database (SQLite, or PostgreSQL with KAMGRAPH_TEST_DATABASE_URL, dropped after)."""
 
 
 @pytest_asyncio.fixture
