@@ -55,6 +55,11 @@ _OPERATORS: tuple[tuple[type, Any], ...] = (
 )
 
 
+def _words(name: str) -> str:
+    """``dunningNotices`` -> ``dunning notices``, ``FieldVisit`` -> ``field visit``: for descriptions."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
+
+
 def register_filter(model: type[Model], filter_type: type) -> type:
     """Make ``filter_type`` the filter that relation filters into ``model`` use (e.g. ``account: AccountFilter``)."""
     _FILTERS[_label(model)] = filter_type
@@ -203,7 +208,7 @@ class NodeType:
             self.type,
             self.filter,
             self.order,
-            f"The {re.sub('(?<!^)(?=[A-Z])', ' ', self.list_name).lower()} of this {parent_type.lower()}.",
+            f"The {_words(self.list_name)} of this {_words(parent_type)}.",
             default_order=self._defaults(),
             name=self.list_name,
         )

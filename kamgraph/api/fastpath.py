@@ -149,6 +149,8 @@ class Planner:
                 strawberry_field is None or strawberry_field.base_resolver is not None or strawberry_field.extensions
             ):
                 raise Unsupported(f"{object_type.name}.{name} has its own resolver")
+            if spec is not None and type(spec).fast is FastField.fast:  # declared, but with no step of its own
+                raise Unsupported(f"{object_type.name}.{name}: {type(spec).__name__} has no fast step")
             if (
                 spec is None
                 and model is not None

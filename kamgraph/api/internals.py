@@ -22,6 +22,7 @@ from strawberry.types.field import StrawberryField
 __all__ = [
     "ExecutionContext",
     "VariableValues",
+    "add_field",
     "argument_values",
     "core_schema",
     "declared_field",
@@ -60,6 +61,13 @@ def object_definition(cls: Any, strict: bool = True) -> StrawberryObjectDefiniti
     ``fields`` list is what the schema is built from, read when the schema is built: appending a field to it
     before then adds the field (type extensions)."""
     return get_object_definition(cls, strict=strict)
+
+
+def add_field(cls: type, field: StrawberryField) -> None:
+    """Add ``field`` to the strawberry type ``cls`` before the schema is built (a plugin's field on another's
+    type): appended to its definition's ``fields``, with ``origin`` (the class strawberry resolves it on) set."""
+    field.origin = cls
+    object_definition(cls).fields.append(field)
 
 
 def enum_name(enum_type: type[Enum]) -> str | None:

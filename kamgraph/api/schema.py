@@ -23,7 +23,7 @@ from kamgraph.api.guards import (
     RequireAuthentication,
     SubscriptionsOnlyOverWebSocket,
 )
-from kamgraph.api.internals import core_schema, declared_field, declared_type, object_definition
+from kamgraph.api.internals import add_field, core_schema, declared_field, declared_type, object_definition
 from kamgraph.api.limits import limit_extensions
 from kamgraph.api.mutations import PERMISSION, field_naming_problem
 from kamgraph.api.nodes import node_models
@@ -57,8 +57,7 @@ def _apply_type_extensions(pm: PluginManager, types: Iterable[type], declared: l
             name = field.graphql_name or strawberry_name(field)
             if name in existing:
                 raise PluginError(f"plugin {plugin!r} adds field {type_name}.{name}, which the type already has")
-            field.origin = cls
-            definition.fields.append(field)
+            add_field(cls, field)
 
 
 def reachable_types(roots: Iterable[type]) -> list[type]:

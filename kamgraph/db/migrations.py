@@ -40,7 +40,14 @@ async def make_migrations(pm: PluginManager, app_labels: list[str] | None = None
 
     The detector sees every app, so that a plugin's relations to the core resolve; each plugin migration
     depends on the core's latest one, so it runs after every core table it may refer to exists."""
-    detector = MigrationAutodetector(Tortoise.apps, apps_config(pm))
+    config = apps_config(pm)
+    unknown = sorted(set(app_labels or ()) - set(config))
+    if unknown:
+        raise LookupError(
+            f"no enabled plugin has the app {', '.join(map(repr, unknown))} (enabled: {', '.join(sorted(config))}); "
+            "enable its plugin with KAMGRAPH_PLUGINS"
+        )
+    detector = MigrationAutodetector(Tortoise.apps, config)
     writers = [w for w in await detector.changes() if not app_labels or w.app_label in app_labels]
     core_leaves = [(key.app_label, key.name) for key in detector.loader.graph.leaf_nodes(CORE_APP)]
     for writer in writers:

@@ -4,7 +4,8 @@ The files are the templates beside this module, with ``${...}`` names filled in 
 so that GraphQL's ``$variables`` pass through):
 ``${plugin}`` (the plugin's name, its app label and the prefix of its permissions, events, jobs and tables),
 ``${package}`` (its Python package), ``${Model}``/``${model}`` (its table's class and snake name),
-``${modelCamel}`` (its GraphQL name), ``${models}``/``${listName}``/``${MODELS}`` (plural: snake, GraphQL, constant) ``${words}`` (for descriptions) and ``${core_migration}``.
+``${modelCamel}`` (its GraphQL name), ``${models}``/``${listName}``/``${MODELS}`` (plural: snake, GraphQL, constant) ``${words}``/``${many}`` (for descriptions), ``${core_migration}`` and
+``${kamgraph_version}``.
 ``examples/tickets`` in kamgraph's repository is exactly what ``kamgraph new-plugin tickets`` writes.
 """
 
@@ -30,33 +31,61 @@ def plural(word: str) -> str:
     return word + ("es" if re.search(r"(s|x|z|ch|sh)$", word) else "s")
 
 
-def singular(word: str) -> str:
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+def singular(word: str) -> str | None:
+    """``tickets`` -> ``ticket``, ``boxes`` -> ``box``, ``support`` as it is; None when unsure (``news``,
+    ``status``), so that the caller asks for ``--model``."""
+    for ending, replacement in (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("sses", "ss")):
+        if word.endswith(ending):
+            return word[: -len(ending)] + replacement
+    if word.endswith(("us", "is", "ss", "ews", "ies", "ses")):
+        return None
+    return word[:-1] if word.endswith("s") else word
+
+
+def snake_case(name: str) -> str:
+    """``FieldVisit`` -> ``field_visit``, ``HTTPLog`` -> ``http_log``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+def _camel(snake: str) -> str:
+    first, *rest = snake.split("_")
+    return first + "".join(part.capitalize() for part in rest)
 
 
 def names(plugin: str, model: str | None = None) -> dict[str, str]:
     """Every name the templates use, derived from the plugin's name (and its model's, when given)."""
+    from kamgraph import __version__
+    from kamgraph import plugin as public
+    from kamgraph.plugin_manager import available_plugins
+
     if not NAME.match(plugin):
         raise ScaffoldError(f"{plugin!r} is not a plugin name: lower case letters, digits and single underscores")
-    model = model or "".join(part.capitalize() for part in singular(plugin).split("_"))
+    if plugin in available_plugins():
+        raise ScaffoldError(f"a plugin named {plugin!r} is already installed; choose another name")
+    if model is None:
+        one = singular(plugin)
+        if one is None:
+            raise ScaffoldError(f"cannot tell the singular of {plugin!r}: name the model, e.g. --model Ticket")
+        model = "".join(part.capitalize() for part in one.split("_"))
     if not MODEL.match(model):
         raise ScaffoldError(f"{model!r} is not a model name: a class name such as Ticket or FieldVisit")
-    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", model).lower()
+    if {model, f"{model}Type", f"{model}Status"} & set(public.__all__):
+        raise ScaffoldError(f"{model!r} is a name kamgraph.plugin already has; name the model otherwise (--model)")
+    snake = snake_case(model)
     models = plural(snake)
-    camel = models.split("_")[0] + "".join(part.capitalize() for part in models.split("_")[1:])
     return {
         "plugin": plugin,
         "package": f"kam_{plugin}",
         "Model": model,
         "model": snake,
         "models": models,
-        "modelCamel": snake.split("_")[0] + "".join(part.capitalize() for part in snake.split("_")[1:]),
-        "listName": camel,
+        "modelCamel": _camel(snake),
+        "listName": _camel(models),
         "MODELS": models.upper(),
         "words": snake.replace("_", " "),
+        "many": models.replace("_", " "),
         "core_migration": latest_core_migration(),
+        "kamgraph_version": __version__,
     }
 
 

@@ -266,12 +266,14 @@ class Rows:
         names to other SQL aggregate expressions (``COUNT(DISTINCT ...)``, ``AVG(...)``), returned as the
         database gives them.
 
-        A sum or value that reads a guarded column (``sensitive_fields``) is None for an actor without its
-        permission, and an audited read of totals for one with it: a total is as sensitive as its values.
+        A sum, count or value that reads a guarded column (``sensitive_fields``) is None for an actor without its
+        permission, and an audited read of totals for one with it: a total (or a count of rows whose amount meets
+        a condition) is as sensitive as its values.
         """
-        masked = self._masked({**sums, **values})
-        all_sums, all_values = sums, values
+        masked = self._masked({**sums, **counts, **values})
+        all_sums, all_counts, all_values = sums, counts, values
         sums = {name: expr for name, expr in sums.items() if name not in masked}
+        counts = {name: expr for name, expr in counts.items() if name not in masked}
         values = {name: expr for name, expr in values.items() if name not in masked}
         params = Params()
         joins: dict[str, tuple[str, type[Model], str]] = {}  # path -> (alias, model, join SQL)
@@ -314,7 +316,8 @@ class Rows:
                     "count": int(row["n"]),
                     "sums": {name: sql.money_from_sum(row[f"s{i}"]) for i, name in enumerate(sums)}
                     | dict.fromkeys(masked & set(all_sums)),
-                    "counts": {name: int(row[f"c{i}"] or 0) for i, name in enumerate(counts)},
+                    "counts": {name: int(row[f"c{i}"] or 0) for i, name in enumerate(counts)}
+                    | dict.fromkeys(masked & set(all_counts)),
                     "values": {name: row[f"v{i}"] for i, name in enumerate(values)}
                     | dict.fromkeys(masked & set(all_values)),
                 }

@@ -97,22 +97,25 @@ async def exposures(rows: Rows, account_ids: Sequence[int]) -> dict[int, Decimal
 def bucket_sums(today: date) -> dict[str, str]:
     """SQL money expressions over instalments ``t``: the outstanding amount due in each ageing bucket."""
     return {
-        bucket: f'CASE WHEN {condition} THEN t."amount" - t."paid_amount" ELSE 0 END'
-        for bucket, condition in bucket_conditions(today).items()
+        bucket: f'CASE WHEN {due} AND (t."amount" - t."paid_amount") > 0 THEN t."amount" - t."paid_amount" ELSE 0 END'
+        for bucket, due in _due_in(today).items()
     }
 
 
 def bucket_conditions(today: date) -> dict[str, str]:
-    """SQL conditions over instalments ``t``: money is outstanding and due in each ageing bucket (no amount: a
-    count of them tells how late a customer pays, not how much it owes)."""
+    """SQL conditions over instalments ``t``: not fully paid, and due in each ageing bucket. They read no
+    amount, so a count of them (how late a customer pays, not how much it owes) needs no amount permission."""
+    return {bucket: f'{due} AND t."paid_on" IS NULL' for bucket, due in _due_in(today).items()}
+
+
+def _due_in(today: date) -> dict[str, str]:
+    """Per ageing bucket, the SQL condition on ``t."due_on"`` (dates formatted here: no input reaches the SQL)."""
     found = {}
     for bucket in AgeingBucket:
         earliest, latest = rules.bucket_due_dates(bucket, today)
-        conditions = ['(t."amount" - t."paid_amount") > 0']
+        conditions = ["1 = 1"]
         if earliest is not None:
-            conditions.append(
-                f"t.\"due_on\" >= '{earliest.isoformat()}'"
-            )  # a date, formatted here: no input reaches the SQL
+            conditions.append(f"t.\"due_on\" >= '{earliest.isoformat()}'")
         if latest is not None:
             conditions.append(f"t.\"due_on\" <= '{latest.isoformat()}'")
         found[bucket.value] = " AND ".join(conditions)

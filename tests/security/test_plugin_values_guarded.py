@@ -202,3 +202,18 @@ async def test_events_carry_none_of_these_values_and_targets_reach_only_who_read
     for_key = {e.type for e in await visible_events(key, events)}
     assert "pipeline.sales_target.set" not in for_key and "pipeline.opportunity.created" in for_key
     assert "pipeline.sales_target.set" in {e.type for e in await visible_events(director, events)}
+
+
+async def test_a_count_of_rows_whose_amount_meets_a_condition_is_guarded_like_the_amount(pipeline, actor_for):
+    """Counting the contracts above an amount would tell the amount bit by bit: Rows.aggregate guards counts
+    over a guarded column as it guards sums (a plugin's aggregate included)."""
+    from kamgraph.core.contracts.models import Contract
+    from kamgraph.security.scope import visible
+
+    await contract(await account("Counted"), "5000.00", ContractStatus.ACTIVE)
+    over = {"over": 't."amount" > 1000', "signed": 't."signed_on" IS NOT NULL'}
+    analyst = actor_for(await staff("Analyst", Role.DATA_ANALYST), Role.DATA_ANALYST)
+    director = actor_for(await staff("Chen Jing", Role.KA_DIRECTOR), Role.KA_DIRECTOR)
+    [masked] = await visible(Contract, analyst).aggregate([], counts=over)
+    [shown] = await visible(Contract, director).aggregate([], counts=over)
+    assert masked["counts"] == {"over": None, "signed": 1} and shown["counts"] == {"over": 1, "signed": 1}

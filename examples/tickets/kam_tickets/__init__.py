@@ -13,7 +13,7 @@ name = "tickets"
 version = "0.1.0"
 requires = ("core",)
 
-#: an open ticket older than this is reported every morning until someone closes it
+#: an open ticket older than this is reported (once) by the morning job
 OVERDUE_AFTER = timedelta(days=14)
 
 
@@ -47,11 +47,14 @@ def register_event_types():
 
 
 async def report_overdue(ctx: JobContext) -> dict[str, int]:
-    """Each morning, one tickets.ticket.overdue event per ticket open too long."""
-    overdue = await Ticket.filter(status=TicketStatus.OPEN, created_at__lt=ctx.now - OVERDUE_AFTER).order_by("id")
+    """Each morning, one tickets.ticket.overdue event per ticket open too long, once each: a run repeated
+    (after a crash, say) finds them marked by the write that emitted their events."""
     async with ctx.unit_of_work() as unit:
+        late = Ticket.filter(status=TicketStatus.OPEN, created_at__lt=ctx.now - OVERDUE_AFTER)
+        overdue = await late.filter(overdue_reported_at__isnull=True).order_by("id")
         for row in overdue:
             unit.emit("tickets.ticket.overdue", row.node_id, accountId=to_global_id("Account", row.account_id))
+        await Ticket.filter(id__in=[row.id for row in overdue]).update(overdue_reported_at=ctx.now)
     return {"overdue": len(overdue)}
 
 

@@ -23,6 +23,7 @@ class Ticket(VersionedModel):
     opened_by = fields.CharField(max_length=200)
     closed_at = fields.DatetimeField(null=True)
     resolution = fields.TextField(null=True)
+    overdue_reported_at = fields.DatetimeField(null=True)  # the job reports each once, in the write that marks it
 
     # VersionedModel's version makes two people closing one at once a CONFLICT, not a double close
     scope_via = ("account",)  # the row scope: start-up refuses an account-owned table without one
@@ -31,3 +32,4 @@ class Ticket(VersionedModel):
     class Meta:
         app = "tickets"
         table = "tickets_ticket"
+        indexes = (("account_id", "created_at"), ("status", "created_at"))  # Account.tickets, the job

@@ -74,7 +74,7 @@ class TicketMutations:
     @mutation(permission=MANAGE, returns={"ticket": TicketType})
     async def open_ticket(unit: UnitOfWork, input: OpenTicketInput) -> dict[str, Any]:
         """Open a ticket on an account you may see."""
-        account = await find(unit.actor, Account, input.account_id, ("account_id",))
+        account = await find(unit.actor, Account, input.account_id, ("account_id",), live=True)
         refuse_if([text_problem(input.title, ("title",), max_length=200)])
         row = await create(Ticket, account_id=account.id, title=input.title.strip(), opened_by=unit.actor.name)
         unit.emit("tickets.ticket.opened", row.node_id, accountId=account.node_id)

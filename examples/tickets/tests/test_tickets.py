@@ -36,6 +36,9 @@ async def test_bad_input_is_a_user_error_and_changes_nothing(graphql, as_role, f
     await graphql(CLOSE, {"id": row_id, "resolution": "Fixed"}, actor=manager.actor)
     again = await graphql(CLOSE, {"id": row_id, "resolution": "Fixed again"}, actor=manager.actor)
     assert again["closeTicket"]["userErrors"] == [{"field": ["input", "id"], "code": "RULE_VIOLATION"}]
+    gone = await factories.account(owner=manager.person, archived_at=datetime.now(UTC))
+    late = await graphql(OPEN, {"account": gone.node_id, "title": "Too late"}, actor=manager.actor)
+    assert late["openTicket"]["userErrors"] == [{"field": ["input", "accountId"], "code": "RULE_VIOLATION"}]
 
 
 async def test_other_managers_accounts_stay_out_of_reach(graphql, as_role, factories):
@@ -55,3 +58,5 @@ async def test_the_daily_job_reports_what_is_open_too_long(graphql, factories, r
     await Ticket.create(account=account, title="New", opened_by="Demo")
     run = await run_job("tickets.report_overdue")
     assert (run.status, [e.subject for e in events]) == ("succeeded", [late.node_id])
+    await run_job("tickets.report_overdue")  # a run repeated reports nothing twice
+    assert [e.subject for e in events] == [late.node_id]

@@ -1,5 +1,6 @@
 from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
+from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
 from kam_tickets.models import TicketStatus
@@ -45,10 +46,12 @@ class Migration(migrations.Migration):
                 ("opened_by", fields.CharField(max_length=200)),
                 ("closed_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ("resolution", fields.TextField(null=True, unique=False)),
+                ("overdue_reported_at", fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={
                 "table": "tickets_ticket",
                 "app": "tickets",
+                "indexes": [Index(fields=["account_id", "created_at"]), Index(fields=["status", "created_at"])],
                 "pk_attr": "id",
                 "table_description": "A ticket on a customer account, opened at created_at.",
             },
