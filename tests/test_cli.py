@@ -55,6 +55,13 @@ def test_makemigrations_finds_the_models_and_migrations_in_step(tmp_path):
     assert result.returncode == 0 and "No changes detected" in result.stdout, result.stdout + result.stderr
 
 
+def test_makemigrations_names_an_app_no_enabled_plugin_has(tmp_path):
+    # the easy slip: the plugin is installed but not enabled (or the label has a typo); never "No changes"
+    result = kamgraph("makemigrations", "tickets", cwd=tmp_path)
+    assert result.returncode == 2 and "no enabled plugin has the app 'tickets'" in result.stderr, result.stderr
+    assert "KAMGRAPH_PLUGINS" in result.stderr
+
+
 def without_timestamps(rows):
     """Rows minus created_at/updated_at, which record when seeding ran rather than what it made."""
     return [tuple(v for v in row if not (isinstance(v, str) and v.startswith("20") and ":" in v)) for row in rows]
