@@ -145,6 +145,17 @@ class AccessMutations:
             problems.append(invalid(("scopes",), f"unknown permissions: {', '.join(unknown)}"))
         if not input.scopes:
             problems.append(invalid(("scopes",), "a key grants at least one permission"))
+        # nobody hands out more than they hold: each permission, and the key's full row scope
+        actor = unit.actor
+        problems += [
+            Problem(("scopes", i), Code.FORBIDDEN, f"you cannot grant {scope}: you do not hold it")
+            for i, scope in enumerate(input.scopes)
+            if scope not in unknown and not actor.can(scope)
+        ]
+        if not actor.sees_everything:
+            problems.append(
+                Problem(("scopes",), Code.FORBIDDEN, "a key sees every account; only a caller who does may make one")
+            )
         refuse_if(problems)
         secret, key = await auth.create_api_key(input.name.strip(), input.scopes, unit.actor.name, input.expires_at)
         unit.audit("create", key, account_id=None)

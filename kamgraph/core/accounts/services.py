@@ -21,6 +21,7 @@ from kamgraph.core.people.lookup import find_staff
 from kamgraph.core.people.models import Person
 from kamgraph.errors import Code, Problem, Refused, invalid, refuse_if
 from kamgraph.events import UnitOfWork
+from kamgraph.security.actors import Actor
 from kamgraph.security.scope import visible
 from kamgraph.settings import Settings
 from kamgraph.writes import (
@@ -67,6 +68,7 @@ async def validate(unit: UnitOfWork, values: dict[str, Any], current: Account | 
         owner = await find_staff(unit.actor, clean.pop("owner_id"), ("owner_id",), problems)
         if owner is not None:
             clean["owner_id"] = owner.id
+            problems += _ownership_problems(unit.actor, current, owner.id)
     if clean.get("parent_id"):
         parent = await find_or_problem(unit.actor, Account, clean.pop("parent_id"), ("parent_id",), live=True)
         if isinstance(parent, Problem):
@@ -77,6 +79,29 @@ async def validate(unit: UnitOfWork, values: dict[str, Any], current: Account | 
             clean["parent_id"] = parent.id
     refuse_if(problems)
     return clean
+
+
+def _assigns(actor: Actor) -> bool:
+    """Who owns an account and who is on its team is a director's decision (DOMAIN.md section 2.3), or that
+    of an integration key or the platform acting for one (bulk sync sets owners)."""
+    return actor.is_director or actor.person_id is None
+
+
+def _ownership_problems(actor: Actor, account: Account | None, owner_id: int | None) -> list[Problem]:
+    """A manager may make an account their own when creating it; only a director gives it to someone else."""
+    current = account.owner_id if account is not None else None
+    if owner_id is None or owner_id == current or _assigns(actor):
+        return []
+    if account is None and owner_id == actor.person_id:
+        return []
+    return [Problem(("owner_id",), Code.FORBIDDEN, "assigning an account to its owner is a director's decision")]
+
+
+def _team_problems(actor: Actor, account: Account) -> list[Problem]:
+    """The account's owner manages its team; other members do not (nor take the account by it)."""
+    if _assigns(actor) or actor.person_id == account.owner_id:
+        return []
+    return [Problem(("account_id",), Code.FORBIDDEN, "only the account's owner or a director changes its team")]
 
 
 async def _is_descendant_or_self(candidate: Account, account: Account) -> bool:
@@ -128,6 +153,7 @@ async def set_team_member(unit: UnitOfWork, account_gid: str, person_gid: str, r
         unit.actor, person_gid, ("person_id",), problems
     )  # contacts belong to the account as contacts
     refuse_if(problems)
+    refuse_if(_team_problems(unit.actor, account))
     created = await put_team_member(account, person.id, role)
     unit.emit("account.team_changed", account.node_id, personId=person.node_id, role=role.value, added=created)
     return account
@@ -146,6 +172,7 @@ async def put_team_member(account: Account, person_id: int, role: TeamRole) -> b
 async def remove_team_member(unit: UnitOfWork, account_gid: str, person_gid: str) -> Account:
     account = await find(unit.actor, Account, account_gid, ("account_id",))
     person = await find(unit.actor, Person, person_gid, ("person_id",))
+    refuse_if(_team_problems(unit.actor, account))
     if person.id == account.owner_id:
         raise Refused(
             [Problem(("person_id",), Code.RULE_VIOLATION, "the owner stays on the team; change the owner first")]
