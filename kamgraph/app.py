@@ -33,7 +33,7 @@ from kamgraph.jobs import JobRunner
 from kamgraph.jobs import scheduler as job_scheduler
 from kamgraph.plugin_manager import PluginError, PluginManager, await_me_maybe
 from kamgraph.security.audit import GroupCommit
-from kamgraph.security.auth import authenticate
+from kamgraph.security.auth import authenticate, bearer_token
 from kamgraph.security.permissions import Permissions
 from kamgraph.settings import Settings
 
@@ -95,9 +95,9 @@ class KamgraphGraphQL(GraphQL):
 
     async def on_ws_connect(self, context: Context) -> None:
         """A subscription client authenticates in connection_init: ``{"authorization": "Bearer <token>"}``."""
-        scheme, _, token = str(context.connection_params.get("authorization", "")).partition(" ")
-        if scheme.lower() == "bearer" and token.strip():
-            context.actor = await authenticate(token.strip(), self.permissions)
+        token = bearer_token(str(context.connection_params.get("authorization", "")))
+        if token is not None:
+            context.actor = await authenticate(token, self.permissions)
         if context.actor is None:
             raise ConnectionRejectionError(
                 {"message": 'authentication required: send {"authorization": "Bearer <token>"} in connection_init'}
@@ -153,7 +153,7 @@ def create_app(
         Middleware(
             RateLimit, per_address=settings.rate_limit_per_address, per_credential=settings.rate_limit_per_credential
         ),
-        Middleware(Idempotency),
+        Middleware(Idempotency, permissions=Permissions.from_plugins(pm)),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.settings = settings

@@ -8,6 +8,11 @@ claimed in the database before the request runs, so this holds across server pro
 A server that dies between running a request and storing its response leaves the key pending; after
 ``ABANDONED`` the key may be claimed again, so such a request can run twice. Mutations whose effect must
 never repeat also carry ``expectedVersion`` or an ``externalId``.
+
+A stored response holds what the request returned (decrypted phones, a login's token): it is sealed with the
+data key like every encrypted column. A replay goes only to a credential that still works (never after a
+logout or a revocation), and the guarded reads of the original are audited again as reads of the replay.
+The key is the credential's token (``bearer_token``), not the header's spelling.
 """
 
 from __future__ import annotations
@@ -15,12 +20,16 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tortoise.exceptions import IntegrityError
 
-from kamgraph.security.models import IdempotencyRecord
+from kamgraph.crypto import PREFIX, keyring
+from kamgraph.security.auth import authenticate, bearer_token
+from kamgraph.security.models import AuditRecord, IdempotencyRecord
 
 KEPT = timedelta(hours=24)
 ABANDONED = timedelta(minutes=5)
@@ -33,8 +42,9 @@ def _error(status: int, code: str, message: str) -> tuple[int, bytes]:
 
 
 class Idempotency:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, permissions: Any = None) -> None:
         self.app = app
+        self.permissions = permissions
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
@@ -46,16 +56,26 @@ class Idempotency:
             await _respond(send, *_error(400, "BAD_REQUEST", "an Idempotency-Key has 1 to 255 characters"))
             return
         body = await _read_body(receive)
-        key_hash = hashlib.sha256(headers.get(b"authorization", b"") + b"\0" + key).hexdigest()
+        token = bearer_token(headers.get(b"authorization"))
+        credential = token.encode() if token else headers.get(b"authorization", b"")
+        key_hash = hashlib.sha256(credential + b"\0" + key).hexdigest()
         request_hash = hashlib.sha256(body).hexdigest()
         if await _claim(key_hash, request_hash):
             status, response_headers, response_body = await _run(self.app, scope, body)
+            request_id = dict(response_headers).get(b"x-request-id", b"").decode()
+            stored = json.dumps({"body": response_body.decode("utf-8", "replace"), "requestId": request_id})
             await IdempotencyRecord.filter(key_hash=key_hash).update(
-                status="done", status_code=status, response=response_body.decode("utf-8", "replace")
+                status="done", status_code=status, response=keyring().seal(stored)
             )
             await _respond(send, status, response_body, response_headers)
             return
-        await _replay(key_hash, request_hash, send)
+        actor = None
+        if token is not None:  # a replay goes to a credential that still works, never after logout
+            actor = await authenticate(token, self.permissions) if self.permissions is not None else None
+            if actor is None:
+                await _respond(send, *_error(401, "UNAUTHENTICATED", "this credential has ended; log in again"))
+                return
+        await _replay(key_hash, request_hash, send, actor)
 
 
 async def _claim(key_hash: str, request_hash: str) -> bool:
@@ -75,7 +95,7 @@ async def _claim(key_hash: str, request_hash: str) -> bool:
     return True
 
 
-async def _replay(key_hash: str, request_hash: str, send: Send) -> None:
+async def _replay(key_hash: str, request_hash: str, send: Send, actor: Any) -> None:
     deadline = asyncio.get_running_loop().time() + WAIT_SECONDS
     while True:
         record = await IdempotencyRecord.get_or_none(key_hash=key_hash)
@@ -85,11 +105,19 @@ async def _replay(key_hash: str, request_hash: str, send: Send) -> None:
             )
             return
         if record is not None and record.status == "done":
+            body, request_id = _opened(record.response or "")
+            replay_id = uuid.uuid4().hex
+            if request_id and actor is not None:
+                await _audit_replay(request_id, replay_id, actor)
             await _respond(
                 send,
                 record.status_code or 200,
-                (record.response or "").encode(),
-                [(b"content-type", b"application/json"), (b"idempotent-replayed", b"true")],
+                body.encode(),
+                [
+                    (b"content-type", b"application/json"),
+                    (b"idempotent-replayed", b"true"),
+                    (b"x-request-id", replay_id.encode()),
+                ],
             )
             return
         if asyncio.get_running_loop().time() > deadline:
@@ -101,6 +129,37 @@ async def _replay(key_hash: str, request_hash: str, send: Send) -> None:
             )
             return
         await asyncio.sleep(0.05)
+
+
+def _opened(stored: str) -> tuple[str, str]:
+    """The response body and the request id of a stored response (sealed; a record from before sealing is
+    kept as it was)."""
+    if not stored.startswith(PREFIX + "."):
+        return stored, ""
+    opened = json.loads(keyring().open(stored))
+    return opened["body"], opened.get("requestId", "")
+
+
+async def _audit_replay(request_id: str, replay_id: str, actor: Any) -> None:
+    """The guarded values a replay hands out again are read again: the original's reads, under the replay's id."""
+    reads = await AuditRecord.filter(request_id=request_id, action="read")
+    await AuditRecord.bulk_create(
+        [
+            AuditRecord(
+                actor=actor.name,
+                actor_person_id=actor.person_id,
+                actor_via=actor.via,
+                action="read",
+                subject_type=read.subject_type,
+                subject_ids=read.subject_ids,
+                account_id=read.account_id,
+                fields_read=read.fields_read,
+                operation_name=f"replay of {request_id}",
+                request_id=replay_id,
+            )
+            for read in reads
+        ]
+    )
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from kamgraph.security.auth import bearer_token
+
 WINDOW_SECONDS = 60
 MAX_TRACKED = 50_000
 
@@ -55,7 +57,8 @@ class RateLimit:
             wait = self.addresses.hit(client[0] if client else "unknown", now)
         authorization = dict(scope.get("headers") or []).get(b"authorization")
         if wait is None and self.credentials and authorization:
-            wait = self.credentials.hit(hashlib.sha256(authorization).hexdigest(), now)
+            credential = bearer_token(authorization) or authorization.decode("latin-1")  # `bearer T` is `Bearer T`
+            wait = self.credentials.hit(hashlib.sha256(credential.encode()).hexdigest(), now)
         if wait is None:
             await self.app(scope, receive, send)
             return

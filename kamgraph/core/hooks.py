@@ -144,12 +144,10 @@ def register_sync_kinds():
 @hookimpl(trylast=True)
 def actor_from_request(request, settings, permissions):
     """``Authorization: Bearer <session token or API key>``; the lookup is awaited by the caller."""
-    from kamgraph.security.auth import authenticate
+    from kamgraph.security.auth import authenticate, bearer_token
 
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return authenticate(token.strip(), permissions)
+    token = bearer_token(request.headers.get("authorization"))
+    return None if token is None else authenticate(token, permissions)
 
 
 @hookimpl

@@ -86,7 +86,8 @@ async def login(email: str, password: str, client_address: str | None, settings:
         raise LoginRefused(WRONG)
     token = SESSION_PREFIX + secrets.token_urlsafe(32)
     async with write_transaction():
-        await LoginThrottle.filter(key__in=keys).delete()
+        # the account's failures are forgiven, not the address's: a login of one's own would reset them
+        await LoginThrottle.filter(key=keys[0]).delete()
         session = await Session.create(
             person_id=found.person_id,
             token_hash=hash_token(token),
@@ -139,6 +140,15 @@ async def logout(actor: Actor) -> bool:
 
 
 # --- authenticating a request --------------------------------------------------------------------------
+
+
+def bearer_token(header: str | bytes | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, however the scheme is cased or spaced: one
+    credential is one token, so that limits and idempotency keyed on it cannot be renewed by rewriting it."""
+    if isinstance(header, bytes):
+        header = header.decode("latin-1")
+    parts = (header or "").split()
+    return parts[1] if len(parts) == 2 and parts[0].lower() == "bearer" else None
 
 
 async def authenticate(token: str, permissions: Permissions) -> Actor | None:

@@ -1,0 +1,99 @@
+"""Secrets at rest, sessions that really end, and limits that cannot be renewed by rewriting a header
+(issue 13, findings 3 and 4)."""
+
+import httpx
+import pytest
+from conftest import ANONYMOUS
+from factories import account, contact
+
+from kamgraph.app import create_app
+from kamgraph.security import auth
+from kamgraph.security.actors import Role
+from kamgraph.security.models import AuditRecord, IdempotencyRecord
+from kamgraph.testing import SYSTEM_ACTOR
+
+PASSWORD = "correct horse battery"
+LOGIN = 'mutation { login(input: {email: "zhao.lei@example.com", password: "%s"}) { token userErrors { code } } }'
+PHONES = {"query": "{ people(filter: {kind: {eq: CONTACT}}) { edges { node { name phone email } } } }"}
+
+
+@pytest.fixture
+async def director(gql):
+    return await auth.create_staff_user("Zhao Lei", "zhao.lei@example.com", [Role.KA_DIRECTOR], PASSWORD)
+
+
+async def post(gql, body, key, token=None, scheme="Bearer"):
+    gql.switch.actor = ANONYMOUS
+    headers = {"Idempotency-Key": key} | ({"Authorization": f"{scheme} {token}"} if token else {})
+    try:
+        return await gql.http.post("/graphql", json=body, headers=headers)
+    finally:
+        gql.switch.actor = SYSTEM_ACTOR
+
+
+async def test_stored_responses_hold_no_secret_in_clear_and_end_with_the_session(gql, director):
+    await contact(await account(), "Wang Fang", phone="13812345678", email="wang.fang@example.com")
+    logged_in = await post(gql, {"query": LOGIN % PASSWORD}, "login-1")
+    token = logged_in.json()["data"]["login"]["token"]
+    first = await post(gql, PHONES, "phones-1", token)
+    assert "13812345678" in first.text
+    stored = " ".join(record.response for record in await IdempotencyRecord.all())
+    for secret in ("13812345678", "wang.fang@example.com", token, token.removeprefix("kgs_")):
+        assert secret not in stored  # sealed with the data key, like every encrypted column
+    # a replay is a read like the first: its guarded values are audited again, under the replay's request id
+    again = await post(gql, PHONES, "phones-1", token)
+    assert again.headers["idempotent-replayed"] == "true" and again.json() == first.json()
+    replayed = await AuditRecord.filter(action="read", request_id=again.headers["x-request-id"])
+    assert replayed and all("phone" in r.fields_read.split() for r in replayed if r.subject_type == "Person")
+    # after logout, the same token, key and body are refused, not replayed
+    gql.switch.actor = ANONYMOUS
+    await gql.http.post(
+        "/graphql", json={"query": "mutation { logout { revoked } }"}, headers={"Authorization": f"Bearer {token}"}
+    )
+    gql.switch.actor = SYSTEM_ACTOR
+    ended = await post(gql, PHONES, "phones-1", token)
+    assert ended.status_code == 401 and "13812345678" not in ended.text
+    assert ended.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_rewritten_authorization_header_is_the_same_credential(gql, director):
+    logged_in = await post(gql, {"query": LOGIN % PASSWORD}, "login-2")
+    token = logged_in.json()["data"]["login"]["token"]
+    body = {"query": "{ me { name } }"}
+    first = await post(gql, body, "same-key", token, "Bearer")
+    for scheme in ("bearer", "BEARER", "Bearer "):
+        again = await post(gql, body, "same-key", token, scheme)
+        assert again.headers.get("idempotent-replayed") == "true", scheme  # one key per credential, not per spelling
+        assert again.json() == first.json()
+
+
+async def test_the_per_credential_limit_counts_every_spelling_of_one_token(settings, pm, database, director):
+    app = create_app(settings.with_(rate_limit_per_credential=3), pm)
+    secret, _ = await auth.create_api_key("crm", ["accounts.read"], "test", None)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kamgraph.test") as client:
+        codes = [
+            (
+                await client.post(
+                    "/graphql", json={"query": "{ me { via } }"}, headers={"Authorization": f"{s} {secret}"}
+                )
+            ).status_code
+            for s in ("Bearer", "bearer", "BEARER", "Bearer ")
+        ]
+    assert codes == [200, 200, 200, 429]
+
+
+async def test_a_login_of_ones_own_does_not_reset_an_addresss_failures(settings, database, director):
+    other = await auth.create_staff_user("Qian Li", "qian.li@example.com", [Role.ACCOUNT_MANAGER], PASSWORD)
+    assert other is not None
+    limit = settings.login_failures_per_address
+    address = "203.0.113.7"
+    for attempt in range(1, limit):
+        with pytest.raises(auth.LoginRefused) as refused:
+            await auth.login(f"victim{attempt}@example.com", "guess", address, settings)
+        assert refused.value.retry_after is None, attempt  # below the limit: a wrong password, not yet locked
+    await auth.login("qian.li@example.com", PASSWORD, address, settings)  # the attacker's own account
+    with pytest.raises(auth.LoginRefused):
+        await auth.login("victim@example.com", "guess", address, settings)  # the limit-th failure locks
+    with pytest.raises(auth.LoginRefused) as locked:
+        await auth.login("qian.li@example.com", PASSWORD, address, settings)
+    assert locked.value.retry_after is not None  # the address is locked, even for a right password
