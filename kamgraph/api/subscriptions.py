@@ -69,4 +69,6 @@ class EventSubscriptions:
                     continue
                 if isinstance(item, FeedOverflow):
                     raise RequestError(str(item), code="LIMIT_EXCEEDED")
+                if not await still_valid(ctx.actor):  # nothing more after a logout, however busy the feed
+                    raise RequestError("your session or key is no longer valid; log in again", code="UNAUTHENTICATED")
                 yield DomainEvent.from_row(item)

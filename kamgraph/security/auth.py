@@ -215,7 +215,10 @@ async def actor_for_email(email: str, permissions: Permissions) -> Actor | None:
 
 async def still_valid(actor: Actor) -> bool:
     """Is the credential behind ``actor`` still good (not logged out, revoked or expired)? For long-lived
-    connections such as subscriptions, which authenticated once."""
+    connections such as subscriptions, which authenticated once. An actor made without a credential (the
+    platform, a command, a test) has nothing to end."""
+    if actor.credential_id is None:
+        return True
     if actor.via == "session":
         session = await Session.get_or_none(id=actor.credential_id, revoked_at__isnull=True)
         return session is not None and session.expires_at > now()
