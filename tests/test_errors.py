@@ -15,10 +15,14 @@ async def test_unexpected_fault_is_masked_and_logged_in_full(gql, caplog):
     assert not [r for r in caplog.records if "hunter2" in r.getMessage() and r not in logged]  # not logged twice
 
 
-async def test_malformed_queries_are_reported_as_they_are(gql):
+async def test_malformed_queries_are_reported_as_they_are_with_their_codes(gql):
     body = await gql("{ accounts { nope } }", errors=True)
     assert "Cannot query field 'nope'" in body["errors"][0]["message"]
-    assert body["errors"][0].get("extensions", {}).get("code") != "INTERNAL"
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    unparsed = await gql("{ accounts { ", errors=True)
+    assert unparsed["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    typed = await gql("query($n: Int!) { accounts(first: $n) { totalCount } }", {"n": "x"}, errors=True)
+    assert typed["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 async def test_every_response_carries_a_request_id(gql):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.exceptions import (
@@ -51,6 +51,23 @@ class RequestError(GraphQLError):
         super().__init__(message, extensions={"code": code, **extra})
 
 
+def _coded(error: GraphQLError) -> GraphQLError:
+    """Every top-level error carries ``extensions.code`` (API.md): graphql-core's own parse, validation and
+    variable errors get the codes clients switch on."""
+    if (error.extensions or {}).get("code"):
+        return error
+    if isinstance(error, GraphQLSyntaxError):
+        code = "GRAPHQL_PARSE_FAILED"
+    elif error.message.startswith("Variable '$"):
+        code = "BAD_USER_INPUT"
+    elif error.path is None:
+        code = "GRAPHQL_VALIDATION_FAILED"
+    else:
+        return error
+    error.extensions = {**(error.extensions or {}), "code": code}
+    return error
+
+
 class MaskUnexpectedErrors(SchemaExtension):
     """Replace any error that is not a deliberate ``GraphQLError`` by ``INTERNAL`` with the request id.
 
@@ -60,7 +77,9 @@ class MaskUnexpectedErrors(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         try:
             yield
-        except (GraphQLError, *PASSED_ON):
+        except GraphQLError as error:  # a parse error, or a limit, raised before execution
+            raise _coded(error) from None
+        except PASSED_ON:
             raise
         except Exception as fault:  # in another extension's hook, which strawberry would report word for word
             raise self._mask(GraphQLError(str(fault), original_error=fault), self._request_id()) from fault
@@ -68,7 +87,7 @@ class MaskUnexpectedErrors(SchemaExtension):
         if not result or not result.errors:
             return
         request_id = self._request_id()
-        result.errors = [self._mask(error, request_id) for error in result.errors]
+        result.errors = [_coded(self._mask(error, request_id)) for error in result.errors]
 
     def _request_id(self) -> str:
         return getattr(self.execution_context.context, "request_id", "-")

@@ -13,7 +13,7 @@ from enum import Enum
 from typing import Any
 
 from graphql import FieldNode, GraphQLField, GraphQLResolveInfo, GraphQLSchema
-from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
+from graphql.execution.values import VariableValues, get_argument_values, get_directive_values, get_variable_values
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext as ExecutionContext
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.base import StrawberryObjectDefinition, get_object_definition
@@ -24,6 +24,7 @@ __all__ = [
     "VariableValues",
     "add_field",
     "argument_values",
+    "coerced_variables",
     "core_schema",
     "declared_field",
     "declared_type",
@@ -75,6 +76,14 @@ def enum_name(enum_type: type[Enum]) -> str | None:
     when it is not wrapped."""
     definition = getattr(enum_type, "__strawberry_definition__", None)
     return None if definition is None else definition.name
+
+
+def coerced_variables(schema: GraphQLSchema, operation: Any, inputs: dict[str, Any]) -> dict[str, Any] | None:
+    """The operation's variables as execution will see them: coerced to their types, defaults applied
+    (graphql-core's ``get_variable_values``, whose result is a ``VariableValues`` pair in this version); None
+    when they do not coerce, which execution then reports as BAD_USER_INPUT."""
+    found = get_variable_values(schema, operation.variable_definitions or (), inputs or {}, max_errors=1)
+    return None if isinstance(found, list) else found.coerced
 
 
 def raw_info(info: Any) -> GraphQLResolveInfo:

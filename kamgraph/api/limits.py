@@ -36,7 +36,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-from kamgraph.api.internals import core_schema
+from kamgraph.api.internals import coerced_variables, core_schema
 from kamgraph.settings import Settings
 
 #: parsed and validated documents kept: clients send the same few queries over and over
@@ -216,8 +216,11 @@ class CostLimit(SchemaExtension):
             cost = self.cache.get(key)
             if cost is None:
                 cost = self.cost(execution)
-                self.cache.put(key, cost)
-            if isinstance(cost, GraphQLError):
+                if cost is not None:  # variables that do not coerce are refused by execution, and not remembered
+                    self.cache.put(key, cost)
+            if cost is None:
+                pass
+            elif isinstance(cost, GraphQLError):
                 execution.result = GraphQLExecutionResult(data=None, errors=[cost])
             elif cost > self.limit:
                 execution.result = GraphQLExecutionResult(
@@ -231,7 +234,7 @@ class CostLimit(SchemaExtension):
                 )
         yield
 
-    def cost(self, execution: Any) -> int | GraphQLError:
+    def cost(self, execution: Any) -> int | GraphQLError | None:
         """The cost of the operation executed (the largest, when no name picks one), or the page-size error."""
         document = execution.graphql_document
         fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
@@ -243,6 +246,9 @@ class CostLimit(SchemaExtension):
             ):
                 continue
             root = schema.get_root_type(operation.operation)
+            variables = coerced_variables(schema, operation, execution.variables or {})
+            if variables is None:  # execution refuses them (BAD_USER_INPUT); nothing runs to cost anything
+                return None
             try:
                 highest = max(
                     highest,
@@ -251,7 +257,7 @@ class CostLimit(SchemaExtension):
                         root,
                         operation.selection_set,
                         fragments,
-                        execution.variables or {},
+                        variables,
                         self.default_page,
                         max_page=self.max_page,
                     ),

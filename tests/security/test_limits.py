@@ -92,6 +92,24 @@ async def test_the_same_query_costs_what_its_variables_ask_each_time(gql, sql_co
         await (allowed(gql, query, {"b": b}) if within else refused(gql, sql_counter, query, {"b": b}))
 
 
+async def test_a_variables_default_counts_like_a_value_sent(gql, sql_counter):
+    """query($n: Int! = 100) with no variables asked 50,500 rows past the 10,000 limit (issue 13, finding 6)."""
+    query = (
+        "query($n: Int! = 100) { explode accounts(first: $n) { edges { node { contracts(first: $n)"
+        " { edges { node { number } } } } } } }"
+    )
+    error = await refused(gql, sql_counter, query)
+    assert "10100 rows" in error["message"]
+    await refused(gql, sql_counter, query, {"n": 100})  # the same as sent
+
+
+async def test_a_wrong_typed_variable_is_bad_input_and_remembers_no_cost(gql, sql_counter):
+    query = "query($n: Int! = 100) { accounts(first: $n) { edges { node { contracts(first: $n) { totalCount } } } } }"
+    body = await gql(query, {"n": "x"}, errors=True)
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"  # not INTERNAL from the cost check
+    await refused(gql, sql_counter, query)  # and the refusal of the default is not forgotten for it
+
+
 async def test_batched_operations_are_off(gql):
     response = await gql.http.post("/graphql", json=[{"query": "{ __typename }"}, {"query": "{ __typename }"}])
     assert response.status_code == 400
