@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -23,6 +24,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from kamgraph import db
 from kamgraph.api.context import Context
 from kamgraph.api.idempotency import Idempotency
+from kamgraph.api.internals import HTTPException
 from kamgraph.api.ratelimit import RateLimit
 from kamgraph.api.schema import build_schema
 from kamgraph.checks import check_migrations, check_plugins
@@ -88,6 +90,35 @@ class KamgraphGraphQL(GraphQL):
         if not isinstance(response, WebSocket):
             response.headers["X-Request-Id"] = context.request_id
         return context
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """strawberry answers a body it cannot read with bare text; kamgraph, like every error, with JSON, a
+        code and a request id."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as refused:
+            request_id = uuid.uuid4().hex
+            response = JSONResponse(
+                {
+                    "errors": [
+                        {"message": refused.reason, "extensions": {"code": "BAD_REQUEST", "requestId": request_id}}
+                    ]
+                },
+                status_code=refused.status_code,
+                headers={"X-Request-Id": request_id},
+            )
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """A request body is one JSON object (batches are off); a lone surrogate is not text (orjson refuses it,
+        as a JSONDecodeError, which strawberry answers 400)."""
+        decoded = orjson.loads(data)
+        if not isinstance(decoded, dict):
+            raise HTTPException(400, 'a GraphQL request is a JSON object: {"query": "...", "variables": {...}}')
+        return decoded
 
     def encode_json(self, data: object) -> bytes:
         """orjson: several times faster than json.dumps on large responses (values are already serialized)."""

@@ -27,9 +27,13 @@ def from_global_id(global_id: str) -> tuple[str, str]:
     return type_name, key
 
 
+#: keys are 64-bit signed integers in every table; a larger number is no row's (and no database's)
+MAX_KEY = 2**63 - 1
+
+
 def int_key(global_id: str, expected_type: str) -> int:
     """The integer key of a global id of ``expected_type``; ``InvalidId`` for another type or key."""
     type_name, key = from_global_id(global_id)
-    if type_name != expected_type or not key.isdigit():
+    if type_name != expected_type or not key.isascii() or not key.isdigit() or len(key) > 19 or int(key) > MAX_KEY:
         raise InvalidId(f"{global_id!r} is not the id of a {expected_type}")
     return int(key)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from strawberry import UNSET
+from tortoise import fields
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
@@ -81,8 +82,28 @@ def not_archived(row: Model) -> None:
         raise Refused([Problem(("id",), Code.RULE_VIOLATION, f"this {type(row).__name__} is archived")])
 
 
+#: the longest text any column takes (a note, a description); a short text column takes its ``max_length``
+MAX_TEXT = 20_000
+
+
+def length_problems(model: type[Model], values: dict[str, Any]) -> list[Problem]:
+    """Text longer than its column takes, at the field's input path: every write checks it here, so that no
+    service can forget a column (a 5,000-character name was an INTERNAL from the database)."""
+    problems = []
+    for name, value in values.items():
+        column = model._meta.fields_map.get(name)
+        if not isinstance(value, str) or column is None:
+            continue
+        limit = getattr(column, "max_length", None) if isinstance(column, fields.CharField) else MAX_TEXT
+        if isinstance(column, fields.CharField | fields.TextField) and limit and len(value) > limit:
+            problems.append(Problem((name,), Code.INVALID, f"at most {limit} characters, not {len(value)}"))
+    return problems
+
+
 async def create(model: type[M], *, audit_account: Any = ..., **values: Any) -> M:
     """Insert a row and record it in the audit trail of the current write."""
+    if problems := length_problems(model, values):
+        raise Refused(problems)
     row = await model.create(**values)
     after = {k: {"after": _withheld(model, k, for_audit=True) or plain(v)} for k, v in values.items()}
     current_unit().audit("create", row, changes=after, account_id=audit_account)
@@ -116,6 +137,8 @@ async def save(
     ``bump`` writes a new version even when no column of the row changed (e.g. its schedule or
     payments did). Returns ``{field: (before, after)}`` for the fields that really changed.
     """
+    if problems := length_problems(type(row), changed):
+        raise Refused(problems)
     diff = {}
     for name, value in changed.items():
         before = getattr(row, name)

@@ -18,12 +18,14 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry.types import Info
+from tortoise import fields as orm
 from tortoise.models import Model
 
 from kamgraph.api.context import Context
 from kamgraph.api.errors import RequestError
 from kamgraph.api.fastpath import fast_connection
 from kamgraph.db.sql import Order, cursor_values
+from kamgraph.ids import MAX_KEY
 from kamgraph.security.scope import Page, PageRequest, Rows
 
 T = TypeVar("T")
@@ -104,8 +106,34 @@ def decode_cursor(cursor: str, model: type[Model], keys: Sequence[tuple[str, boo
         field = model._meta.fields_map[name]
         if hasattr(field, "source_field") and field.source_field and name != field.source_field:
             field = model._meta.fields_map[field.source_field]
-        decoded.append(None if value is None else field.to_python_value(value))
+        try:
+            decoded.append(None if value is None else _cursor_value(field, value))
+        except (ValueError, TypeError, ArithmeticError) as exc:  # a cursor made by hand: not one we issued
+            raise RequestError(f"{cursor!r} is not a cursor of this list") from exc
     return decoded
+
+
+def _cursor_value(field: Any, value: Any) -> Any:
+    """A cursor's value for ``field``, of exactly the kind we encode (a forged one never reaches SQL)."""
+    if isinstance(field, orm.IntField | orm.BigIntField | orm.SmallIntField):
+        if type(value) is not int or not -MAX_KEY <= value <= MAX_KEY:
+            raise ValueError("not an integer key")
+        return value
+    if isinstance(field, orm.BooleanField):
+        if type(value) is not bool:
+            raise ValueError("not a boolean")
+        return value
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise ValueError("not a plain value")
+    if isinstance(field, orm.DecimalField):
+        return Decimal(str(value))
+    if isinstance(field, orm.DatetimeField):
+        return datetime.fromisoformat(str(value))
+    if isinstance(field, orm.DateField):
+        return date.fromisoformat(str(value))
+    if not isinstance(value, str):
+        raise ValueError("not text")
+    return field.to_python_value(value)
 
 
 # --- arguments -------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+from cross_web import HTTPException  # what strawberry's HTTP views raise for a request they cannot read
 from graphql import FieldNode, GraphQLField, GraphQLResolveInfo, GraphQLSchema
 from graphql.execution.values import VariableValues, get_argument_values, get_directive_values, get_variable_values
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext as ExecutionContext
@@ -21,6 +22,7 @@ from strawberry.types.field import StrawberryField
 
 __all__ = [
     "ExecutionContext",
+    "HTTPException",
     "VariableValues",
     "add_field",
     "argument_values",

@@ -269,7 +269,7 @@ class CostLimit(SchemaExtension):
 
 @lru_cache(maxsize=DOCUMENTS_CACHED)
 def _parse(query: str, **options: Any) -> Any:
-    return parse(query, **options)
+    return parse(query, **options)  # graphql-core refuses a lone surrogate in a string itself
 
 
 class CachedParse(SchemaExtension):

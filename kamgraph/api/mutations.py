@@ -23,7 +23,7 @@ from graphql import Undefined
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
-from tortoise.exceptions import IntegrityError
+from tortoise.exceptions import IntegrityError, ValidationError
 
 from kamgraph.api.context import Context
 from kamgraph.api.errors import RequestError, UserError, user_error
@@ -164,6 +164,8 @@ async def write(
             result = await action(unit)
     except Refused as refused:
         return payload(user_errors=[user_error(p) for p in refused.problems])
+    except ValidationError as exc:  # a value a column's validator refused, wherever the service used it
+        return payload(user_errors=[user_error(validation_problem(exc))])
     except IntegrityError as exc:
         problem = Problem(
             (), Code.CONFLICT, f"the write collided with existing data ({_constraint(exc)}); nothing was changed"
@@ -171,6 +173,15 @@ async def write(
         return payload(user_errors=[user_error(problem)])
     ctx.loaders.clear()  # rows cached before the write are stale now
     return payload(user_errors=[], **result)
+
+
+def validation_problem(exc: ValidationError) -> Problem:
+    """tortoise's ``ValidationError`` ("title: Length of ... > 200") as an INVALID problem at the field."""
+    field, _, message = str(exc).partition(": ")
+    if not message or " " in field:
+        field, message = "", str(exc)
+    shortened = message if len(message) < 200 else message[:80] + "..." + message[-40:]
+    return Problem((field,) if field else (), Code.INVALID, shortened)
 
 
 MAX_UPSERT = 500

@@ -18,7 +18,7 @@ from tortoise.models import Model
 from kamgraph.api.context import Context
 from kamgraph.api.errors import RequestError
 from kamgraph.db.sql import Order
-from kamgraph.ids import InvalidId, from_global_id
+from kamgraph.ids import InvalidId, from_global_id, int_key
 from kamgraph.plugin_manager import PluginError
 
 
@@ -93,12 +93,11 @@ async def resolve_global_ids(info: Info, ids: list[str]) -> list[Any]:
     keys: list[tuple[type[Model], int] | None] = []
     for global_id in ids:
         try:
-            type_name, key = from_global_id(global_id)
-        except InvalidId:
+            type_name, _ = from_global_id(global_id)
+            model = registry.get(type_name)
+            keys.append(None if model is None else (model, int_key(global_id, type_name)))
+        except InvalidId:  # malformed, or a key no table can hold: no such object
             keys.append(None)
-            continue
-        model = registry.get(type_name)
-        keys.append((model, int(key)) if model is not None and key.isdigit() else None)
     return list(await asyncio.gather(*(load_one(info, *k) if k else _none() for k in keys)))
 
 

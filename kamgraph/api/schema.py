@@ -16,6 +16,7 @@ from strawberry.types.field import StrawberryField
 from strawberry.types.lazy_type import LazyType
 from strawberry.utils.str_converters import to_camel_case
 
+from kamgraph.api import scalars
 from kamgraph.api.errors import MaskUnexpectedErrors
 from kamgraph.api.fastpath import FastExecutionContext
 from kamgraph.api.guards import (
@@ -122,6 +123,7 @@ def build_schema(pm: PluginManager, settings: Settings | None = None) -> strawbe
                 AuditSensitiveReads,
             ],
             config=StrawberryConfig(disable_field_suggestions=settings.production),
+            scalar_overrides=scalars.OVERRIDES,
             execution_context_class=FastExecutionContext,
         )
     except DuplicatedTypeName as clash:  # an enum, input or type named twice: name both owners, not a traceback

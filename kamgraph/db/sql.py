@@ -151,6 +151,10 @@ def _is_unset(value: Any) -> bool:
 
 #: how deeply and/or/not and relation filters may nest (each level is a sub-expression or sub-select)
 MAX_FILTER_DEPTH = 8
+#: how many conditions an and/or list holds, and values an in/notIn list: variables are not counted by the
+#: token limit, so a filter is bounded here, whatever way it arrives
+MAX_FILTER_ITEMS = 100
+MAX_IN_VALUES = 2000
 
 
 def compile_filter(
@@ -182,6 +186,8 @@ def _combine(model: type[Model], name: str, value: Any, params: Params, alias: s
         inner = compile_filter(model, value, params, alias, scope, depth + 1)
         return f"NOT ({inner})" if inner else ""
     joiner = " AND " if name == "and_" else " OR "
+    if len(value) > MAX_FILTER_ITEMS:
+        raise FilterError(f"{name.rstrip('_')} holds at most {MAX_FILTER_ITEMS} conditions, not {len(value)}")
     compiled = [compile_filter(model, item, params, alias, scope, depth + 1) or "1=1" for item in value]
     if not compiled:
         return "1=1" if name == "and_" else "1=0"
@@ -247,6 +253,11 @@ def _operators(model: type[Model], name: str, ops: Any, params: Params, alias: s
         elif op in LIKES:
             parts.append(f"LOWER({col}) LIKE {params.add(LIKES[op].format(_escape_like(value).lower()))} ESCAPE '\\'")
         elif op in LIST_OPERATORS:
+            if len(value) > MAX_IN_VALUES:
+                raise FilterError(
+                    f"{model.__name__}.{name}: {'in' if op == 'in_' else 'notIn'} takes at most {MAX_IN_VALUES} values, "
+                    f"not {len(value)}"
+                )
             parts.append(f"{col} {LIST_OPERATORS[op]} ({params.add_all(convert(item) for item in value)})")
         elif op == "is_null":
             parts.append(f"{col} IS {'' if value else 'NOT '}NULL")
