@@ -78,7 +78,7 @@ class MaskUnexpectedErrors(SchemaExtension):
         try:
             yield
         except GraphQLError as error:  # a parse error, or a limit, raised before execution
-            raise _coded(error) from None
+            raise self._hinted(_coded(error)) from None
         except PASSED_ON:
             raise
         except Exception as fault:  # in another extension's hook, which strawberry would report word for word
@@ -87,7 +87,15 @@ class MaskUnexpectedErrors(SchemaExtension):
         if not result or not result.errors:
             return
         request_id = self._request_id()
-        result.errors = [_coded(self._mask(error, request_id)) for error in result.errors]
+        result.errors = [self._hinted(_coded(self._mask(error, request_id))) for error in result.errors]
+
+    def _hinted(self, error: GraphQLError) -> GraphQLError:
+        """In production no error names a schema element the caller did not write (API.md): graphql-core's
+        "Did you mean ...?" would rebuild, argument by argument, the schema that introspection hides."""
+        settings = getattr(self.execution_context.context, "settings", None)
+        if getattr(settings, "production", False) and "Did you mean" in error.message:
+            error.message = error.message.split(" Did you mean")[0].strip()
+        return error
 
     def _request_id(self) -> str:
         return getattr(self.execution_context.context, "request_id", "-")
