@@ -85,10 +85,12 @@ class KamgraphGraphQL(GraphQL):
             read_audit=self.read_audit,
         )
         incoming = request.headers.get("x-request-id", "")
-        if REQUEST_ID.fullmatch(incoming):  # a caller's id ties our log to theirs; anything odd is replaced
-            context.request_id = incoming
+        if REQUEST_ID.fullmatch(incoming):  # a caller's id ties our log to theirs; anything odd is dropped
+            context.client_request_id = incoming
         if not isinstance(response, WebSocket):
             response.headers["X-Request-Id"] = context.request_id
+            if context.client_request_id:
+                response.headers["X-Client-Request-Id"] = context.client_request_id
         return context
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:

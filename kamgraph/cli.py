@@ -467,11 +467,17 @@ def main(argv: list[str] | None = None) -> int:
     except PluginError as exc:
         print(f"kamgraph: {exc}", file=sys.stderr)
         return 2
-    except Exception as exc:
-        from kamgraph.app import PendingMigrations
+    except Exception as exc:  # what a newcomer meets first gets one line, not a traceback
+        from tortoise.exceptions import OperationalError
 
-        if isinstance(exc, PendingMigrations):
+        from kamgraph.app import PendingMigrations
+        from kamgraph.crypto import KeyError_
+
+        if isinstance(exc, PendingMigrations | KeyError_):
             print(f"kamgraph: {exc}", file=sys.stderr)
+            return 2
+        if isinstance(exc, OperationalError) and ("no such table" in str(exc) or "does not exist" in str(exc)):
+            print(f"kamgraph: the database has no kamgraph tables yet ({exc}); run `kamgraph migrate`", file=sys.stderr)
             return 2
         raise
 

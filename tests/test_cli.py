@@ -55,6 +55,19 @@ def test_makemigrations_finds_the_models_and_migrations_in_step(tmp_path):
     assert result.returncode == 0 and "No changes detected" in result.stdout, result.stdout + result.stderr
 
 
+def test_what_a_newcomer_meets_first_is_one_line_not_a_traceback(tmp_path):
+    exported = kamgraph("export", "accounts", cwd=tmp_path)  # a folder with no database yet
+    assert exported.returncode == 2 and "Traceback" not in exported.stderr
+    assert "run `kamgraph migrate`" in exported.stderr.strip().splitlines()[-1]
+    keyless = tmp_path / "production"  # a database whose key is elsewhere (the export above made a development one)
+    keyless.mkdir()
+    key = {"KAMGRAPH_SECRET_KEY": "k2JgW8oO9v3Ecu6Yl+1X4bq6L6m1ZzQ8e8b0m3B1c2U="}
+    assert kamgraph("migrate", cwd=keyless, env=key).returncode == 0
+    production = kamgraph("serve", "--port", "0", cwd=keyless, env={"KAMGRAPH_ENV": "production"}, timeout=60)
+    assert production.returncode == 2 and "Traceback" not in production.stderr
+    assert "rotate-key --init" in production.stderr.strip().splitlines()[-1]
+
+
 def test_makemigrations_names_an_app_no_enabled_plugin_has(tmp_path):
     # the easy slip: the plugin is installed but not enabled (or the label has a typo); never "No changes"
     result = kamgraph("makemigrations", "tickets", cwd=tmp_path)

@@ -31,8 +31,10 @@ async def test_every_response_carries_a_request_id(gql):
     echoed = await gql.http.post(
         "/graphql", json={"query": "{ explode }"}, headers={"X-Request-Id": "client-trace-0001"}
     )
-    assert echoed.headers["x-request-id"] == "client-trace-0001"
-    assert echoed.json()["errors"][0]["extensions"]["requestId"] == "client-trace-0001"
+    # the caller's id is echoed beside ours, never taken as ours (the audit trail's ids are the server's)
+    assert echoed.headers["x-client-request-id"] == "client-trace-0001"
+    ours = echoed.headers["x-request-id"]
+    assert ours != "client-trace-0001" and echoed.json()["errors"][0]["extensions"]["requestId"] == ours
     odd = await gql.http.post(
         "/graphql", json={"query": "{ accounts { totalCount } }"}, headers={"X-Request-Id": "bad id\\n"}
     )

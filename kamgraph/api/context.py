@@ -35,6 +35,9 @@ class Context:
     permissions: Permissions
     request: HTTPConnection | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    #: the caller's own X-Request-Id (8 to 64 plain characters), kept beside ours for their logs; never our id,
+    #: so that the audit trail's request ids are the server's, not a caller's choice
+    client_request_id: str | None = None
     loaders: dict[Hashable, DataLoader] = field(default_factory=dict)
     #: GraphQL type name -> model, from ``register_node_types``: what ``node(id:)`` can resolve.
     node_types: dict[str, type[Model]] = field(default_factory=dict)

@@ -139,11 +139,41 @@ def account_of_event(event: Event) -> int | None:
     return None
 
 
+async def accounts_of_subjects(events: list[Event]) -> dict[str, int]:
+    """The account of each event's subject that hangs off one (a contract, a contact, an opportunity...),
+    found through the model's declared ``scope_via``: one statement per kind of subject. Every event about
+    an account-owned object carries its account, so that the row scope decides who receives it."""
+    from tortoise import Tortoise
+
+    from kamgraph.ids import InvalidId, from_global_id, int_key
+
+    models = {name: model for app in Tortoise.apps.values() for name, model in app.items()}
+    wanted: dict[str, dict[int, str]] = {}
+    for event in events:
+        try:
+            kind = from_global_id(event.subject)[0]
+            model = models.get(kind)
+            if model is not None and getattr(model, "scope_via", None):
+                wanted.setdefault(kind, {})[int_key(event.subject, kind)] = event.subject
+        except InvalidId:
+            continue
+    found: dict[str, int] = {}
+    for kind, subjects in wanted.items():
+        *hops, last = models[kind].scope_via
+        column = "__".join([*hops, f"{last}_id"])
+        for key, account_id in await models[kind].filter(id__in=list(subjects)).values_list("id", column):
+            if account_id is not None:
+                found[subjects[key]] = account_id
+    return found
+
+
 async def write_outbox(events: list[Event]) -> None:
     """Events go into the outbox in the transaction of their change: committed together or not at all."""
     if not events:
         return
     from kamgraph.security.models import OutboxEvent
+
+    subject_accounts = await accounts_of_subjects([e for e in events if account_of_event(e) is None])
 
     await OutboxEvent.bulk_create(
         [
@@ -154,7 +184,7 @@ async def write_outbox(events: list[Event]) -> None:
                 data=json.dumps(dict(e.data), ensure_ascii=False, default=str),
                 actor=e.actor,
                 occurred_at=e.occurred_at,
-                account_id=account_of_event(e),
+                account_id=account_of_event(e) or subject_accounts.get(e.subject),
             )
             for e in events
         ]

@@ -110,3 +110,32 @@ async def test_a_logout_ends_an_open_subscription_before_its_next_event(app, pm,
         result = await asyncio.wait_for(first, timeout=10)
     assert result.data is None and result.errors[0].extensions["code"] == "UNAUTHENTICATED"
     assert not await still_valid(actor)
+
+
+async def test_events_about_what_hangs_off_an_account_reach_its_manager(gql, permissions, actor_for):
+    """A contract's, a contact's events carry their account, so the manager's scope delivers them (issue 13,
+    finding 9: account managers never received contract.updated, person.updated or *.archived)."""
+    from factories import contact
+
+    from kamgraph.events.feed import visible_events
+
+    manager = await staff("Li Wei")
+    customer, other = await account("Mine", owner=manager), await account("Theirs")
+    draft = await contract(customer, "1000.00", status=ContractStatus.DRAFT)
+    theirs = await contract(other, "1000.00", status=ContractStatus.DRAFT)
+    person = await contact(customer, "Wang Fang")
+    for deal in (draft, theirs):
+        await gql(
+            'mutation($id: ID!) { updateContract(input: {id: $id, title: "Bigger"}) { userErrors { code } } }',
+            {"id": deal.node_id},
+        )
+    await gql(
+        'mutation($id: ID!) { updatePerson(input: {id: $id, title: "CFO"}) { userErrors { code } } }',
+        {"id": person.node_id},
+    )
+    await gql("mutation($id: ID!) { archivePerson(input: {id: $id}) { userErrors { code } } }", {"id": person.node_id})
+    events = await OutboxEvent.all().order_by("id")
+    assert all(e.account_id is not None for e in events), [(e.type, e.subject) for e in events if e.account_id is None]
+    seen = [(e.type, e.subject) for e in await visible_events(actor_for(manager, Role.ACCOUNT_MANAGER), events)]
+    assert ("contract.updated", draft.node_id) in seen and ("contract.updated", theirs.node_id) not in seen
+    assert ("person.updated", person.node_id) in seen and ("person.archived", person.node_id) in seen

@@ -49,7 +49,9 @@ async def test_every_read_of_a_sensitive_value_is_audited_with_request_and_opera
     assert instalments.account_id == acme.id and instalments.fields_read == "amount paid_amount"
     assert ("Contract totals", "") in reads
     record = reads[("Contract", str(deal.id))]
-    assert (record.actor, record.request_id, record.operation_name) == ("system", "trace-audit-0001", "Portfolio")
+    ours = response.headers["x-request-id"]  # the server's id, never the caller's trace-audit-0001
+    assert (record.actor, record.request_id, record.operation_name) == ("system", ours, "Portfolio")
+    assert ours != "trace-audit-0001" and response.headers["x-client-request-id"] == "trace-audit-0001"
 
 
 async def test_writes_are_audited_with_before_and_after_but_never_the_secrets(gql):
