@@ -107,8 +107,9 @@ class AuditSensitiveReads(SchemaExtension):
         try:
             await write(await reads.entries(), context.actor, context.request_id, execution.operation_name)
         except Exception as exc:  # noqa: BLE001 - any failure withholds the data
-            execution.result = GraphQLExecutionResult(
-                data=None, errors=[GraphQLError("audit failed", original_error=exc)]
-            )
+            # changed in place: strawberry answers with the result object its execution made, not with
+            # whatever an extension assigns to execution_context.result after it
+            execution.result.data = None
+            execution.result.errors = [GraphQLError("audit failed", original_error=exc)]
         finally:
             reads.reads.clear()

@@ -38,6 +38,18 @@ async def test_aliases(gql, sql_counter, settings):
     await refused(gql, sql_counter, aliased(settings.max_aliases + 1).replace("}", "} explode", 1))
 
 
+async def test_depth_and_aliases_count_inside_named_fragments(gql, sql_counter, settings):
+    """A named fragment is no way around the limits (issue 13: a known bypass no test pinned)."""
+    levels = settings.max_depth - 3  # accounts > edges > node > ...Deep
+    deep = "fragment Deep on Account { " + "parent { " * levels + "name" + " }" * levels + " }"
+    await refused(gql, sql_counter, "{ accounts { edges { node { ...Deep } } } } " + deep)
+    await allowed(gql, "{ accounts { edges { node { ...Deep } } } } " + deep.replace("parent { name }", "name", 1))
+    many = " ".join(f"a{i}: name" for i in range(settings.max_aliases + 1))
+    await refused(
+        gql, sql_counter, "{ accounts { edges { node { ...Named } } } } fragment Named on Account { " + many + " }"
+    )
+
+
 async def test_tokens(gql, sql_counter, settings):
     from graphql import GraphQLSyntaxError, parse
 

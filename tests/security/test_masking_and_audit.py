@@ -139,3 +139,18 @@ async def test_the_audit_of_concurrent_reads_is_written_together_and_before_each
     monkeypatch.setattr(AuditRecord, "bulk_create", broken)
     outcomes = await asyncio.gather(*(read(n) for n in range(100, 105)), return_exceptions=True)
     assert all(isinstance(o, RuntimeError) for o in outcomes)  # every waiting request learns, and withholds its data
+
+
+async def test_a_read_whose_audit_cannot_be_written_returns_none_of_its_values(gql, monkeypatch):
+    """If the trail of a read cannot be kept, the read does not happen (issue 13: a survivor of mutation testing)."""
+    acme = await account()
+    await contract(acme, amount="1234.00")
+    await contact(acme, phone="13800138000", email="wang@acme.cn")
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(AuditRecord, "bulk_create", broken)
+    response = await gql.http.post("/graphql", json={"query": READ})
+    assert "1234" not in response.text and "13800138000" not in response.text and "wang@acme.cn" not in response.text
+    assert response.json()["errors"][0]["extensions"]["code"] == "INTERNAL"

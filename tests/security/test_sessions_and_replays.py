@@ -97,3 +97,17 @@ async def test_a_login_of_ones_own_does_not_reset_an_addresss_failures(settings,
     with pytest.raises(auth.LoginRefused) as locked:
         await auth.login("qian.li@example.com", PASSWORD, address, settings)
     assert locked.value.retry_after is not None  # the address is locked, even for a right password
+
+
+async def test_an_idempotency_key_belongs_to_its_credential(gql, director):
+    """Another caller sending the same key and body gets their own answer, never the first caller's."""
+    other = await auth.create_staff_user("Qian Li", "qian.li@example.com", [Role.ACCOUNT_MANAGER], PASSWORD)
+    assert other is not None
+    mine = (await post(gql, {"query": LOGIN % PASSWORD}, "login-a")).json()["data"]["login"]["token"]
+    theirs_login = LOGIN.replace("zhao.lei@example.com", "qian.li@example.com") % PASSWORD
+    theirs = (await post(gql, {"query": theirs_login}, "login-b")).json()["data"]["login"]["token"]
+    body = {"query": "{ me { name } }"}
+    first = await post(gql, body, "shared-key", mine)
+    second = await post(gql, body, "shared-key", theirs)
+    assert first.json()["data"]["me"]["name"] == "Zhao Lei"
+    assert second.json()["data"]["me"]["name"] == "Qian Li" and "idempotent-replayed" not in second.headers
