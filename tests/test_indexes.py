@@ -28,7 +28,11 @@ async def test_the_hand_made_indexes_exist(database):
 
 
 async def test_contacts_of_an_account_are_found_through_an_index(database):
-    if db.dialect() != "sqlite":
-        return
-    _, plan = await db.db().execute_query('EXPLAIN QUERY PLAN SELECT id FROM "person" WHERE "account_id" IN (1, 2)')
-    assert any("idx_person_account_kind" in str(row[-1]) for row in plan), [tuple(r) for r in plan]
+    if db.dialect() == "sqlite":
+        _, plan = await db.db().execute_query('EXPLAIN QUERY PLAN SELECT id FROM "person" WHERE "account_id" IN (1, 2)')
+        assert any("idx_person_account_kind" in str(row[-1]) for row in plan), [tuple(r) for r in plan]
+    else:  # PostgreSQL plans by statistics (a near-empty table is scanned); what it can use is the index itself
+        _, rows = await db.db().execute_query(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_person_account_kind'"
+        )
+        assert rows and "(account_id, kind)" in rows[0][0].replace('"', "")  # the account first: usable for IN

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from kamgraph.core.accounts import rules
 from kamgraph.core.accounts.models import Tier
 from kamgraph.core.accounts.rules import (
     credit_code_check_character,
@@ -186,3 +187,27 @@ def test_department_ratios():
         "TOO_FEW_SOLUTION_EXPERTS",
         "MANAGER_OVERLOADED",
     ]
+
+
+#: published unified social credit codes (company registrations), not computed by the function under test
+PUBLISHED_CODES = [
+    "914403001922038216",  # Huawei Technologies Co., Ltd.
+    "9144030071526726XG",  # Shenzhen Tencent Computer Systems Co., Ltd.
+    "91330100799655058B",  # Alibaba (China) Co., Ltd.
+    "91110000802100433B",  # Beijing Baidu Netcom Science Technology Co., Ltd.
+    "91110108551385082Q",  # Beijing Xiaomi Technology Co., Ltd.
+]
+
+
+@pytest.mark.parametrize("code", PUBLISHED_CODES)
+def test_published_credit_codes_are_valid_and_any_other_check_character_is_not(code):
+    assert rules.credit_code_problem(code) is None
+    for other in "0123456789ABCDEFGHJKLMNPQRTUWXY":
+        if other != code[17]:
+            assert rules.credit_code_problem(code[:17] + other), other
+
+
+def test_a_remainder_of_zero_gives_the_check_character_0():
+    # the weighted sum of these 17 characters is a multiple of 31: 31 - 0 = 31, written 0 (GB 32100-2015)
+    assert rules.credit_code_problem("91110000MA00000240") is None
+    assert rules.credit_code_problem("91110000MA0000024Y")

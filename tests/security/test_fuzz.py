@@ -66,7 +66,7 @@ def strings(value):
 def everything(base, token, query, field):
     """All values of ``field`` the caller can see, paging through the whole list."""
     seen, after = set(), None
-    while True:
+    for _ in range(1000):  # bounded: a broken cursor fails the test instead of walking for ever
         body = httpx.post(
             f"{base}/graphql",
             json={"query": query, "variables": {"after": after}},
@@ -78,6 +78,7 @@ def everything(base, token, query, field):
         if not connection["pageInfo"]["hasNextPage"]:
             return seen
         after = connection["pageInfo"]["endCursor"]
+    raise AssertionError("more than 1,000 pages: the cursor does not advance")
 
 
 ACCOUNTS = "query($after: String) { accounts(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node { key: name } } } }"

@@ -28,7 +28,7 @@ BATCH = 30  # ids per nodes(ids:) call
 async def every_id(client: Any, actor: Any, list_name: str, fields: str) -> list[dict]:
     """Every node of a root list, page by page."""
     found, after = [], None
-    while True:
+    for _ in range(1000):  # bounded: a broken cursor fails the test instead of walking for ever
         page = (
             await client(
                 f"query($after: String) {{ {list_name}(first: 100, after: $after) {{ pageInfo {{ hasNextPage endCursor }} "
@@ -41,6 +41,7 @@ async def every_id(client: Any, actor: Any, list_name: str, fields: str) -> list
         if not page["pageInfo"]["hasNextPage"]:
             return found
         after = page["pageInfo"]["endCursor"]
+    raise AssertionError(f"{list_name}: more than 1,000 pages, the cursor does not advance")
 
 
 def account_column(model: Any) -> str:

@@ -96,6 +96,17 @@ async def test_the_funnel_of_a_period(pipeline, book):
     assert by_region == {"EAST": ([2, 2, 1, 1], 1), "SOUTH": ([2, 0, 0, 0], 1)}
 
 
+async def test_a_skipped_stage_counts_as_reached(pipeline, book):
+    """With skips allowed, an opportunity that went from first contact straight to negotiation passed the
+    proposal stage too (issue 13: a funnel that no longer counted it survived the mutation run)."""
+    skipper = await account("Skipper", owner=book["li"], region="EAST")
+    await opportunity(
+        skipper, [("FIRST_CONTACT", noon(10, 4)), ("NEGOTIATION", noon(10, 9))], "100000.00", date(2026, 12, 20)
+    )
+    stages = {s["stage"]: s["reached"] for s in (await pipeline(FUNNEL))["funnel"]["stages"]}
+    assert stages == {"FIRST_CONTACT": 5, "PROPOSAL_SUBMITTED": 3, "NEGOTIATION": 2, "WON": 1}
+
+
 async def test_the_weighted_forecast_by_month_and_quarter(pipeline, book):
     forecast = (
         await pipeline(
