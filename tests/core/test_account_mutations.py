@@ -1,6 +1,7 @@
 """Account writes: validation on entry, optimistic versions, archiving, teams, tier re-evaluation."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from factories import account, contact, contract, credit_code, staff, today
 
@@ -147,6 +148,18 @@ async def test_team_members_are_staff_and_the_owner_stays(gql):
 
 
 EVALUATE = "mutation { evaluateTiers { reviews { id currentTier proposedTier trailingValue account { name } } userErrors { code } } }"
+
+
+async def test_an_analyst_runs_the_tier_rule_on_the_real_totals_without_seeing_them(gql, actor_for):
+    """The analyst may run it (tiers.evaluate) without contracts.amounts.read: the rule sums what it must, the
+    answer masks it (issue 13's fuzzing found this INTERNAL)."""
+    big = await account(name="Big")
+    await contract(big, amount="12000000.00", signed_on=today() - timedelta(days=30))
+    analyst = actor_for(await staff("Analyst", Role.DATA_ANALYST), Role.DATA_ANALYST)
+    [review] = (await gql(EVALUATE, actor=analyst))["evaluateTiers"]["reviews"]
+    assert (review["proposedTier"], review["trailingValue"]) == ("STRATEGIC", None)
+    stored = await TierReview.get(account_id=big.id)
+    assert stored.trailing_value == Decimal("12000000.00")
 
 
 async def test_tier_reevaluation_proposes_and_a_director_confirms_with_a_reason(gql, actor_for):
