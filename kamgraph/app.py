@@ -25,7 +25,7 @@ from kamgraph import db
 from kamgraph.api.context import Context
 from kamgraph.api.idempotency import Idempotency
 from kamgraph.api.internals import HTTPException
-from kamgraph.api.ratelimit import RateLimit
+from kamgraph.api.ratelimit import RateLimit, RateLimits
 from kamgraph.api.schema import build_schema
 from kamgraph.checks import check_migrations, check_plugins
 from kamgraph.db.migrations import migrate, pending
@@ -165,6 +165,8 @@ def create_app(
             if settings.job_scheduler:
                 workers.append(asyncio.create_task(job_scheduler(JobRunner(pm, settings), stop)))
             workers.append(asyncio.create_task(feed.run(stop)))
+            if not settings.is_sqlite:  # the processes and nodes of one PostgreSQL database share their counts
+                workers.append(asyncio.create_task(limits.run(stop)))
             try:
                 yield
             finally:
@@ -173,6 +175,7 @@ def create_app(
                 await pm.notify("shutdown", settings=settings)
 
     feed = EventFeed(settings)
+    limits = RateLimits(settings.rate_limit_per_address, settings.rate_limit_per_credential)
     graphql = KamgraphGraphQL(schema, pm, settings, feed)
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -183,13 +186,12 @@ def create_app(
     for _, extra in pm.collect("register_routes"):
         routes.extend(extra)
     middleware = [
-        Middleware(
-            RateLimit, per_address=settings.rate_limit_per_address, per_credential=settings.rate_limit_per_credential
-        ),
+        Middleware(RateLimit, limits=limits),
         Middleware(Idempotency, permissions=Permissions.from_plugins(pm)),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.settings = settings
+    app.state.limits = limits
     app.state.pm = pm
     app.state.schema = schema
     return app

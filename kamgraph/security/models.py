@@ -27,6 +27,19 @@ class Login(Model):
         table = "login"
 
 
+class RateCounter(Model):
+    """Requests per key and one-minute window, counted by every server process on PostgreSQL."""
+
+    key = fields.CharField(max_length=80)
+    window = fields.BigIntField()  # minutes since the epoch
+    hits = fields.IntField(default=0)
+
+    class Meta:
+        app = "core"
+        table = "rate_counter"
+        unique_together = (("key", "window"),)
+
+
 class LoginThrottle(Model):
     """Failed logins per e-mail (known or not) and per client address, shared by every server process."""
 

@@ -176,3 +176,25 @@ async def test_rate_limits_per_address_and_per_credential(settings, pm):
             for _ in range(4)
         ]
         assert statuses == [200, 200, 200, 429]
+
+
+async def test_workers_on_one_postgresql_database_share_the_limits(settings, pm, database):
+    """Two apps stand for two workers (or two nodes): what one served counts against the other after a sync."""
+    from kamgraph import db
+
+    if db.dialect() != "postgres":
+        pytest.skip("on SQLite each process counts alone (docs/security.md says so)")
+    config = settings.with_(rate_limit_per_address=0, rate_limit_per_credential=4)
+    workers = [create_app(config, pm), create_app(config, pm)]
+    headers = {"Authorization": "Bearer kgs_shared-token"}
+
+    async def send(app) -> int:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://x") as client:
+            return (await client.post("/graphql", json={"query": "{ __typename }"}, headers=headers)).status_code
+
+    assert [await send(workers[0]) for _ in range(3)] == [200, 200, 200]
+    await workers[0].state.limits.sync()  # what the first served reaches the database ...
+    await workers[1].state.limits.sync()
+    assert await send(workers[1]) == 200  # ... so the second's first request is the fourth of the minute
+    await workers[1].state.limits.sync()
+    assert await send(workers[1]) == 429  # and its second the fifth, over the limit of 4

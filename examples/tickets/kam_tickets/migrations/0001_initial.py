@@ -7,7 +7,7 @@ from kam_tickets.models import TicketStatus
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0007_restore_person_index")]
+    dependencies = [("core", "0008_rate_counters")]
 
     initial = True
 
