@@ -1,4 +1,4 @@
-"""Generated mutations (hypothesis-graphql), valid in shape and not (Mode.NEGATIVE), with extreme values for
+"""Generated mutations and queries (hypothesis-graphql), valid in shape and not (Mode.NEGATIVE), with extreme values for
 every custom scalar, some of them sent through a named fragment, as three roles, on the suite's database
 (SQLite, or PostgreSQL in CI): no INTERNAL, no 500, and a request answered with an error (top-level or a
 user error) changes nothing (issue 13)."""
@@ -162,3 +162,55 @@ async def test_generated_mutations_never_fail_internally_and_a_refusal_changes_n
         assert "INTERNAL" not in codes, (role, document, body)
         if refused(body):
             assert await state() == before, (role, document, body)
+
+
+async def test_generated_queries_with_bad_arguments_never_fail_internally(bundled, bundled_app, actor_for):
+    """Every root field, with arguments of the right shape (extreme values) and of the wrong one, some
+    through a named fragment, as three roles: answered with a code, never INTERNAL."""
+    from hypothesis_graphql import queries
+
+    manager = await staff("Li Wei")
+    customer = await account("Fuzzed", owner=manager)
+    await contract(customer, "1000.00")
+    roles = {
+        "director": actor_for(await staff("Boss", Role.KA_DIRECTOR), Role.KA_DIRECTOR),
+        "manager": actor_for(manager, Role.ACCOUNT_MANAGER),
+        "analyst": actor_for(await staff("Analyst", Role.DATA_ANALYST), Role.DATA_ANALYST),
+    }
+    schema = bundled_app.state.schema._schema
+    names = sorted(n for n in schema.query_type.fields if n != "explode")  # the test plugin's deliberate fault
+    takes_input = {
+        n
+        for n, f in schema.query_type.fields.items()
+        if any(isinstance(a.type, graphql.GraphQLNonNull) for a in f.args.values())
+    }
+    examples = []
+
+    def of(name: str, mode: Mode) -> st.SearchStrategy:
+        return queries(schema, fields=[name], custom_scalars=EXTREMES, allow_x00=False, mode=mode)
+
+    @settings(max_examples=4 * len(names), deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    @given(
+        st.sampled_from(sorted(roles)),
+        st.sampled_from(names).flatmap(
+            lambda name: (
+                st.one_of(of(name, Mode.POSITIVE), of(name, Mode.NEGATIVE))
+                if name in takes_input
+                else of(name, Mode.POSITIVE)
+            )
+        ),
+        st.booleans(),
+    )
+    def generate(role, document, through_fragment):
+        examples.append((role, in_fragment(document) if through_fragment else document))
+
+    generate()
+    for role, document in examples:
+        bundled.switch.actor = roles[role]
+        try:
+            response = await bundled.http.post("/graphql", json={"query": document})
+        finally:
+            bundled.switch.actor = None
+        assert response.status_code in (200, 400), (role, document, response.text[:300])
+        codes = [e.get("extensions", {}).get("code") for e in response.json().get("errors") or []]
+        assert "INTERNAL" not in codes, (role, document, response.json())
