@@ -124,3 +124,15 @@ async def test_a_filter_sent_as_variables_is_bounded_too(bundled):
     many = {"name": {"in": [str(i) for i in range(2001)]}}
     body = await bundled("query($f: AccountFilter) { accounts(filter: $f) { totalCount } }", {"f": many}, errors=True)
     assert code(body) == "BAD_REQUEST"
+
+
+async def test_an_empty_id_or_code_is_refused_not_skipped(bundled):
+    """An empty ownerId reached the table as '' (INTERNAL), an empty credit code was not checked (the fuzz
+    suite found them)."""
+    query = """mutation($owner: ID, $code: String!) { createAccount(input: {name: "Empty", creditCode: $code,
+      industryCode: "C39", region: EAST, size: LARGE, ownerId: $owner}) { userErrors { field code } } }"""
+    owner = await bundled(query, {"owner": "", "code": "91110000600037341L"})
+    assert owner["createAccount"]["userErrors"] == [{"field": ["input", "ownerId"], "code": "NOT_FOUND"}]
+    code = await bundled(query, {"owner": None, "code": ""})
+    assert {"field": ["input", "creditCode"], "code": "INVALID"} in code["createAccount"]["userErrors"]
+    assert await Account.all().count() == 0

@@ -48,7 +48,7 @@ async def validate(unit: UnitOfWork, values: dict[str, Any], current: Account | 
             problems.append(invalid((required,), f"{required} cannot be null"))
     if isinstance(clean.get("name"), str) and not clean["name"].strip():
         problems.append(invalid(("name",), "a name cannot be empty"))
-    if clean.get("credit_code"):
+    if clean.get("credit_code") is not None:  # an empty one is checked (and refused), not skipped
         clean["credit_code"] = clean["credit_code"].strip().upper()
         if problem := rules.credit_code_problem(clean["credit_code"]):
             problems.append(invalid(("credit_code",), problem))
@@ -58,18 +58,18 @@ async def validate(unit: UnitOfWork, values: dict[str, Any], current: Account | 
             )
             if taken:
                 problems.append(invalid(("credit_code",), "another account already has this credit code"))
-    if clean.get("industry_code"):
+    if clean.get("industry_code") is not None:
         clean["industry_code"] = clean["industry_code"].strip().upper()
         if problem := rules.industry_problem(clean["industry_code"]):
             problems.append(invalid(("industry_code",), problem))
         else:
             clean["industry_section"] = clean["industry_code"][0]
-    if clean.get("owner_id"):
+    if clean.get("owner_id") is not None:
         owner = await find_staff(unit.actor, clean.pop("owner_id"), ("owner_id",), problems)
         if owner is not None:
             clean["owner_id"] = owner.id
             problems += _ownership_problems(unit.actor, current, owner.id)
-    if clean.get("parent_id"):
+    if clean.get("parent_id") is not None:
         parent = await find_or_problem(unit.actor, Account, clean.pop("parent_id"), ("parent_id",), live=True)
         if isinstance(parent, Problem):
             problems.append(parent)

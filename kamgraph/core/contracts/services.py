@@ -63,13 +63,13 @@ async def validate(
             problems.append(invalid(("currency",), "a currency is a three-letter ISO 4217 code, e.g. CNY"))
     if clean.get("payment_terms_days") is not None and not 0 <= clean["payment_terms_days"] <= 365:
         problems.append(invalid(("payment_terms_days",), "payment terms are between 0 and 365 days"))
-    if clean.get("account_id"):
+    if clean.get("account_id") is not None:  # an empty id is NOT_FOUND, not skipped
         account = await find_or_problem(unit.actor, Account, clean.pop("account_id"), ("account_id",), live=True)
         if isinstance(account, Problem):
             problems.append(account)
         else:
             clean["account_id"] = account.id
-    if clean.get("renews_id"):
+    if clean.get("renews_id") is not None:
         renewed = await find_or_problem(unit.actor, Contract, clean.pop("renews_id"), ("renews_id",))
         if isinstance(renewed, Problem):
             problems.append(renewed)
