@@ -60,6 +60,7 @@ class RateLimits:
     def __init__(self, per_address: int, per_credential: int) -> None:
         self.addresses = Windows(per_address, "a:") if per_address else None
         self.credentials = Windows(per_credential, "c:") if per_credential else None
+        self.pruned: int | None = None  # the window whose predecessors were last deleted
 
     async def sync(self, now: float | None = None) -> None:
         """Push this process's new hits of the current window and read back everyone's (PostgreSQL)."""
@@ -80,7 +81,9 @@ class RateLimits:
                 rows = await db().execute_query_dict(upsert, [windows.prefix + key, window, hits])  # fetches RETURNING
                 windows.counts[key] = (window, windows.counts[key][1] - hits)  # what arrived meanwhile stays local
                 windows.shared[key] = (window, int(rows[0]["hits"]))  # everyone's, this process's pushed hits included
-        await db().execute_query(f"DELETE FROM {table} WHERE {column} < $1", [window - 1])
+        if window != self.pruned:  # old windows go once a minute, not on every sync
+            await db().execute_query(f"DELETE FROM {table} WHERE {column} < $1", [window - 1])
+            self.pruned = window
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
