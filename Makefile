@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format bench schema examples migrate demo clean
+.PHONY: run test lint format bench schema examples migrate demo clean mutation
 
 # (Re)install when the package definition changes; `pip install -e` keeps code changes live.
 $(STAMP): pyproject.toml
@@ -43,6 +43,12 @@ schema: $(STAMP)
 examples: $(STAMP)
 	rm -rf examples/tickets
 	$(BIN)/kamgraph new-plugin tickets --directory examples/tickets
+
+## make mutation: mutation testing of kamgraph/security, the limits, idempotency and every rules.py (scripts/mutation.py);
+## on demand, not in CI: about an hour on two cores the first time, then only what changed
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[mutation]'
+	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -88,7 +88,8 @@ async def test_a_risk_is_registered_rated_and_closed_with_a_reason(risk, actor_f
 async def test_bad_risks_are_refused_and_change_nothing(risk, changes, field, code):
     customer = await account()
     if changes.get("ownerId") == "contact":
-        changes["ownerId"] = (await contact(customer, "Wang Fang")).node_id  # a customer's contact cannot own our risk
+        # a customer's contact cannot own our risk (a copy: the parameter itself serves every run of the test)
+        changes = {**changes, "ownerId": (await contact(customer, "Wang Fang")).node_id}
     payload = {
         "accountId": customer.node_id,
         "kind": "CREDIT",
