@@ -40,7 +40,7 @@ class Windows:
 
     def hit(self, key: str, now: float) -> int | None:
         """Count a request; return the seconds to wait when the key is over its limit."""
-        window = int(now // WINDOW_SECONDS)
+        window = int(now) // WINDOW_SECONDS
         seen_window, count = self.counts.get(key, (window, 0))
         count = count + 1 if seen_window == window else 1
         if len(self.counts) > MAX_TRACKED:
@@ -63,26 +63,32 @@ class RateLimits:
         self.pruned: int | None = None  # the window whose predecessors were last deleted
 
     async def sync(self, now: float | None = None) -> None:
-        """Push this process's new hits of the current window and read back everyone's (PostgreSQL)."""
+        """Push this process's new hits of the current window and read back everyone's.
+
+        The app runs it on PostgreSQL only; the statements are those of both dialects, so the suite tests it on both.
+        """
         from kamgraph.db import db
-        from kamgraph.db.sql import quote
+        from kamgraph.db.sql import Params, quote
 
         now = time.time() if now is None else now
-        window = int(now // WINDOW_SECONDS)
+        window = int(now) // WINDOW_SECONDS
         table, column = quote("rate_counter"), quote("window")
-        upsert = (
-            f"INSERT INTO {table} (key, {column}, hits) VALUES ($1, $2, $3) ON CONFLICT (key, {column}) "
-            f"DO UPDATE SET hits = {table}.hits + EXCLUDED.hits RETURNING hits"
-        )
         for windows in (w for w in (self.addresses, self.credentials) if w is not None):
             for key, (seen, hits) in list(windows.counts.items()):
                 if seen != window or hits == 0:
                     continue
-                rows = await db().execute_query_dict(upsert, [windows.prefix + key, window, hits])  # fetches RETURNING
+                params = Params()
+                values = params.add_all([windows.prefix + key, window, hits])
+                upsert = (
+                    f"INSERT INTO {table} (key, {column}, hits) VALUES ({values}) ON CONFLICT (key, {column}) "
+                    f"DO UPDATE SET hits = {table}.hits + EXCLUDED.hits RETURNING hits"
+                )
+                rows = await db().execute_query_dict(upsert, params.values)  # fetches RETURNING
                 windows.counts[key] = (window, windows.counts[key][1] - hits)  # what arrived meanwhile stays local
                 windows.shared[key] = (window, int(rows[0]["hits"]))  # everyone's, this process's pushed hits included
         if window != self.pruned:  # old windows go once a minute, not on every sync
-            await db().execute_query(f"DELETE FROM {table} WHERE {column} < $1", [window - 1])
+            params = Params()
+            await db().execute_query(f"DELETE FROM {table} WHERE {column} < {params.add(window - 1)}", params.values)
             self.pruned = window
 
     async def run(self, stop: asyncio.Event) -> None:
