@@ -38,16 +38,16 @@ def lay_out() -> None:
     """Mirror the repository into the installed layout, touching only files that changed (mutmut's cache)."""
     WORKSPACE.mkdir(parents=True, exist_ok=True)
     for source, target in LAYOUT.items():
-        wanted = set()
         for path in (ROOT / source).rglob("*"):
             if "__pycache__" in path.parts or not path.is_file():
                 continue
             relative = path.relative_to(ROOT / source)
             destination = WORKSPACE / target / relative
-            wanted.add(destination)
             if not destination.exists() or destination.read_bytes() != path.read_bytes():
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, destination)
+                for copy in (WORKSPACE / "mutants" / target).glob(f"{relative}*"):  # mutmut copies a file only once
+                    copy.unlink()
     shutil.copy2(ROOT / "pyproject.toml", WORKSPACE / "pyproject.toml")
     stale = WORKSPACE / "mutants" / "mutmut-stats.json"
     if stale.exists() and any(p.stat().st_mtime > stale.stat().st_mtime for p in (WORKSPACE / "tests").rglob("*.py")):

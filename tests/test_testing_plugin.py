@@ -62,3 +62,22 @@ def test_a_plugins_suite_needs_no_conftest(tmp_path: Path):
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "4 passed" in done.stdout
+
+
+def test_the_sqlite_template_is_named_by_the_migrations_it_holds(pm, tmp_path, monkeypatch):
+    """A session copies a migrated database instead of migrating; a changed or new migration names another."""
+    import kamgraph.db
+    from kamgraph.testing import sqlite_template
+
+    folder = tmp_path / "fake_migrations"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("")
+    (folder / "0001_initial.py").write_text("# one")
+    monkeypatch.syspath_prepend(tmp_path)
+    monkeypatch.setattr(kamgraph.db, "apps_config", lambda pm: {"fake": {"migrations": "fake_migrations"}})
+    first = sqlite_template(pm)
+    assert sqlite_template(pm) == first
+    (folder / "0002_more.py").write_text("# two")
+    second = sqlite_template(pm)
+    (folder / "0002_more.py").write_text("# two, changed")
+    assert len({first, second, sqlite_template(pm)}) == 3

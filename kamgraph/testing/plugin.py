@@ -16,6 +16,7 @@ them at login), ``factories``, ``events`` (those delivered during the test) and 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import types
 import uuid
@@ -114,11 +115,18 @@ if pytest_asyncio is not None:
         from kamgraph import db
         from kamgraph.checks import check_migrations
         from kamgraph.db.migrations import migrate
+        from kamgraph.testing import sqlite_template
 
         postgres = not kamgraph_settings.is_sqlite
+        template = None if postgres else sqlite_template(kamgraph_pm)
+        if template is not None and template.exists():  # migrated by an earlier session: copied, not migrated again
+            shutil.copyfile(template, kamgraph_settings.database_url.removeprefix("sqlite://"))
         async with db.connect(kamgraph_settings, kamgraph_pm, create_db=postgres):
             await check_migrations(kamgraph_pm)
-            await migrate(kamgraph_pm)
+            if await migrate(kamgraph_pm) and template is not None:
+                partial = template.with_suffix(f".{uuid.uuid4().hex}")  # whole or absent: sessions run side by side
+                await db.db().execute_script(f"VACUUM INTO '{partial}'")
+                os.replace(partial, template)
             yield
         if postgres:
             await drop_test_database(kamgraph_settings.database_url)

@@ -108,7 +108,7 @@ def is_prepaid(
     payment_terms_days: int, start_on: date, amount: Decimal, schedule: Sequence[tuple[date, Decimal]]
 ) -> bool:
     """A contract on prepayment terms: no payment term, and the schedule asks for the whole amount by the start."""
-    due_by_start = sum((due for due_on, due in schedule if due_on <= start_on), Decimal(0))
+    due_by_start = sum(due for due_on, due in schedule if due_on <= start_on)
     return payment_terms_days == 0 and amount > 0 and due_by_start == amount
 
 
@@ -155,10 +155,11 @@ BUCKET_DAYS: Mapping[AgeingBucket, tuple[int | None, int | None]] = {
 
 
 def ageing_bucket(days_overdue: int) -> AgeingBucket:
-    for bucket, (low, high) in BUCKET_DAYS.items():
-        if (low is None or days_overdue >= low) and (high is None or days_overdue <= high):
-            return bucket
-    raise AssertionError(days_overdue)
+    return next(
+        bucket
+        for bucket, (low, high) in BUCKET_DAYS.items()
+        if (low is None or days_overdue >= low) and (high is None or days_overdue <= high)
+    )
 
 
 def bucket_due_dates(bucket: AgeingBucket, today: date) -> tuple[date | None, date | None]:

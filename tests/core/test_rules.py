@@ -155,6 +155,15 @@ def test_payment_allocation_settles_oldest_first_and_named_first():
     items = [OpenInstalment(1, date(2026, 1, 1), Decimal("100")), OpenInstalment(2, date(2026, 2, 1), Decimal("100"))]
     assert allocate_payment(Decimal("150"), items) == [(1, Decimal("100")), (2, Decimal("50"))]
     assert allocate_payment(Decimal("150"), items, first_id=2) == [(2, Decimal("100")), (1, Decimal("50"))]
+    settled = OpenInstalment(3, date(2025, 12, 1), Decimal("0"))  # nothing outstanding: not allocated
+    cents = OpenInstalment(4, date(2026, 3, 1), Decimal("0.50"))
+    later = OpenInstalment(5, date(2026, 4, 1), Decimal("100"))
+    assert allocate_payment(Decimal("200.50"), [later, cents, settled, *items]) == [
+        (1, Decimal("100")),
+        (2, Decimal("100")),
+        (4, Decimal("0.50")),
+    ]
+    assert allocate_payment(Decimal("100.25"), [cents, *items]) == [(1, Decimal("100")), (2, Decimal("0.25"))]
 
 
 def test_iron_triangle_and_core_account_warnings():

@@ -1,11 +1,16 @@
 """Idempotency-Key: one execution per key, the first response replayed, another body refused."""
 
 import asyncio
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
 
 from factories import account
 from kam_testplugin.models import AccountNote
 
+from kamgraph.api import idempotency
 from kamgraph.ids import to_global_id
+from kamgraph.security.models import IdempotencyRecord
 
 ADD = "mutation($a: ID!, $t: String!) { addAccountNote(input: {accountId: $a, text: $t}) { note { id } userErrors { code } } }"
 
@@ -33,3 +38,101 @@ async def test_a_retry_replays_and_another_body_is_refused(gql):
     fresh = await post(gql, {"query": ADD, "variables": {"a": acme, "t": "two"}}, "sync-0003")
     assert fresh.status_code == 200 and "replayed" not in str(fresh.headers).lower()
     assert await AccountNote.all().count() == 2
+
+
+def key_hash(key: str) -> str:  # the gql client sends no Authorization header: the key alone
+    return hashlib.sha256(b"\0" + key.encode()).hexdigest()
+
+
+def sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def refusal(response, status: int, code: str, message: str) -> bool:
+    return response.status_code == status and response.json() == {
+        "errors": [{"message": message, "extensions": {"code": code}}]
+    }
+
+
+async def note_body(text: str = "Met the CFO") -> bytes:
+    variables = {"a": to_global_id("Account", (await account()).id), "t": text}
+    return json.dumps({"query": ADD, "variables": variables}).encode()
+
+
+async def send(gql, body: bytes, key: str):
+    headers = {"Idempotency-Key": key, "Content-Type": "application/json"}
+    return await gql.http.post("/graphql", content=body, headers=headers)
+
+
+async def test_a_key_has_1_to_255_characters(gql):
+    body = await note_body()
+    for key in ("", "k" * 256):
+        too = await send(gql, body, key)
+        assert refusal(too, 400, "BAD_REQUEST", "an Idempotency-Key has 1 to 255 characters"), key
+    assert (await send(gql, body, "k" * 255)).status_code == 200 and (await send(gql, body, "k")).status_code == 200
+    assert await AccountNote.all().count() == 2 and await IdempotencyRecord.all().count() == 2
+
+
+async def test_another_body_is_refused_with_its_reason(gql):
+    await send(gql, await note_body("one"), "sync-0004")
+    other = await send(gql, await note_body("two"), "sync-0004")
+    assert refusal(other, 422, "IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key was used for a different request")
+
+
+async def test_a_duplicate_of_a_running_request_waits_then_is_told_to_retry(gql, monkeypatch):
+    monkeypatch.setattr(idempotency, "WAIT_SECONDS", 0.2)
+    body = await note_body()
+    running = datetime.now(UTC) - timedelta(minutes=4)  # pending, not yet abandoned
+    await IdempotencyRecord.create(key_hash=key_hash("busy"), request_hash=sha256(body), created_at=running)
+    busy = await send(gql, body, "busy")
+    message = "a request with this Idempotency-Key is still running; retry later"
+    assert refusal(busy, 409, "IDEMPOTENCY_KEY_IN_USE", message) and await AccountNote.all().count() == 0
+
+
+async def test_an_abandoned_or_expired_key_runs_the_request_again(gql):
+    body = await note_body()
+    abandoned = datetime.now(UTC) - timedelta(minutes=6)  # its server died before storing a response
+    expired = datetime.now(UTC) - timedelta(hours=25)
+    kept = datetime.now(UTC) - timedelta(hours=23)
+    await IdempotencyRecord.create(key_hash=key_hash("abandoned"), request_hash=sha256(body), created_at=abandoned)
+    for key, created in (("expired", expired), ("kept", kept)):
+        await IdempotencyRecord.create(
+            key_hash=key_hash(key),
+            request_hash=sha256(body),
+            status="done",
+            status_code=201,
+            response='{"data": "kept as it was"}',  # stored before responses were sealed: replayed as it is
+            created_at=created,
+        )
+    ran = [await send(gql, body, key) for key in ("abandoned", "expired")]
+    assert [(r.status_code, "idempotent-replayed" in r.headers) for r in ran] == [(200, False), (200, False)]
+    assert await AccountNote.all().count() == 2
+    replayed = await send(gql, body, "kept")
+    assert (replayed.status_code, replayed.text, replayed.headers["idempotent-replayed"]) == (
+        201,
+        '{"data": "kept as it was"}',
+        "true",
+    )
+    assert replayed.headers["content-type"] == "application/json" and len(replayed.headers["x-request-id"]) == 32
+    assert int(replayed.headers["content-length"]) == len(replayed.content)
+
+
+async def test_only_posts_to_graphql_are_idempotent(gql):
+    query = "{ accounts { totalCount } }"
+    fetched = await gql.http.get("/graphql", params={"query": query}, headers={"Idempotency-Key": "get-1"})
+    health = await gql.http.get("/healthz", headers={"Idempotency-Key": "get-2"})
+    assert fetched.status_code == 200 and health.status_code == 200
+    assert await IdempotencyRecord.all().count() == 0
+
+
+async def test_a_body_sent_in_chunks_is_read_whole(gql):
+    body = await note_body()
+
+    async def chunks():
+        for start in range(0, len(body), 16):
+            yield body[start : start + 16]
+
+    headers = {"Idempotency-Key": "chunked", "Content-Type": "application/json"}
+    first = await gql.http.post("/graphql", content=chunks(), headers=headers)
+    again = await send(gql, body, "chunked")  # the same bytes in one piece: the same request
+    assert first.json()["data"]["addAccountNote"]["userErrors"] == [] and again.headers["idempotent-replayed"] == "true"

@@ -43,8 +43,27 @@ async def test_stored_responses_hold_no_secret_in_clear_and_end_with_the_session
     # a replay is a read like the first: its guarded values are audited again, under the replay's request id
     again = await post(gql, PHONES, "phones-1", token)
     assert again.headers["idempotent-replayed"] == "true" and again.json() == first.json()
-    replayed = await AuditRecord.filter(action="read", request_id=again.headers["x-request-id"])
-    assert replayed and all("phone" in r.fields_read.split() for r in replayed if r.subject_type == "Person")
+    original = await AuditRecord.filter(request_id=first.headers["x-request-id"]).order_by("id")
+    replayed = await AuditRecord.filter(request_id=again.headers["x-request-id"]).order_by("id")
+    assert any("phone" in r.fields_read.split() for r in original)
+    director_id = (await auth.Login.get(email_index=auth.login_index("zhao.lei@example.com"))).person_id
+
+    def seen(records, operation=None):
+        return [
+            (r.action, r.actor, r.actor_person_id, r.actor_via, r.subject_type, r.subject_ids, r.account_id)
+            + (r.fields_read, operation or r.operation_name)
+            for r in records
+        ]
+
+    assert seen(replayed) == seen(original, f"replay of {first.headers['x-request-id']}")
+    assert {(r.actor, r.actor_person_id, r.actor_via) for r in replayed} == {("Zhao Lei", director_id, "session")}
+    # the replay's records are the original's reads only: not another request's, not a write's
+    write = await post(gql, {"query": LOGIN % PASSWORD}, "login-1b")  # a login of the same caller writes, too
+    assert write.status_code == 200
+    again = await post(gql, PHONES, "phones-1", token)
+    assert seen(await AuditRecord.filter(request_id=again.headers["x-request-id"]).order_by("id")) == seen(
+        original, f"replay of {first.headers['x-request-id']}"
+    )
     # after logout, the same token, key and body are refused, not replayed
     gql.switch.actor = ANONYMOUS
     await gql.http.post(
@@ -111,3 +130,19 @@ async def test_an_idempotency_key_belongs_to_its_credential(gql, director):
     second = await post(gql, body, "shared-key", theirs)
     assert first.json()["data"]["me"]["name"] == "Zhao Lei"
     assert second.json()["data"]["me"]["name"] == "Qian Li" and "idempotent-replayed" not in second.headers
+
+
+async def test_a_replayed_write_audits_its_reads_again_never_its_write(gql, director):
+    person = await contact(await account(), "Wang Fang", phone="13812345678")
+    token = (await post(gql, {"query": LOGIN % PASSWORD}, "login-w")).json()["data"]["login"]["token"]
+    update = {
+        "query": "mutation($id: ID!) { updatePerson(input: {id: $id, title: \"CFO\"}) { person { phone } } }",
+        "variables": {"id": person.node_id},
+    }
+    first = await post(gql, update, "update-1", token)
+    assert first.json()["data"]["updatePerson"]["person"]["phone"] == "13812345678"
+    again = await post(gql, update, "update-1", token)
+    assert again.headers["idempotent-replayed"] == "true"
+    original = {r.action for r in await AuditRecord.filter(request_id=first.headers["x-request-id"])}
+    replayed = {r.action for r in await AuditRecord.filter(request_id=again.headers["x-request-id"])}
+    assert (original, replayed) == ({"update", "read"}, {"read"})

@@ -150,8 +150,6 @@ def allocate_payment(
     remaining = amount
     allocations = []
     for item in ordered:
-        if remaining <= 0:
-            break
         share = min(item.outstanding, remaining)
         if share > 0:
             allocations.append((item.id, share))

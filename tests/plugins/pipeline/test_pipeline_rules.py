@@ -13,51 +13,92 @@ from kamgraph.settings import Settings
 DEFAULT = StageRules()
 
 
+NO_SKIP = "from FIRST_CONTACT the next stage is PROPOSAL_SUBMITTED; stages are not skipped"
+
+
 @pytest.mark.parametrize(
-    "current, target, allowed",
+    "current, target, problem",
     [
-        ("FIRST_CONTACT", "PROPOSAL_SUBMITTED", True),
-        ("PROPOSAL_SUBMITTED", "NEGOTIATION", True),
-        ("NEGOTIATION", "WON", True),
-        ("FIRST_CONTACT", "NEGOTIATION", False),  # a skip
-        ("FIRST_CONTACT", "WON", False),
-        ("NEGOTIATION", "PROPOSAL_SUBMITTED", True),  # one back: a new proposal asked for
-        ("NEGOTIATION", "FIRST_CONTACT", False),  # two back
-        ("WON", "NEGOTIATION", False),  # closed
-        ("LOST", "FIRST_CONTACT", False),
-        ("FIRST_CONTACT", "FIRST_CONTACT", False),
-        ("FIRST_CONTACT", "SIGNED", False),  # no such stage
+        ("FIRST_CONTACT", "PROPOSAL_SUBMITTED", None),
+        ("PROPOSAL_SUBMITTED", "NEGOTIATION", None),
+        ("NEGOTIATION", "WON", None),
+        ("FIRST_CONTACT", "NEGOTIATION", NO_SKIP),
+        ("FIRST_CONTACT", "WON", NO_SKIP),
+        ("PROPOSAL_SUBMITTED", "WON", "from PROPOSAL_SUBMITTED the next stage is NEGOTIATION; stages are not skipped"),
+        ("NEGOTIATION", "PROPOSAL_SUBMITTED", None),  # one back: a new proposal asked for
+        ("NEGOTIATION", "FIRST_CONTACT", "an opportunity does not go back from NEGOTIATION to FIRST_CONTACT"),
+        ("WON", "NEGOTIATION", "the opportunity is WON and closed; open a new one"),
+        ("LOST", "FIRST_CONTACT", "the opportunity is LOST and closed; open a new one"),
+        ("FIRST_CONTACT", "FIRST_CONTACT", "the opportunity is already FIRST_CONTACT"),
+        (
+            "FIRST_CONTACT",
+            "SIGNED",
+            "there is no stage SIGNED; the stages are FIRST_CONTACT, PROPOSAL_SUBMITTED, NEGOTIATION, WON, LOST",
+        ),
     ],
 )
-def test_default_moves(current, target, allowed):
-    assert (rules.move_problem(DEFAULT, current, target, None) is None) is allowed
+def test_default_moves(current, target, problem):
+    assert rules.move_problem(DEFAULT, current, target, None) == problem
 
 
 def test_lost_from_any_open_stage_with_a_reason():
     for stage in ("FIRST_CONTACT", "PROPOSAL_SUBMITTED", "NEGOTIATION"):
         assert rules.move_problem(DEFAULT, stage, "LOST", "budget frozen") is None
-        assert "say why" in rules.move_problem(DEFAULT, stage, "LOST", "  ")
+        for missing in ("  ", "", None):
+            assert rules.move_problem(DEFAULT, stage, "LOST", missing) == "say why the opportunity was lost"
 
 
 def test_configured_skips_and_no_way_back():
     lenient, strict = StageRules(allow_skip=True), StageRules(allow_back=False)
     assert rules.move_problem(lenient, "FIRST_CONTACT", "WON", None) is None
-    assert "not skipped" in rules.move_problem(DEFAULT, "FIRST_CONTACT", "NEGOTIATION", None)
-    assert "moves back are off" in rules.move_problem(strict, "NEGOTIATION", "PROPOSAL_SUBMITTED", None)
+    assert rules.move_problem(lenient, "FIRST_CONTACT", "NEGOTIATION", None) is None  # a skip of one stage
+    assert rules.move_problem(lenient, "NEGOTIATION", "FIRST_CONTACT", None) == (
+        "an opportunity does not go back from NEGOTIATION to FIRST_CONTACT"
+    )
+    assert rules.move_problem(strict, "NEGOTIATION", "PROPOSAL_SUBMITTED", None) == (
+        "an opportunity does not go back from NEGOTIATION to PROPOSAL_SUBMITTED; moves back are off"
+    )
+    assert rules.move_problem(strict, "PROPOSAL_SUBMITTED", "NEGOTIATION", None) is None
 
 
-def test_stage_lists_must_make_a_funnel():
+def stages(*specs: tuple[str, str, Outcome]) -> list[Stage]:
+    return [Stage(code, Decimal(probability), outcome) for code, probability, outcome in specs]
+
+
+OPEN, WON, LOST = Outcome.OPEN, Outcome.WON, Outcome.LOST
+CLOSED = (("W", "1", WON), ("L", "0", LOST))
+
+
+@pytest.mark.parametrize(
+    "specs, problem",
+    [
+        ((("A", "0.3", OPEN), ("A", "0.5", OPEN), *CLOSED), "each stage needs its own code"),
+        (
+            (("first contact", "0.3", OPEN), ("x", "0.5", OPEN), *CLOSED),
+            "stage codes are A-Z, digits and underscores, up to 30: first contact, x",
+        ),
+        ((("A", "0.3", OPEN), ("W", "1", WON)), "a funnel needs open stages, one WON stage and one LOST stage"),
+        ((("A", "0.3", OPEN), ("L", "0", LOST)), "a funnel needs open stages, one WON stage and one LOST stage"),
+        (CLOSED, "a funnel needs open stages, one WON stage and one LOST stage"),
+        (
+            (("A", "0.3", OPEN), *CLOSED, ("W2", "1", WON)),
+            "a funnel needs open stages, one WON stage and one LOST stage",
+        ),
+        ((("A", "1.5", OPEN), *CLOSED), "win probabilities go from 0 to 100 %"),
+        ((("A", "-0.1", OPEN), *CLOSED), "win probabilities go from 0 to 100 %"),
+        (
+            (("A", "0.5", OPEN), ("B", "0.3", OPEN), *CLOSED),
+            "open stages are listed in funnel order, their probabilities rising",
+        ),
+        ((("A", "0", OPEN), ("B", "0.3", OPEN), ("C", "1", OPEN), *CLOSED), None),  # 0 and 100 % are allowed
+    ],
+)
+def test_stage_lists_must_make_a_funnel(specs, problem):
+    assert rules.stages_problem(stages(*specs)) == problem
+
+
+def test_the_default_stages_make_a_funnel():
     assert rules.stages_problem(rules.DEFAULT_STAGES) is None
-    no_lost = [Stage("A", Decimal("0.3")), Stage("W", Decimal(1), Outcome.WON)]
-    assert "one LOST stage" in rules.stages_problem(no_lost)
-    falling = [
-        Stage("A", Decimal("0.5")),
-        Stage("B", Decimal("0.3")),
-        Stage("W", Decimal(1), Outcome.WON),
-        Stage("L", 0, Outcome.LOST),
-    ]
-    assert "rising" in rules.stages_problem(falling)
-    assert "A-Z" in rules.stages_problem([Stage("first contact", Decimal("0.3")), *rules.DEFAULT_STAGES[1:]])
 
 
 def test_configured_stages_from_the_environment():

@@ -52,10 +52,19 @@ def test_only_rating_d_requires_prepayment_and_gets_no_credit():
 
 def test_configured_bands_must_rate_every_score():
     assert rules.bands_problem(rules.DEFAULT_BANDS) is None
-    assert "start at score 0" in rules.bands_problem((RatingBand(Rating.A, Decimal(50), Decimal(1), 30),))
+    assert rules.bands_problem(()) == "rating bands must start at score 0"
+    assert rules.bands_problem((RatingBand(Rating.A, Decimal(50), Decimal(1), 30),)) == (
+        "rating bands must start at score 0"
+    )
+    own = "each rating band needs its own rating and its own lowest score"
     twice = (RatingBand(Rating.A, Decimal(0), Decimal(1), 30), RatingBand(Rating.A, Decimal(50), Decimal(1), 30))
-    assert "its own rating" in rules.bands_problem(twice)
-    assert "negative" in rules.bands_problem((RatingBand(Rating.A, Decimal(0), Decimal(-1), 30),))
+    assert rules.bands_problem(twice) == own
+    same_score = (RatingBand(Rating.A, Decimal(0), Decimal(1), 30), RatingBand(Rating.B, Decimal(0), Decimal(1), 30))
+    assert rules.bands_problem(same_score) == own
+    negative = "credit limits and payment terms cannot be negative"
+    assert rules.bands_problem((RatingBand(Rating.A, Decimal(0), Decimal(-1), 30),)) == negative
+    assert rules.bands_problem((RatingBand(Rating.A, Decimal(0), Decimal(1), -1),)) == negative
+    assert rules.bands_problem((RatingBand(Rating.A, Decimal(0), Decimal(0), 0),)) is None  # no credit, cash only
 
 
 def test_a_check_is_scored_from_0_to_100():
@@ -83,15 +92,23 @@ D = CreditStanding(Rating.D, Decimal("0"), prepayment=True)
 def test_signing_exactly_at_the_limit_is_allowed_one_cent_more_is_not():
     assert rules.signing_problem(B, Decimal("600000.00"), Decimal("400000.00"), prepaid=False) is None
     problem = rules.signing_problem(B, Decimal("600000.00"), Decimal("400000.01"), prepaid=False)
-    assert "1000000.01" in problem and "credit limit of 1000000.00" in problem
+    assert problem == (
+        "signing would take the customer's exposure to 1000000.01, beyond its credit limit of 1000000.00 "
+        "(rating B); a KA director can record an override"
+    )
 
 
 def test_signing_needs_a_valid_assessment():
-    assert "no valid credit assessment" in rules.signing_problem(None, Decimal(0), Decimal(1), prepaid=True)
+    assert rules.signing_problem(None, Decimal(0), Decimal(1), prepaid=True) == (
+        "the customer has no valid credit assessment; assess it before signing"
+    )
 
 
 def test_rating_d_signs_only_on_prepayment_terms():
-    assert "must pay in advance" in rules.signing_problem(D, Decimal(0), Decimal(100), prepaid=False)
+    assert rules.signing_problem(D, Decimal(0), Decimal(100), prepaid=False) == (
+        "the customer is rated D (high risk) and must pay in advance: set payment terms to 0 days "
+        "and schedule the whole amount on or before the start date"
+    )
     assert rules.signing_problem(D, Decimal(0), Decimal(100), prepaid=True) is None
 
 
@@ -101,6 +118,8 @@ def test_prepayment_terms_mean_no_payment_term_and_the_whole_amount_due_by_the_s
     assert not rules.is_prepaid(30, start, Decimal(100), [(start, Decimal(100))])
     assert not rules.is_prepaid(0, start, Decimal(100), [(start, Decimal(60)), (date(2026, 3, 2), Decimal(40))])
     assert not rules.is_prepaid(0, start, Decimal(100), [])
+    assert rules.is_prepaid(0, start, Decimal(1), [(start, Decimal(1))])  # however small
+    assert not rules.is_prepaid(0, start, Decimal(0), [])  # nothing to pay is not a prepayment
 
 
 @pytest.mark.parametrize(
