@@ -136,7 +136,7 @@ async def test_a_replayed_write_audits_its_reads_again_never_its_write(gql, dire
     person = await contact(await account(), "Wang Fang", phone="13812345678")
     token = (await post(gql, {"query": LOGIN % PASSWORD}, "login-w")).json()["data"]["login"]["token"]
     update = {
-        "query": "mutation($id: ID!) { updatePerson(input: {id: $id, title: \"CFO\"}) { person { phone } } }",
+        "query": 'mutation($id: ID!) { updatePerson(input: {id: $id, title: "CFO"}) { person { phone } } }',
         "variables": {"id": person.node_id},
     }
     first = await post(gql, update, "update-1", token)
