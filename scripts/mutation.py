@@ -49,9 +49,6 @@ def lay_out() -> None:
                 for copy in (WORKSPACE / "mutants" / target).glob(f"{relative}*"):  # mutmut copies a file only once
                     copy.unlink()
     shutil.copy2(ROOT / "pyproject.toml", WORKSPACE / "pyproject.toml")
-    stale = WORKSPACE / "mutants" / "mutmut-stats.json"
-    if stale.exists() and any(p.stat().st_mtime > stale.stat().st_mtime for p in (WORKSPACE / "tests").rglob("*.py")):
-        stale.unlink()  # the tests changed: which test covers what must be measured again
 
 
 def group_of(mutant: str) -> str:

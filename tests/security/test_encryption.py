@@ -156,3 +156,35 @@ def test_the_migration_seals_contact_data_written_before_it(tmp_path):
         [sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.stdout.split() == ["enc1.", "True", "13800138000", "old@x.cn"], result.stderr
+
+
+async def test_reseal_moves_every_value_and_index_to_the_new_key_in_batches(gql, monkeypatch):
+    """The re-seal itself, in process: what rotate-key runs after writing the new key first."""
+    from kamgraph import crypto
+    from kamgraph.security import rotation
+    from kamgraph.security.actors import Role
+    from kamgraph.security.auth import create_staff_user, login_index
+    from kamgraph.security.models import Login
+
+    await seed(gql)
+    await create_staff_user("Zhao Lei", "zhao.lei@example.com", [Role.KA_DIRECTOR], "correct horse battery")
+    old = crypto.keyring()
+    rotated = crypto.KeyRing(crypto.new_key(), (old.current,))
+    monkeypatch.setattr(rotation, "BATCH", 2)  # three contacts and a member of staff: two batches
+    monkeypatch.setattr(crypto, "_keyring", rotated)
+    progress: list[tuple[str, int]] = []
+    people = await Person.all().count()
+    written = await rotation.reseal(rotated, lambda model, n: progress.append((model, n)))
+    logins = await Login.all().count()
+    others = [await m.all().count() for m in rotation.protected_models() if m is not Person]
+    assert logins == 1 and written == people + sum(others) + logins  # the protected rows, then every login
+    assert ("Person", people) in progress and all(n <= written for _, n in progress)
+    _, rows = await db.db().execute_query('SELECT "phone", "email", "phone_index" FROM "person"')
+    new_id = crypto.key_id(rotated.current)
+    assert all(r["phone"] is None or r["phone"].startswith(f"{crypto.PREFIX}.{new_id}.") for r in rows)
+    assert sorted(r["phone_index"] for r in rows if r["phone"]) == sorted(
+        rotated.blind_index(p, "phone") for p in PHONES
+    )
+    crypto.use_keyring(crypto.KeyRing(rotated.current))  # the old key gone: everything still opens
+    assert sorted(p.phone for p in await Person.filter(phone__isnull=False)) == sorted(PHONES)
+    assert await Login.exists(email_index=login_index("zhao.lei@example.com"))  # found by the new key's index

@@ -1,0 +1,166 @@
+"""Credentials at their edges: the exact moment a key or session ends, what an API key's actor holds, how
+often a key's use is written down, and the throttle's arithmetic (in process, on both databases)."""
+
+import hashlib
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from kamgraph.security import auth
+from kamgraph.security.actors import Role, RowScope, ScopeKind
+from kamgraph.security.models import ApiKey, LoginThrottle, Session
+
+NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    monkeypatch.setattr(auth, "now", lambda: NOW)
+
+
+def test_a_password_has_at_least_ten_characters():
+    assert auth.password_problem("x" * 9) == "a password has at least 10 characters"
+    assert auth.password_problem("x" * 10) is None
+
+
+@pytest.mark.parametrize(
+    "header, token",
+    [
+        ("Bearer T", "T"),
+        (b"bearer T", "T"),
+        ("  BEARER   T ", "T"),
+        ("Bearer", None),
+        ("Bearer T extra", None),
+        ("Basic T", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_bearer_token_is_read_however_the_scheme_is_spelt(header, token):
+    assert auth.bearer_token(header) == token
+
+
+async def test_a_new_api_key_shows_its_secret_once_and_keeps_its_hash(clean):
+    expires = NOW + timedelta(days=30)
+    secret, key = await auth.create_api_key(
+        "crm", ["contracts.read", "accounts.read", "accounts.read"], "Zhao", expires
+    )
+    assert re.fullmatch(r"kgk_([0-9a-f]{8})_[A-Za-z0-9_-]{43}", secret) and key.prefix == secret[4:12]
+    stored = await ApiKey.get(id=key.id)
+    assert (stored.key_hash, stored.scopes, stored.created_by, stored.expires_at) == (
+        hashlib.sha256(secret.encode()).hexdigest(),
+        "accounts.read contracts.read",
+        "Zhao",
+        expires,
+    )
+    assert secret not in repr(vars(stored))
+
+
+async def test_an_api_keys_actor_holds_its_registered_scopes_over_every_row(clean, permissions):
+    secret, key = await auth.create_api_key("crm", ["accounts.read", "no.such.permission"], "Zhao", None)
+    actor = await auth.authenticate(secret, permissions)
+    assert (actor.name, actor.roles, actor.scopes, actor.permissions, actor.via, actor.credential_id) == (
+        "api key crm",
+        frozenset({Role.INTEGRATION}),
+        (RowScope(ScopeKind.ALL),),
+        frozenset({"accounts.read"}),
+        "api_key",
+        key.id,
+    )
+    by_id = await auth.api_key_actor(key.id, permissions)
+    assert (by_id.name, by_id.permissions, by_id.credential_id) == ("api key crm", frozenset({"accounts.read"}), key.id)
+    assert (
+        await auth.authenticate("kgk_unknown", permissions) is None and await auth.api_key_actor(0, permissions) is None
+    )
+    assert await auth.authenticate("Bearer " + secret, permissions) is None  # a token, not a header
+
+
+async def test_a_key_ends_at_its_expiry_to_the_microsecond(clean, permissions, frozen):
+    secret, ending = await auth.create_api_key("ending", ["accounts.read"], "Zhao", NOW)
+    later_secret, later = await auth.create_api_key("later", ["accounts.read"], "Zhao", NOW + timedelta(microseconds=1))
+    assert (
+        await auth.authenticate(secret, permissions) is None
+        and await auth.api_key_actor(ending.id, permissions) is None
+    )
+    actor = await auth.authenticate(later_secret, permissions)
+    assert actor is not None and await auth.api_key_actor(later.id, permissions) is not None
+    assert await auth.still_valid(actor)
+    await ApiKey.filter(id=later.id).update(expires_at=NOW)
+    assert not await auth.still_valid(actor)
+    await ApiKey.filter(id=later.id).update(expires_at=None, revoked_at=NOW)
+    assert not await auth.still_valid(actor) and await auth.api_key_actor(later.id, permissions) is None
+
+
+@pytest.mark.parametrize(
+    "last_used, written",
+    [
+        (None, True),
+        (NOW - timedelta(seconds=61), True),
+        (NOW - timedelta(seconds=60), False),  # once a minute at most
+        (NOW - timedelta(seconds=30), False),
+    ],
+)
+async def test_a_keys_use_is_written_down_once_a_minute(clean, permissions, frozen, last_used, written):
+    secret, key = await auth.create_api_key("crm", ["accounts.read"], "Zhao", None)
+    await ApiKey.filter(id=key.id).update(last_used_at=last_used)
+    await auth.authenticate(secret, permissions)
+    assert (await ApiKey.get(id=key.id)).last_used_at == (NOW if written else last_used)
+
+
+async def test_a_session_ends_at_its_expiry_and_at_logout(clean, permissions, frozen):
+    person = await auth.create_staff_user("Zhao Lei", "zhao.lei@example.com", [Role.KA_DIRECTOR], PASSWORD)
+    tokens = {}
+    for name, expires in (("ending", NOW), ("later", NOW + timedelta(microseconds=1))):
+        tokens[name] = auth.SESSION_PREFIX + name
+        await Session.create(person_id=person.id, token_hash=auth.hash_token(tokens[name]), expires_at=expires)
+    assert await auth.authenticate(tokens["ending"], permissions) is None
+    actor = await auth.authenticate(tokens["later"], permissions)
+    assert (actor.name, actor.via, actor.roles) == ("Zhao Lei", "session", frozenset({Role.KA_DIRECTOR}))
+    assert await auth.still_valid(actor)
+    assert await auth.logout(actor) and not await auth.logout(actor)  # the second finds nothing left to end
+    assert not await auth.still_valid(actor) and await auth.authenticate(tokens["later"], permissions) is None
+    key_secret, _ = await auth.create_api_key("crm", ["accounts.read"], "Zhao", None)
+    assert not await auth.logout(await auth.authenticate(key_secret, permissions))  # keys are revoked, not logged out
+
+
+async def test_a_command_acts_as_the_member_of_staff_it_names(clean, permissions):
+    person = await auth.create_staff_user("Zhao Lei", "zhao.lei@example.com", [Role.KA_DIRECTOR], PASSWORD)
+    actor = await auth.actor_for_email("  Zhao.Lei@example.com ", permissions)
+    assert (actor.name, actor.person_id, actor.via) == ("Zhao Lei", person.id, "command")
+    assert await auth.actor_for_email("nobody@example.com", permissions) is None
+    person.archived_at = NOW
+    await person.save()
+    assert await auth.actor_for_email("zhao.lei@example.com", permissions) is None
+
+
+async def test_the_throttle_locks_at_the_limit_for_the_window_and_says_how_long(clean, settings, frozen):
+    keys = ["email:x", "address:203.0.113.9"]
+    config = settings.with_(login_failures_per_account=3, login_failures_per_address=5, login_window_minutes=15)
+    for _ in range(2):
+        await auth._record_failure(keys, config)
+    assert await auth._locked(keys) is None
+    await auth._record_failure(keys, config)  # the third failure of the account: locked for the window
+    throttles = {t.key: (t.failures, t.locked_until) for t in await LoginThrottle.all()}
+    assert throttles == {"email:x": (3, NOW + timedelta(minutes=15)), "address:203.0.113.9": (3, None)}
+    assert await auth._locked(keys) == 15 * 60 + 1
+    assert await auth._locked(["address:203.0.113.9"]) is None
+
+
+async def test_failures_older_than_the_window_start_a_new_count(clean, settings, monkeypatch):
+    config = settings.with_(login_failures_per_account=3, login_window_minutes=15)
+    monkeypatch.setattr(auth, "now", lambda: NOW)
+    await auth._record_failure(["email:x"], config)
+    await auth._record_failure(["email:x"], config)
+    monkeypatch.setattr(auth, "now", lambda: NOW + timedelta(minutes=15))  # the window's last moment: still counts
+    await auth._record_failure(["email:x"], config)
+    assert (await LoginThrottle.get(key="email:x")).failures == 3
+    monkeypatch.setattr(auth, "now", lambda: NOW + timedelta(minutes=31))
+    await auth._record_failure(["email:x"], config)
+    throttle = await LoginThrottle.get(key="email:x")
+    assert (throttle.failures, throttle.window_started_at, throttle.locked_until) == (
+        1,
+        NOW + timedelta(minutes=31),
+        None,
+    )
