@@ -44,14 +44,16 @@ def test_check_character_follows_gb32100():
 @pytest.mark.parametrize(
     ("code", "expected"),
     [
-        ("91350100M000100Y44", "check character"),
-        ("91350100M000100Y4", "18 characters"),
-        ("91350100I000100Y43", "uses only"),  # I is not in the alphabet
-        ("91350100m000100Y43", "uses only"),
+        ("91350100M000100Y44", "check character is 4, but the first 17 characters require 3"),
+        ("91350100M000100Y4", "a unified social credit code has 18 characters, this one has 17"),
+        ("91350100M000100Y433", "a unified social credit code has 18 characters, this one has 19"),
+        # I and O are not in the alphabet (they read as 1 and 0), nor are lowercase letters
+        ("91350100I000100O43", "a unified social credit code uses only 0123456789ABCDEFGHJKLMNPQRTUWXY; found IO"),
+        ("91350100m000100Y43", "a unified social credit code uses only 0123456789ABCDEFGHJKLMNPQRTUWXY; found m"),
     ],
 )
 def test_invalid_credit_codes_say_why(code, expected):
-    assert expected in credit_code_problem(code)
+    assert credit_code_problem(code) == expected
 
 
 def test_industry_codes_are_gbt4754_sections_and_divisions():
@@ -60,9 +62,14 @@ def test_industry_codes_are_gbt4754_sections_and_divisions():
     assert sum(len(s.divisions) for s in sections.values()) == 97
     assert industry_problem("C39") is None
     assert industry_problem("J66") is None
-    assert "not in section" in industry_problem("C66")  # division of finance under manufacturing
-    assert "not a GB/T 4754-2017 industry code" in industry_problem("internet")
-    assert "not a GB/T 4754-2017 industry code" in industry_problem("Z01")
+    assert industry_problem("A01") is None and industry_problem("T97") is None  # the first and the last
+    # a division of finance under manufacturing
+    assert industry_problem("C66") == "division 66 is not in section C (Manufacturing: divisions 13-43)"
+    for code in ("internet", "Z01", "C3X", "C391", "c39", ""):
+        assert industry_problem(code) == (
+            f"{code!r} is not a GB/T 4754-2017 industry code: expected a section letter A-T and its two-digit "
+            "division, e.g. C39 (computers and electronics) or J66 (monetary finance)"
+        )
 
 
 @pytest.mark.parametrize("phone", ["13800138000", "19912345678", "+8613800138000", "+14155552671"])
@@ -72,17 +79,23 @@ def test_valid_phones(phone):
 
 @pytest.mark.parametrize("phone", ["12800138000", "1380013800", "+0123456789", "010-12345678", "phone"])
 def test_invalid_phones(phone):
-    assert phone_problem(phone) is not None
+    assert phone_problem(phone) == (
+        f"{phone!r} is neither a Chinese mobile number (1[3-9] and 9 digits) nor E.164 (+ and 7-15 digits)"
+    )
 
 
 def test_phone_separators_are_dropped():
     assert normalize_phone("138 0013-8000") == "13800138000"
+    assert normalize_phone("+86\t138 0013 8000") == "+8613800138000"
 
 
 def test_email_format():
     assert email_problem("li.wei@example.com.cn") is None
-    assert email_problem("li.wei@") is not None
-    assert email_problem("no at sign") is not None
+    for bad in ("li.wei@", "no at sign", "li.wei@example"):
+        assert email_problem(bad) == f"{bad!r} is not an e-mail address"
+    longest = "abcd@" + "b" * 60 + "." + "c" * 60 + "." + "d" * 60 + "." + "e" * 63 + ".cn"  # 254 characters
+    assert len(longest) == 254 and email_problem(longest) is None
+    assert email_problem("a" + longest) == f"{'a' + longest!r} is not an e-mail address"
 
 
 @pytest.mark.parametrize(
@@ -91,20 +104,33 @@ def test_email_format():
         ("0", None),
         ("10.5", None),
         ("10.55", None),
-        ("-1", "negative"),
-        ("1.005", "two decimals"),
-        ("abc", "not an amount"),
-        ("NaN", "finite"),
-        ("1e20", "largest"),
+        ("99999999999999.99", None),
+        ("-1", "an amount cannot be negative"),
+        ("1.005", "1.005 has more than two decimals"),
+        ("abc", "'abc' is not an amount"),
+        ("NaN", "an amount must be a finite number"),
+        ("1e20", "1E+20 is larger than the largest supported amount 99999999999999.99"),
+        ("100000000000000.00", "100000000000000.00 is larger than the largest supported amount 99999999999999.99"),
     ],
 )
 def test_money(value, problem):
-    result = money_problem(value, ("amount",))
-    assert (result is None) if problem is None else (problem in result.message)
+    result = money_problem(value, ("input", "amount"))
+    assert (
+        (result is None)
+        if problem is None
+        else (result.message, result.path, result.code.value)
+        == (
+            problem,
+            ("input", "amount"),
+            "INVALID",
+        )
+    )
 
 
 def test_positive_money_refuses_zero():
-    assert "greater than zero" in money_problem("0", ("amount",), positive=True).message
+    assert money_problem("0", ("amount",), positive=True).message == "an amount must be greater than zero"
+    assert money_problem("-1", ("amount",), positive=True).message == "an amount must be greater than zero"
+    assert money_problem("0.01", ("amount",), positive=True) is None
 
 
 def test_tier_thresholds():
@@ -124,12 +150,32 @@ def test_schedule_must_fit_the_contract():
     start, end = date(2026, 1, 1), date(2026, 12, 31)
     ok = [PlannedInstalment(date(2026, 3, 1), Decimal("600")), PlannedInstalment(date(2026, 9, 1), Decimal("400"))]
     assert schedule_problems(Decimal("1000"), start, end, ok) == []
-    short = schedule_problems(Decimal("1200"), start, end, ok)
-    assert [p.path for p in short] == [("schedule",)] and "add up to 1000" in short[0].message
-    outside = schedule_problems(Decimal("1000"), start, end, [PlannedInstalment(date(2027, 1, 5), Decimal("1000"))])
-    assert outside[0].path == ("schedule", 0, "due_on")
-    backwards = schedule_problems(Decimal("1000"), end, start, [])
-    assert backwards[0].path == ("end_on",)
+    assert schedule_problems(Decimal("1000"), start, end, []) == []  # no schedule yet
+
+    def problems(amount, schedule, start=start, end=end):
+        return [(p.path, p.message) for p in schedule_problems(Decimal(amount), start, end, schedule)]
+
+    assert problems("1200", ok) == [(("schedule",), "the instalments add up to 1000, but the contract amount is 1200")]
+    inside = [PlannedInstalment(start, Decimal("500")), PlannedInstalment(end, Decimal("500"))]
+    assert problems("1000", inside) == []  # the first and the last day are inside
+    for day in (date(2025, 12, 31), date(2027, 1, 1)):
+        assert problems("1000", [PlannedInstalment(day, Decimal("1000"))]) == [
+            (("schedule", 0, "due_on"), f"due date {day} is outside the contract (2026-01-01 to 2026-12-31)")
+        ]
+    assert problems("1000", [], start=end, end=start) == [
+        (("end_on",), "the end date 2026-01-01 must be after the start date 2026-12-31")
+    ]
+    assert problems("1000", [], start=start, end=start) == [
+        (("end_on",), "the end date 2026-01-01 must be after the start date 2026-01-01")
+    ]
+    bad = [PlannedInstalment(date(2026, 9, 1), Decimal("0")), PlannedInstalment(date(2026, 3, 1), Decimal("1000.001"))]
+    assert problems("1000", bad) == [  # each problem once; the total is not compared while items are wrong
+        (("schedule", 0, "amount"), "an amount must be greater than zero"),
+        (("schedule", 1, "amount"), "1000.001 has more than two decimals"),
+        (("schedule",), "instalments must be listed in due-date order"),
+    ]
+    renamed = schedule_problems(Decimal("1"), start, end, [PlannedInstalment(start, Decimal("0"))], path="instalments")
+    assert [p.path for p in renamed] == [("instalments", 0, "amount")]
 
 
 def test_contract_flow():
@@ -137,7 +183,11 @@ def test_contract_flow():
     assert transition_problem("sign", S.APPROVED) is None
     assert transition_problem("terminate", S.ACTIVE) is None
     refused = transition_problem("sign", S.DRAFT)
-    assert refused.code.value == "RULE_VIOLATION" and "APPROVED" in refused.message
+    assert (refused.path, refused.code.value, refused.message) == (
+        ("id",),
+        "RULE_VIOLATION",
+        "cannot sign a contract that is DRAFT; only a contract that is APPROVED can be signed",
+    )
     # every status reachable from DRAFT through the table, and nothing leaves a final status
     reachable, frontier = {S.DRAFT}, [S.DRAFT]
     while frontier:
@@ -174,8 +224,15 @@ def test_iron_triangle_and_core_account_warnings():
         == []
     )
     [warning] = account_staffing_warnings(Tier.STRATEGIC, {"ACCOUNT_MANAGER"})
-    assert warning.code == "IRON_TRIANGLE_INCOMPLETE" and "solution expert, customer success manager" in warning.message
-    assert account_staffing_warnings(Tier.CORE, set())[0].code == "NO_ACCOUNT_MANAGER"
+    assert (warning.code, warning.message) == (
+        "IRON_TRIANGLE_INCOMPLETE",
+        "a strategic account needs an iron triangle; missing: solution expert, customer success manager",
+    )
+    [none] = account_staffing_warnings(Tier.STRATEGIC, set())
+    assert none.message.endswith("missing: account manager, solution expert, customer success manager")
+    [core] = account_staffing_warnings(Tier.CORE, {"SOLUTION_EXPERT"})
+    assert (core.code, core.message) == ("NO_ACCOUNT_MANAGER", "a core account needs an account manager on its team")
+    assert account_staffing_warnings(Tier.CORE, {"ACCOUNT_MANAGER"}) == []
     assert account_staffing_warnings(Tier.POTENTIAL, set()) == []
 
 
@@ -189,12 +246,23 @@ def test_department_ratios():
     ok = {"ACCOUNT_MANAGER": 10, "DATA_ANALYST": 1, "CONTRACT_SPECIALIST": 1, "SOLUTION_EXPERT": 2}
     assert department_staffing_warnings(ok, {"Li Wei": 5}, ratios) == []
     eleven = ok | {"ACCOUNT_MANAGER": 11}
-    codes = [w.code for w in department_staffing_warnings(eleven, {"Li Wei": 6}, ratios)]
-    assert codes == [
-        "TOO_FEW_DATA_ANALYSTS",
-        "TOO_FEW_CONTRACT_SPECIALISTS",
-        "TOO_FEW_SOLUTION_EXPERTS",
-        "MANAGER_OVERLOADED",
+    warned = [(w.code, w.message) for w in department_staffing_warnings(eleven, {"Li Wei": 6, "Wang": 5}, ratios)]
+    assert warned == [
+        ("TOO_FEW_DATA_ANALYSTS", "11 account managers call for 2 data analyst(s) (1 per 10); there are 1"),
+        (
+            "TOO_FEW_CONTRACT_SPECIALISTS",
+            "11 account managers call for 2 contract specialist(s) (1 per 10); there are 1",
+        ),
+        ("TOO_FEW_SOLUTION_EXPERTS", "11 account managers call for 3 solution expert(s) (1 per 5); there are 2"),
+        ("MANAGER_OVERLOADED", "Li Wei carries 6 core accounts; the model is at most 5"),
+    ]
+    assert department_staffing_warnings({}, {}, ratios) == []  # no managers call for nobody
+    custom = StaffingRatios(max_core_accounts_per_manager=2, managers_per_data_analyst=3)
+    assert [w.message for w in department_staffing_warnings({"ACCOUNT_MANAGER": 4}, {"Li": 3}, custom)] == [
+        "4 account managers call for 2 data analyst(s) (1 per 3); there are 0",
+        "4 account managers call for 1 contract specialist(s) (1 per 10); there are 0",
+        "4 account managers call for 1 solution expert(s) (1 per 5); there are 0",
+        "Li carries 3 core accounts; the model is at most 2",
     ]
 
 

@@ -126,7 +126,7 @@ def schedule_problems(
     if dues != sorted(dues):
         problems.append(invalid((path,), "instalments must be listed in due-date order"))
     if schedule and not problems:
-        total = sum((Decimal(item.amount) for item in schedule), Decimal(0))
+        total = sum(Decimal(item.amount) for item in schedule)
         if total != amount:
             problems.append(invalid((path,), f"the instalments add up to {total}, but the contract amount is {amount}"))
     return problems
