@@ -131,13 +131,13 @@ async def _replay(key_hash: str, request_hash: str, send: Send, actor: Any) -> N
         await asyncio.sleep(0.05)
 
 
-def _opened(stored: str) -> tuple[str, str]:
+def _opened(stored: str) -> tuple[str, str | None]:
     """The response body and the request id of a stored response (sealed; a record from before sealing is
-    kept as it was)."""
+    kept as it was, and names no request)."""
     if not stored.startswith(PREFIX + "."):
-        return stored, ""
+        return stored, None
     opened = json.loads(keyring().open(stored))
-    return opened["body"], opened.get("requestId", "")
+    return opened["body"], opened["requestId"]
 
 
 async def _audit_replay(request_id: str, replay_id: str, actor: Any) -> None:

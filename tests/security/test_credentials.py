@@ -119,10 +119,20 @@ async def test_a_session_ends_at_its_expiry_and_at_logout(clean, permissions, fr
     actor = await auth.authenticate(tokens["later"], permissions)
     assert (actor.name, actor.via, actor.roles) == ("Zhao Lei", "session", frozenset({Role.KA_DIRECTOR}))
     assert await auth.still_valid(actor)
+    await Session.filter(id=actor.credential_id).update(expires_at=NOW)
+    assert not await auth.still_valid(actor)  # ended at its expiry, to the microsecond
+    await Session.filter(id=actor.credential_id).update(expires_at=NOW + timedelta(hours=1))
     assert await auth.logout(actor) and not await auth.logout(actor)  # the second finds nothing left to end
     assert not await auth.still_valid(actor) and await auth.authenticate(tokens["later"], permissions) is None
     key_secret, _ = await auth.create_api_key("crm", ["accounts.read"], "Zhao", None)
     assert not await auth.logout(await auth.authenticate(key_secret, permissions))  # keys are revoked, not logged out
+
+
+async def test_an_actor_without_a_session_or_key_has_nothing_to_end(clean):
+    from kamgraph.security.actors import SYSTEM_ACTOR, Actor
+
+    assert await auth.still_valid(SYSTEM_ACTOR)
+    assert await auth.still_valid(Actor(name="a plugin's own credential", via="webhook", credential_id=5))
 
 
 async def test_a_command_acts_as_the_member_of_staff_it_names(clean, permissions):

@@ -3,11 +3,13 @@ fragments, the cost of nested pages, and the cache of costs."""
 
 from pathlib import Path
 
+import httpx
 import pytest
 from graphql import FragmentDefinitionNode, OperationDefinitionNode, build_schema, parse, validate
 
 from kamgraph.api import limits
 from kamgraph.api.limits import CostCache, alias_rule, depth_rule, query_cost
+from kamgraph.app import create_app
 
 SCHEMA = build_schema((Path(__file__).parents[2] / "schema" / "core.graphql").read_text(encoding="utf-8"))
 
@@ -112,3 +114,32 @@ def test_costs_are_remembered_per_query_operation_and_page_sizes(monkeypatch):
     assert cache.get(("a",)) == 1  # used: the least recently used is now b
     cache.put(("c",), 3)
     assert (cache.get(("a",)), cache.get(("b",)), cache.get(("c",))) == (1, None, 3)
+
+
+async def test_the_app_enforces_the_limits_it_is_configured_with(settings, pm, clean):
+    config = settings.with_(
+        max_tokens=40, default_page_size=3, max_page_size=4, max_cost=10, max_depth=3, max_aliases=3
+    )
+    app = create_app(config, pm)
+
+    async def refusal(query: str) -> tuple[str, str] | None:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://x") as client:
+            body = (await client.post("/graphql", json={"query": query})).json()
+        return (body["errors"][0]["extensions"]["code"], body["errors"][0]["message"]) if "errors" in body else None
+
+    three = "{ a: accounts { totalCount } b: accounts { totalCount } c: accounts { totalCount } }"  # 3 x 3 rows
+    assert await refusal(three) is None
+    assert await refusal(three.replace("c: accounts", "c: accounts { totalCount } accounts")) == (
+        "LIMIT_EXCEEDED",
+        "the query may return 12 rows (page sizes multiplied down the nesting); the limit is 10",
+    )
+    assert await refusal("{ accounts(first: 5) { totalCount } }") == (
+        "LIMIT_EXCEEDED",
+        "accounts asks for 5 items; a page holds at most 4",
+    )
+    assert await refusal("{ accounts { edges { node { parent { name } } } } }") == (
+        "LIMIT_EXCEEDED",
+        "the query is 5 levels deep; the limit is 3",
+    )
+    code, message = await refusal("{ " + "a: __typename " * 20 + "}")
+    assert code == "LIMIT_EXCEEDED" and "40 tokens" in message

@@ -46,6 +46,15 @@ def test_tracking_many_keys_forgets_the_past_windows_first(monkeypatch):
     windows.hit("new", MINUTE_TEN)
     assert windows.counts == {"current": (10, 1), "new": (10, 1)}
     assert windows.shared == {"current": (10, 3)}
+    windows.counts = {"old": (9, 4), "current": (10, 1)}  # at the limit of keys, not past it: nothing forgotten
+    windows.hit("current", MINUTE_TEN)
+    assert windows.counts == {"old": (9, 4), "current": (10, 2)}
+
+
+def test_last_minutes_total_adds_nothing():
+    windows = Windows(limit=1, prefix="c:")
+    windows.shared = {"k": (9, 100)}
+    assert windows.hit("k", MINUTE_TEN) is None
 
 
 async def test_rate_limits_per_address_and_per_credential(settings, pm):
@@ -105,9 +114,10 @@ async def test_a_sync_pushes_the_current_window_and_deletes_the_old_ones_once_a_
     limits = RateLimits(per_address=10, per_credential=0)
     await RateCounter.create(key="a:gone", window=8, hits=3)
     await RateCounter.create(key="a:last", window=9, hits=3)  # the previous minute stays: a late sync may add to it
+    limits.addresses.counts["10.0.0.9"] = (9, 4)  # last minute's, not yet pushed: too late to count
+    limits.addresses.counts["10.0.0.8"] = (10, 0)  # pushed already, nothing new
     limits.addresses.hit("10.0.0.1", MINUTE_TEN)
     limits.addresses.hit("10.0.0.1", MINUTE_TEN + 1)
-    limits.addresses.counts["10.0.0.9"] = (9, 4)  # last minute's, not yet pushed: too late to count
     await limits.sync(now=MINUTE_TEN + 2)
     rows = {(c.key, c.window): c.hits for c in await RateCounter.all()}
     assert rows == {("a:last", 9): 3, ("a:10.0.0.1", 10): 2}
@@ -132,4 +142,15 @@ async def test_a_failing_sync_is_logged_and_the_next_one_still_runs(monkeypatch,
     monkeypatch.setattr(limits, "sync", sync)
     with caplog.at_level(logging.ERROR, logger="kamgraph.ratelimit"):
         await asyncio.wait_for(limits.run(stop), timeout=5)
-    assert calls == [0, 1] and "could not share the rate-limit counts" in caplog.text
+    assert calls == [0, 1]
+    assert [r.getMessage() for r in caplog.records] == ["could not share the rate-limit counts"]
+
+
+async def test_each_kind_of_key_is_counted_under_its_own_prefix(clean):
+    assert RateLimits(per_address=0, per_credential=0).credentials is None
+    assert RateLimits(per_address=0, per_credential=0).addresses is None
+    limits = RateLimits(per_address=5, per_credential=5)
+    limits.addresses.hit("10.0.0.1", MINUTE_TEN)
+    limits.credentials.hit("10.0.0.1", MINUTE_TEN)  # the same text as an address and as a credential hash
+    await limits.sync(now=MINUTE_TEN)
+    assert sorted(c.key for c in await RateCounter.all()) == ["a:10.0.0.1", "c:10.0.0.1"]
