@@ -37,6 +37,10 @@ WAIT_SECONDS = 30.0
 HEADER = b"idempotency-key"
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 def _error(status: int, code: str, message: str) -> tuple[int, bytes]:
     return status, json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
 
@@ -80,7 +84,7 @@ class Idempotency:
 
 async def _claim(key_hash: str, request_hash: str) -> bool:
     """Claim the key for this request; False when another request holds or held it (and still counts)."""
-    now = datetime.now(UTC)
+    now = _now()
     existing = await IdempotencyRecord.get_or_none(key_hash=key_hash)
     if existing is not None:
         expired = existing.created_at + KEPT < now
@@ -105,13 +109,13 @@ async def _replay(key_hash: str, request_hash: str, send: Send, actor: Any) -> N
             )
             return
         if record is not None and record.status == "done":
-            body, request_id = _opened(record.response or "")
+            body, request_id = _opened(record.response)  # a done record has its response
             replay_id = uuid.uuid4().hex
             if request_id and actor is not None:
                 await _audit_replay(request_id, replay_id, actor)
             await _respond(
                 send,
-                record.status_code or 200,
+                record.status_code,
                 body.encode(),
                 [
                     (b"content-type", b"application/json"),

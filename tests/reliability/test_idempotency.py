@@ -5,6 +5,7 @@ import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from factories import account
 from kam_testplugin.models import AccountNote
 
@@ -136,3 +137,50 @@ async def test_a_body_sent_in_chunks_is_read_whole(gql):
     first = await gql.http.post("/graphql", content=chunks(), headers=headers)
     again = await send(gql, body, "chunked")  # the same bytes in one piece: the same request
     assert first.json()["data"]["addAccountNote"]["userErrors"] == [] and again.headers["idempotent-replayed"] == "true"
+
+
+@pytest.mark.parametrize(
+    "status, age, runs_again",
+    [
+        ("done", idempotency.KEPT, False),  # kept for 24 hours exactly, then no longer
+        ("done", idempotency.KEPT + timedelta(microseconds=1), True),
+        ("pending", idempotency.ABANDONED, False),  # still running, for all we know
+        ("pending", idempotency.ABANDONED + timedelta(microseconds=1), True),
+    ],
+)
+async def test_a_key_is_kept_and_a_pending_one_waited_for_to_the_microsecond(gql, monkeypatch, status, age, runs_again):
+    now = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+    monkeypatch.setattr(idempotency, "_now", lambda: now)
+    monkeypatch.setattr(idempotency, "WAIT_SECONDS", 0.1)
+    body = await note_body()
+    await IdempotencyRecord.create(
+        key_hash=key_hash("edge"),
+        request_hash=sha256(body),
+        status=status,
+        status_code=200 if status == "done" else None,
+        response='{"data": "the first answer"}' if status == "done" else None,
+        created_at=now - age,
+    )
+    answer = await send(gql, body, "edge")
+    assert (await AccountNote.all().count() == 1) is runs_again
+    if not runs_again:
+        assert answer.status_code == (200 if status == "done" else 409)
+
+
+async def test_a_request_runs_with_its_buffered_body_and_its_response_is_captured_whole():
+    received = []
+
+    async def streaming(scope, receive, send):
+        received.extend([await receive(), await receive()])  # the body, then the client is gone
+        await send({"type": "http.response.start", "status": 201})
+        await send({"type": "http.response.body", "body": b"ab", "more_body": True})
+        await send({"type": "http.response.body", "more_body": True})
+        await send({"type": "http.response.body", "body": b"c"})
+
+    assert await idempotency._run(streaming, {"type": "http"}, b"payload") == (201, [], b"abc")
+    assert received == [{"type": "http.request", "body": b"payload", "more_body": False}, {"type": "http.disconnect"}]
+
+    async def silent(scope, receive, send):
+        return None
+
+    assert await idempotency._run(silent, {"type": "http"}, b"") == (500, [], b"")

@@ -146,3 +146,37 @@ async def test_a_replayed_write_audits_its_reads_again_never_its_write(gql, dire
     original = {r.action for r in await AuditRecord.filter(request_id=first.headers["x-request-id"])}
     replayed = {r.action for r in await AuditRecord.filter(request_id=again.headers["x-request-id"])}
     assert (original, replayed) == ({"update", "read"}, {"read"})
+
+
+async def test_a_replay_of_a_record_from_before_sealing_audits_nothing_of_another_request(gql, director):
+    """An old, unsealed record names no request: its replay copies no audit record, not even an anonymous one."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    token = (await post(gql, {"query": LOGIN % PASSWORD}, "login-old")).json()["data"]["login"]["token"]
+    await AuditRecord.create(actor="system", actor_via="command", action="read", subject_type="Person", subject_ids="1")
+    body = b'{"query": "{ me { name } }"}'
+    await IdempotencyRecord.create(
+        key_hash=hashlib.sha256(token.encode() + b"\0old-key").hexdigest(),
+        request_hash=hashlib.sha256(body).hexdigest(),
+        status="done",
+        status_code=200,
+        response='{"data": {"me": {"name": "Zhao Lei"}}}',
+        created_at=datetime.now(UTC),
+    )
+    before = await AuditRecord.all().count()
+    gql.switch.actor = ANONYMOUS
+    try:
+        replayed = await gql.http.post(
+            "/graphql",
+            content=body,
+            headers={
+                "Idempotency-Key": "old-key",
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+            },
+        )
+    finally:
+        gql.switch.actor = SYSTEM_ACTOR
+    assert replayed.headers["idempotent-replayed"] == "true" and replayed.json()["data"]["me"]["name"] == "Zhao Lei"
+    assert await AuditRecord.all().count() == before
