@@ -56,7 +56,9 @@ def group_of(mutant: str) -> str:
     for prefix, group in GROUPS.items():
         if f"{module}.py".startswith(prefix) or module.startswith(prefix.rstrip("/")):
             return group
-    return "rules" if module.endswith("rules") else "other"
+    if module.endswith("/rules"):  # each rules.py on its own: every one is held to the bar
+        return module.replace("kamgraph/plugins/", "plugins/") + ".py"  # its path in the repository
+    return "other"
 
 
 def report() -> int:
@@ -75,14 +77,14 @@ def report() -> int:
     totals: dict[str, Counter] = {}
     for name, status in verdicts.items():
         totals.setdefault(group_of(name), Counter())[status] += 1
-    print(f"{'group':<12} {'mutants':>8} {'killed':>8} {'score':>7}  survivors")
+    print(f"{'group':<22} {'mutants':>8} {'killed':>8} {'score':>7}  survivors")
     failing = False
     for group, counts in sorted(totals.items()):
         total = sum(counts[s] for s in counts if s not in {"not checked", "skipped"})
         killed = sum(counts[s] for s in KILLED)
         score = killed / total if total else 1.0
         failing |= score < 0.9
-        print(f"{group:<12} {total:>8} {killed:>8} {score:>7.1%}  {counts['survived'] + counts['no tests']}")
+        print(f"{group:<22} {total:>8} {killed:>8} {score:>7.1%}  {counts['survived'] + counts['no tests']}")
     survivors = sorted(n for n, s in verdicts.items() if s in {"survived", "no tests"})
     (WORKSPACE / "survivors.json").write_text(json.dumps(survivors, indent=1))
     print(f"survivors listed in {WORKSPACE / 'survivors.json'}; `cd {WORKSPACE} && mutmut show NAME` shows one")
