@@ -131,7 +131,7 @@ def month_windows(start: date, months: int) -> list[tuple[date, date]]:
     first = start.replace(day=1)
     windows = []
     for _ in range(months):
-        following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
         windows.append((first, following))
         first = following
     return windows

@@ -188,6 +188,12 @@ def test_contract_flow():
         "RULE_VIOLATION",
         "cannot sign a contract that is DRAFT; only a contract that is APPROVED can be signed",
     )
+    assert transition_problem("submit", S.SIGNED).message == (
+        "cannot submit a contract that is SIGNED; only a contract that is DRAFT can be in review"
+    )
+    assert transition_problem("terminate", S.DRAFT).message == (
+        "cannot terminate a contract that is DRAFT; only a contract that is ACTIVE, SIGNED can be terminated"
+    )
     # every status reachable from DRAFT through the table, and nothing leaves a final status
     reachable, frontier = {S.DRAFT}, [S.DRAFT]
     while frontier:

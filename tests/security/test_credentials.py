@@ -124,6 +124,11 @@ async def test_a_session_ends_at_its_expiry_and_at_logout(clean, permissions, fr
     await Session.filter(id=actor.credential_id).update(expires_at=NOW + timedelta(hours=1))
     assert await auth.logout(actor) and not await auth.logout(actor)  # the second finds nothing left to end
     assert not await auth.still_valid(actor) and await auth.authenticate(tokens["later"], permissions) is None
+    other = await auth.create_staff_user("Qian Li", "qian.li@example.com", [Role.ACCOUNT_MANAGER], PASSWORD)
+    await Session.create(
+        person_id=other.id, token_hash=auth.hash_token("kgs_other"), expires_at=NOW + timedelta(hours=1)
+    )
+    assert await auth.authenticate("kgs_other", permissions) is not None  # one logout ends one session only
     key_secret, _ = await auth.create_api_key("crm", ["accounts.read"], "Zhao", None)
     assert not await auth.logout(await auth.authenticate(key_secret, permissions))  # keys are revoked, not logged out
 

@@ -16,6 +16,9 @@ REGISTERED = Permissions(
 
 
 def test_a_permission_is_held_by_the_roles_it_names():
+    made = Permission.of("read accounts", Role.ACCOUNT_MANAGER, Role.KA_DIRECTOR)
+    assert made == Permission("read accounts", frozenset({Role.ACCOUNT_MANAGER, Role.KA_DIRECTOR}))
+    assert Permission.of("nobody by default") == Permission("nobody by default", frozenset())
     assert REGISTERED.granted([Role.ACCOUNT_MANAGER]) == {"accounts.read"}
     assert REGISTERED.granted([Role.ACCOUNT_MANAGER, Role.KA_DIRECTOR]) == {"accounts.read", "staff.manage"}
     assert REGISTERED.granted([]) == frozenset()
@@ -82,3 +85,20 @@ def test_a_write_without_the_permission_is_refused_by_name():
     assert manager.can("accounts.read") and not manager.can("staff.manage") and SYSTEM_ACTOR.can("anything")
     assert not manager.sees_everything and SYSTEM_ACTOR.sees_everything
     assert not manager.is_director and SYSTEM_ACTOR.is_director
+
+
+def test_two_plugins_cannot_register_one_permission(pm):
+    from kamgraph import hookimpl
+    from kamgraph.plugin_manager import PluginError, PluginManager
+
+    class Twice:
+        @hookimpl
+        def register_permissions(self):
+            return {"accounts.read": "a second meaning"}
+
+    manager = PluginManager.from_names(())
+    manager.register(Twice(), name="twice")
+    with pytest.raises(PluginError) as refused:
+        Permissions.from_plugins(manager)
+    assert str(refused.value) == "permission 'accounts.read' is declared by both plugin 'core' and plugin 'twice'"
+    assert Permissions.from_plugins(PluginManager.from_names(())).registered["accounts.read"].roles

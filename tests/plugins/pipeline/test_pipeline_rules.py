@@ -128,6 +128,9 @@ def test_windows_quarters_and_arithmetic():
         (date(2026, 12, 1), date(2027, 1, 1)),
         (date(2027, 1, 1), date(2027, 2, 1)),
     ]
+    assert [end for _, end in rules.month_windows(date(2026, 1, 31), 12)] == [
+        date(2026, m, 1) for m in range(2, 13)
+    ] + [date(2027, 1, 1)]
     assert [rules.quarter_of(date(2026, m, 1)) for m in (1, 3, 4, 12)] == ["2026-Q1", "2026-Q1", "2026-Q2", "2026-Q4"]
     assert rules.weighted(Decimal("1000000.00"), Decimal("0.3")) == Decimal("300000.00")
     assert rules.conversion(10, 6) == 0.6 and rules.conversion(0, 0) is None
@@ -144,6 +147,16 @@ def test_how_a_target_splits():
     assert rules.split_axis(year, K(M, 2026, quarter=1, region="EAST")) is None  # two steps at once
     assert rules.split_axis(year, K(rules.Metric.COLLECTIONS, 2026, quarter=1)) is None  # another metric
     assert rules.split_axis(K(M, 2026, person=7), K(M, 2026, region="EAST")) is None  # broader, not narrower
+    assert rules.split_axis(year, K(M, 2026, person=7)) is rules.Axis.PEOPLE  # the department into people
+    assert rules.split_axis(K(M, 2026, industry="C"), K(M, 2026, person=7)) is rules.Axis.PEOPLE
+    assert rules.split_axis(K(M, 2026, industry="C"), K(M, 2026, region="EAST")) is None  # across, not narrower
+    assert rules.split_axis(K(M, 2026, person=7), K(M, 2026, person=8)) is None
+
+
+def test_an_item_is_overdue_only_past_its_due_time():
+    due = date(2026, 12, 1)
+    assert not rules.is_overdue(due, None, due) and rules.is_overdue(due, None, date(2026, 12, 2))
+    assert not rules.is_overdue(due, "done", date(2026, 12, 2)) and not rules.is_overdue(None, None, date(2027, 1, 1))
 
 
 def test_periods_deviation_and_attainment():
