@@ -259,22 +259,20 @@ DEFAULT_TARGET_WEIGHTS = (
 def purchasing_points(potential: Decimal) -> int:
     """Purchasing ability from the annual potential: 100 from 10,000,000 (a strategic account), 70 from
     1,000,000 (core), less below in proportion."""
-    if potential >= Decimal("10000000"):
-        return 100
     if potential >= PRIORITY_POTENTIAL:
-        return 70 + int(30 * (potential - PRIORITY_POTENTIAL) / Decimal("9000000"))
+        return min(100, 70 + int(30 * (potential - PRIORITY_POTENTIAL) / Decimal("9000000")))
     return int(70 * potential / PRIORITY_POTENTIAL)
 
 
 def candidate_score(candidate: Candidate, weights: Sequence[Decimal] = DEFAULT_TARGET_WEIGHTS) -> Decimal:
     """Size, industry position, purchasing ability and strategic fit, each 0-100, weighted; one decimal."""
     points = (
-        SIZE_POINTS.get(candidate.size or "", 0),
+        SIZE_POINTS.get(candidate.size, 0),  # no size known: no points
         candidate.industry_position * 20,
         purchasing_points(candidate.purchase_potential),
         candidate.strategic_fit * 20,
     )
-    return sum((Decimal(p) * w for p, w in zip(points, weights, strict=True)), Decimal(0)).quantize(
+    return sum(Decimal(p) * w for p, w in zip(points, weights, strict=True)).quantize(
         Decimal("0.1"), rounding=ROUND_HALF_UP
     )
 

@@ -4,11 +4,13 @@ GraphQL: the services feed them rows, and the tests call them at their boundarie
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
+from itertools import pairwise
 
 # --- credit assessment (§3.1.5, §3.5.1) -------------------------------------------------------------
 
@@ -59,7 +61,7 @@ def score_problem(score: int) -> str | None:
 
 def combined_score(scores: Mapping[Check, int], weights: Mapping[Check, Decimal] = DEFAULT_WEIGHTS) -> Decimal:
     """The weighted score of the three checks, to one decimal (half up)."""
-    total = sum((Decimal(scores[check]) * weight for check, weight in weights.items()), Decimal(0))
+    total = sum(Decimal(scores[check]) * weight for check, weight in weights.items())
     return total.quantize(SCORE_STEP, rounding=ROUND_HALF_UP)
 
 
@@ -203,10 +205,8 @@ def dunning_step(
 
 def months_later(day: date, months: int) -> date:
     """The same day ``months`` later, or the month's last day when it is shorter (31 Jan + 1 = 28/29 Feb)."""
-    month_index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(month_index, 12)
-    following = date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
-    return min(date(year, month + 1, 1).replace(day=1) + timedelta(days=day.day - 1), following - timedelta(days=1))
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
 def default_valid_until(valid_from: date, months: int) -> date:
@@ -244,7 +244,7 @@ def exposure_level(exposure: Decimal, limit: Decimal, near: Decimal = Decimal("0
     """Exposure beyond the limit is high; above ``near`` (90 %) of it, medium."""
     if exposure > limit:
         return WarningLevel.HIGH
-    if limit > 0 and exposure > limit * near:
+    if exposure > limit * near:  # a limit of 0: any exposure is beyond it, above
         return WarningLevel.MEDIUM
     return None
 
@@ -254,7 +254,7 @@ def purchases_falling(monthly: Sequence[int], months: int = 3) -> bool:
     if len(monthly) < months + 1:
         return False
     recent = monthly[-(months + 1) :]
-    return all(earlier > later for earlier, later in zip(recent, recent[1:], strict=False))
+    return all(earlier > later for earlier, later in pairwise(recent))
 
 
 def escalates(current: WarningLevel, proposed: WarningLevel) -> bool:

@@ -65,7 +65,7 @@ def test_industry_codes_are_gbt4754_sections_and_divisions():
     assert industry_problem("A01") is None and industry_problem("T97") is None  # the first and the last
     # a division of finance under manufacturing
     assert industry_problem("C66") == "division 66 is not in section C (Manufacturing: divisions 13-43)"
-    for code in ("internet", "Z01", "C3X", "C391", "c39", ""):
+    for code in ("internet", "Z01", "C3X", "CX9", "C391", "c39", ""):
         assert industry_problem(code) == (
             f"{code!r} is not a GB/T 4754-2017 industry code: expected a section letter A-T and its two-digit "
             "division, e.g. C39 (computers and electronics) or J66 (monetary finance)"

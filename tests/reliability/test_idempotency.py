@@ -184,3 +184,26 @@ async def test_a_request_runs_with_its_buffered_body_and_its_response_is_capture
         return None
 
     assert await idempotency._run(silent, {"type": "http"}, b"") == (500, [], b"")
+
+
+async def test_a_body_of_many_messages_is_read_whole_and_a_response_carries_one_length():
+    messages = iter(
+        [{"type": "http.request", "body": b"ab", "more_body": True}, {"type": "http.request", "more_body": True}]
+    )
+    messages = iter([*messages, {"type": "http.request", "body": b"c"}])
+
+    async def receive():
+        return next(messages)
+
+    assert await idempotency._read_body(receive) == b"abc"
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    await idempotency._respond(send, 200, b"{}", [(b"Content-Length", b"999"), (b"x-a", b"1")])
+    await idempotency._respond(send, 400, b"{}")  # no headers given: JSON
+    assert [m.get("headers") for m in sent if m["type"] == "http.response.start"] == [
+        [(b"x-a", b"1"), (b"content-length", b"2")],
+        [(b"content-type", b"application/json"), (b"content-length", b"2")],
+    ]

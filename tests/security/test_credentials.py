@@ -179,3 +179,20 @@ async def test_failures_older_than_the_window_start_a_new_count(clean, settings,
         NOW + timedelta(minutes=31),
         None,
     )
+
+
+async def test_a_directors_session_sees_their_line_and_region(clean, permissions, frozen):
+    from kamgraph.core.people.models import Person
+
+    regional = await auth.create_staff_user(
+        "Director East", "east@example.com", [Role.REGIONAL_DIRECTOR, Role.INDUSTRY_DIRECTOR], PASSWORD
+    )
+    await Person.filter(id=regional.id).update(region="EAST", industry_section="C")
+    await Session.create(
+        person_id=regional.id, token_hash=auth.hash_token("kgs_east"), expires_at=NOW + timedelta(hours=1)
+    )
+    actor = await auth.authenticate("kgs_east", permissions)
+    assert set(actor.scopes) == {
+        RowScope(ScopeKind.REGION, values=("EAST",)),
+        RowScope(ScopeKind.INDUSTRY, values=("C",)),
+    }

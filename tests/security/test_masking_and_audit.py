@@ -154,3 +154,18 @@ async def test_a_read_whose_audit_cannot_be_written_returns_none_of_its_values(g
     response = await gql.http.post("/graphql", json={"query": READ})
     assert "1234" not in response.text and "13800138000" not in response.text and "wang@acme.cn" not in response.text
     assert response.json()["errors"][0]["extensions"]["code"] == "INTERNAL"
+
+
+async def test_a_read_two_hops_from_its_account_is_audited_under_that_account(clean):
+    """An instalment hangs off a contract, which hangs off an account: the audit names the account."""
+    from kamgraph.core.contracts.models import Instalment
+    from kamgraph.security.audit import accounts_of
+
+    customer = await account("Two hops")
+    deal = await contract(customer, "1000.00")
+    if deal.id == customer.id:  # two sequences: make sure a contract id is not taken for an account id
+        deal = await contract(customer, "1000.00")
+    instalments = await Instalment.filter(contract_id=deal.id)
+    assert deal.id != customer.id and instalments
+    found = await accounts_of(instalments)
+    assert found == {("Instalment", i.id): customer.id for i in instalments}

@@ -180,3 +180,35 @@ def test_target_account_candidates_are_scored_and_the_big_potentials_come_first(
     assert [c.account_id for c, _ in rules.rank_candidates([strong_small, exactly_a_million, modest_big])] == [2, 1, 3]
     custom = (Decimal("0"), Decimal("0"), Decimal("1"), Decimal("0"))  # purchasing ability alone
     assert rules.candidate_score(modest_big, custom) == Decimal("71.0")
+
+
+def test_purchasing_points_rise_in_proportion_and_stop_at_100():
+    points = rules.purchasing_points
+    assert [points(Decimal(v)) for v in ("0", "999999", "1000000", "9999999", "10000000", "20000000")] == [
+        0,
+        69,
+        70,
+        99,
+        100,
+        100,
+    ]
+
+
+def test_candidates_rank_by_priority_then_score_then_potential():
+    C = rules.Candidate
+    unknown_size = C(1, None, 1, Decimal("0"), 1)
+    assert rules.candidate_score(unknown_size) == Decimal("10.0")  # 0 + 20 + 0 + 20, a quarter each
+    with pytest.raises(ValueError):
+        rules.candidate_score(unknown_size, (Decimal(1),))  # one weight per criterion, no fewer
+    small, big = C(2, "SMALL", 1, Decimal("500000"), 1), C(3, "SMALL", 1, Decimal("505000"), 1)
+    # the same score (to one decimal) and both below the priority line: the bigger potential first
+    assert rules.candidate_score(small) == rules.candidate_score(big)
+    assert [c.account_id for c, _ in rules.rank_candidates([small, big])] == [3, 2]
+    fit_only = (Decimal("0"), Decimal("0"), Decimal("0"), Decimal("1"))
+    fitting = C(4, "SMALL", 1, Decimal("100"), 5)
+    assert [c.account_id for c, _ in rules.rank_candidates([big, fitting], fit_only)] == [4, 3]
+
+
+def test_a_week_starts_on_monday():
+    assert rules.week_start(date(2026, 12, 3)) == date(2026, 11, 30)  # a Thursday
+    assert rules.week_start(date(2026, 11, 30)) == date(2026, 11, 30)

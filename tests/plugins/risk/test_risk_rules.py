@@ -25,6 +25,15 @@ def test_the_combined_score_weighs_the_three_checks():
     assert rules.combined_score(scores(90, 80, 70)) == Decimal("81.0")  # 36 + 24 + 21
     assert rules.combined_score(scores(71, 70, 70)) == Decimal("70.4")
     assert rules.combined_score(scores(0, 0, 1)) == Decimal("0.3")
+    halves = {Check.CREDIT_REPORT: Decimal("0.5"), Check.INDUSTRY_REPUTATION: Decimal("0.25")}
+    halves[Check.FINANCIAL_CONDITION] = Decimal("0.25")
+    assert rules.combined_score(scores(0, 1, 0), halves) == Decimal("0.3")  # 0.25 rounds half up
+
+
+def test_a_score_below_every_band_is_a_configuration_fault():
+    with pytest.raises(ValueError) as below:
+        rules.band_for(Decimal("-1"))
+    assert str(below.value) == "no rating band starts at or below -1"
 
 
 @pytest.mark.parametrize(
@@ -185,6 +194,9 @@ def test_an_assessment_is_valid_for_whole_months():
     assert rules.months_later(date(2028, 1, 31), 1) == date(2028, 2, 29)
     assert rules.months_later(date(2026, 11, 30), 3) == date(2027, 2, 28)
     assert rules.months_later(date(2026, 12, 15), 1) == date(2027, 1, 15)
+    assert rules.months_later(date(2026, 11, 30), 1) == date(2026, 12, 30)
+    assert rules.months_later(date(2026, 12, 31), 12) == date(2027, 12, 31)
+    assert rules.months_later(date(2026, 3, 31), -1) == date(2026, 2, 28)
 
 
 @pytest.mark.parametrize(
@@ -211,6 +223,8 @@ def test_purchases_falling_three_months_in_a_row():
     assert not rules.purchases_falling([5, 4, 4, 2])  # a flat month breaks the run
     assert not rules.purchases_falling([4, 3, 2])  # three months are two steps
     assert not rules.purchases_falling([2, 3, 4, 5])
+    assert rules.purchases_falling([1, 5, 4, 3, 2])  # an earlier rise is outside the three steps
+    assert rules.purchases_falling([5, 4, 3], months=2) and not rules.purchases_falling([1, 5, 4, 3], months=3)
 
 
 def test_month_starts_and_escalation():
