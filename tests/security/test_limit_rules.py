@@ -116,7 +116,10 @@ def test_costs_are_remembered_per_query_operation_and_page_sizes(monkeypatch):
     assert (cache.get(("a",)), cache.get(("b",)), cache.get(("c",))) == (1, None, 3)
 
 
-async def test_the_app_enforces_the_limits_it_is_configured_with(settings, pm, clean):
+async def test_the_app_enforces_the_limits_it_is_configured_with(settings, pm, clean, actor_switch, monkeypatch):
+    from kamgraph.testing import SYSTEM_ACTOR
+
+    monkeypatch.setattr(actor_switch, "actor", SYSTEM_ACTOR)
     config = settings.with_(
         max_tokens=40, default_page_size=3, max_page_size=4, max_cost=10, max_depth=3, max_aliases=3
     )
