@@ -128,7 +128,7 @@ async def _record_failure(keys: list[str], settings: Settings) -> None:
                 throttle = throttle or LoginThrottle(key=key)
                 throttle.failures, throttle.window_started_at, throttle.locked_until = 0, current, None
             throttle.failures += 1
-            if throttle.failures >= limits[key.split(":", 1)[0]]:
+            if throttle.failures >= limits[key.partition(":")[0]]:  # "address:2001:db8::1" is an address
                 throttle.locked_until = current + window
             await throttle.save()
 
@@ -147,7 +147,7 @@ def bearer_token(header: str | bytes | None) -> str | None:
     credential is one token, so that limits and idempotency keyed on it cannot be renewed by rewriting it."""
     if isinstance(header, bytes):
         header = header.decode("latin-1")
-    parts = (header or "").split()
+    parts = header.split() if header else []
     return parts[1] if len(parts) == 2 and parts[0].lower() == "bearer" else None
 
 

@@ -196,3 +196,57 @@ async def test_a_directors_session_sees_their_line_and_region(clean, permissions
         RowScope(ScopeKind.REGION, values=("EAST",)),
         RowScope(ScopeKind.INDUSTRY, values=("C",)),
     }
+
+
+async def test_a_login_opens_a_session_forgives_the_accounts_failures_and_upgrades_an_old_hash(clean, settings, frozen):
+    from argon2 import PasswordHasher
+
+    from kamgraph.security.models import Login
+
+    person = await auth.create_staff_user(
+        "Zhao Lei", "zhao.lei@example.com", [Role.KA_DIRECTOR], PASSWORD, region="EAST"
+    )
+    assert person.region == "EAST"  # the other fields of a new member of staff are kept
+    weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)  # made with older, cheaper settings
+    await Login.filter(person_id=person.id).update(password_hash=weak)
+    address = "2001:db8::7"  # an IPv6 address holds colons too
+    with pytest.raises(auth.LoginRefused):
+        await auth.login("zhao.lei@example.com", "wrong password", address, settings)
+    issued = await auth.login("Zhao.Lei@example.com", PASSWORD, address, settings)
+    assert re.fullmatch(r"kgs_[A-Za-z0-9_-]{43}", issued.token) and issued.person.id == person.id
+    session = await Session.get(token_hash=auth.hash_token(issued.token))
+    assert (session.client_address, session.expires_at) == (address, NOW + timedelta(hours=settings.session_hours))
+    login = await Login.get(person_id=person.id)
+    assert login.last_login_at == NOW and login.password_hash != weak
+    assert auth._verify(login.password_hash, PASSWORD)  # upgraded to today's settings, same password
+    # the account's failures are forgiven; the address's are not (one's own login would reset them)
+    assert [t.key for t in await LoginThrottle.all()] == [f"address:{address}"]
+
+
+async def test_a_login_without_an_address_counts_against_the_account_only(clean, settings):
+    with pytest.raises(auth.LoginRefused) as refused:
+        await auth.login("nobody@example.com", "guess", None, settings)
+    assert str(refused.value) == "the e-mail address or the password is not right"
+    assert [t.key.partition(":")[0] for t in await LoginThrottle.all()] == ["email"]
+
+
+async def test_a_lock_ends_at_its_time_and_says_how_long_is_left(clean, settings, frozen):
+    keys = [f"email:{auth.login_index('x@example.com')}"]
+    await LoginThrottle.create(key=keys[0], failures=5, window_started_at=NOW, locked_until=NOW + timedelta(seconds=90))
+    assert await auth._locked(keys) == 91
+    with pytest.raises(auth.LoginRefused) as locked:
+        await auth.login("x@example.com", "guess", None, settings.with_(login_failures_per_account=99))
+    assert (str(locked.value), locked.value.retry_after) == ("too many failed attempts; try again in 91 seconds", 91)
+    await LoginThrottle.filter(key=keys[0]).update(locked_until=NOW)
+    assert await auth._locked(keys) is None  # over at the moment it ends
+
+
+def test_an_audit_entry_names_its_account_and_changed_fields():
+    from kamgraph.core.accounts.models import Account
+    from kamgraph.security.audit import entry
+
+    row = Account(id=7, name="Acme")
+    made = entry("update", row, changes={"name": {"before": "A", "after": "Acme"}})
+    assert (made.subject_type, made.subject_ids, made.account_id, made.fields) == ("Account", (7,), 7, ("name",))
+    assert entry("archive", row, account_id=None).account_id is None  # a caller may say so itself
+    assert entry("read", row).fields == ()
