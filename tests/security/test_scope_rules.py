@@ -115,3 +115,26 @@ async def test_totals_grouped_through_two_relations(clean, group_by):
         ("EAST", "South", "7.00", 1),
         ("NORTH", "North", "150.00", 2),
     ]
+
+
+async def test_conditions_compare_follow_relations_and_refuse_other_operators(clean):
+    customer = await account("Acme")
+    for amount in ("100.00", "200.00", "300.00"):
+        await contract(customer, amount)
+    everyone = actor(RowScope(ScopeKind.ALL))
+    rows = visible(Contract, everyone)
+    amounts = {
+        op: sorted(str(c.amount) for c in await rows.where("amount", "200.00", op).all())
+        for op in (">", ">=", "<", "<=", "<>")
+    }
+    assert amounts == {
+        ">": ["300.00"],
+        ">=": ["200.00", "300.00"],
+        "<": ["100.00"],
+        "<=": ["100.00", "200.00"],
+        "<>": ["100.00", "300.00"],
+    }
+    assert len(await rows.where("account.name", "Acme").where("signed_on", None, "<>").all()) == 3
+    with pytest.raises(ValueError) as refused:
+        rows.where("amount", "1", "LIKE")
+    assert str(refused.value) == "unsupported operator 'LIKE'"
