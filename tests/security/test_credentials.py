@@ -250,3 +250,16 @@ def test_an_audit_entry_names_its_account_and_changed_fields():
     assert (made.subject_type, made.subject_ids, made.account_id, made.fields) == ("Account", (7,), 7, ("name",))
     assert entry("archive", row, account_id=None).account_id is None  # a caller may say so itself
     assert entry("read", row).fields == ()
+
+
+async def test_only_staff_with_an_e_mail_address_get_a_login(clean):
+    from factories import account, contact
+
+    from kamgraph.core.people.models import Person, PersonKind
+
+    customer_contact = await contact(await account(), email="buyer@example.com")
+    no_email = await Person.create(kind=PersonKind.STAFF, name="No Mail")
+    for person in (customer_contact, no_email):
+        with pytest.raises(ValueError) as refused:
+            await auth.set_password(person, PASSWORD)
+        assert str(refused.value) == "only staff with an e-mail address log in"

@@ -138,3 +138,36 @@ async def test_conditions_compare_follow_relations_and_refuse_other_operators(cl
     with pytest.raises(ValueError) as refused:
         rows.where("amount", "1", "LIKE")
     assert str(refused.value) == "unsupported operator 'LIKE'"
+
+
+async def test_an_audit_record_says_who_what_and_the_change_in_plain_text(clean):
+    from datetime import date
+    from decimal import Decimal
+
+    from kamgraph.security.audit import store
+
+    change = {
+        "name": {"before": "华信", "after": "华信电子"},
+        "signed_on": date(2026, 12, 1),
+        "amount": Decimal("1.50"),
+    }
+    await store([AuditEntry("update", "Account", (3, 4), None, ("name",), change)], None, "r1", "Rename")
+    li = await staff("Li")
+    await store(
+        [AuditEntry("read", "Person", (5,), None, ("phone",))],
+        Actor(name="Li", person_id=li.id, via="api_key"),
+        None,
+        None,
+    )
+    first, second = await AuditRecord.all().order_by("id")
+    assert (first.actor, first.actor_person_id, first.actor_via, first.subject_ids, first.request_id) == (
+        "anonymous",
+        None,
+        "none",
+        "3 4",
+        "r1",
+    )
+    assert first.changes == (
+        '{"name": {"before": "华信", "after": "华信电子"}, "signed_on": "2026-12-01", "amount": "1.50"}'
+    )
+    assert (second.actor, second.actor_person_id, second.actor_via, second.changes) == ("Li", li.id, "api_key", None)
