@@ -39,6 +39,8 @@ def test_valid_credit_codes_pass(code):
 def test_check_character_follows_gb32100():
     # the worked example of GB 32100-2015: the first 17 characters of 91350100M000100Y43 give "3"
     assert credit_code_check_character("91350100M000100Y4") == "3"
+    with pytest.raises(ValueError):
+        credit_code_check_character("91350100M000100Y")  # 16 characters: no check character to compute
 
 
 @pytest.mark.parametrize(
