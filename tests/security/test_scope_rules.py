@@ -171,3 +171,22 @@ async def test_an_audit_record_says_who_what_and_the_change_in_plain_text(clean)
         '{"name": {"before": "华信", "after": "华信电子"}, "signed_on": "2026-12-01", "amount": "1.50"}'
     )
     assert (second.actor, second.actor_person_id, second.actor_via, second.changes) == ("Li", li.id, "api_key", None)
+
+
+async def test_pages_forward_backward_and_exactly_full(clean):
+    from kamgraph.security.scope import NO_ORDER, PageRequest
+
+    customer = await account("Acme")
+    deals = [await contract(customer, f"{n}.00") for n in (1, 2, 3)]
+    rows = visible(Contract, actor(RowScope(ScopeKind.ALL)))
+
+    async def page(**request):
+        found = await rows.page(NO_ORDER, PageRequest(**request))
+        return [d.id for d in found.rows], found.has_next, found.has_previous
+
+    ids = [d.id for d in deals]
+    assert await page(first=3) == (ids, False, False)  # exactly full: nothing beyond
+    assert await page(first=2) == (ids[:2], True, False)
+    assert await page(last=2) == (ids[1:], False, True)
+    pages = await rows.pages_by("account_id", [customer.id], NO_ORDER, PageRequest(first=2))
+    assert [d.id for d in pages[customer.id].rows] == ids[:2] and pages[customer.id].has_next
