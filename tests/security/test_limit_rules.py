@@ -121,7 +121,7 @@ async def test_the_app_enforces_the_limits_it_is_configured_with(settings, pm, c
 
     monkeypatch.setattr(actor_switch, "actor", SYSTEM_ACTOR)
     config = settings.with_(
-        max_tokens=40, default_page_size=3, max_page_size=4, max_cost=10, max_depth=3, max_aliases=3
+        max_tokens=120, default_page_size=3, max_page_size=4, max_cost=10, max_depth=3, max_aliases=3
     )
     app = create_app(config, pm)
 
@@ -144,5 +144,17 @@ async def test_the_app_enforces_the_limits_it_is_configured_with(settings, pm, c
         "LIMIT_EXCEEDED",
         "the query is 5 levels deep; the limit is 3",
     )
-    code, message = await refusal("{ " + "a: __typename " * 20 + "}")
-    assert code == "LIMIT_EXCEEDED" and "40 tokens" in message
+    big = " ".join(f"{a}: accounts(first: 4) {{ totalCount }}" for a in "abc")  # 12 rows, 3 levels
+    two = f"query Big {{ {big} }} query Small {{ n: __typename }}"
+
+    async def named(operation: str) -> tuple[str, str] | None:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://x") as client:
+            body = (await client.post("/graphql", json={"query": two, "operationName": operation})).json()
+        return body["errors"][0]["message"] if "errors" in body else None
+
+    assert await named("Small") is None  # only the operation run is costed
+    assert (
+        await named("Big") == "the query may return 12 rows (page sizes multiplied down the nesting); the limit is 10"
+    )
+    code, message = await refusal("{ " + "a: __typename " * 50 + "}")
+    assert code == "LIMIT_EXCEEDED" and "120 tokens" in message

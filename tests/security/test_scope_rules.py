@@ -190,3 +190,13 @@ async def test_pages_forward_backward_and_exactly_full(clean):
     assert await page(last=2) == (ids[1:], False, True)
     pages = await rows.pages_by("account_id", [customer.id], NO_ORDER, PageRequest(first=2))
     assert [d.id for d in pages[customer.id].rows] == ids[:2] and pages[customer.id].has_next
+
+
+async def test_internal_tables_have_no_rows_for_anyone(clean):
+    from kamgraph.security import auth
+    from kamgraph.security.actors import SYSTEM_ACTOR, Role
+    from kamgraph.security.models import Login, Session
+
+    await auth.create_staff_user("Zhao Lei", "zhao.lei@example.com", [Role.KA_DIRECTOR], "correct horse battery")
+    assert await Login.all().count() == 1
+    assert await visible(Login, SYSTEM_ACTOR).all() == [] and await visible(Session, SYSTEM_ACTOR).count() == 0
