@@ -45,7 +45,7 @@ examples: $(STAMP)
 	$(BIN)/kamgraph new-plugin tickets --directory examples/tickets
 
 ## make mutation: mutation testing of kamgraph/security, the limits, idempotency and every rules.py (scripts/mutation.py);
-## on demand, not in CI: about an hour on two cores the first time, then only what changed
+## on demand, not in CI: about two hours on two cores the first time, then only what changed
 mutation: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[mutation]'
 	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
