@@ -21,7 +21,7 @@ import asyncio
 import hashlib
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -29,16 +29,13 @@ from tortoise.exceptions import IntegrityError
 
 from kamgraph.crypto import PREFIX, keyring
 from kamgraph.security.auth import authenticate, bearer_token
+from kamgraph.security.auth import now as clock  # one clock for credentials and keys, frozen in tests
 from kamgraph.security.models import AuditRecord, IdempotencyRecord
 
 KEPT = timedelta(hours=24)
 ABANDONED = timedelta(minutes=5)
 WAIT_SECONDS = 30.0
 HEADER = b"idempotency-key"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _error(status: int, code: str, message: str) -> tuple[int, bytes]:
@@ -84,7 +81,7 @@ class Idempotency:
 
 async def _claim(key_hash: str, request_hash: str) -> bool:
     """Claim the key for this request; False when another request holds or held it (and still counts)."""
-    now = _now()
+    now = clock()
     existing = await IdempotencyRecord.get_or_none(key_hash=key_hash)
     if existing is not None:
         expired = existing.created_at + KEPT < now

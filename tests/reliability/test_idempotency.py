@@ -150,7 +150,7 @@ async def test_a_body_sent_in_chunks_is_read_whole(gql):
 )
 async def test_a_key_is_kept_and_a_pending_one_waited_for_to_the_microsecond(gql, monkeypatch, status, age, runs_again):
     now = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
-    monkeypatch.setattr(idempotency, "_now", lambda: now)
+    monkeypatch.setattr(idempotency, "clock", lambda: now)
     monkeypatch.setattr(idempotency, "WAIT_SECONDS", 0.1)
     body = await note_body()
     await IdempotencyRecord.create(

@@ -125,9 +125,9 @@ async def test_the_app_enforces_the_limits_it_is_configured_with(settings, pm, c
     )
     app = create_app(config, pm)
 
-    async def refusal(query: str) -> tuple[str, str] | None:
+    async def refusal(query: str, operation: str | None = None) -> tuple[str, str] | None:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://x") as client:
-            body = (await client.post("/graphql", json={"query": query})).json()
+            body = (await client.post("/graphql", json={"query": query, "operationName": operation})).json()
         return (body["errors"][0]["extensions"]["code"], body["errors"][0]["message"]) if "errors" in body else None
 
     three = "{ a: accounts { totalCount } b: accounts { totalCount } c: accounts { totalCount } }"  # 3 x 3 rows
@@ -146,15 +146,10 @@ async def test_the_app_enforces_the_limits_it_is_configured_with(settings, pm, c
     )
     big = " ".join(f"{a}: accounts(first: 4) {{ totalCount }}" for a in "abc")  # 12 rows, 3 levels
     two = f"query Big {{ {big} }} query Small {{ n: __typename }}"
-
-    async def named(operation: str) -> tuple[str, str] | None:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://x") as client:
-            body = (await client.post("/graphql", json={"query": two, "operationName": operation})).json()
-        return body["errors"][0]["message"] if "errors" in body else None
-
-    assert await named("Small") is None  # only the operation run is costed
-    assert (
-        await named("Big") == "the query may return 12 rows (page sizes multiplied down the nesting); the limit is 10"
+    assert await refusal(two, "Small") is None  # only the operation run is costed
+    assert await refusal(two, "Big") == (
+        "LIMIT_EXCEEDED",
+        "the query may return 12 rows (page sizes multiplied down the nesting); the limit is 10",
     )
     code, message = await refusal("{ " + "a: __typename " * 50 + "}")
     assert code == "LIMIT_EXCEEDED" and "120 tokens" in message
