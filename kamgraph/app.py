@@ -7,7 +7,8 @@ import contextlib
 import logging
 import re
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 import orjson
@@ -16,10 +17,11 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route, WebSocketRoute
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
 from kamgraph import db
 from kamgraph.api.context import Context
@@ -47,12 +49,38 @@ class PendingMigrations(RuntimeError):
     pass
 
 
+# Why connection_init was refused, for the close frame: strawberry closes with a bare "Forbidden".
+_REFUSAL: ContextVar[str] = ContextVar("refusal", default="Forbidden")
+AUTHENTICATE = 'authentication required: send {"Authorization": "Bearer <token>"} as connectionParams'
+
+
+class TextFrames(ASGIWebSocketAdapter):
+    """Every message as a text frame, which is what graphql-ws, gql and GraphiQL read (the HTTP side's
+    encoder returns bytes); a refusal closes with its reason."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+    async def close(self, code: int, reason: str) -> None:
+        await self.ws.close(code=code, reason=_REFUSAL.get() if code == 4403 else reason)
+
+
 class KamgraphGraphQL(GraphQL):
     """strawberry's ASGI view with kamgraph's per-request context."""
 
+    websocket_adapter_class = TextFrames
+
     def __init__(self, schema: Any, pm: PluginManager, settings: Settings, feed: EventFeed, **kwargs: Any) -> None:
         ide = "graphiql" if settings.graphiql and not settings.production else None
-        super().__init__(schema, graphql_ide=ide, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], **kwargs)
+        super().__init__(
+            schema,
+            graphql_ide=ide,
+            subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL],
+            **kwargs,
+        )
         self.feed = feed
         self.read_audit = GroupCommit()
         self.pm = pm
@@ -127,14 +155,17 @@ class KamgraphGraphQL(GraphQL):
         return orjson.dumps(data)
 
     async def on_ws_connect(self, context: Context) -> None:
-        """A subscription client authenticates in connection_init: ``{"authorization": "Bearer <token>"}``."""
-        token = bearer_token(str(context.connection_params.get("authorization", "")))
+        """A subscription client authenticates in connection_init: ``{"Authorization": "Bearer <token>"}``,
+        the name in any case (GraphiQL sends its Headers pane as is), or with the upgrade request's header."""
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        header = next((str(value) for name, value in params.items() if str(name).lower() == "authorization"), "")
+        token = bearer_token(header)
         if token is not None:
             context.actor = await authenticate(token, self.permissions)
         if context.actor is None:
-            raise ConnectionRejectionError(
-                {"message": 'authentication required: send {"authorization": "Bearer <token>"} in connection_init'}
-            )
+            reason = "invalid or expired token; log in again" if token is not None else AUTHENTICATE
+            _REFUSAL.set(reason)
+            raise ConnectionRejectionError({"message": reason})
 
 
 def create_app(

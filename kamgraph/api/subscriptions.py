@@ -1,7 +1,8 @@
 """``subscription { events(types: [...]) }``: committed events, live, within the subscriber's row scope.
 
-Over WebSocket with the graphql-transport-ws protocol; the client authenticates in ``connection_init``
-(``{"authorization": "Bearer <token>"}``) or with the Authorization header of the upgrade request.
+Over WebSocket with the graphql-transport-ws or the legacy graphql-ws protocol, in text frames; the client
+authenticates in ``connection_init`` (``{"Authorization": "Bearer <token>"}``, any case) or with the
+Authorization header of the upgrade request (kamgraph.app.KamgraphGraphQL.on_ws_connect).
 """
 
 from __future__ import annotations
