@@ -1,6 +1,7 @@
 """Unexpected faults are masked as INTERNAL with a request id; the server log has the whole story."""
 
 import logging
+import pytest
 
 
 async def test_unexpected_fault_is_masked_and_logged_in_full(gql, caplog):
@@ -54,3 +55,43 @@ async def test_a_fault_in_a_schema_extension_is_masked_too(gql, caplog, monkeypa
     assert error["extensions"]["code"] == "INTERNAL" and "hunter2" not in str(body)
     logged = [r for r in caplog.records if error["extensions"]["requestId"] in r.getMessage()]
     assert len(logged) == 1 and "hunter2" in str(logged[0].exc_info[1])
+
+
+CREATE_CONTRACT = "mutation($i: CreateContractInput!) { createContract(input: $i) { userErrors { code } } }"
+VALID_CONTRACT = {
+    "accountId": "QWNjb3VudDox",
+    "number": "C-1",
+    "title": "t",
+    "amount": "10.00",
+    "startOn": "2026-01-01",
+    "endOn": "2026-12-31",
+}
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ("query($n: Int) { accounts(first: $n) { totalCount } }", {"n": 1.5}),
+        ("query($n: Int) { accounts(first: $n) { totalCount } }", {"n": 2**40}),
+        ("query($n: Int) { accounts(first: $n) { totalCount } }", {"n": True}),
+        ("query($id: ID!) { node(id: $id) { id } }", {"id": {"a": 1}}),
+        ("query($id: ID!) { node(id: $id) { id } }", {"id": None}),
+        ("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": [None]}),
+        ("query($a: String) { accounts(after: $a) { totalCount } }", {"a": ["x"]}),
+        (CREATE_CONTRACT, {"i": {**VALID_CONTRACT, "edition": "GOLD"}}),
+        (CREATE_CONTRACT, {"i": {**VALID_CONTRACT, "edition": 1}}),
+        (CREATE_CONTRACT, {"i": {**VALID_CONTRACT, "amount": {"x": 1}}}),
+        (CREATE_CONTRACT, {"i": {**VALID_CONTRACT, "startOn": 20260101}}),
+        (CREATE_CONTRACT, {"i": {**VALID_CONTRACT, "startOn": "2026-02-30"}}),
+        (CREATE_CONTRACT, {"i": {**VALID_CONTRACT, "schedule": "monthly"}}),
+        (CREATE_CONTRACT, {"i": {**VALID_CONTRACT, "unknownField": 1}}),
+        (CREATE_CONTRACT, {"i": "not an object"}),
+        (CREATE_CONTRACT, {"i": {"number": "C-1"}}),
+        (CREATE_CONTRACT, {}),
+    ],
+)
+async def test_a_wrong_typed_variable_is_bad_user_input_not_internal(gql, query, variables):
+    body = await gql(query, variables, errors=True)
+    assert body.get("data") is None, body
+    assert {e["extensions"]["code"] for e in body["errors"]} == {"BAD_USER_INPUT"}, body
+    assert all(e["message"].startswith("Variable '$") for e in body["errors"]), body
