@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route, WebSocketRoute
@@ -212,11 +213,13 @@ def create_app(
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         Route("/", lambda request: RedirectResponse("/graphql"), methods=["GET"]),
-        Route("/healthz", _health, methods=["GET"]),
+        Route("/healthz", _alive, methods=["GET"]),
+        Route("/readyz", _ready, methods=["GET"]),
     ]
     for _, extra in pm.collect("register_routes"):
         routes.extend(extra)
     middleware = [
+        *_cors(settings),
         Middleware(RateLimit, limits=limits),
         Middleware(Idempotency, permissions=Permissions.from_plugins(pm)),
     ]
@@ -228,9 +231,42 @@ def create_app(
     return app
 
 
-async def _health(request: Request) -> JSONResponse:
-    await db.db().execute_query("SELECT 1")
+def _cors(settings: Settings) -> list[Middleware]:
+    """Outermost, so that a browser can read every answer, a 429 included; preflights are answered here."""
+    if not settings.cors_origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id", "Accept-Language"],
+            allow_credentials=True,
+            expose_headers=["X-Request-Id", "X-Client-Request-Id", "Idempotent-Replayed", "Retry-After"],
+            max_age=600,
+        )
+    ]
+
+
+async def _alive(request: Request) -> JSONResponse:
+    """Liveness: the process answers. It does not touch the database, so that an orchestrator restarts a
+    stuck process, not every process of a database that is down for a minute."""
     return JSONResponse({"status": "ok"})
+
+
+async def _ready(request: Request) -> JSONResponse:
+    """Readiness: the database answers and every migration of the enabled plugins is applied, so traffic
+    goes only to a process that can serve it."""
+    try:
+        await db.db().execute_query("SELECT 1")
+        todo = await pending(request.app.state.pm)
+    except Exception as fault:  # whatever the driver raises, the answer is "not ready", and why
+        log.warning("not ready: the database does not answer: %s", fault)
+        return JSONResponse({"status": "unavailable", "reason": "the database does not answer"}, status_code=503)
+    if todo:
+        reason = f"{len(todo)} migration(s) not applied: {', '.join(todo)}"
+        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+    return JSONResponse({"status": "ready"})
 
 
 def app_from_env() -> Starlette:

@@ -77,6 +77,9 @@ class Settings:
     job_scheduler: bool = True
     #: serve GraphiQL at /graphql for browsers.
     graphiql: bool = True
+    #: browser origins allowed to call the API from their pages (CORS), comma-separated, e.g.
+    #: ``https://kam.example.com``; ``*`` allows any. None by default: only same-origin pages and non-browser clients.
+    cors_origins: tuple[str, ...] = ()
     #: extra keyword arguments reserved for plugins: ``KAMGRAPH_<PLUGIN>_<NAME>``, kept as raw strings.
     extra: Mapping[str, str] = field(default_factory=dict)
 

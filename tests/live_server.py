@@ -54,7 +54,7 @@ def demo_server(folder: Path, workers: int = 1, **env: str) -> Iterator[tuple[st
         deadline = time.monotonic() + 90
         while True:
             try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 pass

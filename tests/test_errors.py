@@ -1,6 +1,7 @@
 """Unexpected faults are masked as INTERNAL with a request id; the server log has the whole story."""
 
 import logging
+
 import pytest
 
 
