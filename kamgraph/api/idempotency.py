@@ -1,7 +1,7 @@
 """``Idempotency-Key`` (API.md "Writes that integrations can trust"), as ASGI middleware around /graphql.
 
-A request sent with the header is executed once per key and credential: a retry with the same body gets
-the first response again (kept 24 hours, marked ``Idempotent-Replayed: true``); the same key with another
+A request sent with the header is executed once per key and credential: a retry with the same request (as
+parsed JSON) gets the first response again (kept 24 hours, marked ``Idempotent-Replayed: true``); the same key with another
 body is refused; duplicates that arrive while the first is running wait for its response. The key is
 claimed in the database before the request runs, so this holds across server processes.
 
@@ -24,6 +24,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tortoise.exceptions import IntegrityError
 
@@ -60,7 +61,7 @@ class Idempotency:
         token = bearer_token(headers.get(b"authorization"))
         credential = token.encode() if token else headers.get(b"authorization", b"")
         key_hash = hashlib.sha256(credential + b"\0" + key).hexdigest()
-        request_hash = hashlib.sha256(body).hexdigest()
+        request_hash = request_digest(body)
         if await _claim(key_hash, request_hash):
             status, response_headers, response_body = await _run(self.app, scope, body)
             request_id = dict(response_headers).get(b"x-request-id", b"").decode()
@@ -77,6 +78,17 @@ class Idempotency:
                 await _respond(send, *_error(401, "UNAUTHENTICATED", "this credential has ended; log in again"))
                 return
         await _replay(key_hash, request_hash, send, actor)
+
+
+def request_digest(body: bytes) -> str:
+    """What a retry must repeat: the request as parsed (canonical JSON: keys sorted, no spacing), so that a
+    client that serialises the same request again, in another key order or spacing, is a retry; a body that
+    is not JSON is compared as it is (GraphQL refuses it either way)."""
+    try:
+        canonical = orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONDecodeError:
+        canonical = body
+    return hashlib.sha256(canonical).hexdigest()
 
 
 async def _claim(key_hash: str, request_hash: str) -> bool:

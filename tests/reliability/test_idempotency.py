@@ -41,12 +41,42 @@ async def test_a_retry_replays_and_another_body_is_refused(gql):
     assert await AccountNote.all().count() == 2
 
 
+async def test_a_retry_serialised_again_is_a_retry_not_another_request(gql):
+    acme = to_global_id("Account", (await account()).id)
+    headers = {"Idempotency-Key": "resent-1", "Content-Type": "application/json"}
+    first = await gql.http.post(
+        "/graphql", content=json.dumps({"query": ADD, "variables": {"a": acme, "t": "one"}}), headers=headers
+    )
+    # the same request from a client that serialises anew: other key order, other spacing, escaped text
+    again = await gql.http.post(
+        "/graphql",
+        content=json.dumps({"variables": {"t": "one", "a": acme}, "query": ADD}, indent=2, ensure_ascii=True),
+        headers=headers,
+    )
+    assert again.status_code == 200 and again.headers["idempotent-replayed"] == "true"
+    assert again.json() == first.json()
+    changed = await gql.http.post(
+        "/graphql", content=json.dumps({"variables": {"t": "One", "a": acme}, "query": ADD}), headers=headers
+    )
+    assert changed.status_code == 422
+    assert await AccountNote.all().count() == 1
+
+
+def test_the_digest_is_of_the_parsed_request():
+    digest = idempotency.request_digest
+    assert digest(b'{"a": 1, "b": [1, 2]}') == digest(b'{"b":[1,2],"a":1}')
+    assert digest(rb'{"a": "\u00e9"}') == digest('{"a":"é"}'.encode())  # an escape is the text it stands for
+    assert digest(b'{"a": 1}') != digest(b'{"a": 2}')
+    assert digest(b'{"a": [1, 2]}') != digest(b'{"a": [2, 1]}')  # order within a list is meaning
+    assert digest(b"not json") == hashlib.sha256(b"not json").hexdigest()
+
+
 def key_hash(key: str) -> str:  # the gql client sends no Authorization header: the key alone
     return hashlib.sha256(b"\0" + key.encode()).hexdigest()
 
 
 def sha256(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()
+    return idempotency.request_digest(body)
 
 
 def refusal(response, status: int, code: str, message: str) -> bool:
