@@ -1,8 +1,8 @@
 """``Idempotency-Key`` (API.md "Writes that integrations can trust"), as ASGI middleware around /graphql.
 
-A request sent with the header is executed once per key and credential: a retry with the same request (as
-parsed JSON) gets the first response again (kept 24 hours, marked ``Idempotent-Replayed: true``); the same key with another
-body is refused; duplicates that arrive while the first is running wait for its response. The key is
+A request sent with the header is executed once per key and credential: a retry with the same request
+(as parsed JSON) gets the first response again (kept 24 hours, marked ``Idempotent-Replayed: true``); the
+same key with another request is refused; duplicates that arrive while the first is running wait for its response. The key is
 claimed in the database before the request runs, so this holds across server processes.
 
 A server that dies between running a request and storing its response leaves the key pending; after
