@@ -30,7 +30,7 @@ from kamgraph.api.idempotency import Idempotency
 from kamgraph.api.internals import HTTPException
 from kamgraph.api.ratelimit import RateLimit, RateLimits
 from kamgraph.api.schema import build_schema
-from kamgraph.checks import check_migrations, check_plugins
+from kamgraph.checks import check_keys, check_migrations, check_plugins
 from kamgraph.db.migrations import migrate, pending
 from kamgraph.events.feed import EventFeed
 from kamgraph.events.webhooks import worker as webhook_worker
@@ -189,6 +189,7 @@ def create_app(
                 )
             if todo:
                 await migrate(pm)
+            await check_keys(settings)
             await pm.notify("startup", settings=settings, pm=pm)
             stop = asyncio.Event()
             workers = []

@@ -40,6 +40,7 @@ from kamgraph.plugin_manager import PluginError
 
 if TYPE_CHECKING:
     from kamgraph.plugin_manager import PluginManager
+    from kamgraph.settings import Settings
 
 RELATIONS = (ForeignKeyFieldInstance, OneToOneFieldInstance, ManyToManyFieldInstance)
 
@@ -236,6 +237,45 @@ async def check_migrations(pm: PluginManager) -> None:
             f"plugin {owners.get(label, label)!r}: the models of app {label!r} differ from its migrations "
             f"({described}{more}); write the migration with `kamgraph makemigrations {label}`"
         )
+
+
+async def check_keys(settings: Settings) -> None:
+    """Refuse to start with keys that cannot open what the database holds (the database must be open and
+    migrated): the newest sealed value of every encrypted column names the key that sealed it. Without this
+    check a server started with another key (another directory, a lost key file) serves an error for every
+    request that reads one."""
+    from tortoise import Tortoise
+
+    from kamgraph.crypto import PREFIX, KeyError_, SealedTextField, keyring
+    from kamgraph.db import db
+
+    loaded = keyring().keys
+    for app in Tortoise.apps.values():
+        for model in app.values():
+            meta = model._meta
+            for name, field in meta.fields_map.items():
+                if not isinstance(field, SealedTextField):
+                    continue
+                column, table, pk = field.source_field or name, meta.db_table, meta.pk.source_field or meta.pk_attr
+                _, rows = await db().execute_query(
+                    f'SELECT "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL ORDER BY "{pk}" DESC LIMIT 1'
+                )
+                sealed = str(rows[0][column]) if rows else ""
+                prefix, _, rest = sealed.partition(".")
+                needed = rest.partition(".")[0]
+                if prefix == PREFIX and needed not in loaded:
+                    raise KeyError_(
+                        f"the database holds values sealed with key {needed}, which {key_source(settings)} "
+                        f"does not hold (it has {', '.join(loaded)}): start with the key file the database was "
+                        "created with (KAMGRAPH_SECRET_KEY_FILE) or its key (KAMGRAPH_SECRET_KEY)"
+                    )
+
+
+def key_source(settings: Settings) -> str:
+    """Where the keys were read from, for messages."""
+    if settings.secret_key:
+        return "KAMGRAPH_SECRET_KEY"
+    return f"the key file {settings.secret_key_file or settings.default_key_file}"
 
 
 def check_plugins(pm: PluginManager) -> None:

@@ -109,18 +109,27 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from kamgraph.app import create_app
+    from kamgraph.checks import check_keys
 
     if args.demo:
 
         async def seed(pm: PluginManager) -> bool:
-            return await seed_demo(settings, pm)
+            seeded = await seed_demo(settings, pm)
+            await check_keys(settings)
+            return seeded
 
         seeded = asyncio.run(_with_db(settings, seed))
         print("Seeded demo data." if seeded else "Using the existing demo data.")
     elif not args.migrate:
         from kamgraph.db.migrations import pending
 
-        todo = asyncio.run(_with_db(settings, pending))
+        async def ready(pm: PluginManager) -> list[str]:
+            todo = await pending(pm)
+            if not todo:  # the tables exist: their sealed values must open with the keys loaded
+                await check_keys(settings)
+            return todo
+
+        todo = asyncio.run(_with_db(settings, ready))
         if todo:
             print(
                 f"kamgraph: {len(todo)} migration(s) not applied: {', '.join(todo)}.\n"

@@ -7,7 +7,7 @@ key, stored beside the ciphertext.
 
 Keys come from ``KAMGRAPH_SECRET_KEY`` (base64 of 32 bytes) or from the key file
 ``KAMGRAPH_SECRET_KEY_FILE`` (one ``id:base64`` per line, the current key first). In development, with
-neither set, a key file is created beside the database on first use.
+neither set, a key file is created with the database on first use (``Settings.default_key_file``).
 """
 
 from __future__ import annotations
@@ -130,6 +130,7 @@ def load_keyring(secret_key: str | None, key_file: str | None, default_file: Pat
 
 def write_key_file(path: Path, keys: list[bytes]) -> None:
     """Write keys, current first, readable by the owner only; replaced atomically."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:

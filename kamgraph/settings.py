@@ -7,11 +7,13 @@ Business defaults (tier thresholds, page caps) are exposed to clients through th
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from kamgraph.workdays import WorkCalendar, business_today
@@ -126,8 +128,17 @@ class Settings:
 
     @property
     def default_key_file(self) -> Path:
-        """Development only: the key file kamgraph creates beside the SQLite database (or here)."""
-        return Path(f"{self.sqlite_path}.key") if self.sqlite_path else Path("kamgraph.key")
+        """Development only: the key file kamgraph creates with the database, never in the current directory:
+        beside a SQLite file; for a server database, in the user's configuration folder, named after the
+        database (``~/.config/kamgraph/keys/postgres-127.0.0.1-5432-kam.key``)."""
+        if self.sqlite_path:
+            return Path(f"{self.sqlite_path}.key")
+        config = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+        database = urlsplit(self.database_url)
+        name = "-".join(
+            str(part) for part in (database.scheme, database.hostname, database.port, database.path.strip("/")) if part
+        )
+        return Path(config) / "kamgraph" / "keys" / f"{re.sub(r'[^A-Za-z0-9._-]+', '-', name).strip('-')}.key"
 
     @property
     def is_sqlite(self) -> bool:

@@ -26,7 +26,12 @@ def demo_server(folder: Path, workers: int = 1, **env: str) -> Iterator[tuple[st
 
     The process is ``demo_server.process`` while it runs (for tests that kill it)."""
     port = free_port()
-    environment = {**os.environ, "KAMGRAPH_DATABASE_URL": f"sqlite://{folder}/e2e.sqlite3", **env}
+    environment = {
+        **os.environ,
+        "KAMGRAPH_DATABASE_URL": f"sqlite://{folder}/e2e.sqlite3",
+        "XDG_CONFIG_HOME": str(folder / "config"),  # a PostgreSQL database's development key, kept in the folder
+        **env,
+    }
     log = folder / "server.log"
     with log.open("w") as output:  # a file, not a pipe: a chatty server must never block on a full pipe
         server = subprocess.Popen(

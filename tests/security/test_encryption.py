@@ -188,3 +188,40 @@ async def test_reseal_moves_every_value_and_index_to_the_new_key_in_batches(gql,
     crypto.use_keyring(crypto.KeyRing(rotated.current))  # the old key gone: everything still opens
     assert sorted(p.phone for p in await Person.filter(phone__isnull=False)) == sorted(PHONES)
     assert await Login.exists(email_index=login_index("zhao.lei@example.com"))  # found by the new key's index
+
+
+async def test_start_up_stops_on_keys_that_cannot_open_the_database(gql, settings):
+    from kamgraph import crypto
+    from kamgraph.checks import check_keys
+
+    await check_keys(settings)  # an empty database opens with any key
+    await seed(gql)
+    await check_keys(settings)  # the key that sealed it
+    sealed_with = crypto.key_id(crypto.keyring().current)
+    original, other = crypto.keyring(), crypto.new_key()
+    crypto.use_keyring(crypto.KeyRing(other))
+    try:
+        with pytest.raises(crypto.KeyError_) as refused:
+            await check_keys(settings.with_(secret_key=crypto.encode_key(other)))
+        crypto.use_keyring(crypto.KeyRing(other, (original.current,)))  # rotated: the old key still opens
+        await check_keys(settings)
+    finally:
+        crypto.use_keyring(original)
+    assert str(refused.value) == (
+        f"the database holds values sealed with key {sealed_with}, which KAMGRAPH_SECRET_KEY does not hold "
+        f"(it has {crypto.key_id(other)}): start with the key file the database was created with "
+        "(KAMGRAPH_SECRET_KEY_FILE) or its key (KAMGRAPH_SECRET_KEY)"
+    )
+
+
+def test_a_development_key_lives_with_its_database_never_in_the_current_directory(tmp_path, monkeypatch):
+    from kamgraph.settings import Settings
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    embedded = Settings(database_url=f"sqlite://{tmp_path}/data/kam.sqlite3")
+    assert embedded.default_key_file == tmp_path / "data" / "kam.sqlite3.key"
+    server = Settings(database_url="postgres://kam:secret@db.internal:5433/kamgraph")
+    assert (
+        server.default_key_file == tmp_path / "config" / "kamgraph" / "keys" / "postgres-db.internal-5433-kamgraph.key"
+    )
+    assert "secret" not in str(server.default_key_file)
