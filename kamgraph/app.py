@@ -30,7 +30,7 @@ from kamgraph.api.idempotency import Idempotency
 from kamgraph.api.internals import HTTPException
 from kamgraph.api.ratelimit import RateLimit, RateLimits
 from kamgraph.api.schema import build_schema
-from kamgraph.checks import check_keys, check_migrations, check_plugins
+from kamgraph.checks import check_keys, check_migrations, check_plugins, check_settings
 from kamgraph.db.migrations import migrate, pending
 from kamgraph.events.feed import EventFeed
 from kamgraph.events.webhooks import worker as webhook_worker
@@ -176,6 +176,7 @@ def create_app(
     settings = settings or Settings.from_env()
     pm = pm or PluginManager.from_names(settings.plugins)
     check_plugins(pm)
+    check_settings(settings, pm)
     schema = build_schema(pm, settings)
 
     @contextlib.asynccontextmanager

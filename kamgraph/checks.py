@@ -278,6 +278,49 @@ def key_source(settings: Settings) -> str:
     return f"the key file {settings.secret_key_file or settings.default_key_file}"
 
 
+#: read from the environment by something other than the server: not settings, never reported
+NOT_SETTINGS = frozenset({"KAMGRAPH_TEST_DATABASE_URL"})  # kamgraph.testing's database for a plugin's suite
+_reported: set[str] = set()
+
+
+def declared_settings(pm: PluginManager) -> dict[str, str]:
+    """Every ``KAMGRAPH_*`` variable the core and the enabled plugins read, with the plugin that reads it; a
+    plugin's names start with ``KAMGRAPH_<PLUGIN>_``."""
+    from dataclasses import fields
+
+    from kamgraph.settings import Settings
+
+    declared = {f"KAMGRAPH_{f.name.upper()}": "kamgraph" for f in fields(Settings) if f.name != "extra"}
+    for name, (plugin, _) in pm.collect_unique("register_settings", "setting").items():
+        prefix = f"KAMGRAPH_{plugin.upper()}_"
+        if not name.startswith(prefix) or name in declared:
+            raise PluginError(f"plugin {plugin!r} declares the setting {name}: its settings are named {prefix}*")
+        declared[name] = plugin
+    return declared
+
+
+def check_settings(settings: Settings, pm: PluginManager) -> None:
+    """Name every ``KAMGRAPH_*`` variable that nothing reads, with the closest declared name: a misspelt
+    variable is otherwise silently ignored (``KAMGRAPH_DATABSE_URL`` would migrate a new SQLite file). A
+    warning in development, once per process; in production, start-up stops."""
+    import difflib
+    import logging
+
+    declared = declared_settings(pm)
+    for name in sorted(f"KAMGRAPH_{key.upper()}" for key in settings.extra):
+        if name in declared or name in NOT_SETTINGS:
+            continue
+        # compared without the prefix that every name shares, which would make any two names look alike
+        closest = difflib.get_close_matches(name[9:], [known[9:] for known in declared], n=1, cutoff=0.75)
+        hint = f"; did you mean KAMGRAPH_{closest[0]}?" if closest else ""
+        message = f"{name} is not a setting of kamgraph or of an enabled plugin, so it changes nothing{hint}"
+        if settings.production:
+            raise PluginError(f"{message} (KAMGRAPH_ENV=production refuses unknown settings)")
+        if message not in _reported:
+            _reported.add(message)
+            logging.getLogger("kamgraph").warning(message)
+
+
 def check_plugins(pm: PluginManager) -> None:
     """Every check that needs no database: run before anything is served, migrated or exported."""
     from kamgraph.security.permissions import Permissions

@@ -23,10 +23,11 @@ log = logging.getLogger("kamgraph")
 
 def _pm(settings: Settings) -> PluginManager:
     """The enabled plugins, after the start-up checks of the plugin contract (:mod:`kamgraph.checks`)."""
-    from kamgraph.checks import check_plugins
+    from kamgraph.checks import check_plugins, check_settings
 
     pm = PluginManager.from_names(settings.plugins)
     check_plugins(pm)
+    check_settings(settings, pm)
     return pm
 
 

@@ -234,6 +234,18 @@ def register_routes() -> list[Any]:
     """Extra starlette ``Route`` objects mounted beside ``/graphql`` (e.g. a metrics endpoint)."""
 
 
+# --- Configuration -----------------------------------------------------------------------------------
+
+
+@hookspec
+def register_settings() -> dict[str, str]:
+    """The environment variables the plugin reads, as ``{"KAMGRAPH_TICKETS_SLA_HOURS": "what it is, its
+    default"}``; each name starts with ``KAMGRAPH_<PLUGIN>_``. Their values reach the plugin raw in
+    ``Settings.extra`` (``tickets_sla_hours``). A ``KAMGRAPH_*`` variable that neither the core nor an
+    enabled plugin declares is named at start-up with the closest declared name (an error in production).
+    """
+
+
 # --- Lifecycle ---------------------------------------------------------------------------------------
 
 

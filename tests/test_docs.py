@@ -21,3 +21,13 @@ def test_the_api_conventions_live_in_the_repository():
     conventions = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
     for rule in ("## Names", "## Lists are connections", "## Mutations and errors", "## How kamgraph holds code"):
         assert rule in conventions
+
+
+def test_every_setting_is_documented_where_its_reader_is():
+    from kamgraph.checks import declared_settings
+    from kamgraph.plugin_manager import PluginManager
+
+    pm = PluginManager.from_names(("bundled",))
+    for name, owner in declared_settings(pm).items():
+        readme = ROOT / "README.md" if owner == "kamgraph" else ROOT / "plugins" / owner / "README.md"
+        assert f"`{name}`" in readme.read_text(encoding="utf-8"), f"{name} is not in {readme.relative_to(ROOT)}"

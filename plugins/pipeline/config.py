@@ -1,13 +1,6 @@
 """The pipeline plugin's settings, with DOMAIN.md's defaults; ``pipelineRules`` shows the values in force.
 
-- ``KAMGRAPH_PIPELINE_STAGES``: ``code:probability %[:won|lost]``, comma-separated in funnel order, default
-  ``FIRST_CONTACT:30,PROPOSAL_SUBMITTED:50,NEGOTIATION:70,WON:100:won,LOST:0:lost``
-- ``KAMGRAPH_PIPELINE_ALLOW_SKIP``: may a move skip open stages, default ``false``
-- ``KAMGRAPH_PIPELINE_ALLOW_BACK``: may a move go back one stage, default ``true``
-- ``KAMGRAPH_PIPELINE_FOLLOW_UP_HOURS``: the follow-up after the first contact, default ``48``
-- ``KAMGRAPH_PIPELINE_SOLUTION_WORKING_DAYS``: the solution after the needs report, default ``5``
-- ``KAMGRAPH_PIPELINE_TARGET_WEIGHTS``: weights of size, industry position, purchasing ability and strategic fit
-  in a target account's score, in percent, default ``25,25,25,25``
+A deployment changes them through the ``KAMGRAPH_PIPELINE_*`` environment variables of ``SETTINGS``.
 """
 
 from __future__ import annotations
@@ -19,6 +12,17 @@ from functools import cache
 from kamgraph.plugin import Settings, extra_flag, extra_int, extra_ints
 from kamgraph.plugins.pipeline import rules
 from kamgraph.plugins.pipeline.rules import Outcome, Stage, StageRules
+
+SETTINGS = {
+    "KAMGRAPH_PIPELINE_STAGES": "code:probability %[:won|lost], comma-separated in funnel order; default "
+    "FIRST_CONTACT:30,PROPOSAL_SUBMITTED:50,NEGOTIATION:70,WON:100:won,LOST:0:lost",
+    "KAMGRAPH_PIPELINE_ALLOW_SKIP": "may a move skip open stages; default false",
+    "KAMGRAPH_PIPELINE_ALLOW_BACK": "may a move go back one stage; default true",
+    "KAMGRAPH_PIPELINE_FOLLOW_UP_HOURS": "the follow-up after the first contact, in hours; default 48",
+    "KAMGRAPH_PIPELINE_SOLUTION_WORKING_DAYS": "the solution after the needs report, in working days; default 5",
+    "KAMGRAPH_PIPELINE_TARGET_WEIGHTS": "weights of size, industry position, purchasing ability and strategic fit "
+    "in a target account's score, in percent; default 25,25,25,25",
+}
 
 
 class PipelineSettingError(ValueError):

@@ -16,6 +16,7 @@ __all__ = [
     "register_type_extensions",
     "register_permissions",
     "register_queries",
+    "register_settings",
     "register_types",
     "startup",
 ]
@@ -113,6 +114,13 @@ def register_demo_data(settings, seed, today):
     from kamgraph.plugins.pipeline.demo import seed_pipeline
 
     return seed_pipeline(settings, seed, today)
+
+
+@hookimpl
+def register_settings():
+    from kamgraph.plugins.pipeline.config import SETTINGS
+
+    return SETTINGS
 
 
 @hookimpl

@@ -1,17 +1,7 @@
 """The risk plugin's settings: every number of the risk rules, with DOMAIN.md's defaults.
 
-A deployment changes them through ``KAMGRAPH_RISK_*`` environment variables (kept by the core in
-``Settings.extra``); ``riskRules`` shows the values in force.
-
-- ``KAMGRAPH_RISK_RATING_BANDS``: ``rating:min score:credit limit:payment terms days[:prepayment]``, comma-separated,
-  default ``A:85:20000000:90,B:70:10000000:60,C:55:3000000:30,D:0:0:0:prepayment``
-- ``KAMGRAPH_RISK_CHECK_WEIGHTS``: weights of the credit report, industry reputation and financial condition, in
-  percent, default ``40,30,30``
-- ``KAMGRAPH_RISK_ASSESSMENT_MONTHS``: how long an assessment is valid when no end is given, default ``12``
-- ``KAMGRAPH_RISK_DUNNING_DAYS``: days overdue of the first, second and final notice, default ``30,60,90``
-  (the case goes to legal the day after the final notice's)
-- ``KAMGRAPH_RISK_EXPOSURE_WARNING_PERCENT``: exposure above this share of the limit raises a warning, default ``90``
-- ``KAMGRAPH_RISK_FALLING_MONTHS``: months in a row of falling purchases that raise a warning, default ``3``
+A deployment changes them through the ``KAMGRAPH_RISK_*`` environment variables of ``SETTINGS`` (kept by
+the core in ``Settings.extra``); ``riskRules`` shows the values in force.
 """
 
 from __future__ import annotations
@@ -23,6 +13,18 @@ from functools import cache
 from kamgraph.plugin import Settings, extra_int, extra_ints
 from kamgraph.plugins.risk import rules
 from kamgraph.plugins.risk.rules import Check, DunningStage, Rating, RatingBand
+
+SETTINGS = {
+    "KAMGRAPH_RISK_RATING_BANDS": "rating:min score:credit limit:payment terms days[:prepayment], comma-separated; "
+    "default A:85:20000000:90,B:70:10000000:60,C:55:3000000:30,D:0:0:0:prepayment",
+    "KAMGRAPH_RISK_CHECK_WEIGHTS": "weights of the credit report, industry reputation and financial condition, "
+    "in percent; default 40,30,30",
+    "KAMGRAPH_RISK_ASSESSMENT_MONTHS": "how long an assessment is valid when no end is given; default 12",
+    "KAMGRAPH_RISK_DUNNING_DAYS": "days overdue of the first, second and final notice (the case goes to legal "
+    "the day after the final notice's); default 30,60,90",
+    "KAMGRAPH_RISK_EXPOSURE_WARNING_PERCENT": "exposure above this share of the limit raises a warning; default 90",
+    "KAMGRAPH_RISK_FALLING_MONTHS": "months in a row of falling purchases that raise a warning; default 3",
+}
 
 
 class RiskSettingError(ValueError):

@@ -17,6 +17,7 @@ __all__ = [
     "register_nodes",
     "register_permissions",
     "register_queries",
+    "register_settings",
     "register_type_extensions",
     "register_types",
     "startup",
@@ -146,6 +147,13 @@ def register_demo_data(settings, seed, today):
     from kamgraph.plugins.risk.demo import seed_risk
 
     return seed_risk(settings, seed, today)
+
+
+@hookimpl
+def register_settings():
+    from kamgraph.plugins.risk.config import SETTINGS
+
+    return SETTINGS
 
 
 @hookimpl

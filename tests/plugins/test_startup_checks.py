@@ -320,3 +320,59 @@ def test_a_mutation_whose_input_is_named_for_another_is_refused():
 
     message = schema_refused(with_mutations(Misnamed))
     assert "closeTicket takes input: TicketIdInput!; it should be CloseTicketInput!" in message
+
+
+def settings_of(**environ: str):
+    from kamgraph.settings import Settings
+
+    return Settings.from_env({f"KAMGRAPH_{name}": value for name, value in environ.items()})
+
+
+def test_a_misspelt_setting_is_named_with_the_one_meant(caplog):
+    from kamgraph.checks import check_settings
+
+    plugin, _ = tickets_plugin()
+    plugin.register_settings = hookimpl(lambda: {"KAMGRAPH_TICKETS_SLA_HOURS": "hours to answer; default 8"})
+    pm = manager(plugin)
+    settings = settings_of(
+        DATABSE_URL="postgres://db/kam",  # the core's
+        TICKETS_SLA_HOUR="4",  # the plugin's
+        TICKETS_SLA_HOURS="4",
+        TEST_DATABASE_URL="postgres://db/test",  # the test kit's, not the server's
+        RISK_FALLING_MONTHS="4",  # a plugin that is not enabled
+    )
+    check_settings(settings, pm)
+    assert [r.getMessage() for r in caplog.records if r.name == "kamgraph"] == [
+        "KAMGRAPH_DATABSE_URL is not a setting of kamgraph or of an enabled plugin, so it changes nothing; "
+        "did you mean KAMGRAPH_DATABASE_URL?",
+        "KAMGRAPH_RISK_FALLING_MONTHS is not a setting of kamgraph or of an enabled plugin, so it changes nothing",
+        "KAMGRAPH_TICKETS_SLA_HOUR is not a setting of kamgraph or of an enabled plugin, so it changes nothing; "
+        "did you mean KAMGRAPH_TICKETS_SLA_HOURS?",
+    ]
+    caplog.clear()
+    check_settings(settings, pm)  # said once per process, not at each app or command
+    assert not caplog.records
+    with pytest.raises(
+        PluginError, match=r"^KAMGRAPH_DATABSE_URL .* \(KAMGRAPH_ENV=production refuses unknown settings\)$"
+    ):
+        check_settings(settings.with_(env="production"), pm)
+
+
+def test_the_bundled_plugins_declare_every_setting_they_read(caplog):
+    from kamgraph.checks import check_settings
+
+    pm = PluginManager.from_names(("bundled",))
+    check_settings(settings_of(RISK_FALLING_MONTHS="4", PIPELINE_ALLOW_SKIP="true", ENV="production"), pm)
+    assert not caplog.records
+
+
+def test_a_plugin_declares_settings_under_its_own_name_only():
+    from kamgraph.checks import check_settings
+
+    plugin, _ = tickets_plugin()
+    plugin.register_settings = hookimpl(lambda: {"KAMGRAPH_DATABASE_URL": "mine"})
+    with pytest.raises(
+        PluginError,
+        match=r"^plugin 'tickets' declares the setting KAMGRAPH_DATABASE_URL: its settings are named KAMGRAPH_TICKETS_\*$",
+    ):
+        check_settings(settings_of(), manager(plugin))
