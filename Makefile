@@ -4,18 +4,23 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format bench schema examples migrate demo clean mutation
+.PHONY: run reset-demo test lint format bench schema examples clean mutation
 
 # (Re)install when the package definition changes; `pip install -e` keeps code changes live.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@echo "installing kamgraph and its test tools into $(VENV) (pip's output: $(VENV)/install.log)"
+	@$(BIN)/python -m pip install --upgrade pip > $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
+	@$(BIN)/python -m pip install -e '.[test]' >> $(VENV)/install.log 2>&1 || (cat $(VENV)/install.log; exit 1)
+	@touch $(STAMP)
 
 ## make run: serve the demo (GraphiQL at http://127.0.0.1:8000/graphql) on the embedded SQLite database
 run: $(STAMP)
-	$(BIN)/kamgraph serve --demo $(if $(PORT),--port $(PORT))
+	@$(BIN)/kamgraph serve --demo --log-level $(or $(LOG_LEVEL),warning) $(if $(PORT),--port $(PORT))
+
+## make reset-demo: delete the demo database and its key; the next `make run` seeds a fresh one
+reset-demo:
+	rm -f kamgraph.sqlite3 kamgraph.sqlite3-wal kamgraph.sqlite3-shm kamgraph.sqlite3.key
 
 ## make test: the lint gate, then the whole suite (SQLite; set KAMGRAPH_TEST_DATABASE_URL for PostgreSQL)
 test: lint

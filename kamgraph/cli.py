@@ -138,9 +138,17 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
                 file=sys.stderr,
             )
             return 2
-    print(
-        f"kamgraph {__version__}: GraphiQL at http://{args.host}:{args.port}/graphql  (database: {settings.database_url})"
-    )
+    level = "DEBUG" if args.log_level == "trace" else args.log_level.upper()
+    logging.getLogger().setLevel(level)
+    logging.getLogger("tortoise").setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    print(f"kamgraph {__version__} on {settings.database_url}")
+    print(f"  GraphiQL  http://{args.host}:{args.port}/graphql")
+    if args.demo:
+        from kamgraph.core.demo import DEMO_PASSWORD, demo_email
+        from kamgraph.security.actors import Role
+
+        people = ", ".join(demo_email(role, 1) for role in (Role.KA_DIRECTOR, Role.ACCOUNT_MANAGER, Role.DATA_ANALYST))
+        print(f"  log in as {people}, … (password {DEMO_PASSWORD}; README.md lists every role)")
     sys.stdout.flush()
     if args.workers > 1:  # each worker process builds its own app from the same environment
         if args.migrate:
@@ -380,7 +388,12 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="migrate and seed demo data first if the database is empty")
     serve.add_argument("--migrate", action="store_true", help="apply pending migrations instead of refusing to start")
-    serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug", "trace"],
+        help="uvicorn's and kamgraph's log level: info shows each request; warning only what needs attention",
+    )
     serve.add_argument(
         "--workers", type=int, default=1, help="worker processes (they share the database; SQLite serialises writers)"
     )
@@ -466,6 +479,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("tortoise").setLevel(logging.WARNING)  # "Tortoise-ORM shutdown" after every command
     settings = Settings.from_env()
     parser = build_parser(settings)
     args = parser.parse_args(argv)
