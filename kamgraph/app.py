@@ -16,8 +16,8 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -25,6 +25,7 @@ from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
 from kamgraph import db
+from kamgraph.api import graphiql
 from kamgraph.api.context import Context
 from kamgraph.api.idempotency import Idempotency
 from kamgraph.api.internals import HTTPException
@@ -75,7 +76,7 @@ class KamgraphGraphQL(GraphQL):
     websocket_adapter_class = TextFrames
 
     def __init__(self, schema: Any, pm: PluginManager, settings: Settings, feed: EventFeed, **kwargs: Any) -> None:
-        ide = "graphiql" if settings.graphiql and not settings.production else None
+        ide = "graphiql" if serves_graphiql(settings) else None
         super().__init__(
             schema,
             graphql_ide=ide,
@@ -98,6 +99,10 @@ class KamgraphGraphQL(GraphQL):
             signal for _, signal in pm.collect_unique("register_health_signals", "health signal").values()
         ]
         self.permissions = Permissions.from_plugins(pm)
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        """kamgraph's GraphiQL page, whose every asset this server serves (kamgraph.api.graphiql)."""
+        return HTMLResponse(graphiql.page())
 
     async def get_context(self, request: Any, response: Any) -> Context:
         answer = self.pm.hook.actor_from_request(request=request, settings=self.settings, permissions=self.permissions)
@@ -218,6 +223,8 @@ def create_app(
         Route("/healthz", _alive, methods=["GET"]),
         Route("/readyz", _ready, methods=["GET"]),
     ]
+    if serves_graphiql(settings):
+        routes.append(Mount(graphiql.PREFIX, graphiql.assets(), name="graphiql"))
     for _, extra in pm.collect("register_routes"):
         routes.extend(extra)
     middleware = [
@@ -231,6 +238,10 @@ def create_app(
     app.state.pm = pm
     app.state.schema = schema
     return app
+
+
+def serves_graphiql(settings: Settings) -> bool:
+    return settings.graphiql and not settings.production
 
 
 def _cors(settings: Settings) -> list[Middleware]:

@@ -68,6 +68,8 @@ def test_wheel_installs_and_runs_in_a_fresh_virtualenv(tmp_path):
         "            r = await c.post('/graphql', json={'query': '{ accounts { totalCount } industries { code } }'},\n"
         "                             headers={'Authorization': 'Bearer ' + token})\n"
         "            print(r.json())\n"
+        "            ide = await c.get('/graphiql/graphiql.min.js')\n"
+        "            print('graphiql', ide.status_code, len(ide.content))\n"
         "asyncio.run(main())\n"
     )
     subprocess.run(
@@ -77,6 +79,7 @@ def test_wheel_installs_and_runs_in_a_fresh_virtualenv(tmp_path):
         [str(python), "-c", script], check=True, capture_output=True, text=True, cwd=workdir, env=env, timeout=120
     ).stdout
     assert "'totalCount': 0" in out and "'code': 'T'" in out
+    assert "graphiql 200 3513580" in out  # GraphiQL's assets are in the wheel
     # the installed package holds the migrations and data under kamgraph.*, not generic top-level names
     site = next((env_dir / "lib").glob("python*/site-packages"))
     assert (site / "kamgraph" / "migrations" / "core" / "0001_initial.py").exists()
