@@ -24,7 +24,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
-from kamgraph import db
+from kamgraph import db, metrics
 from kamgraph.api import graphiql
 from kamgraph.api.context import Context
 from kamgraph.api.idempotency import Idempotency
@@ -37,6 +37,7 @@ from kamgraph.events.feed import EventFeed
 from kamgraph.events.webhooks import worker as webhook_worker
 from kamgraph.jobs import JobRunner
 from kamgraph.jobs import scheduler as job_scheduler
+from kamgraph.metrics import serves_metrics
 from kamgraph.plugin_manager import PluginError, PluginManager, await_me_maybe
 from kamgraph.security.audit import GroupCommit
 from kamgraph.security.auth import authenticate, bearer_token
@@ -223,6 +224,8 @@ def create_app(
         Route("/healthz", _alive, methods=["GET"]),
         Route("/readyz", _ready, methods=["GET"]),
     ]
+    if serves_metrics(settings):
+        routes.append(Route("/metrics", metrics.endpoint, methods=["GET"]))
     if serves_graphiql(settings):
         routes.append(Mount(graphiql.PREFIX, graphiql.assets(), name="graphiql"))
     for _, extra in pm.collect("register_routes"):
@@ -236,6 +239,7 @@ def create_app(
     app.state.settings = settings
     app.state.limits = limits
     app.state.pm = pm
+    app.state.metric_collectors = metrics.collectors(pm)
     app.state.schema = schema
     return app
 

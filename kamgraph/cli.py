@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import secrets
 import sys
+import tempfile
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -151,6 +153,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  log in as {people}, … (password {DEMO_PASSWORD}; README.md lists every role)")
     sys.stdout.flush()
     if args.workers > 1:  # each worker process builds its own app from the same environment
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # the workers count into one folder; any answers /metrics
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="kamgraph-metrics-")
         if args.migrate:
             from kamgraph.db.migrations import migrate
 

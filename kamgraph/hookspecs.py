@@ -230,6 +230,14 @@ def register_commands(cli: Any) -> None:
 
 
 @hookspec
+def register_metrics() -> list[Any]:
+    """Prometheus collectors (objects with ``collect()``, see prometheus_client's custom collectors) whose
+    metrics ``/metrics`` adds at each scrape, e.g. a gauge read from the plugin's tables. Plain
+    ``Counter``/``Histogram`` objects need no hook: prometheus_client's default registry is scraped.
+    """
+
+
+@hookspec
 def register_routes() -> list[Any]:
     """Extra starlette ``Route`` objects mounted beside ``/graphql`` (e.g. a metrics endpoint)."""
 

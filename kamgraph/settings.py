@@ -82,6 +82,9 @@ class Settings:
     #: browser origins allowed to call the API from their pages (CORS), comma-separated, e.g.
     #: ``https://kam.example.com``; ``*`` allows any. None by default: only same-origin pages and non-browser clients.
     cors_origins: tuple[str, ...] = ()
+    #: the bearer token Prometheus sends to GET /metrics; without one /metrics is open in development and
+    #: not served in production.
+    metrics_token: str | None = field(default=None, repr=False)
     #: extra keyword arguments reserved for plugins: ``KAMGRAPH_<PLUGIN>_<NAME>``, kept as raw strings.
     extra: Mapping[str, str] = field(default_factory=dict)
 

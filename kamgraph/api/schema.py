@@ -28,6 +28,7 @@ from kamgraph.api.internals import add_field, core_schema, declared_field, decla
 from kamgraph.api.limits import limit_extensions
 from kamgraph.api.mutations import PERMISSION, field_naming_problem
 from kamgraph.api.nodes import node_models
+from kamgraph.metrics import RequestMetrics
 from kamgraph.plugin_manager import PluginError, PluginManager, claim_unique
 from kamgraph.security.permissions import Permissions
 from kamgraph.settings import Settings
@@ -116,6 +117,7 @@ def build_schema(pm: PluginManager, settings: Settings | None = None) -> strawbe
             subscription=_merge("Subscription", subscriptions),
             types=[cls for _, cls in types.values()],
             extensions=[
+                RequestMetrics,  # outermost: it counts what the caller received
                 MaskUnexpectedErrors,
                 *limit_extensions(settings),
                 RequireAuthentication,

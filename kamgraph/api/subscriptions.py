@@ -19,6 +19,7 @@ from strawberry.types import Info
 from kamgraph.api.context import Context
 from kamgraph.api.errors import RequestError
 from kamgraph.events.feed import FeedOverflow
+from kamgraph.metrics import open_subscription
 from kamgraph.security.auth import still_valid
 from kamgraph.security.models import OutboxEvent
 
@@ -58,18 +59,21 @@ class EventSubscriptions:
         unknown = sorted(set(types or ()) - set(ctx.event_types))
         if unknown:
             raise RequestError(f"unknown event types: {', '.join(unknown)} (see eventTypes)", code="BAD_REQUEST")
-        async with ctx.feed.subscribe(ctx.actor, types or ()) as queue:
-            while True:
-                try:
-                    item = await asyncio.wait_for(queue.get(), timeout=RECHECK_SECONDS)
-                except TimeoutError:  # a logout or a revoked key ends the subscription too
-                    if not await still_valid(ctx.actor):
+        with open_subscription():
+            async with ctx.feed.subscribe(ctx.actor, types or ()) as queue:
+                while True:
+                    try:
+                        item = await asyncio.wait_for(queue.get(), timeout=RECHECK_SECONDS)
+                    except TimeoutError:  # a logout or a revoked key ends the subscription too
+                        if not await still_valid(ctx.actor):
+                            raise RequestError(
+                                "your session or key is no longer valid; log in again", code="UNAUTHENTICATED"
+                            ) from None
+                        continue
+                    if isinstance(item, FeedOverflow):
+                        raise RequestError(str(item), code="LIMIT_EXCEEDED")
+                    if not await still_valid(ctx.actor):  # nothing more after a logout, however busy the feed
                         raise RequestError(
                             "your session or key is no longer valid; log in again", code="UNAUTHENTICATED"
-                        ) from None
-                    continue
-                if isinstance(item, FeedOverflow):
-                    raise RequestError(str(item), code="LIMIT_EXCEEDED")
-                if not await still_valid(ctx.actor):  # nothing more after a logout, however busy the feed
-                    raise RequestError("your session or key is no longer valid; log in again", code="UNAUTHENTICATED")
-                yield DomainEvent.from_row(item)
+                        )
+                    yield DomainEvent.from_row(item)

@@ -15,6 +15,7 @@ from tortoise.connection import connections
 from tortoise.transactions import in_transaction
 
 from kamgraph.crypto import load_keyring, use_keyring
+from kamgraph.db.instrument import instrument_statements
 from kamgraph.plugin_manager import claim_unique
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ async def connect(settings: Settings, pm: PluginManager, *, create_db: bool = Fa
             raise
         await Tortoise.close_connections()
         await Tortoise.init(config=config, _create_db=True, _enable_global_fallback=True)
+    instrument_statements()  # after init: the backend's client classes are loaded by now
     _connected_dialect.append(db().capabilities.dialect)
     try:
         yield

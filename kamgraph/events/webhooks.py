@@ -28,6 +28,7 @@ from kamgraph.background import repeat
 from kamgraph.core.people.models import Person
 from kamgraph.db import write_transaction
 from kamgraph.events.feed import visible_events
+from kamgraph.metrics import WEBHOOK_DELIVERIES
 from kamgraph.security.auth import staff_actor
 from kamgraph.security.models import OutboxEvent, Webhook, WebhookDelivery
 from kamgraph.security.permissions import Permissions
@@ -172,6 +173,7 @@ async def _attempt(delivery: WebhookDelivery, settings: Settings, client: httpx.
         await WebhookDelivery.filter(id=delivery.id).update(
             status="delivered", attempts=attempts, last_status_code=status_code, last_error=None, delivered_at=now
         )
+        WEBHOOK_DELIVERIES.labels("delivered").inc()
         return
     final = (
         problem is not None
@@ -185,6 +187,7 @@ async def _attempt(delivery: WebhookDelivery, settings: Settings, client: httpx.
         last_error=error or f"HTTP {status_code}",
         next_attempt_at=now if final else now + backoff(attempts, settings.webhook_first_retry_seconds),
     )
+    WEBHOOK_DELIVERIES.labels("failed" if final else "retry").inc()
 
 
 async def run_once(settings: Settings, permissions: Permissions, client: httpx.AsyncClient) -> tuple[int, int]:

@@ -27,6 +27,7 @@ from tortoise.functions import Max
 from kamgraph.background import repeat
 from kamgraph.jobs.models import JobLock, JobRun
 from kamgraph.jobs.schedule import Schedule, daily, every, monthly, quarterly, weekly
+from kamgraph.metrics import JOB_RUNS
 from kamgraph.security.actors import SYSTEM_ACTOR
 from kamgraph.workdays import business_today
 
@@ -131,6 +132,7 @@ class JobRunner:
             run.finished_at = datetime.now(UTC)
             await run.save(update_fields=["status", "summary", "error", "finished_at"])
             await JobLock.filter(job=name, holder=self.holder).delete()
+            JOB_RUNS.labels(name, run.status).inc()
         return run
 
     async def due(self, now: datetime | None = None) -> list[str]:

@@ -40,6 +40,7 @@ __all__ = [
     "register_event_types",
     "register_health_signals",
     "register_jobs",
+    "register_metrics",
     "register_models",
     "register_mutations",
     "register_node_types",
@@ -166,3 +167,20 @@ async def _notes_signal(ctx, account_ids):
 @hookimpl
 def register_health_signals():
     return [HealthSignal("kam_testplugin.notes", "Notes written about the account (a test signal).", _notes_signal)]
+
+
+class NotesCollector:
+    """A custom collector, as a plugin would add one: its value is worked out at each scrape."""
+
+    scrapes = 0
+
+    def collect(self):
+        from prometheus_client.core import CounterMetricFamily
+
+        NotesCollector.scrapes += 1
+        yield CounterMetricFamily("kam_testplugin_scrapes", "Scrapes this plugin has seen", value=self.scrapes)
+
+
+@hookimpl
+def register_metrics():
+    return [NotesCollector()]
