@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from kamgraph import __version__
+from kamgraph import __version__, logs
 from kamgraph.jobs.commands import add_commands as add_job_commands
 from kamgraph.plugin_manager import PluginError, PluginManager, await_me_maybe
 from kamgraph.settings import Settings
@@ -108,6 +108,24 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def tell(settings: Settings, text: str) -> None:
+    """A line for the person starting the server: printed, or a log record when logs are JSON lines."""
+    if settings.log_format == "json":
+        log.info(text.strip())
+    else:
+        print(text)
+
+
+def redacted(url: str) -> str:
+    """A database URL without its password, for the screen and the logs."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{parts.netloc.rpartition('@')[2]}"))
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -122,7 +140,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             return seeded
 
         seeded = asyncio.run(_with_db(settings, seed))
-        print("Seeded demo data." if seeded else "Using the existing demo data.")
+        tell(settings, "Seeded demo data." if seeded else "Using the existing demo data.")
     elif not args.migrate:
         from kamgraph.db.migrations import pending
 
@@ -140,17 +158,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
                 file=sys.stderr,
             )
             return 2
-    level = "DEBUG" if args.log_level == "trace" else args.log_level.upper()
-    logging.getLogger().setLevel(level)
-    logging.getLogger("tortoise").setLevel(max(logging.WARNING, logging.getLevelName(level)))
-    print(f"kamgraph {__version__} on {settings.database_url}")
-    print(f"  GraphiQL  http://{args.host}:{args.port}/graphql")
+    log_config = logs.configure(settings.log_format, "DEBUG" if args.log_level == "trace" else args.log_level.upper())
+    tell(settings, f"kamgraph {__version__} on {redacted(settings.database_url)}")
+    tell(settings, f"  GraphiQL  http://{args.host}:{args.port}/graphql")
     if args.demo:
         from kamgraph.core.demo import DEMO_PASSWORD, demo_email
         from kamgraph.security.actors import Role
 
         people = ", ".join(demo_email(role, 1) for role in (Role.KA_DIRECTOR, Role.ACCOUNT_MANAGER, Role.DATA_ANALYST))
-        print(f"  log in as {people}, … (password {DEMO_PASSWORD}; README.md lists every role)")
+        tell(settings, f"  log in as {people}, … (password {DEMO_PASSWORD}; README.md lists every role)")
     sys.stdout.flush()
     if args.workers > 1:  # each worker process builds its own app from the same environment
         if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # the workers count into one folder; any answers /metrics
@@ -166,10 +182,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             host=args.host,
             port=args.port,
             log_level=args.log_level,
+            log_config=log_config,
         )
         return 0
     app = create_app(settings, apply_migrations=args.migrate or args.demo)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, log_config=log_config)
     return 0
 
 
@@ -482,9 +499,12 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("tortoise").setLevel(logging.WARNING)  # "Tortoise-ORM shutdown" after every command
     settings = Settings.from_env()
+    try:
+        logs.configure(settings.log_format)
+    except ValueError as exc:
+        print(f"kamgraph: {exc}", file=sys.stderr)
+        return 2
     parser = build_parser(settings)
     args = parser.parse_args(argv)
     try:

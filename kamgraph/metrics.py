@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import logging
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -40,7 +41,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from strawberry.extensions import SchemaExtension
 
+from kamgraph.logs import actor_id
 from kamgraph.settings import Settings
+
+request_log = logging.getLogger("kamgraph.request")
 
 REQUESTS = Counter("kamgraph_requests", "GraphQL operations, by operation type and name", ["type", "operation"])
 REQUEST_SECONDS = Histogram(
@@ -113,11 +117,33 @@ class RequestMetrics(SchemaExtension):
             if chosen:
                 kind = chosen[0].operation.value
                 name = name or (chosen[0].name.value if chosen[0].name else None)
+        seconds = perf_counter() - start
         REQUESTS.labels(kind, operation_label(name)).inc()
         if kind != "subscription":  # a subscription's time is how long it stayed open
-            REQUEST_SECONDS.labels(kind).observe(perf_counter() - start)
-        for error in errors or ():
-            ERRORS.labels(str((error.extensions or {}).get("code") or "UNKNOWN")).inc()
+            REQUEST_SECONDS.labels(kind).observe(seconds)
+        codes = [str((error.extensions or {}).get("code") or "UNKNOWN") for error in errors or ()]
+        for code in codes:
+            ERRORS.labels(code).inc()
+        context = execution.context
+        fields = {
+            "request_id": getattr(context, "request_id", None),
+            "client_request_id": getattr(context, "client_request_id", None),
+            "operation_type": kind,
+            "operation": name,
+            "duration_ms": round(seconds * 1000, 1),
+            "outcome": ",".join(sorted(set(codes))) or "ok",
+            "actor": actor_id(getattr(context, "actor", None)),
+        }
+        request_log.info(
+            "%s %s: %s in %.1f ms (request %s, %s)",
+            kind,
+            name or "-",
+            fields["outcome"],
+            fields["duration_ms"],
+            fields["request_id"],
+            fields["actor"],
+            extra=fields,
+        )
 
 
 class _Everything:

@@ -82,6 +82,8 @@ class Settings:
     #: browser origins allowed to call the API from their pages (CORS), comma-separated, e.g.
     #: ``https://kam.example.com``; ``*`` allows any. None by default: only same-origin pages and non-browser clients.
     cors_origins: tuple[str, ...] = ()
+    #: ``text`` (a terminal) or ``json`` (one object per line, for a log pipeline): kamgraph's and uvicorn's logs.
+    log_format: str = "text"
     #: the bearer token Prometheus sends to GET /metrics; without one /metrics is open in development and
     #: not served in production.
     metrics_token: str | None = field(default=None, repr=False)

@@ -21,7 +21,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def demo_server(folder: Path, workers: int = 1, **env: str) -> Iterator[tuple[str, Path]]:
+def demo_server(folder: Path, workers: int = 1, log_level: str = "warning", **env: str) -> Iterator[tuple[str, Path]]:
     """Start the demo server in ``folder``; yield its base URL and its log file; stop it on exit.
 
     The process is ``demo_server.process`` while it runs (for tests that kill it)."""
@@ -44,7 +44,7 @@ def demo_server(folder: Path, workers: int = 1, **env: str) -> Iterator[tuple[st
                 "--port",
                 str(port),
                 "--log-level",
-                "warning",
+                log_level,
                 "--workers",
                 str(workers),
             ],

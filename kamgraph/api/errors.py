@@ -107,7 +107,13 @@ class MaskUnexpectedErrors(SchemaExtension):
             return error  # validation errors and deliberate request errors are the client's to read
         if isinstance(original, FilterError):  # a filter or cursor the client got wrong, wherever it was compiled
             return GraphQLError(str(original), nodes=error.nodes, path=error.path, extensions={"code": "BAD_REQUEST"})
-        log.error("unexpected error in request %s at %s", request_id, error.path, exc_info=original)
+        log.error(
+            "unexpected error in request %s at %s",
+            request_id,
+            error.path,
+            exc_info=original,
+            extra={"request_id": request_id},
+        )
         return GraphQLError(
             f"Internal error. Quote request id {request_id} when reporting it.",
             nodes=error.nodes,
