@@ -8,6 +8,7 @@ import logging
 
 import httpx
 import pytest
+
 from kamgraph.logs import JSONFormatter, WithoutQueryString
 from kamgraph.security import auth
 from kamgraph.security.actors import Role
