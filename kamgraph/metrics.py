@@ -124,6 +124,8 @@ class RequestMetrics(SchemaExtension):
         codes = [str((error.extensions or {}).get("code") or "UNKNOWN") for error in errors or ()]
         for code in codes:
             ERRORS.labels(code).inc()
+        if not request_log.isEnabledFor(logging.INFO):
+            return
         context = execution.context
         fields = {
             "request_id": getattr(context, "request_id", None),
