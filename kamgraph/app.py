@@ -24,7 +24,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
-from kamgraph import db, metrics
+from kamgraph import db, metrics, tracing
 from kamgraph.api import graphiql
 from kamgraph.api.context import Context
 from kamgraph.api.idempotency import Idempotency
@@ -183,6 +183,7 @@ def create_app(
     pm = pm or PluginManager.from_names(settings.plugins)
     check_plugins(pm)
     check_settings(settings, pm)
+    tracing.start()  # before the schema: its extensions depend on it
     schema = build_schema(pm, settings)
 
     @contextlib.asynccontextmanager
@@ -213,6 +214,7 @@ def create_app(
                 stop.set()
                 await asyncio.gather(*workers)
                 await pm.notify("shutdown", settings=settings)
+                tracing.stop()  # what is buffered is sent
 
     feed = EventFeed(settings)
     limits = RateLimits(settings.rate_limit_per_address, settings.rate_limit_per_credential)

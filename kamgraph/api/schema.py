@@ -16,6 +16,7 @@ from strawberry.types.field import StrawberryField
 from strawberry.types.lazy_type import LazyType
 from strawberry.utils.str_converters import to_camel_case
 
+from kamgraph import tracing
 from kamgraph.api import scalars
 from kamgraph.api.errors import MaskUnexpectedErrors
 from kamgraph.api.fastpath import FastExecutionContext
@@ -118,6 +119,7 @@ def build_schema(pm: PluginManager, settings: Settings | None = None) -> strawbe
             types=[cls for _, cls in types.values()],
             extensions=[
                 RequestMetrics,  # outermost: it counts what the caller received
+                *tracing.extensions(),
                 MaskUnexpectedErrors,
                 *limit_extensions(settings),
                 RequireAuthentication,

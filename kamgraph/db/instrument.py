@@ -1,4 +1,4 @@
-"""Every SQL statement timed, for ``/metrics`` (and traced, when tracing is on: ``kamgraph.tracing``).
+"""Every SQL statement timed, for ``/metrics``, and traced when tracing is on (``kamgraph.tracing``).
 
 tortoise has no statement hook, so the methods through which every statement passes are wrapped once, on
 each client class that defines them (the pool's and the transaction's, SQLite's and PostgreSQL's).
@@ -13,6 +13,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from kamgraph import tracing
 from kamgraph.metrics import STATEMENTS
 
 METHODS = ("execute_query", "execute_query_dict", "execute_insert", "execute_many", "execute_script")
@@ -29,7 +30,13 @@ def _timed(method: Callable[..., Any]) -> Callable[..., Any]:
     async def timed(self: Any, query: str, *args: Any, **kwargs: Any) -> Any:
         start = perf_counter()
         try:
-            return await method(self, query, *args, **kwargs)
+            if tracing.tracer is None:
+                return await method(self, query, *args, **kwargs)
+            attributes = {"db.system": self.capabilities.dialect, "db.statement": query[:2000]}
+            with tracing.tracer.start_as_current_span(
+                f"SQL {query.split(None, 1)[0] if query else ''}", attributes=attributes
+            ):
+                return await method(self, query, *args, **kwargs)
         finally:
             STATEMENTS.observe(perf_counter() - start)
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Max
 
+from kamgraph import tracing
 from kamgraph.background import repeat
 from kamgraph.jobs.models import JobLock, JobRun
 from kamgraph.jobs.schedule import Schedule, daily, every, monthly, quarterly, weekly
@@ -119,7 +120,8 @@ class JobRunner:
             return None
         heartbeat = asyncio.create_task(self._keep_lease(job))
         try:
-            summary = await job.run(JobContext(job, self.settings, self.pm, self.event_types, run.id, started))
+            with tracing.span(f"job {name}", **{"kamgraph.job": name, "kamgraph.trigger": trigger}):
+                summary = await job.run(JobContext(job, self.settings, self.pm, self.event_types, run.id, started))
             run.status, run.summary = (
                 "succeeded",
                 json.dumps(summary, ensure_ascii=False, default=str) if summary is not None else None,
