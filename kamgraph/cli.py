@@ -266,6 +266,19 @@ def cmd_rotate_key(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_new_key(args: argparse.Namespace, settings: Settings) -> int:
+    from kamgraph import crypto
+
+    target = Path(args.key_file)
+    if target.exists():
+        print(f"kamgraph: {target} exists; a new key would make its values unreadable (rotate-key changes keys)", file=sys.stderr)
+        return 2
+    key = crypto.new_key()
+    crypto.write_key_file(target, [key])
+    print(f"new key {crypto.key_id(key)} written to {target} (readable by its owner only): keep it with your backups")
+    return 0
+
+
 def cmd_reseal(args: argparse.Namespace, settings: Settings) -> int:
     from kamgraph import crypto
     from kamgraph.security.rotation import reseal
@@ -470,6 +483,9 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     rotate.add_argument("--key-file", help="where to write the new key ring (default: the configured key file)")
     rotate.set_defaults(func=cmd_rotate_key)
     sub.add_parser("reseal", help="finish an interrupted rotate-key").set_defaults(func=cmd_reseal)
+    new_key = sub.add_parser("new-key", help="write a new key file for a new deployment (KAMGRAPH_SECRET_KEY_FILE)")
+    new_key.add_argument("key_file", help="where to write it; an existing file is never overwritten")
+    new_key.set_defaults(func=cmd_new_key)
 
     hooks = sub.add_parser(
         "deliver-webhooks",

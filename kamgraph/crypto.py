@@ -117,7 +117,7 @@ def load_keyring(secret_key: str | None, key_file: str | None, default_file: Pat
         raise KeyError_("set KAMGRAPH_SECRET_KEY or KAMGRAPH_SECRET_KEY_FILE")
     if not path.exists():
         if production or key_file:
-            raise KeyError_(f"key file {path} does not exist; create one with `kamgraph rotate-key --init`")
+            raise KeyError_(f"key file {path} does not exist; create one with `kamgraph new-key {path}`")
         write_key_file(path, [new_key()])
         log.warning(
             "created a development secret key in %s: keep it with the database, and out of version control", path

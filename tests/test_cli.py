@@ -65,7 +65,13 @@ def test_what_a_newcomer_meets_first_is_one_line_not_a_traceback(tmp_path):
     assert kamgraph("migrate", cwd=keyless, env=key).returncode == 0
     production = kamgraph("serve", "--port", "0", cwd=keyless, env={"KAMGRAPH_ENV": "production"}, timeout=60)
     assert production.returncode == 2 and "Traceback" not in production.stderr
-    assert "rotate-key --init" in production.stderr.strip().splitlines()[-1]
+    advice = production.stderr.strip().splitlines()[-1]
+    assert advice.endswith(f"create one with `kamgraph new-key {keyless / 'cli.sqlite3.key'}`"), advice
+    # the advice works: the command makes an owner-only key file, and never overwrites one
+    made = kamgraph("new-key", str(keyless / "cli.sqlite3.key"), cwd=keyless)
+    assert made.returncode == 0 and (keyless / "cli.sqlite3.key").stat().st_mode & 0o777 == 0o600
+    again = kamgraph("new-key", str(keyless / "cli.sqlite3.key"), cwd=keyless)
+    assert again.returncode == 2 and "exists" in again.stderr
 
 
 def test_makemigrations_names_an_app_no_enabled_plugin_has(tmp_path):
