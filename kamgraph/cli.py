@@ -271,7 +271,10 @@ def cmd_new_key(args: argparse.Namespace, settings: Settings) -> int:
 
     target = Path(args.key_file)
     if target.exists():
-        print(f"kamgraph: {target} exists; a new key would make its values unreadable (rotate-key changes keys)", file=sys.stderr)
+        print(
+            f"kamgraph: {target} exists; a new key would make its values unreadable (rotate-key changes keys)",
+            file=sys.stderr,
+        )
         return 2
     key = crypto.new_key()
     crypto.write_key_file(target, [key])
