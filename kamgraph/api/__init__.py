@@ -15,6 +15,7 @@ from kamgraph.api.connections import (
     order_input,
 )
 from kamgraph.api.context import Context, context
+from kamgraph.api.enums import described_enum
 from kamgraph.api.errors import RequestError, UserError, UserErrorCode
 from kamgraph.api.mutations import mutation, mutation_field, payload_type, write
 from kamgraph.api.nodes import Node, load_children, load_one
@@ -31,6 +32,7 @@ __all__ = [
     "UserErrorCode",
     "child_connection",
     "context",
+    "described_enum",
     "list_connection",
     "load_children",
     "load_one",

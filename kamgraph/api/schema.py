@@ -17,7 +17,7 @@ from strawberry.types.lazy_type import LazyType
 from strawberry.utils.str_converters import to_camel_case
 
 from kamgraph import tracing
-from kamgraph.api import scalars
+from kamgraph.api import conventions, scalars
 from kamgraph.api.errors import MaskUnexpectedErrors
 from kamgraph.api.fastpath import FastExecutionContext
 from kamgraph.api.guards import (
@@ -136,6 +136,7 @@ def build_schema(pm: PluginManager, settings: Settings | None = None) -> strawbe
             f"GraphQL name {clash.message.split()[1]!r} is declared by both plugin {pm.owner_of(first)!r} "
             f"({_where(first)}) and plugin {pm.owner_of(second)!r} ({_where(second)}); rename one"
         ) from None
+    conventions.describe(schema._schema)
     schema.node_models = node_models(_object_types(schema), pm.owner_of)
     _check_mutations(schema, mutations, Permissions.from_plugins(pm).registered)
     return schema
