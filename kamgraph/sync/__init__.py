@@ -11,13 +11,12 @@ those reads audited, as through the API). Kinds come from plugins (``register_sy
 from __future__ import annotations
 
 import csv
+import difflib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
-
-from strawberry.utils.str_converters import to_camel_case
 
 from kamgraph.db.sql import Order
 from kamgraph.events import unit_of_work
@@ -33,7 +32,7 @@ if TYPE_CHECKING:
     from kamgraph.security.actors import Actor
     from kamgraph.settings import Settings
 
-__all__ = ["Column", "ImportReport", "SyncKind", "export_rows", "import_file", "sync_kinds"]
+__all__ = ["Column", "ImportRefused", "ImportReport", "SyncKind", "export_rows", "import_file", "sync_kinds"]
 
 BATCH = 500
 EXPORT_PAGE = 1000
@@ -57,56 +56,76 @@ class ImportReport:
 @dataclass
 class _Record:
     line: int
+    source: str
     external_id: str
     values: dict[str, Any]
+
+
+class ImportRefused(ValueError):
+    """A file that cannot be imported at all (its header); nothing was applied."""
 
 
 async def import_file(
     path: Path,
     fmt: str,
     kind: SyncKind,
-    source: str,
+    source: str | None,
     actor: Actor,
     pm: PluginManager,
     settings: Settings,
     report: IO[str],
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Apply every record of ``path``; rejected ones are written to ``report`` (CSV), the rest applied."""
+    """Apply every record of ``path``; rejected ones are written to ``report`` (CSV), the rest applied.
+
+    A record's system is its ``source`` column (as exports write it), else ``source``."""
     if kind.permission:
         require(actor, kind.permission)
-    if not source.strip():
-        raise ValueError("a source names the system the external ids come from, e.g. --source erp")
     event_types = {name: text for name, (_, text) in pm.collect_unique("register_event_types", "event type").items()}
-    rejects = csv.writer(report, lineterminator="\n")
-    rejects.writerow(REPORT_COLUMNS)
     outcome = ImportReport()
     size = path.stat().st_size or 1
+    seen: dict[tuple[str, str], int] = {}  # (source, external id) -> the line that had it first
     with path.open("rb") as stream:
         lines = ByteCounter(stream)
-        for batch in _batches(read_records(lines, fmt), BATCH):
+        header, records = read_records(lines, fmt)
+        if header is not None:
+            _check_header(kind, header, source)
+        rejects = csv.writer(report, lineterminator="\n")
+        rejects.writerow(REPORT_COLUMNS)
+        for batch in _batches(records, BATCH):
             good: list[_Record] = []
             rejected: list[tuple[int, str, str, str, str]] = []
             for line, raw in batch:
                 problems = _unreadable(kind, raw)
+                record_source = str(raw.get("source") or source or "").strip() if isinstance(raw, dict) else ""
+                if not problems and not record_source:
+                    problems = [
+                        ("source", "REQUIRED", "name the system the ids come from: a source column, or --source")
+                    ]
                 if problems:
                     _reject(rejected, outcome, line, raw if isinstance(raw, dict) else {}, problems)
                     continue
+                key = (record_source, str(raw["externalId"]).strip())
+                if key in seen:
+                    duplicate = f"externalId {key[1]!r} is on line {seen[key]} already; a file has each record once"
+                    _reject(rejected, outcome, line, raw, [("externalId", "DUPLICATE", duplicate)])
+                    continue
+                seen[key] = line
                 values, problems = kind.parse(raw)
                 if problems:
                     _reject(
                         rejected, outcome, line, raw, [(column, "INVALID", message) for column, message in problems]
                     )
                 else:
-                    good.append(_Record(line, values["external_id"], values))
+                    good.append(_Record(line, record_source, values["external_id"], values))
             if good:
                 async with unit_of_work(pm, actor, settings, event_types, operation_name=f"import {kind.name}") as unit:
-                    results = await upsert_each(unit, good, lambda r: kind.apply(unit, source, r.values), "records")
+                    results = await upsert_each(unit, good, lambda r: kind.apply(unit, r.source, r.values), "records")
                 for result in results:
                     if result.status == "FAILED":
                         problems = [
                             (
-                                ".".join(to_camel_case(str(p)) for p in problem.path[2:]),
+                                ".".join(kind.column_of(str(p)) for p in problem.path[2:]),
                                 problem.code.value,
                                 problem.message,
                             )
@@ -121,6 +140,24 @@ async def import_file(
             if progress:
                 progress.update(lines.read / size, _summary(outcome))
     return outcome
+
+
+def _check_header(kind: SyncKind, header: list[str], source: str | None) -> None:
+    """A CSV whose header names a column the kind lacks is refused once, before any record is read."""
+    known = [c.name for c in kind.columns]
+    unknown = [name for name in header if name not in known]
+    if unknown:
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, known, n=1)
+            hints.append(f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name))
+        raise ImportRefused(
+            f"{kind.name} have no column {', '.join(hints)}; their columns are {', '.join(known)}. Nothing was imported."
+        )
+    if "externalId" not in header:
+        raise ImportRefused("the header has no externalId column: each record needs its id in the source system")
+    if "source" not in header and not (source or "").strip():
+        raise ImportRefused("name the system the ids come from: a source column, or --source (e.g. --source erp)")
 
 
 def _unreadable(kind: SyncKind, raw: dict[str, Any] | str) -> list[tuple[str, str, str]]:
@@ -172,7 +209,7 @@ async def export_rows(
     if not include_archived and "archived_at" in kind.model._meta.fields_map:
         rows = rows.live()
     total = await rows.count() if progress else 0
-    writer = RecordWriter(out, fmt, [c.name for c in kind.columns])
+    writer = RecordWriter(out, fmt, [c.name for c in kind.exported_columns])
     written, after = 0, None
     while True:
         page = await rows.page(Order(), PageRequest(first=page_size, after=after))

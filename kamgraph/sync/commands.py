@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from kamgraph.errors import Refused
 from kamgraph.security.actors import SYSTEM_ACTOR
-from kamgraph.sync import export_rows, import_file, sync_kinds
+from kamgraph.sync import ImportRefused, export_rows, import_file, sync_kinds
 from kamgraph.sync.files import FORMATS, Progress, format_of, open_output
 
 if TYPE_CHECKING:
@@ -25,7 +25,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     load.add_argument("file", type=Path)
     load.add_argument("--kind", help="accounts, people, contracts ... (default: the file name, e.g. accounts.csv)")
-    load.add_argument("--source", required=True, help="the system the external ids come from, e.g. erp")
+    load.add_argument(
+        "--source", help="the system the external ids come from, e.g. erp (default: the file's source column)"
+    )
     load.add_argument("--format", choices=FORMATS, help="default: from the file extension")
     load.add_argument("--report", help="where to write the rejected records (default: <file>.rejected.csv)")
     load.add_argument(
@@ -57,6 +59,9 @@ async def _actor(pm: PluginManager, email: str | None) -> Actor:
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from kamgraph.cli import _with_db
 
+    if not args.file.is_file():
+        print(f"kamgraph: no file {args.file}", file=sys.stderr)
+        return 2
     fmt = format_of(args.file, args.format)
     report_path = Path(args.report or f"{args.file}.rejected.csv")
 
@@ -73,8 +78,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                 outcome = await import_file(
                     args.file, fmt, kinds[name], args.source, actor, pm, settings, report, progress
                 )
-            except Refused as refused:
-                print(f"kamgraph: {refused.problems[0].message}", file=sys.stderr)
+            except (Refused, ImportRefused) as refused:
+                report.close()
+                report_path.unlink(missing_ok=True)
+                message = refused.problems[0].message if isinstance(refused, Refused) else str(refused)
+                print(f"kamgraph: {args.file.name}: {message}", file=sys.stderr)
                 return 2
             finally:
                 progress.finish()

@@ -1,12 +1,11 @@
 """Reading and writing record files one record at a time (CSV with a header row, or JSON lines), and a
-progress line on stderr for long runs."""
+progress bar on stderr for long runs."""
 
 from __future__ import annotations
 
 import csv
 import json
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -34,16 +33,25 @@ class ByteCounter:
             yield line.decode("utf-8-sig" if self.read == len(line) else "utf-8")
 
 
-def read_records(lines: ByteCounter, fmt: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
-    """(line number, record) pairs, lazily; a line that cannot be read at all comes as (line, reason)."""
+def read_records(lines: ByteCounter, fmt: str) -> tuple[list[str] | None, Iterator[tuple[int, dict[str, Any] | str]]]:
+    """The CSV header (None for JSON lines), and (line number, record) pairs, lazily; a line that cannot be
+    read at all comes as (line, reason)."""
     if fmt == "csv":
         reader = csv.DictReader(iter(lines))
-        for record in reader:
-            if None in record:
-                yield reader.line_num, f"more values than the {len(reader.fieldnames or ())} columns of the header"
-            else:
-                yield reader.line_num, record
-        return
+        header = list(reader.fieldnames or [])
+
+        def rows() -> Iterator[tuple[int, dict[str, Any] | str]]:
+            for record in reader:
+                if None in record:
+                    yield reader.line_num, f"more values than the {len(header)} columns of the header"
+                else:
+                    yield reader.line_num, record
+
+        return header, rows()
+    return None, _json_lines(lines)
+
+
+def _json_lines(lines: ByteCounter) -> Iterator[tuple[int, dict[str, Any] | str]]:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -64,35 +72,46 @@ class RecordWriter:
 
     def write(self, record: dict[str, Any]) -> None:
         if self.csv:
-            self.csv.writerow({k: "" if v is None else v for k, v in record.items()})
+            self.csv.writerow({k: _cell(v) for k, v in record.items()})
         else:
             self.out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
 
 
-class Progress:
-    """``label [#####.....]  52 %  12,000 rows ...`` redrawn in place on a terminal at most every half
-    second; elsewhere one plain line every ten seconds. Quiet for runs that end within two seconds."""
+def _cell(value: Any) -> Any:
+    """A CSV cell: nothing for None; a schedule as the text ``schedule`` reads back."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(f"{item['dueOn']} {item['amount']}" for item in value)
+    return value
 
-    def __init__(self, label: str, stream: IO[str] = sys.stderr) -> None:
-        self.label, self.stream = label, stream
-        self.started = self.shown = time.monotonic()
-        self.tty = stream.isatty()
-        self.drawn = False
+
+class Progress:
+    """A progress bar on stderr (rich), for a terminal only: in a pipe or a log it stays silent."""
+
+    def __init__(self, label: str, stream: IO[str] | None = None) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, TaskProgressColumn, TextColumn, TimeRemainingColumn
+        from rich.progress import Progress as Bar
+
+        console = Console(file=stream or sys.stderr)
+        self.bar = Bar(
+            TextColumn(label),
+            BarColumn(),
+            TaskProgressColumn(),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[detail]}"),
+            console=console,
+            disable=not console.is_terminal,
+        )
+        self.task = self.bar.add_task(label, total=1.0, detail="")
+        self.bar.start()
 
     def update(self, share: float, detail: str) -> None:
-        now = time.monotonic()
-        if now - self.started < 2 or now - self.shown < (0.5 if self.tty else 10):
-            return
-        self.shown = now
-        filled = int(30 * min(share, 1.0))
-        line = f"{self.label} [{'#' * filled}{'.' * (30 - filled)}] {100 * min(share, 1.0):3.0f} %  {detail}"
-        self.stream.write(f"\r{line}\033[K" if self.tty else line + "\n")
-        self.stream.flush()
-        self.drawn = True
+        self.bar.update(self.task, completed=min(share, 1.0), detail=detail)
 
     def finish(self) -> None:
-        if self.drawn and self.tty:
-            self.stream.write("\n")
+        self.bar.stop()
 
 
 def open_output(path: str | None) -> IO[str]:

@@ -77,8 +77,9 @@ def schedule(raw: str) -> list[PlannedInstalment]:
     return [PlannedInstalment(day(due), money(amount)) for due, amount in parts]
 
 
-def dump_schedule(instalments: list[Any]) -> str:
-    return "; ".join(f"{i.due_on.isoformat()} {i.amount}" for i in instalments)
+def dump_schedule(instalments: list[Any]) -> list[dict[str, str]]:
+    """As JSON lines write it: ``[{"dueOn": "2026-02-01", "amount": "400.00"}, ...]``."""
+    return [{"dueOn": i.due_on.isoformat(), "amount": str(i.amount)} for i in instalments]
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ class Column:
     dump: Callable[[Model, Lookups], Any] | None = None
     #: the model field whose permission guards this column, when it is not ``attr`` itself
     guarded_by: str | None = None
+    #: written by exports too (False: an import's way to name something, e.g. an owner by e-mail)
+    exported: bool = True
 
 
 @dataclass(frozen=True)
@@ -125,10 +128,18 @@ class SyncKind:
                 problems.append((column.name, str(exc)))
         return values, problems
 
+    @property
+    def exported_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.exported)
+
+    def column_of(self, attr: str) -> str:
+        """The file's name for a service's value (``industry_section`` is ``industryLine``)."""
+        return next((c.name for c in self.columns if c.attr == attr), attr)
+
     def dump(self, row: Model, lookups: Lookups, actor: Actor, reads: ReadLog) -> dict[str, Any]:
         """One exported record; guarded values only for an actor with their permission (and audited)."""
         record = {}
-        for c in self.columns:
+        for c in self.exported_columns:
             guard = c.guarded_by or c.attr
             if guard in row.sensitive_fields and read_guarded(actor, reads, row, guard) is None:
                 record[c.name] = None
@@ -181,11 +192,22 @@ def core_kinds() -> list[SyncKind]:
     from kamgraph.core.people import services as people
     from kamgraph.core.people.models import Person, PersonKind, RelationshipLevel
 
-    identity = (Column("id", "id", None, dump=lambda row, _: row.node_id), Column("externalId", "external_id"))
+    identity = (
+        Column("id", "id", None, dump=lambda row, _: row.node_id),
+        Column("source", "source", None),  # read by import_file itself: the record's system, else --source
+        Column("externalId", "external_id"),
+    )
     account_reference = (
         Column("accountId", "account_id"),
         Column("accountExternalId", "account_external_id", dump=external_id_of_account),
     )
+
+    async def apply_account(unit: UnitOfWork, source: str, values: dict[str, Any]) -> tuple[str, Model]:
+        values = dict(values)
+        email, external = values.pop("owner_email", None), values.pop("owner_external_id", None)
+        if email or external:
+            values["owner_id"] = await person_reference(unit, source, "owner", email, external)
+        return await accounts.upsert_account(unit, source, values)
 
     async def apply_contract(unit: UnitOfWork, source: str, values: dict[str, Any]) -> tuple[str, Model]:
         values = dict(values)
@@ -205,11 +227,13 @@ def core_kinds() -> list[SyncKind]:
                 Column("size", "size", enum_of(AccountSize), AccountSize.MEDIUM),
                 Column("status", "status", enum_of(AccountStatus), AccountStatus.PROSPECT),
                 Column("ownerId", "owner_id"),
+                Column("ownerEmail", "owner_email", exported=False),
+                Column("ownerExternalId", "owner_external_id", exported=False),
                 Column("parentId", "parent_id"),
                 Column("tier", "tier", None),
                 Column("version", "version", None),
             ),
-            accounts.upsert_account,
+            apply_account,
             permission="accounts.write",
         ),
         SyncKind(
@@ -263,6 +287,26 @@ def core_kinds() -> list[SyncKind]:
             lookups=_contract_lookups,
         ),
     ]
+
+
+async def person_reference(unit: UnitOfWork, source: str, role: str, email: str | None, external_id: str | None) -> str:
+    """The global id of the person a record names by e-mail or by their id in ``source``: what an ERP knows."""
+    from kamgraph.core.people.models import Person
+    from kamgraph.crypto import keyring
+    from kamgraph.errors import Code, Problem, Refused
+    from kamgraph.security.scope import visible
+    from kamgraph.writes import find_external
+
+    if email:
+        found = await visible(Person, unit.actor).where("email_index", keyring().blind_index(email, "email")).all()
+        column, named = f"{role}_email", email
+    else:
+        found = [person] if (person := await find_external(unit.actor, Person, source, str(external_id))) else []
+        column, named = f"{role}_external_id", f"{external_id} from {source}"
+    if len(found) != 1:
+        reason = "no person you may see" if not found else f"{len(found)} people"
+        raise Refused([Problem((column,), Code.NOT_FOUND, f"{reason} is {named}")])
+    return found[0].node_id
 
 
 async def _contract_lookups(actor: Actor, rows: list[Model]) -> Lookups:

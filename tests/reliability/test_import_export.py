@@ -87,7 +87,8 @@ async def test_contracts_round_trip_through_json_lines(pm, settings, clean, tmp_
     outcome, rejects = await run_import(path, "contracts", pm, settings, fmt="jsonl")
     assert dict(outcome.counts) == {"created": 1, "failed": 1} and rejects[0]["line"] == "2"
     exported = await export(pm, "contracts")
-    assert {k: exported[0][k] for k in record} == {**record, "schedule": "2026-03-01 1000.00"}
+    assert {k: exported[0][k] for k in record} == record  # the schedule a list in JSON lines, as it was sent
+    assert exported[0]["source"] == "erp"
     assert exported[0]["status"] == "DRAFT"
     reimport = tmp_path / "contracts-again.jsonl"
     reimport.write_text(json.dumps(exported[0]) + "\n", encoding="utf-8")  # an export imports back as it is
@@ -123,9 +124,14 @@ async def test_imports_and_exports_stream(pm, settings, clean, tmp_path, monkeyp
     read_records, upsert_each, page = sync.read_records, sync.upsert_each, Rows.page
 
     def reading(lines, fmt):
-        for number, record in read_records(lines, fmt):
-            applied_when_read[number] = applied[0]
-            yield number, record
+        header, records = read_records(lines, fmt)
+
+        def counted():
+            for number, record in records:
+                applied_when_read[number] = applied[0]
+                yield number, record
+
+        return header, counted()
 
     async def applying(unit, records, apply, path):
         results = await upsert_each(unit, records, apply, path)
@@ -194,3 +200,103 @@ async def test_the_commands_exit_codes_report_file_and_scoped_export(pm, setting
     assert [r["name"] for r in csv.DictReader(io.StringIO(exported.stdout))] == ["Mine"]
     assert kamgraph("export", "unicorns").returncode == 2
     assert await Account.filter(name="Broken").count() == 0
+    missing = kamgraph("import", str(tmp_path / "nowhere.csv"), "--source", "erp")
+    assert (missing.returncode, missing.stderr.strip()) == (2, f"kamgraph: no file {tmp_path / 'nowhere.csv'}")
+    assert not (tmp_path / "nowhere.csv.rejected.csv").exists()
+    misnamed = write_csv(tmp_path / "accounts2.csv", ["externalId", "nmae"], [["Z1", "Zed"]])
+    refused = kamgraph("import", str(misnamed), "--kind", "accounts", "--source", "erp")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "'nmae' (did you mean 'name'?)" in refused.stderr and not (tmp_path / "accounts2.csv.rejected.csv").exists()
+
+
+async def test_an_export_imports_back_unchanged_under_its_own_source(pm, settings, clean, tmp_path):
+    owner = await staff("Li Wei", email="li.wei@example.com", source="hr", external_id="E7")
+    accounts = write_csv(
+        tmp_path / "accounts.csv",
+        ["externalId", "name", "creditCode", "industryCode", "region", "ownerEmail"],
+        [["A1", "Acme", credit_code(), "C39", "EAST", "Li.Wei@example.com"]],
+    )
+    assert dict((await run_import(accounts, "accounts", pm, settings))[0].counts) == {"created": 1}
+    by_external_id = write_csv(
+        tmp_path / "accounts-b.csv",
+        ["source", "externalId", "name", "creditCode", "industryCode", "region", "ownerExternalId"],
+        [["hr", "B1", "Bolt", credit_code(), "C39", "EAST", "E7"]],
+    )
+    assert dict((await run_import(by_external_id, "accounts", pm, settings, source=None))[0].counts) == {"created": 1}
+    assert {a.owner_id for a in await Account.all()} == {owner.id}  # named by e-mail, and by the HR system's id
+    people = write_csv(
+        tmp_path / "people.csv",
+        ["externalId", "name", "accountExternalId", "relationshipLevel", "email"],
+        [["P1", "Wang Fang", "A1", "EXECUTIVE", "wang@acme.cn"]],
+    )
+    contracts = tmp_path / "contracts.jsonl"
+    contracts.write_text(
+        json.dumps(
+            {
+                "externalId": "C1",
+                "accountExternalId": "A1",
+                "number": "ERP-1",
+                "title": "Licence",
+                "amount": "1000.00",
+                "startOn": "2026-01-01",
+                "endOn": "2026-12-31",
+                "schedule": [{"dueOn": "2026-03-01", "amount": "400.00"}, {"dueOn": "2026-06-01", "amount": "600.00"}],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    await run_import(people, "people", pm, settings)
+    await run_import(contracts, "contracts", pm, settings, fmt="jsonl")
+    for kind in ("accounts", "people", "contracts"):
+        for fmt in ("csv", "jsonl"):
+            out = io.StringIO()
+            await export_rows(sync_kinds(pm)[kind], SYSTEM_ACTOR, out, fmt)
+            exported = tmp_path / f"{kind}-export.{fmt}"
+            exported.write_text(out.getvalue(), encoding="utf-8")
+            outcome, rejects = await run_import(exported, kind, pm, settings, fmt=fmt, source=None)
+            expected = {"unchanged": 2} if kind == "accounts" else {"unchanged": 1}
+            if kind == "people":  # the member of staff has no account: an HR record, unchanged too
+                expected = {"unchanged": 2}
+            assert (dict(outcome.counts), rejects) == (expected, []), (kind, fmt)
+
+
+async def test_duplicates_in_a_file_and_unknown_references_are_reported_in_the_files_names(
+    pm, settings, clean, tmp_path
+):
+    await account("Acme", external_id="A1", source="erp")
+    path = write_csv(
+        tmp_path / "people.csv",
+        ["externalId", "name", "accountExternalId"],
+        [["P1", "Wang", "A1"], ["P2", "Li", "A404"], ["P1", "Wang again", "A1"]],
+    )
+    outcome, rejects = await run_import(path, "people", pm, settings)
+    assert dict(outcome.counts) == {"created": 1, "failed": 2}, rejects
+    assert [(r["line"], r["externalId"], r["column"], r["code"]) for r in rejects] == [
+        ("3", "P2", "accountExternalId", "NOT_FOUND"),
+        ("4", "P1", "externalId", "DUPLICATE"),
+    ]
+    assert rejects[1]["message"] == "externalId 'P1' is on line 2 already; a file has each record once"
+    owners = write_csv(
+        tmp_path / "accounts.csv",
+        ["externalId", "name", "creditCode", "industryCode", "region", "ownerEmail"],
+        [["A1", "Acme", credit_code(), "C39", "EAST", "nobody@example.com"]],
+    )
+    _, rejects = await run_import(owners, "accounts", pm, settings)
+    assert [(r["column"], r["code"], r["message"]) for r in rejects] == [
+        ("ownerEmail", "NOT_FOUND", "no person you may see is nobody@example.com")
+    ]
+
+
+def test_progress_is_drawn_on_a_terminal_and_silent_in_a_pipe():
+    from kamgraph.sync.files import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, drawn in ((Terminal(), True), (io.StringIO(), False)):
+        progress = Progress("import accounts.csv", stream)
+        progress.update(0.5, "600 records")
+        progress.finish()
+        assert ("import accounts.csv" in stream.getvalue() and "600 records" in stream.getvalue()) is drawn
