@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from kamgraph.api import conventions
+from kamgraph.api.internals import core_schema
 from kamgraph.api.schema import build_schema
 from kamgraph.plugin_manager import PluginManager
 from kamgraph.settings import Settings
@@ -16,7 +17,7 @@ from kamgraph.settings import Settings
 
 def undescribed(plugins: tuple[str, ...]) -> list[str]:
     settings = Settings(plugins=plugins)
-    return list(conventions.missing(build_schema(PluginManager.from_names(plugins), settings)._schema))
+    return list(conventions.missing(core_schema(build_schema(PluginManager.from_names(plugins), settings))))
 
 
 def main(argv: list[str]) -> int:

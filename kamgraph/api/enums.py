@@ -6,10 +6,11 @@ the GraphQL enum, where clients read it (the Docs pane, generated clients).
 
 from __future__ import annotations
 
-import dataclasses
 from enum import Enum
 
 import strawberry
+
+from kamgraph.api.internals import describe_enum_values
 
 
 def described_enum(cls: type[Enum], description: str, values: dict[str, str], *, name: str | None = None) -> type:
@@ -20,6 +21,5 @@ def described_enum(cls: type[Enum], description: str, values: dict[str, str], *,
         left_out, unknown = sorted(set(members) - set(values)), sorted(set(values) - set(members))
         raise ValueError(f"{cls.__name__}: describe every value once (left out: {left_out}, unknown: {unknown})")
     wrapped = strawberry.enum(cls, name=name or cls.__name__, description=description)
-    definition = wrapped.__strawberry_definition__
-    definition.values = [dataclasses.replace(value, description=values[value.name]) for value in definition.values]
+    describe_enum_values(wrapped, values)
     return wrapped

@@ -9,6 +9,7 @@ strawberry), tests/plugins/test_startup_checks.py (mutations, names) and tests/p
 
 from __future__ import annotations
 
+import dataclasses
 from enum import Enum
 from typing import Any
 
@@ -30,6 +31,7 @@ __all__ = [
     "core_schema",
     "declared_field",
     "declared_type",
+    "describe_enum_values",
     "enum_name",
     "get_directive_values",
     "object_definition",
@@ -71,6 +73,16 @@ def add_field(cls: type, field: StrawberryField) -> None:
     type): appended to its definition's ``fields``, with ``origin`` (the class strawberry resolves it on) set."""
     field.origin = cls
     object_definition(cls).fields.append(field)
+
+
+def describe_enum_values(enum_type: type[Enum], descriptions: dict[str, str]) -> None:
+    """Give each value of an Enum wrapped by ``strawberry.enum`` its description: strawberry reads value
+    descriptions only from ``strawberry.enum_value`` members, which a stored (tortoise) enum cannot have, so
+    they are set on the ``values`` of its ``__strawberry_definition__`` before the schema is built."""
+    definition = enum_type.__strawberry_definition__  # type: ignore[attr-defined]
+    definition.values = [
+        dataclasses.replace(value, description=descriptions[value.name]) for value in definition.values
+    ]
 
 
 def enum_name(enum_type: type[Enum]) -> str | None:

@@ -136,7 +136,7 @@ def build_schema(pm: PluginManager, settings: Settings | None = None) -> strawbe
             f"GraphQL name {clash.message.split()[1]!r} is declared by both plugin {pm.owner_of(first)!r} "
             f"({_where(first)}) and plugin {pm.owner_of(second)!r} ({_where(second)}); rename one"
         ) from None
-    conventions.describe(schema._schema)
+    conventions.describe(core_schema(schema))
     schema.node_models = node_models(_object_types(schema), pm.owner_of)
     _check_mutations(schema, mutations, Permissions.from_plugins(pm).registered)
     return schema

@@ -26,17 +26,23 @@ UNSET = strawberry.UNSET
     description="A new opportunity starts in the first stage; its follow-up is due 48 hours after the first contact."
 )
 class CreateOpportunityInput:
-    account_id: strawberry.ID
-    title: str
-    amount: Decimal
-    expected_close_on: date
+    account_id: strawberry.ID = strawberry.field(description="The account it is at (one you may see, not archived).")
+    title: str = strawberry.field(description="What is being sold; required.")
+    amount: Decimal = strawberry.field(
+        description="The expected contract value in the given currency: not negative, at most two decimals."
+    )
+    expected_close_on: date = strawberry.field(description="When it is expected to close.")
     owner_id: strawberry.ID | None = strawberry.field(
         default=None, description="Default: you, or the account's owner when you are not on the staff."
     )
-    edition: EditionEnum = EditionEnum.BASIC
-    currency: str = "CNY"
-    lead_source: str | None = None
-    competitor: str | None = None
+    edition: EditionEnum = strawberry.field(
+        default=EditionEnum.BASIC, description="The contract edition offered; BASIC by default."
+    )
+    currency: str = strawberry.field(default="CNY", description="The amount's currency, a three-letter ISO 4217 code.")
+    lead_source: str | None = strawberry.field(
+        default=None, description="Where it came from: referral, exhibition, inbound..."
+    )
+    competitor: str | None = strawberry.field(default=None, description="A competitor involved, if any.")
     first_contact_at: datetime | None = strawberry.field(default=None, description="Default: now.")
     external_id: str | None = None
     source: str | None = None
@@ -46,14 +52,20 @@ class CreateOpportunityInput:
 class UpdateOpportunityInput:
     id: strawberry.ID
     expected_version: int | None = None
-    title: str | None = UNSET
-    amount: Decimal | None = UNSET
-    expected_close_on: date | None = UNSET
-    edition: EditionEnum | None = UNSET
-    currency: str | None = UNSET
-    lead_source: str | None = UNSET
-    competitor: str | None = UNSET
-    owner_id: strawberry.ID | None = UNSET
+    title: str | None = strawberry.field(default=UNSET, description="The new title; cannot be emptied.")
+    amount: Decimal | None = strawberry.field(
+        default=UNSET, description="The new expected contract value: not negative, at most two decimals."
+    )
+    expected_close_on: date | None = strawberry.field(default=UNSET, description="The new expected close date.")
+    edition: EditionEnum | None = strawberry.field(default=UNSET, description="The new edition offered.")
+    currency: str | None = strawberry.field(
+        default=UNSET, description="The new currency, a three-letter ISO 4217 code."
+    )
+    lead_source: str | None = strawberry.field(default=UNSET, description="Where it came from; null clears it.")
+    competitor: str | None = strawberry.field(default=UNSET, description="A competitor involved; null clears it.")
+    owner_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="The new owner, a member of staff; null makes you the owner."
+    )
 
 
 @strawberry.input(
@@ -61,9 +73,15 @@ class UpdateOpportunityInput:
 )
 class MoveOpportunityInput:
     id: strawberry.ID
-    stage: str
-    reason: str | None = None
-    competitor: str | None = None
+    stage: str = strawberry.field(
+        description="The stage to move to, a code of pipelineRules.stages; not the won stage (winOpportunity)."
+    )
+    reason: str | None = strawberry.field(
+        default=None, description="Why; required for LOST, and kept in the stage history."
+    )
+    competitor: str | None = strawberry.field(
+        default=None, description="For LOST: the competitor who won, if any (the one recorded stays otherwise)."
+    )
     expected_version: int | None = None
 
 
@@ -71,11 +89,13 @@ class MoveOpportunityInput:
     description="The terms of the draft contract a win creates; title, amount, edition and currency come from the opportunity."
 )
 class WonContractInput:
-    number: str
-    start_on: date
-    end_on: date
-    payment_terms_days: int = 30
-    schedule: list[InstalmentInput] = strawberry.field(default_factory=list)
+    number: str = strawberry.field(description="The new contract's number.")
+    start_on: date = strawberry.field(description="The contract's first day.")
+    end_on: date = strawberry.field(description="The contract's last day.")
+    payment_terms_days: int = strawberry.field(default=30, description="Payment terms, in days; 30 by default.")
+    schedule: list[InstalmentInput] = strawberry.field(
+        default_factory=list, description="The payment schedule: instalments with due date and amount; none by default."
+    )
 
 
 @strawberry.input(
@@ -83,8 +103,13 @@ class WonContractInput:
 )
 class WinOpportunityInput:
     id: strawberry.ID
-    contract_id: strawberry.ID | None = None
-    new_contract: WonContractInput | None = None
+    contract_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="An existing contract of the same account, not linked to another win; give this or newContract.",
+    )
+    new_contract: WonContractInput | None = strawberry.field(
+        default=None, description="The terms of a new draft contract; give this or contractId."
+    )
     expected_version: int | None = None
 
 
@@ -103,7 +128,7 @@ class ArchiveOpportunityInput:
 @strawberry.input(description="The customer needs analysis report: the solution is due 5 working days after it.")
 class RecordNeedsReportInput:
     id: strawberry.ID
-    summary: str
+    summary: str = strawberry.field(description="A summary of the customer's needs; required.")
     reported_on: date | None = strawberry.field(default=None, description="Default: today.")
 
 
@@ -197,13 +222,23 @@ class PipelineMutations:
     "person: it is created, or its value and parent change. Parts that do not add up are reported on the target."
 )
 class SetSalesTargetInput:
-    metric: MetricEnum
-    year: int
-    value: Decimal
-    quarter: int | None = None
-    region: RegionEnum | None = None
-    industry_section: str | None = None
-    person_id: strawberry.ID | None = None
+    metric: MetricEnum = strawberry.field(description="What the target measures.")
+    year: int = strawberry.field(description="The year, 2000 to 2100.")
+    value: Decimal = strawberry.field(
+        description="The target: CNY for REVENUE and COLLECTIONS, a whole number of accounts for NEW_ACCOUNTS; not "
+        "negative, at most two decimals."
+    )
+    quarter: int | None = strawberry.field(default=None, description="1 to 4; the whole year when omitted.")
+    region: RegionEnum | None = strawberry.field(
+        default=None, description="For one region; give at most one of region, industrySection and personId."
+    )
+    industry_section: str | None = strawberry.field(
+        default=None, description="For one industry, a GB/T 4754-2017 section letter."
+    )
+    person_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="For one person, a member of staff. With none of the three, the target is the department's.",
+    )
     parent_id: strawberry.ID | None = strawberry.field(default=None, description="The target this one is a part of.")
 
 
@@ -217,7 +252,7 @@ class TargetMutations:
 
 @strawberry.input(description="Rate a candidate account for the target-account list (again: the rating is replaced).")
 class RateTargetAccountInput:
-    account_id: strawberry.ID
+    account_id: strawberry.ID = strawberry.field(description="The candidate account (one you may see, not archived).")
     industry_position: int = strawberry.field(description="1 (marginal) to 5 (leader).")
     purchase_potential: Decimal = strawberry.field(description="Annual purchase potential, CNY.")
     strategic_fit: int = strawberry.field(description="1 to 5.")

@@ -94,8 +94,13 @@ class PipelineQueries:
     async def pipeline_forecast(
         self,
         info: Info,
-        months: int = 12,
-        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        months: Annotated[
+            int, strawberry.argument(description=f"How many months to forecast, 1 to {MAX_FORECAST_MONTHS}.")
+        ] = 12,
+        from_: Annotated[
+            date | None,
+            strawberry.argument(name="from", description="A day in the first month forecast; today by default."),
+        ] = None,
         filter: OpportunityFilter | None = None,
     ) -> PipelineForecast:
         ctx = context(info)
@@ -134,8 +139,15 @@ class PipelineQueries:
     async def funnel(
         self,
         info: Info,
-        from_: Annotated[date, strawberry.argument(name="from")],
-        to: date,
+        from_: Annotated[
+            date,
+            strawberry.argument(
+                name="from", description="The first day of first contacts counted, in the business time zone."
+            ),
+        ],
+        to: Annotated[
+            date, strawberry.argument(description="The last day of first contacts counted, included; not before from.")
+        ],
         group_by: list[FunnelGroupBy] | None = None,
     ) -> Funnel:
         ctx = context(info)
@@ -197,7 +209,19 @@ class PipelineQueries:
         description="The weekly funnel snapshots, newest first: for each week the funnel of the 13 weeks of first "
         "contacts before it, for all regions or one. Empty without pipeline.trends.read."
     )
-    async def funnel_snapshots(self, info: Info, weeks: int = 8, region: RegionEnum | None = None) -> list[FunnelWeek]:
+    async def funnel_snapshots(
+        self,
+        info: Info,
+        weeks: Annotated[
+            int, strawberry.argument(description="How many weeks of snapshots, newest first: 1 to 104.")
+        ] = 8,
+        region: Annotated[
+            RegionEnum | None,
+            strawberry.argument(
+                description="The snapshots of this region; those of all regions together when omitted."
+            ),
+        ] = None,
+    ) -> list[FunnelWeek]:
         ctx = context(info)
         if ctx.actor is None or not ctx.actor.can(TRENDS_READ):
             return []
@@ -238,7 +262,14 @@ class PipelineQueries:
         "CNY first, then by score. Accounts outside your scope are left out."
     )
     async def target_accounts(
-        self, info: Info, quarter: str | None = None, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        quarter: Annotated[
+            str | None,
+            strawberry.argument(description="The list's quarter, e.g. 2026-Q4; the latest list when omitted."),
+        ] = None,
+        first: int | None = None,
+        after: str | None = None,
     ) -> Connection[TargetAccountEntryType]:
         rows = context(info).rows(TargetAccountEntry)
         if quarter is None:

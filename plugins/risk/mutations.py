@@ -29,8 +29,8 @@ from kamgraph.plugins.risk.types import (
 
 @strawberry.input(description="One of the three checks: its score from 0 to 100 and the evidence behind it.")
 class CreditCheckInput:
-    check: CheckEnum
-    score: int
+    check: CheckEnum = strawberry.field(description="Which check; each of the three once.")
+    score: int = strawberry.field(description="Its score, 0 to 100.")
     notes: str | None = strawberry.field(
         default=None, description="Evidence; encrypted at rest, readable with risk.credit.read."
     )
@@ -41,7 +41,7 @@ class CreditCheckInput:
     "and payment terms (riskRules); periods of one account's assessments never overlap."
 )
 class RecordCreditAssessmentInput:
-    account_id: strawberry.ID
+    account_id: strawberry.ID = strawberry.field(description="The account assessed (one you may see, not archived).")
     checks: list[CreditCheckInput] = strawberry.field(description="All three checks, each once.")
     valid_from: date | None = strawberry.field(default=None, description="Default: today.")
     valid_until: date | None = strawberry.field(
@@ -55,7 +55,7 @@ class RecordCreditAssessmentInput:
 @strawberry.input(description="End an assessment before its period is over, so a new one can start.")
 class EndCreditAssessmentInput:
     id: strawberry.ID
-    reason: str
+    reason: str = strawberry.field(description="Why it ends early; required.")
     ended_on: date | None = strawberry.field(default=None, description="Default: today. Valid through the day before.")
 
 
@@ -63,14 +63,16 @@ class EndCreditAssessmentInput:
     description="Let one contract be signed although the credit rule refuses it (KA director), with the reason."
 )
 class GrantCreditOverrideInput:
-    contract_id: strawberry.ID
-    reason: str
+    contract_id: strawberry.ID = strawberry.field(
+        description="The contract, not yet signed (DRAFT, IN_REVIEW or APPROVED) and without an override."
+    )
+    reason: str = strawberry.field(description="Why the credit rule is set aside; required.")
 
 
 @strawberry.input(description="Close an early warning, saying what was done about it.")
 class ResolveRiskWarningInput:
     id: strawberry.ID
-    note: str
+    note: str = strawberry.field(description="What was done about it; required.")
 
 
 @strawberry.type
@@ -115,36 +117,58 @@ UNSET = strawberry.UNSET
     description="A risk for an account's register: kind, probability and impact from 1 to 5, an owner on the staff."
 )
 class RegisterRiskInput:
-    account_id: strawberry.ID
-    kind: RiskKindEnum
-    title: str
-    probability: int
-    impact: int
-    description: str | None = None
-    owner_id: strawberry.ID | None = None
-    mitigation: str | None = None
+    account_id: strawberry.ID = strawberry.field(
+        description="The account whose register gets the risk (one you may see, not archived)."
+    )
+    kind: RiskKindEnum = strawberry.field(description="Credit, cooperation or policy risk.")
+    title: str = strawberry.field(description="A short name of the risk; required.")
+    probability: int = strawberry.field(description="1 (rare) to 5 (almost certain).")
+    impact: int = strawberry.field(description="1 (minor) to 5 (severe).")
+    description: str | None = strawberry.field(default=None, description="The risk in more detail.")
+    owner_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The member of staff who owns the risk; none by default."
+    )
+    mitigation: str | None = strawberry.field(default=None, description="What is done to reduce the risk.")
 
 
 @strawberry.input(description="Change a registered risk; what is not given stays. Closing needs closedReason.")
 class UpdateRegisteredRiskInput:
     id: strawberry.ID
     expected_version: int | None = None
-    kind: RiskKindEnum | None = UNSET
-    title: str | None = UNSET
-    description: str | None = UNSET
-    probability: int | None = UNSET
-    impact: int | None = UNSET
-    owner_id: strawberry.ID | None = UNSET
-    mitigation: str | None = UNSET
-    status: RiskStatusEnum | None = UNSET
-    closed_reason: str | None = UNSET
+    kind: RiskKindEnum | None = strawberry.field(
+        default=UNSET, description="The new kind; unchanged when not given or null."
+    )
+    title: str | None = strawberry.field(default=UNSET, description="The new title; unchanged when not given.")
+    description: str | None = strawberry.field(
+        default=UNSET, description="The new description; unchanged when not given or null."
+    )
+    probability: int | None = strawberry.field(
+        default=UNSET, description="1 (rare) to 5 (almost certain); unchanged when not given or null."
+    )
+    impact: int | None = strawberry.field(
+        default=UNSET, description="1 (minor) to 5 (severe); unchanged when not given or null."
+    )
+    owner_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="The member of staff who owns the risk; null removes the owner."
+    )
+    mitigation: str | None = strawberry.field(
+        default=UNSET, description="The new mitigation; unchanged when not given or null."
+    )
+    status: RiskStatusEnum | None = strawberry.field(
+        default=UNSET, description="The new status; CLOSED needs closedReason, and a closed risk stays closed."
+    )
+    closed_reason: str | None = strawberry.field(
+        default=UNSET, description="Why the risk is closed: required with status CLOSED, not used otherwise."
+    )
 
 
 @strawberry.input(description="A contingency plan for an account, READY until its event happens.")
 class CreateContingencyPlanInput:
-    account_id: strawberry.ID
-    plan_type: PlanTypeEnum
-    title: str
+    account_id: strawberry.ID = strawberry.field(
+        description="The account the plan is for (one you may see, not archived)."
+    )
+    plan_type: PlanTypeEnum = strawberry.field(description="Which contingency it answers.")
+    title: str = strawberry.field(description="The plan's name; required.")
     risk_id: strawberry.ID | None = strawberry.field(default=None, description="The registered risk it answers.")
 
 
@@ -153,16 +177,18 @@ class CreateContingencyPlanInput:
 )
 class ActivateContingencyPlanInput:
     id: strawberry.ID
-    summary: str
+    summary: str = strawberry.field(description="What happened; required.")
     occurred_at: datetime | None = strawberry.field(default=None, description="Default: now.")
 
 
-@strawberry.input
+@strawberry.input(description="A task for a contingency plan that is not closed.")
 class AddContingencyTaskInput:
-    plan_id: strawberry.ID
-    title: str
-    owner_id: strawberry.ID | None = None
-    due_at: datetime | None = None
+    plan_id: strawberry.ID = strawberry.field(description="The plan, READY or ACTIVE.")
+    title: str = strawberry.field(description="What is to be done; required.")
+    owner_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The member of staff who carries it out; none by default."
+    )
+    due_at: datetime | None = strawberry.field(default=None, description="When it is due; no deadline by default.")
 
 
 @strawberry.input
@@ -173,15 +199,17 @@ class CompleteContingencyTaskInput:
 @strawberry.input(description="The post-mortem of an activated plan; it closes the plan.")
 class RecordPostMortemInput:
     id: strawberry.ID
-    post_mortem: str
+    post_mortem: str = strawberry.field(description="The post-mortem; required.")
 
 
 @strawberry.input(description="A competitor's offer seen at an account.")
 class RecordCompetitorOfferInput:
-    account_id: strawberry.ID
-    competitor: str
-    offer: str
-    product: str | None = None
+    account_id: strawberry.ID = strawberry.field(
+        description="The account where the offer was seen (one you may see, not archived)."
+    )
+    competitor: str = strawberry.field(description="The competitor's name; required.")
+    offer: str = strawberry.field(description="What was offered: price, terms, promises; required.")
+    product: str | None = strawberry.field(default=None, description="The competitor's product offered.")
     seen_at: datetime | None = strawberry.field(
         default=None, description="Default: now. The comparison is due 48 hours later."
     )
@@ -190,7 +218,7 @@ class RecordCompetitorOfferInput:
 @strawberry.input(description="How our offer differs from the competitor's (§3.5.3).")
 class RecordDifferentiationInput:
     id: strawberry.ID
-    comparison: str
+    comparison: str = strawberry.field(description="How our offer differs from the competitor's; required.")
 
 
 @strawberry.type

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -69,7 +70,13 @@ class RiskQueries:
         self,
         info: Info,
         group_by: list[ReceivablesGroupBy] | None = None,
-        account_ids: list[strawberry.ID] | None = None,
+        account_ids: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(
+                description="Only these accounts (global ids); every account you may see when omitted. An account "
+                "outside your scope counts nothing."
+            ),
+        ] = None,
     ) -> ReceivablesAging | None:
         ctx = context(info)
         if not ctx.may_total(Instalment, "amount"):
