@@ -15,6 +15,7 @@ from kamgraph.plugin import (
     UnitOfWork,
     check_version,
     create,
+    described_enum,
     find,
     mutation,
     node_type_of,
@@ -26,7 +27,8 @@ from kamgraph.plugin import (
     violation,
 )
 
-strawberry.enum(TicketStatus, description="OPEN until someone closes it.")  # the GraphQL enum, same name
+# the GraphQL enum, same name, each value described
+described_enum(TicketStatus, "OPEN until someone closes it.", {"OPEN": "Not resolved yet.", "CLOSED": "Resolved."})
 
 
 @strawberry.type(name="Ticket", description="A ticket raised on a customer account.")
