@@ -96,3 +96,19 @@ async def test_a_wrong_typed_variable_is_bad_user_input_not_internal(gql, query,
     assert body.get("data") is None, body
     assert {e["extensions"]["code"] for e in body["errors"]} == {"BAD_USER_INPUT"}, body
     assert all(e["message"].startswith("Variable '$") for e in body["errors"]), body
+
+
+async def test_a_document_with_several_operations_runs_only_the_one_named(gql):
+    document = "query A { accounts { totalCount } } query B { me { name } }"
+    unnamed = await gql.http.post("/graphql", json={"query": document})
+    assert unnamed.json() == {
+        "data": None,
+        "errors": [
+            {
+                "message": "the document has 2 operations (A, B): name the one to run in operationName",
+                "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"},
+            }
+        ],
+    }
+    named = await gql.http.post("/graphql", json={"query": document, "operationName": "A"})
+    assert named.json() == {"data": {"accounts": {"totalCount": 0}}}

@@ -17,6 +17,7 @@ from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from kamgraph.api.internals import provided_operation_name
 from kamgraph.security.audit import store
 
 #: root fields open to a caller without a token; introspection only outside production
@@ -35,6 +36,26 @@ def root_fields(operation: OperationDefinitionNode, fragments: dict) -> Iterator
                 yield from walk(fragments[selection.name.value].selection_set)
 
     yield from walk(operation.selection_set)
+
+
+class NameTheOperation(SchemaExtension):
+    """A document with several operations runs the one ``operationName`` names (GraphQL over HTTP); without
+    a name it is refused, never run as its first operation: every guard must judge the operation that runs."""
+
+    def on_execute(self) -> Iterator[None]:
+        execution = self.execution_context
+        document = execution.graphql_document
+        if document is not None and execution.result is None and provided_operation_name(execution) is None:
+            names = [
+                d.name.value if d.name else "(anonymous)"
+                for d in document.definitions
+                if isinstance(d, OperationDefinitionNode)
+            ]
+            if len(names) > 1:
+                message = f"the document has {len(names)} operations ({', '.join(names)}): name the one to run in operationName"
+                error = GraphQLError(message, extensions={"code": "GRAPHQL_VALIDATION_FAILED"})
+                execution.result = GraphQLExecutionResult(data=None, errors=[error])
+        yield
 
 
 class RequireAuthentication(SchemaExtension):

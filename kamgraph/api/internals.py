@@ -35,6 +35,7 @@ __all__ = [
     "enum_name",
     "get_directive_values",
     "object_definition",
+    "provided_operation_name",
     "raw_info",
 ]
 
@@ -83,6 +84,12 @@ def describe_enum_values(enum_type: type[Enum], descriptions: dict[str, str]) ->
     definition.values = [
         dataclasses.replace(value, description=descriptions[value.name]) for value in definition.values
     ]
+
+
+def provided_operation_name(execution: Any) -> str | None:
+    """The operationName the request sent: strawberry's ``operation_name`` falls back to the document's first
+    operation (and runs it), so only its private ``_provided_operation_name`` tells that none was sent."""
+    return execution._provided_operation_name
 
 
 def enum_name(enum_type: type[Enum]) -> str | None:

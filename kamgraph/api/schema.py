@@ -22,6 +22,7 @@ from kamgraph.api.errors import MaskUnexpectedErrors
 from kamgraph.api.fastpath import FastExecutionContext
 from kamgraph.api.guards import (
     AuditSensitiveReads,
+    NameTheOperation,
     RequireAuthentication,
     SubscriptionsOnlyOverWebSocket,
 )
@@ -122,6 +123,7 @@ def build_schema(pm: PluginManager, settings: Settings | None = None) -> strawbe
                 *tracing.extensions(),
                 MaskUnexpectedErrors,
                 *limit_extensions(settings),
+                NameTheOperation,
                 RequireAuthentication,
                 SubscriptionsOnlyOverWebSocket,
                 AuditSensitiveReads,
