@@ -60,7 +60,7 @@ class Edge(Generic[T]):
     node: T
 
 
-@strawberry.type(description="A page of a list, with keyset cursors.")
+@strawberry.type  # described per list by kamgraph.api.conventions: "A page of accounts, ..."
 class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo

@@ -86,14 +86,23 @@ def _words(name: str) -> str:
     return spaced.lower().strip()
 
 
+def _plural(words: str) -> str:
+    """``opportunity`` -> ``opportunities``, ``sales target`` -> ``sales targets``, ``status`` -> ``statuses``."""
+    if words.endswith("y") and words[-2:-1] not in ("a", "e", "o", "u"):
+        return words[:-1] + "ies"
+    if words.endswith(("s", "x", "ch", "sh")):
+        return words + "es"
+    return words + "s"
+
+
 def _type_description(named: GraphQLNamedType) -> str | None:
     name = named.name
     for suffix, text in (
-        ("Connection", "A page of {}s, with keyset cursors."),
+        ("Connection", "A page of {}, with keyset cursors."),
         ("Edge", "A {} of a page, with its cursor."),
-        ("Filter", "Conditions on {}s; all given conditions must hold."),
-        ("OrderField", "The fields {}s can be ordered by."),
-        ("Order", "One field to order {}s by, and its direction."),
+        ("Filter", "Conditions on {}; all given conditions must hold."),
+        ("OrderField", "The fields {} can be ordered by."),
+        ("Order", "One field to order {} by, and its direction."),
         ("Payload", "The result of {}: what changed, or userErrors and nothing changed."),
         ("Input", "The arguments of {}."),
     ):
@@ -102,7 +111,8 @@ def _type_description(named: GraphQLNamedType) -> str | None:
             if suffix in ("Payload", "Input"):
                 subject = subject[0].lower() + subject[1:]
                 return text.format(subject)
-            return text.format(_words(subject))
+            words = _words(subject)
+            return text.format(words if suffix == "Edge" else _plural(words))
     return {
         "PageInfo": "Where a page is in the whole list, and the cursors to go on.",
         "OrderDirection": "Ascending (smallest first) or descending.",

@@ -16,6 +16,7 @@ from strawberry.schema.exceptions import (
 )
 from strawberry.utils.str_converters import to_camel_case
 
+from kamgraph.api.enums import described_enum
 from kamgraph.db.sql import FilterError
 from kamgraph.errors import Code, Problem
 
@@ -24,7 +25,22 @@ log = logging.getLogger("kamgraph.api")
 #: what strawberry turns into an HTTP error itself (no query, an operation it cannot run): not masked
 PASSED_ON = (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError)
 
-UserErrorCode = strawberry.enum(Code, name="UserErrorCode", description="Why a mutation changed nothing.")
+UserErrorCode = described_enum(
+    Code,
+    "Why a mutation changed nothing.",
+    {
+        "INVALID": "A value of the input breaks a data standard or a format (a wrong credit code, an empty name...).",
+        "NOT_FOUND": "An id of the input names nothing you may see (unknown, of another type, or outside your scope).",
+        "RULE_VIOLATION": "A business rule refuses the change (a step the contract flow does not allow, a payment "
+        "above what is outstanding...).",
+        "CONFLICT": "The object changed since you read it (see currentVersion), or the write collided with "
+        "existing data.",
+        "FORBIDDEN": "You lack the permission, or this change on this object is not yours to make.",
+        "UNAUTHENTICATED": "login: the e-mail or the password is wrong (which one is not said).",
+        "THROTTLED": "login: too many failed attempts; retry after retryAfterSeconds.",
+    },
+    name="UserErrorCode",
+)
 
 
 @strawberry.type(description="An expected failure of a mutation; a payload with user errors changed nothing.")
@@ -32,8 +48,8 @@ class UserError:
     field: list[str] | None = strawberry.field(
         description='Path into the mutation\'s arguments, e.g. ["input", "creditCode"].'
     )
-    code: UserErrorCode
-    message: str
+    code: UserErrorCode = strawberry.field(description="The kind of failure, for clients to switch on.")
+    message: str = strawberry.field(description="What went wrong, in plain words for a person to read.")
     current_version: int | None = strawberry.field(
         default=None, description="With CONFLICT: the version the object has now."
     )

@@ -10,15 +10,18 @@ from kamgraph.api.context import Context
 
 @strawberry.type(description="An enabled plugin.")
 class Plugin:
-    name: str
-    version: str
-    requires: list[str]
+    name: str = strawberry.field(description='The plugin\'s name, e.g. "core" or "risk".')
+    version: str = strawberry.field(description="The plugin's version.")
+    requires: list[str] = strawberry.field(description="The names of the plugins it needs enabled too.")
 
 
 @strawberry.type(description="A kind of event that webhooks, subscriptions and plugins can receive.")
 class EventType:
-    name: str
-    description: str
+    name: str = strawberry.field(
+        description="The event type, <object>.<verb> for the core's (account.created) and <plugin>.<object>.<verb> "
+        "for a plugin's."
+    )
+    description: str = strawberry.field(description="When the event is emitted and what its data holds.")
 
 
 @strawberry.type

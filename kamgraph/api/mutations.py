@@ -26,6 +26,7 @@ from strawberry.utils.str_converters import to_camel_case
 from tortoise.exceptions import IntegrityError, ValidationError
 
 from kamgraph.api.context import Context
+from kamgraph.api.enums import described_enum
 from kamgraph.api.errors import RequestError, UserError, user_error
 from kamgraph.errors import Code, Problem, Refused, invalid
 from kamgraph.events import UnitOfWork, unit_of_work
@@ -187,7 +188,6 @@ def validation_problem(exc: ValidationError) -> Problem:
 MAX_UPSERT = 500
 
 
-@strawberry.enum(description="What a bulk upsert did with one record.")
 class UpsertStatus(Enum):
     CREATED = "CREATED"
     UPDATED = "UPDATED"
@@ -195,12 +195,24 @@ class UpsertStatus(Enum):
     FAILED = "FAILED"
 
 
-@strawberry.type
+described_enum(
+    UpsertStatus,
+    "What a bulk upsert did with one record.",
+    {
+        "CREATED": "No row had its (source, externalId): one was created.",
+        "UPDATED": "The row with its (source, externalId) was brought up to date (its version went up).",
+        "UNCHANGED": "The row with its (source, externalId) already matched the record: nothing was written.",
+        "FAILED": "The record was refused (see its userErrors) and changed nothing; the other records still apply.",
+    },
+)
+
+
+@strawberry.type(description="How many records of a bulk upsert ended each way.")
 class UpsertCounts:
-    created: int
-    updated: int
-    unchanged: int
-    failed: int
+    created: int = strawberry.field(description="Records that created a row.")
+    updated: int = strawberry.field(description="Records that updated a row.")
+    unchanged: int = strawberry.field(description="Records that matched their row already.")
+    failed: int = strawberry.field(description="Records refused, each with its userErrors.")
 
 
 def upsert_payload_type(noun: str, field: str, node_type: type, plural: str | None = None) -> type:
@@ -217,6 +229,11 @@ def upsert_payload_type(noun: str, field: str, node_type: type, plural: str | No
                     field: node_type | None,
                     "user_errors": list[UserError],
                 },
+                "index": strawberry.field(description="The record's position in the input list, from 0."),
+                "status": strawberry.field(description="What was done with the record."),
+                field: strawberry.field(
+                    description=f"The {noun[0].lower()}{noun[1:]} as the record left it; null when it failed."
+                ),
             },
         ),
         description="The outcome of one record: a failed record changed nothing.",
@@ -232,7 +249,7 @@ def upsert_payload_type(noun: str, field: str, node_type: type, plural: str | No
             "__annotations__": {"results": list[result], "user_errors": list[UserError]},
             "results": strawberry.field(default_factory=list),
             "user_errors": strawberry.field(default_factory=list),
-            "counts": strawberry.field(resolver=counts),
+            "counts": strawberry.field(resolver=counts, description="How many records ended each way."),
         },
     )
     payload = strawberry.type(

@@ -11,6 +11,7 @@ import asyncio
 import json
 from collections.abc import AsyncGenerator
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -29,13 +30,16 @@ RECHECK_SECONDS = 30
 @strawberry.type(description="Something that happened, after its transaction committed.")
 class DomainEvent:
     id: str = strawberry.field(description="Unique; webhooks carry the same id for the same event.")
-    type: str
+    type: str = strawberry.field(description="The event type, e.g. contract.signed (see eventTypes).")
     subject: strawberry.ID = strawberry.field(description="The global id of what the event is about.")
     data: JSON = strawberry.field(
         description="Type-specific details (see eventTypes); values that need a permission are not copied here."
     )
-    actor: str
-    occurred_at: datetime
+    actor: str = strawberry.field(
+        description='Who caused it: a member of staff\'s name, "api key <name>", or the platform (system, or a '
+        "plugin reacting to an event)."
+    )
+    occurred_at: datetime = strawberry.field(description="When the change it reports happened.")
 
     @classmethod
     def from_row(cls, row: OutboxEvent) -> DomainEvent:
@@ -54,7 +58,17 @@ class EventSubscriptions:
     @strawberry.subscription(
         description="Events as they commit, of the given types (all when omitted), for the accounts you may see."
     )
-    async def events(self, info: Info, types: list[str] | None = None) -> AsyncGenerator[DomainEvent, None]:
+    async def events(
+        self,
+        info: Info,
+        types: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="The event types to receive (see eventTypes); every type when omitted. An unknown type "
+                "is refused."
+            ),
+        ] = None,
+    ) -> AsyncGenerator[DomainEvent, None]:
         ctx: Context = info.context
         unknown = sorted(set(types or ()) - set(ctx.event_types))
         if unknown:

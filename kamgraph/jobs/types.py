@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -15,25 +16,56 @@ from kamgraph.api import (
     Node,
     OrderDirection,
     context,
+    described_enum,
     list_connection,
     order_input,
 )
+from kamgraph.api.fields import computed_field
 from kamgraph.api.nodes import node_type_of
 from kamgraph.jobs import JobRunner
 from kamgraph.jobs.models import JobRun
+
+
+class JobRunStatus(Enum):
+    """The values of ``JobRun.status``, as the table stores them."""
+
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    ABANDONED = "abandoned"
+
+
+JobRunStatusEnum = described_enum(
+    JobRunStatus,
+    "How a run of a scheduled job stands or ended.",
+    {
+        "RUNNING": "Started and not finished yet.",
+        "SUCCEEDED": "Finished without error; its summary says what it did.",
+        "FAILED": "Raised an error (see error); the scheduler tries again 10 minutes later at the earliest.",
+        "ABANDONED": "Its runner died mid-run: another runner took the job's lease over after it expired.",
+    },
+    name="JobRunStatus",
+)
 
 
 @strawberry.type(name="JobRun", description="One run of a scheduled job.")
 class JobRunType(Node):
     is_type_of = node_type_of(JobRun)
 
-    job: str
+    job: str = strawberry.field(description="The job's name, <plugin>.<what>, e.g. core.purge_expired.")
     trigger: str = strawberry.field(description="schedule or manual")
-    status: str = strawberry.field(description="running, succeeded, failed or abandoned (its runner died)")
+    status = computed_field(
+        lambda run: JobRunStatus(run.status),
+        JobRunStatusEnum,
+        ("status",),
+        "Whether the run is still going, succeeded, failed, or was abandoned (its runner died).",
+    )
     holder: str = strawberry.field(description="The host and process that ran it.")
-    started_at: datetime
-    finished_at: datetime | None
-    error: str | None
+    started_at: datetime = strawberry.field(description="When the run started.")
+    finished_at: datetime | None = strawberry.field(
+        description="When it succeeded, failed or was found abandoned; null while RUNNING."
+    )
+    error: str | None = strawberry.field(description="With FAILED: the error it raised; null otherwise.")
 
     @strawberry.field(description="What the job reported it did.")
     def summary(self) -> JSON | None:
@@ -42,13 +74,15 @@ class JobRunType(Node):
 
 @strawberry.type(description="A scheduled job of an enabled plugin.")
 class Job:
-    name: str
-    description: str
-    schedule: str
+    name: str = strawberry.field(description="The job's name, <plugin>.<what>, e.g. core.purge_expired.")
+    description: str = strawberry.field(description="What the job does, as its plugin describes it.")
+    schedule: str = strawberry.field(
+        description='When it runs, in words and in the business time zone, e.g. "daily at 01:00" or "every 5 minutes".'
+    )
     due: bool = strawberry.field(
         description="Its latest slot has no successful run yet: the next scheduler round starts it."
     )
-    last_run: JobRunType | None
+    last_run: JobRunType | None = strawberry.field(description="Its most recent run; null if it never ran.")
 
 
 @strawberry.enum
@@ -82,7 +116,14 @@ class JobQueries:
 
     @strawberry.field(description="Runs of the scheduled jobs, newest first (jobs.read).")
     async def job_runs(
-        self, info: Info, job: str | None = None, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        job: Annotated[
+            str | None,
+            strawberry.argument(description="Only the runs of this job (by name); every job's when omitted."),
+        ] = None,
+        first: int | None = None,
+        after: str | None = None,
     ) -> Connection[JobRunType]:
         rows = context(info).rows(JobRun)
         return await list_connection(

@@ -139,7 +139,7 @@ async def test_directors_see_jobs_and_their_runs_and_others_see_none(gql, pm, se
     data = await gql(JOBS)
     jobs = {job["name"]: job for job in data["jobs"]}
     assert jobs["core.purge_expired"]["lastRun"] == {
-        "status": "succeeded",
+        "status": "SUCCEEDED",
         "trigger": "manual",
         "summary": {"idempotencyRecords": 0, "sessions": 0, "loginThrottles": 0, "jobRuns": 0},
     }

@@ -136,12 +136,18 @@ async def test_redeliver_puts_a_failed_delivery_back(gql, settings, permissions)
         {"w": to_global_id("Webhook", webhook.id)},
     )
     node = log["webhookDeliveries"]["edges"][0]["node"]
-    assert (node["status"], node["eventType"], node["lastStatusCode"]) == ("failed", "account.created", 410)
+    assert (node["status"], node["eventType"], node["lastStatusCode"]) == ("FAILED", "account.created", 410)
+    by_status = (
+        "query($w: ID!, $s: WebhookDeliveryStatus) { webhookDeliveries(webhookId: $w, status: $s) { totalCount } }"
+    )
+    for status, count in (("FAILED", 1), ("DELIVERED", 0)):
+        found = await gql(by_status, {"w": to_global_id("Webhook", webhook.id), "s": status})
+        assert found["webhookDeliveries"]["totalCount"] == count, status
     again = await gql(
         "mutation($d: ID!) { redeliverWebhook(input: {deliveryId: $d}) { delivery { status } userErrors { code } } }",
         {"d": node["id"]},
     )
-    assert again["redeliverWebhook"] == {"delivery": {"status": "pending"}, "userErrors": []}
+    assert again["redeliverWebhook"] == {"delivery": {"status": "PENDING"}, "userErrors": []}
     receiver = Receiver()
     await deliver_all(settings, permissions, receiver, rounds=1)
     assert len(receiver.events) == 1 and (await WebhookDelivery.get(id=delivery.id)).status == "delivered"

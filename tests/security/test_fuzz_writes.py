@@ -133,25 +133,20 @@ def drawn(strategy, root, roles: dict, per_field: int, shape=lambda document: do
     def of(name: str, mode: Mode) -> st.SearchStrategy:
         return strategy(fields=[name], custom_scalars=EXTREMES, allow_x00=False, mode=mode)
 
-    @settings(
-        max_examples=per_field * len(names), deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
-    )
-    @given(
-        st.sampled_from(sorted(roles)),
-        st.sampled_from(names).flatmap(
-            lambda name: (
-                st.one_of(of(name, Mode.POSITIVE), of(name, Mode.NEGATIVE))
-                if name in takes_input
-                else of(name, Mode.POSITIVE)
-            )
-        ),
-        st.booleans(),
-    )
-    def generate(role, document, through_fragment):
-        document = shape(document)
-        examples.append((role, in_fragment(document) if through_fragment else document))
+    for name in names:  # each field drawn on its own, so none is starved whatever the others' strategies draw
+        field = (
+            st.one_of(of(name, Mode.POSITIVE), of(name, Mode.NEGATIVE))
+            if name in takes_input
+            else of(name, Mode.POSITIVE)
+        )
 
-    generate()
+        @settings(max_examples=per_field, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+        @given(st.sampled_from(sorted(roles)), field, st.booleans())
+        def generate(role, document, through_fragment):
+            document = shape(document)
+            examples.append((role, in_fragment(document) if through_fragment else document))
+
+        generate()
     tried = {name for name in names if any(f" {name}" in document for _, document in examples)}
     assert len(tried) >= 0.8 * len(names), sorted(set(names) - tried)
     return examples

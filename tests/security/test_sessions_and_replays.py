@@ -6,6 +6,7 @@ import pytest
 from conftest import ANONYMOUS
 from factories import account, contact
 
+from kamgraph.api.idempotency import request_digest
 from kamgraph.app import create_app
 from kamgraph.security import auth
 from kamgraph.security.actors import Role
@@ -177,7 +178,7 @@ async def test_a_replay_of_a_record_from_before_sealing_audits_nothing_of_anothe
     body = b'{"query": "{ me { name } }"}'
     await IdempotencyRecord.create(
         key_hash=hashlib.sha256(token.encode() + b"\0old-key").hexdigest(),
-        request_hash=hashlib.sha256(body).hexdigest(),
+        request_hash=request_digest(body),
         status="done",
         status_code=200,
         response='{"data": {"me": {"name": "Zhao Lei"}}}',

@@ -25,8 +25,11 @@ from kamgraph.writes import create, find, save
 
 @strawberry.input
 class LoginInput:
-    email: str
-    password: str
+    email: str = strawberry.field(description="The e-mail address of the member of staff.")
+    password: str = strawberry.field(
+        description="Their password. Repeated failures lock the e-mail and the client address out for a while "
+        "(THROTTLED)."
+    )
 
 
 @strawberry.type(description="A session token to send as Authorization: Bearer <token>; shown once.")
@@ -46,15 +49,17 @@ class LogoutPayload:
 
 @strawberry.input(description="The person logs in with their e-mail address.")
 class SetPasswordInput:
-    person_id: strawberry.ID
-    password: str
+    person_id: strawberry.ID = strawberry.field(description="The member of staff; they need an e-mail address.")
+    password: str = strawberry.field(description=f"The new password, at least {auth.MIN_PASSWORD_LENGTH} characters.")
 
 
 @strawberry.input
 class CreateApiKeyInput:
-    name: str
+    name: str = strawberry.field(description="What the key is for, to recognise it in lists; not empty.")
     scopes: list[str] = strawberry.field(description="Permission names the key grants (see the permissions query).")
-    expires_at: datetime | None = None
+    expires_at: datetime | None = strawberry.field(
+        default=None, description="When the key stops working; null: it does not expire."
+    )
 
 
 @strawberry.input
@@ -70,7 +75,7 @@ class CreateWebhookInput:
     event_types: list[str] = strawberry.field(
         default_factory=list, description="Event types to receive (see eventTypes); empty for all."
     )
-    description: str = ""
+    description: str = strawberry.field(default="", description="What the webhook is for (empty when omitted).")
 
 
 @strawberry.input
@@ -80,7 +85,9 @@ class DisableWebhookInput:
 
 @strawberry.input
 class RedeliverWebhookInput:
-    delivery_id: strawberry.ID
+    delivery_id: strawberry.ID = strawberry.field(
+        description="The delivery to send again (see webhookDeliveries), whatever its status."
+    )
 
 
 def client_address(info: Info) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -15,6 +16,7 @@ from kamgraph.core.access.types import (
     AuditRecordType,
     Me,
     PermissionType,
+    WebhookDeliveryStatusEnum,
     WebhookDeliveryType,
     WebhookType,
 )
@@ -63,7 +65,7 @@ class AccessQueries:
             for name, p in sorted(registered.items())
         ]
 
-    @strawberry.field(description="API keys (KA director), newest first.")
+    @strawberry.field(description="API keys (apikeys.manage, held by the KA director), oldest first.")
     async def api_keys(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[ApiKeyType]:
         return await list_connection(info, context(info).rows(ApiKey), first=first, after=after)
 
@@ -72,13 +74,19 @@ class AccessQueries:
         return await list_connection(info, context(info).rows(Webhook), first=first, after=after)
 
     @strawberry.field(
-        description="The delivery log of a webhook, newest first; filter by status (pending, delivered, failed)."
+        description="The delivery log of a webhook (webhooks.manage), oldest first; filter by status (PENDING, DELIVERED, FAILED)."
     )
     async def webhook_deliveries(
         self,
         info: Info,
-        webhook_id: strawberry.ID,
-        status: str | None = None,
+        webhook_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The webhook whose deliveries to list; an unknown id gives an empty list."),
+        ],
+        status: Annotated[
+            WebhookDeliveryStatusEnum | None,
+            strawberry.argument(description="Only deliveries with this status; all when omitted."),
+        ] = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[WebhookDeliveryType]:
@@ -87,8 +95,8 @@ class AccessQueries:
         except InvalidId:
             key = -1
         rows = context(info).rows(WebhookDelivery).where("webhook", key)
-        if status:
-            rows = rows.where("status", status)
+        if status is not None:
+            rows = rows.where("status", status.value)
         return await list_connection(info, rows, first=first, after=after)
 
     @strawberry.field(

@@ -27,16 +27,20 @@ UNSET = strawberry.UNSET
 
 @strawberry.input
 class CreateAccountInput:
-    name: str
+    name: str = strawberry.field(description="The customer company's name; not empty.")
     credit_code: str = strawberry.field(
         description="18-character unified social credit code; its check character is verified."
     )
     industry_code: str = strawberry.field(
         description="GB/T 4754-2017 section letter and division, e.g. C39 (see industries)."
     )
-    region: RegionEnum
-    size: AccountSizeEnum = AccountSizeEnum.MEDIUM
-    status: AccountStatusEnum = AccountStatusEnum.PROSPECT
+    region: RegionEnum = strawberry.field(description="The sales region the account belongs to.")
+    size: AccountSizeEnum = strawberry.field(
+        default=AccountSizeEnum.MEDIUM, description="The company's size by head count (MEDIUM when omitted)."
+    )
+    status: AccountStatusEnum = strawberry.field(
+        default=AccountStatusEnum.PROSPECT, description="The lifecycle status (PROSPECT when omitted)."
+    )
     owner_id: strawberry.ID | None = strawberry.field(
         default=None, description="The responsible account manager (staff)."
     )
@@ -49,14 +53,30 @@ class CreateAccountInput:
 class UpdateAccountInput:
     id: strawberry.ID
     expected_version: int | None = None
-    name: str | None = UNSET
-    credit_code: str | None = UNSET
-    industry_code: str | None = UNSET
-    region: RegionEnum | None = UNSET
-    size: AccountSizeEnum | None = UNSET
-    status: AccountStatusEnum | None = UNSET
-    owner_id: strawberry.ID | None = UNSET
-    parent_id: strawberry.ID | None = UNSET
+    name: str | None = strawberry.field(default=UNSET, description="The new name; cannot be null or empty.")
+    credit_code: str | None = strawberry.field(
+        default=UNSET,
+        description="The new 18-character unified social credit code; its check character is verified and no "
+        "other account may have it. Cannot be null.",
+    )
+    industry_code: str | None = strawberry.field(
+        default=UNSET, description="The new GB/T 4754-2017 code, e.g. C39 (see industries). Cannot be null."
+    )
+    region: RegionEnum | None = strawberry.field(default=UNSET, description="The new region; cannot be null.")
+    size: AccountSizeEnum | None = strawberry.field(default=UNSET, description="The new size; cannot be null.")
+    status: AccountStatusEnum | None = strawberry.field(
+        default=UNSET, description="The new lifecycle status; cannot be null."
+    )
+    owner_id: strawberry.ID | None = strawberry.field(
+        default=UNSET,
+        description="The new owner (staff), who also joins the team as ACCOUNT_MANAGER; null leaves the account "
+        "without one. Giving an account to someone else is a director's decision (FORBIDDEN otherwise).",
+    )
+    parent_id: strawberry.ID | None = strawberry.field(
+        default=UNSET,
+        description="The group the account belongs to, null for none; not the account itself or one of its "
+        "subsidiaries.",
+    )
 
 
 @strawberry.input
@@ -67,15 +87,21 @@ class ArchiveAccountInput:
 
 @strawberry.input
 class SetAccountTeamMemberInput:
-    account_id: strawberry.ID
-    person_id: strawberry.ID
-    role: TeamRoleEnum
+    account_id: strawberry.ID = strawberry.field(
+        description="The account; only its owner or a director may change its team."
+    )
+    person_id: strawberry.ID = strawberry.field(description="The member of staff to add (contacts cannot be members).")
+    role: TeamRoleEnum = strawberry.field(description="Their role on the team; replaces their role if already on it.")
 
 
 @strawberry.input
 class RemoveAccountTeamMemberInput:
-    account_id: strawberry.ID
-    person_id: strawberry.ID
+    account_id: strawberry.ID = strawberry.field(
+        description="The account; only its owner or a director may change its team."
+    )
+    person_id: strawberry.ID = strawberry.field(
+        description="The member to take off; not the owner (change the owner first)."
+    )
 
 
 @strawberry.input
@@ -87,7 +113,7 @@ class EvaluateTiersInput:
 
 @strawberry.input(description="A director's decision on a tier review.")
 class ConfirmTierChangeInput:
-    review_id: strawberry.ID
+    review_id: strawberry.ID = strawberry.field(description="The tier review to decide; it must still be PENDING.")
     reason: str = strawberry.field(description="Why; kept with the account's tier history.")
 
 
@@ -99,20 +125,32 @@ class DismissTierChangeInput(ConfirmTierChangeInput):
 @strawberry.input(description="One account as the other system has it; matched on (source, externalId).")
 class AccountRecordInput:
     external_id: str
-    name: str
-    credit_code: str
-    industry_code: str
-    region: RegionEnum
-    size: AccountSizeEnum = AccountSizeEnum.MEDIUM
-    status: AccountStatusEnum = AccountStatusEnum.PROSPECT
-    owner_id: strawberry.ID | None = None
-    parent_id: strawberry.ID | None = None
+    name: str = strawberry.field(description="The customer company's name; not empty.")
+    credit_code: str = strawberry.field(
+        description="18-character unified social credit code; its check character is verified."
+    )
+    industry_code: str = strawberry.field(description="GB/T 4754-2017 section letter and division, e.g. C39.")
+    region: RegionEnum = strawberry.field(description="The sales region the account belongs to.")
+    size: AccountSizeEnum = strawberry.field(
+        default=AccountSizeEnum.MEDIUM, description="The company's size by head count (MEDIUM when omitted)."
+    )
+    status: AccountStatusEnum = strawberry.field(
+        default=AccountStatusEnum.PROSPECT, description="The lifecycle status (PROSPECT when omitted)."
+    )
+    owner_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The responsible account manager (staff); null: none (an existing owner is removed)."
+    )
+    parent_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The group this account belongs to; null: none."
+    )
 
 
 @strawberry.input(description=f"Up to {MAX_UPSERT} accounts from one source system.")
 class UpsertAccountsInput:
     source: str = strawberry.field(description='The system the external ids belong to, e.g. "erp".')
-    accounts: list[AccountRecordInput]
+    accounts: list[AccountRecordInput] = strawberry.field(
+        description=f"The records, at most {MAX_UPSERT}; each is created or updated on its own."
+    )
 
 
 UpsertAccountsPayload = upsert_payload_type("Account", "account", AccountType)

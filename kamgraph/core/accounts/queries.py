@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -98,7 +99,14 @@ class AccountQueries:
 
     @strawberry.field(description="Tier change proposals and decisions, newest first.")
     async def tier_reviews(
-        self, info: Info, status: TierReviewStatusEnum | None = None, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        status: Annotated[
+            TierReviewStatusEnum | None,
+            strawberry.argument(description="Only reviews with this status (e.g. PENDING: those awaiting a decision)."),
+        ] = None,
+        first: int | None = None,
+        after: str | None = None,
     ) -> Connection[TierReviewType]:
         rows = context(info).rows(TierReview)
         if status is not None:
@@ -128,24 +136,36 @@ class AccountQueries:
 @strawberry.type(description="An account manager's portfolio by tier.")
 class ManagerLoad:
     manager_id: strawberry.Private[int]
-    strategic_accounts: int
-    core_accounts: int
-    potential_accounts: int
+    strategic_accounts: int = strawberry.field(description="How many STRATEGIC accounts they own.")
+    core_accounts: int = strawberry.field(
+        description="How many CORE accounts they own (the model: at most 5 by default, see StaffingWarning "
+        "MANAGER_OVERLOADED)."
+    )
+    potential_accounts: int = strawberry.field(description="How many POTENTIAL accounts they own.")
 
-    @strawberry.field
+    @strawberry.field(description="The account manager (the accounts' owner); null if you may not read them.")
     async def manager(self, info: Info) -> PersonType | None:
         return await load_one(info, Person, self.manager_id)
 
 
 @strawberry.type(description="The department against the staffing model of DOMAIN.md section 1.")
 class StaffingReport:
-    account_managers: int
-    solution_experts: int
-    customer_success_managers: int
-    data_analysts: int
-    contract_specialists: int
+    account_managers: int = strawberry.field(description="Staff (not archived) holding the ACCOUNT_MANAGER role.")
+    solution_experts: int = strawberry.field(
+        description="Staff holding the SOLUTION_EXPERT role (the model: 1 per 5 account managers by default)."
+    )
+    customer_success_managers: int = strawberry.field(description="Staff holding the CUSTOMER_SUCCESS_MANAGER role.")
+    data_analysts: int = strawberry.field(
+        description="Staff holding the DATA_ANALYST role (the model: 1 per 10 account managers by default)."
+    )
+    contract_specialists: int = strawberry.field(
+        description="Staff holding the CONTRACT_SPECIALIST role (the model: 1 per 10 account managers by default)."
+    )
     manager_loads: list[ManagerLoad] = strawberry.field(description="Accounts you may see, by owner and tier.")
-    warnings: list[StaffingWarning]
+    warnings: list[StaffingWarning] = strawberry.field(
+        description="Departures from the department's ratios and from the core-account load per manager; "
+        "advice only, nothing is refused."
+    )
 
 
 async def staffing_report(info: Info) -> StaffingReport:
@@ -202,8 +222,10 @@ class BusinessRules:
     core_threshold: Decimal = strawberry.field(
         description="Trailing-12-month signed value from which an account is CORE (CNY)."
     )
-    max_page_size: int
-    default_page_size: int
+    max_page_size: int = strawberry.field(
+        description="The most items a page may hold (first or last); a larger request is refused with LIMIT_EXCEEDED."
+    )
+    default_page_size: int = strawberry.field(description="The items of a page when neither first nor last is given.")
     time_zone: str = strawberry.field(description="Time zone of business dates.")
     today: date = strawberry.field(description="Today in the business time zone.")
     holidays: list[date] = strawberry.field(description="Holidays that working-day timers skip.")
@@ -211,7 +233,9 @@ class BusinessRules:
 
 @strawberry.type
 class RulesQueries:
-    @strawberry.field
+    @strawberry.field(
+        description="The business rule values in force: tier thresholds, page sizes, the time zone and holidays."
+    )
     def business_rules(self, info: Info) -> BusinessRules:
         s = context(info).settings
         return BusinessRules(

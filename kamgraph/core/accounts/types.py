@@ -17,6 +17,7 @@ from kamgraph.api import (
     OrderDirection,
     child_connection,
     context,
+    described_enum,
     load_one,
 )
 from kamgraph.api.connections import order_input
@@ -60,16 +61,83 @@ if TYPE_CHECKING:
         ContractType,
     )
 
-TierEnum = strawberry.enum(
-    Tier, name="Tier", description="STRATEGIC above 10M CNY a year, CORE from 1M, else POTENTIAL."
+TierEnum = described_enum(
+    Tier,
+    "An account's tier, from the signed contract value of its trailing 12 months (CNY). Re-evaluation proposes "
+    "changes (tierReviews) and a director confirms them; the thresholds in force are in businessRules.",
+    {
+        "STRATEGIC": "Trailing-12-month signed value above the strategic threshold (10,000,000 CNY by default).",
+        "CORE": "Trailing-12-month signed value at or above the core threshold (1,000,000 CNY by default), "
+        "and not above the strategic threshold.",
+        "POTENTIAL": "Trailing-12-month signed value below the core threshold, or none yet (a prospect); "
+        "the tier of a new account.",
+    },
+    name="Tier",
 )
-AccountStatusEnum = strawberry.enum(AccountStatus, name="AccountStatus")
-RegionEnum = strawberry.enum(Region, name="Region")
-AccountSizeEnum = strawberry.enum(
-    AccountSize, name="AccountSize", description="Head count: <100, <1,000, <10,000, more."
+AccountStatusEnum = described_enum(
+    AccountStatus,
+    "Where an account is in its lifecycle, as set with createAccount and updateAccount.",
+    {
+        "PROSPECT": "A possible customer that is not buying yet; the status of a new account unless another is given.",
+        "ACTIVE": "A customer in an ongoing business relationship.",
+        "AT_RISK": "A customer showing signs of churn (late payment, falling purchases, a key contact leaving...).",
+        "EXITING": "A customer that is leaving: data migration, settlement and handover are under way.",
+        "EXITED": "A former customer whose exit is complete.",
+    },
+    name="AccountStatus",
 )
-TeamRoleEnum = strawberry.enum(TeamRole, name="TeamRole")
-TierReviewStatusEnum = strawberry.enum(TierReviewStatus, name="TierReviewStatus")
+RegionEnum = described_enum(
+    Region,
+    "The sales region of an account (regional directors see the accounts of their region).",
+    {
+        "NORTH": "North China (华北), e.g. Beijing, Tianjin.",
+        "NORTHEAST": "Northeast China (东北), e.g. Shenyang.",
+        "EAST": "East China (华东), e.g. Shanghai, Hangzhou, Nanjing, Suzhou.",
+        "CENTRAL": "Central China (华中), e.g. Wuhan, Changsha.",
+        "SOUTH": "South China (华南), e.g. Guangzhou, Shenzhen.",
+        "SOUTHWEST": "Southwest China (西南), e.g. Chengdu, Chongqing.",
+        "NORTHWEST": "Northwest China (西北), e.g. Xi'an.",
+    },
+    name="Region",
+)
+AccountSizeEnum = described_enum(
+    AccountSize,
+    "The customer company's size by head count.",
+    {
+        "SMALL": "Fewer than 100 employees.",
+        "MEDIUM": "100 to 999 employees; the size of a new account unless another is given.",
+        "LARGE": "1,000 to 9,999 employees.",
+        "ENTERPRISE": "10,000 employees or more.",
+    },
+    name="AccountSize",
+)
+TeamRoleEnum = described_enum(
+    TeamRole,
+    "The role a member of staff plays on one account's team (apart from the roles they hold as staff).",
+    {
+        "ACCOUNT_MANAGER": "Manages the account; the account's owner is on its team in this role.",
+        "SOLUTION_EXPERT": "Designs the customer's solutions; with the account manager and the customer success "
+        "manager, one of the iron triangle a strategic account needs.",
+        "CUSTOMER_SUCCESS_MANAGER": "Looks after onboarding, satisfaction and renewals; one of the iron triangle "
+        "a strategic account needs.",
+        "CONTRACT_SPECIALIST": "Reviews the account's contracts and tracks their fulfilment.",
+        "DATA_ANALYST": "Analyses the account's data.",
+        "SERVICE_AGENT": "Handles the account's after-sales service.",
+        "EXECUTIVE_SPONSOR": "A senior executive of ours who sponsors the relationship.",
+    },
+    name="TeamRole",
+)
+TierReviewStatusEnum = described_enum(
+    TierReviewStatus,
+    "Where a proposed tier change stands.",
+    {
+        "PENDING": "Proposed by re-evaluation, waiting for a director to confirm or dismiss it.",
+        "APPLIED": "Confirmed by a director: the account has the proposed tier.",
+        "DISMISSED": "Turned down by a director, or withdrawn by a later re-evaluation (decidedBy re-evaluation) "
+        "when the trailing value no longer supports it or supports another tier.",
+    },
+    name="TierReviewStatus",
+)
 
 AccountRef = Annotated["AccountType", strawberry.lazy("kamgraph.core.accounts.types")]
 AccountFilterRef = Annotated["AccountFilter", strawberry.lazy("kamgraph.core.accounts.types")]
@@ -81,11 +149,11 @@ ContractOrderRef = Annotated["ContractOrder", strawberry.lazy("kamgraph.core.con
 @strawberry.type(description="A GB/T 4754-2017 industry: section and division.")
 class Industry:
     code: str = strawberry.field(description='Section letter and division, e.g. "C39".')
-    section: str
-    section_name: str
-    section_name_en: str
-    division: str
-    division_name: str
+    section: str = strawberry.field(description='The section letter, A to T, e.g. "C" (manufacturing).')
+    section_name: str = strawberry.field(description="The section's name in Chinese, as the standard gives it.")
+    section_name_en: str = strawberry.field(description="The section's name in English.")
+    division: str = strawberry.field(description='The two-digit division within the section, e.g. "39".')
+    division_name: str = strawberry.field(description="The division's name in Chinese, as the standard gives it.")
 
     @classmethod
     def of(cls, code: str) -> Industry:
@@ -103,10 +171,12 @@ class Industry:
 
 @strawberry.type(description="A GB/T 4754-2017 section with its divisions (reference data).")
 class IndustrySection:
-    code: str
-    name: str
-    name_en: str
-    divisions: list[Industry]
+    code: str = strawberry.field(description='The section letter, A to T, e.g. "C".')
+    name: str = strawberry.field(description="The section's name in Chinese, as the standard gives it.")
+    name_en: str = strawberry.field(description="The section's name in English.")
+    divisions: list[Industry] = strawberry.field(
+        description="The divisions of the section, each with the full industry code an account can take."
+    )
 
 
 TierFilter = enum_filter(TierEnum)
@@ -166,44 +236,60 @@ AccountOrder = order_input("AccountOrder", AccountOrderField)
 
 @strawberry.type(description="A departure from the staffing model of DOMAIN.md section 1; advice, not an error.")
 class StaffingWarning:
-    code: str
-    message: str
+    code: str = strawberry.field(
+        description="What departs from the model: IRON_TRIANGLE_INCOMPLETE (a strategic account lacks an account "
+        "manager, solution expert or customer success manager), NO_ACCOUNT_MANAGER (a core account has none), "
+        "TOO_FEW_DATA_ANALYSTS, TOO_FEW_CONTRACT_SPECIALISTS, TOO_FEW_SOLUTION_EXPERTS (against the department's "
+        "ratios to account managers) or MANAGER_OVERLOADED (more core accounts than the model allows)."
+    )
+    message: str = strawberry.field(description="The departure in plain words, with the numbers involved.")
 
 
 @strawberry.type(name="HealthSignal", description="One plugin's reading of an account's health.")
 class HealthSignalReading:
     name: str = strawberry.field(description="<plugin>.<what>, e.g. risk.payment_behaviour.")
-    description: str
+    description: str = strawberry.field(description="What the signal measures, as its plugin describes it.")
     score: int = strawberry.field(description="0 (alarming) to 100 (healthy).")
-    detail: str
+    detail: str = strawberry.field(
+        description="What the score rests on for this account, in a few words from the plugin."
+    )
 
 
 @strawberry.type(description="A member of an account's team and their role on it.")
 class TeamMember:
-    role: TeamRoleEnum
-    created_at: datetime = strawberry.field(name="since")
-    person = to_one_field(Person, "person_id", PersonType)
+    role: TeamRoleEnum = strawberry.field(description="Their role on this account's team.")
+    created_at: datetime = strawberry.field(
+        name="since", description="When they joined the team (a change of role keeps this date)."
+    )
+    person = to_one_field(Person, "person_id", PersonType, "The member of staff; null if you may not read them.")
 
 
 @strawberry.type(name="TierReview", description="A tier change proposed by re-evaluation, and its decision.")
 class TierReviewType(Node):
     is_type_of = node_type_of(TierReview)
 
-    current_tier: TierEnum
-    proposed_tier: TierEnum
+    current_tier: TierEnum = strawberry.field(description="The account's tier when the change was proposed.")
+    proposed_tier: TierEnum = strawberry.field(description="The tier its trailing-12-month signed value calls for.")
     trailing_value = sensitive_field(
         "trailing_value",
         Decimal,
         "Signed contract value of the trailing 12 months (CNY). Sensitive: null without contracts.amounts.read; "
         "every read is audited.",
     )
-    status: TierReviewStatusEnum
-    proposed_at: datetime
-    decided_at: datetime | None
-    decided_by: str | None
-    reason: str | None
+    status: TierReviewStatusEnum = strawberry.field(description="Whether it waits for a decision, or how it ended.")
+    proposed_at: datetime = strawberry.field(description="When re-evaluation proposed it.")
+    decided_at: datetime | None = strawberry.field(
+        description="When it was confirmed or dismissed; null while pending."
+    )
+    decided_by: str | None = strawberry.field(
+        description="The name of the director who decided, or re-evaluation when a later run withdrew it; "
+        "null while pending."
+    )
+    reason: str | None = strawberry.field(
+        description="Why it was confirmed or dismissed, kept with the account's tier history; null while pending."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The account the review is about; null if you may no longer see it.")
     async def account(self, info: Info) -> AccountType | None:
         return await load_one(info, Account, self.account_id)
 
@@ -212,13 +298,15 @@ class TierReviewType(Node):
 class AccountType(Node):
     is_type_of = node_type_of(Account)
 
-    name: str
+    name: str = strawberry.field(description="The customer company's name.")
     credit_code: str = strawberry.field(description="Unified social credit code (GB 32100-2015).")
     industry_code: str = strawberry.field(description="GB/T 4754-2017 section and division, e.g. C39.")
-    region: RegionEnum
-    size: AccountSizeEnum
-    status: AccountStatusEnum
-    tier: TierEnum
+    region: RegionEnum = strawberry.field(description="The sales region the account belongs to.")
+    size: AccountSizeEnum = strawberry.field(description="The company's size by head count.")
+    status: AccountStatusEnum = strawberry.field(description="Where the account is in its lifecycle.")
+    tier: TierEnum = strawberry.field(
+        description="The tier in force; it changes only when a director confirms a tier review."
+    )
     version: int
     external_id: str | None
     source: str | None
@@ -226,7 +314,12 @@ class AccountType(Node):
     updated_at: datetime
     archived_at: datetime | None
 
-    industry = computed_field(lambda account: Industry.of(account.industry_code), Industry, ("industry_code",))
+    industry = computed_field(
+        lambda account: Industry.of(account.industry_code),
+        Industry,
+        ("industry_code",),
+        "The industry of industryCode, with its section and division names.",
+    )
     owner = to_one_field(Person, "owner_id", PersonType, "The account manager responsible for the account.")
 
     parent = to_one_field(Account, "parent_id", AccountRef, "The group this account belongs to.")
@@ -289,7 +382,6 @@ class TierReviewOrderField(Enum):
 TierReviewOrder = order_input("TierReviewOrder", TierReviewOrderField)
 
 
-@strawberry.enum(description="What accountsAggregate groups by.")
 class AccountGroupBy(Enum):
     TIER = "tier"
     REGION = "region"
@@ -298,6 +390,21 @@ class AccountGroupBy(Enum):
     STATUS = "status"
     SIZE = "size"
     OWNER = "owner"
+
+
+described_enum(
+    AccountGroupBy,
+    "What accountsAggregate groups by.",
+    {
+        "TIER": "By tier.",
+        "REGION": "By region.",
+        "INDUSTRY": "By GB/T 4754 section letter (A-T).",
+        "INDUSTRY_DIVISION": "By full industry code: section and division, e.g. C39.",
+        "STATUS": "By lifecycle status.",
+        "SIZE": "By size.",
+        "OWNER": "By owner (account manager); accounts without one form a group whose owner is null.",
+    },
+)
 
 
 @strawberry.type(description="Group keys that name an account or its owner; the aggregates' key types extend it.")
@@ -326,31 +433,49 @@ class AccountKeys:
 
 @strawberry.type(description="The group's value for each groupBy key; keys not grouped by are null.")
 class AccountGroupKeys:
-    tier: TierEnum | None = None
-    region: RegionEnum | None = None
-    industry: str | None = None
-    industry_division: str | None = None
-    status: AccountStatusEnum | None = None
-    size: AccountSizeEnum | None = None
+    tier: TierEnum | None = strawberry.field(default=None, description="The group's tier, when grouped by TIER.")
+    region: RegionEnum | None = strawberry.field(
+        default=None, description="The group's region, when grouped by REGION."
+    )
+    industry: str | None = strawberry.field(
+        default=None, description="The group's GB/T 4754 section letter, when grouped by INDUSTRY."
+    )
+    industry_division: str | None = strawberry.field(
+        default=None,
+        description="The group's industry code (section and division, e.g. C39), when grouped by INDUSTRY_DIVISION.",
+    )
+    status: AccountStatusEnum | None = strawberry.field(
+        default=None, description="The group's lifecycle status, when grouped by STATUS."
+    )
+    size: AccountSizeEnum | None = strawberry.field(default=None, description="The group's size, when grouped by SIZE.")
     owner_id: strawberry.Private[int | None] = None
 
-    @strawberry.field
+    @strawberry.field(
+        description="The group's owner, when grouped by OWNER; null otherwise, for accounts without an owner, "
+        "or when you may not read the person."
+    )
     async def owner(self, info: Info) -> PersonType | None:
         return await load_one(info, Person, self.owner_id)
 
 
-@strawberry.type
+@strawberry.type(description="One group of accountsAggregate: its keys, how many accounts, their signed value.")
 class AccountGroup:
-    keys: AccountGroupKeys
-    count: int
+    keys: AccountGroupKeys = strawberry.field(description="The group's value of each groupBy key.")
+    count: int = strawberry.field(description="How many of the accounts you may see are in the group.")
     signed_value: Decimal | None = strawberry.field(
         description="Total amount of the group's signed contracts (signed, active, completed, expired, terminated), CNY. "
         "Sensitive: null without contracts.amounts.read; every read is audited."
     )
 
 
-@strawberry.type
+@strawberry.type(description="Counts and signed contract value of the accounts you may see that match the filter.")
 class AccountsAggregate:
-    count: int
-    signed_value: Decimal | None
-    groups: list[AccountGroup]
+    count: int = strawberry.field(description="How many accounts match (archived ones are left out).")
+    signed_value: Decimal | None = strawberry.field(
+        description="Total amount of the matching accounts' signed contracts (signed, active, completed, expired, "
+        "terminated), in CNY (amounts are added as stored, whatever a contract's currency). Sensitive: null "
+        "without contracts.amounts.read; every read is audited."
+    )
+    groups: list[AccountGroup] = strawberry.field(
+        description="One entry per combination of groupBy values that occurs; empty without groupBy."
+    )

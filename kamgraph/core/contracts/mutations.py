@@ -21,23 +21,36 @@ UNSET = strawberry.UNSET
 
 @strawberry.input(description="One instalment of a payment schedule.")
 class InstalmentInput:
-    due_on: date
-    amount: Decimal
+    due_on: date = strawberry.field(
+        description="When it is due: between the contract's start and end, instalments in due-date order."
+    )
+    amount: Decimal = strawberry.field(
+        description="The amount due, in the contract's currency: positive, at most two decimals."
+    )
 
 
 @strawberry.input(description="A new contract starts as DRAFT. Its instalments must add up to its amount.")
 class CreateContractInput:
-    account_id: strawberry.ID
-    number: str
-    title: str
+    account_id: strawberry.ID = strawberry.field(description="The customer account (not archived).")
+    number: str = strawberry.field(description="The contract number; unique among all contracts.")
+    title: str = strawberry.field(description="What the contract is about; not empty.")
     amount: Decimal = strawberry.field(description="Contract value, non-negative, at most two decimals.")
-    start_on: date
-    end_on: date
-    edition: EditionEnum = EditionEnum.BASIC
-    currency: str = "CNY"
-    payment_terms_days: int = 30
-    renews_id: strawberry.ID | None = None
-    schedule: list[InstalmentInput] = strawberry.field(default_factory=list)
+    start_on: date = strawberry.field(description="The first day of the contract.")
+    end_on: date = strawberry.field(description="The last day of the contract; after startOn.")
+    edition: EditionEnum = strawberry.field(
+        default=EditionEnum.BASIC, description="The price step (BASIC when omitted)."
+    )
+    currency: str = strawberry.field(default="CNY", description="ISO 4217 code of the currency (CNY when omitted).")
+    payment_terms_days: int = strawberry.field(
+        default=30, description="Days the customer has to pay an invoice, 0 to 365 (30 when omitted)."
+    )
+    renews_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The contract this one renews; with the same customer."
+    )
+    schedule: list[InstalmentInput] = strawberry.field(
+        default_factory=list,
+        description="The payment schedule; when given, its amounts add up to the contract amount. Empty when omitted.",
+    )
     external_id: str | None = None
     source: str | None = None
 
@@ -46,16 +59,36 @@ class CreateContractInput:
 class UpdateContractInput:
     id: strawberry.ID
     expected_version: int | None = None
-    number: str | None = UNSET
-    title: str | None = UNSET
-    amount: Decimal | None = UNSET
-    start_on: date | None = UNSET
-    end_on: date | None = UNSET
-    edition: EditionEnum | None = UNSET
-    currency: str | None = UNSET
-    payment_terms_days: int | None = UNSET
-    renews_id: strawberry.ID | None = UNSET
-    schedule: list[InstalmentInput] | None = UNSET
+    number: str | None = strawberry.field(
+        default=UNSET, description="The new contract number; unique among all contracts."
+    )
+    title: str | None = strawberry.field(default=UNSET, description="The new title; cannot be null or empty.")
+    amount: Decimal | None = strawberry.field(
+        default=UNSET,
+        description="The new contract value: non-negative, at most two decimals, and still the sum of the "
+        "schedule. Cannot be null.",
+    )
+    start_on: date | None = strawberry.field(
+        default=UNSET, description="The new first day; the schedule's due dates must stay inside. Cannot be null."
+    )
+    end_on: date | None = strawberry.field(
+        default=UNSET,
+        description="The new last day, after startOn; the schedule's due dates must stay inside. Cannot be null.",
+    )
+    edition: EditionEnum | None = strawberry.field(default=UNSET, description="The new edition; cannot be null.")
+    currency: str | None = strawberry.field(
+        default=UNSET, description="The new ISO 4217 currency code; cannot be null."
+    )
+    payment_terms_days: int | None = strawberry.field(
+        default=UNSET, description="The new payment terms in days, 0 to 365; cannot be null."
+    )
+    renews_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="The contract this one renews, with the same customer; null for none."
+    )
+    schedule: list[InstalmentInput] | None = strawberry.field(
+        default=UNSET,
+        description="A new payment schedule that replaces the old one; its amounts add up to the contract amount.",
+    )
 
 
 @strawberry.input
@@ -74,7 +107,7 @@ class _Transition:
 @strawberry.input
 class _TransitionWithReason:
     id: strawberry.ID
-    reason: str
+    reason: str = strawberry.field(description="Why; not empty. Kept on the contract as statusReason.")
     expected_version: int | None = None
 
 
@@ -87,13 +120,20 @@ class _Signing:
 
 @strawberry.input
 class RecordPaymentInput:
-    contract_id: strawberry.ID
-    amount: Decimal
-    paid_on: date
+    contract_id: strawberry.ID = strawberry.field(
+        description="The contract paid against; it must be signed (SIGNED, ACTIVE, COMPLETED, EXPIRED or TERMINATED)."
+    )
+    amount: Decimal = strawberry.field(
+        description="The amount received, in the contract's currency: positive, at most two decimals, and not more "
+        "than what is still outstanding on the contract."
+    )
+    paid_on: date = strawberry.field(description="When the money was received; not in the future.")
     instalment_id: strawberry.ID | None = strawberry.field(
         default=None, description="Settle this instalment first (default: the oldest due)."
     )
-    reference: str | None = None
+    reference: str | None = strawberry.field(
+        default=None, description="The payer's or the bank's reference, kept with the payment."
+    )
 
 
 @strawberry.input(
@@ -101,18 +141,22 @@ class RecordPaymentInput:
 )
 class ContractRecordInput:
     external_id: str
-    number: str
-    title: str
-    amount: Decimal
-    start_on: date
-    end_on: date
+    number: str = strawberry.field(description="The contract number; unique among all contracts.")
+    title: str = strawberry.field(description="What the contract is about; not empty.")
+    amount: Decimal = strawberry.field(description="Contract value, non-negative, at most two decimals.")
+    start_on: date = strawberry.field(description="The first day of the contract.")
+    end_on: date = strawberry.field(description="The last day of the contract; after startOn.")
     account_id: strawberry.ID | None = strawberry.field(default=None, description="The customer account ...")
     account_external_id: str | None = strawberry.field(
         default=None, description="... or its external id in the same source."
     )
-    edition: EditionEnum = EditionEnum.BASIC
-    currency: str = "CNY"
-    payment_terms_days: int = 30
+    edition: EditionEnum = strawberry.field(
+        default=EditionEnum.BASIC, description="The price step (BASIC when omitted)."
+    )
+    currency: str = strawberry.field(default="CNY", description="ISO 4217 code of the currency (CNY when omitted).")
+    payment_terms_days: int = strawberry.field(
+        default=30, description="Days the customer has to pay an invoice, 0 to 365 (30 when omitted)."
+    )
     schedule: list[InstalmentInput] | None = strawberry.field(
         default=None, description="Null keeps the schedule as it is."
     )
@@ -121,7 +165,9 @@ class ContractRecordInput:
 @strawberry.input(description=f"Up to {MAX_UPSERT} contracts from one source system.")
 class UpsertContractsInput:
     source: str = strawberry.field(description='The system the external ids belong to, e.g. "erp".')
-    contracts: list[ContractRecordInput]
+    contracts: list[ContractRecordInput] = strawberry.field(
+        description=f"The records, at most {MAX_UPSERT}; each is created or updated on its own."
+    )
 
 
 UpsertContractsPayload = upsert_payload_type("Contract", "contract", ContractType)

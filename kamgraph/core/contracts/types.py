@@ -10,7 +10,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from kamgraph.api import Node, context, load_one
+from kamgraph.api import Node, context, described_enum, load_one
 from kamgraph.api.connections import order_input
 from kamgraph.api.declare import register_filter
 from kamgraph.api.fields import children_field, sensitive_field, to_one_field
@@ -43,8 +43,33 @@ from kamgraph.core.contracts.models import (
     PaymentAllocation,
 )
 
-ContractStatusEnum = strawberry.enum(ContractStatus, name="ContractStatus")
-EditionEnum = strawberry.enum(Edition, name="Edition", description="The three-step price offer.")
+ContractStatusEnum = described_enum(
+    ContractStatus,
+    "Where a contract is in its flow: DRAFT -> IN_REVIEW -> APPROVED -> SIGNED -> ACTIVE -> COMPLETED, TERMINATED "
+    "or EXPIRED. Each step is a mutation of its own (submitContract, approveContract, signContract...).",
+    {
+        "DRAFT": "Being written; the only status in which terms and schedule can be edited. New contracts, and "
+        "contracts returned from review, are drafts.",
+        "IN_REVIEW": "Submitted to contract review (contract specialist, legal); approveContract or returnContract next.",
+        "APPROVED": "The review passed and a director approved it; waiting for the customer's signature.",
+        "SIGNED": "Signed by the customer (signedOn); its value counts as signed business from now on.",
+        "ACTIVE": "Signed and in delivery.",
+        "COMPLETED": "Fulfilled.",
+        "TERMINATED": "Ended early, from SIGNED or ACTIVE, with the reason in statusReason.",
+        "EXPIRED": "Ran out without renewal.",
+    },
+    name="ContractStatus",
+)
+EditionEnum = described_enum(
+    Edition,
+    "The three-step price offer a contract is made on.",
+    {
+        "BASIC": "The basic edition, the lowest step; the edition of a new contract unless another is given.",
+        "ENHANCED": "The enhanced edition, the middle step.",
+        "PREMIUM": "The premium edition, the highest step.",
+    },
+    name="Edition",
+)
 
 
 SENSITIVE = "Sensitive: null without contracts.amounts.read; every read is audited."
@@ -55,8 +80,8 @@ ContractRef = Annotated["ContractType", strawberry.lazy("kamgraph.core.contracts
 
 @strawberry.type(description="An amount of money in a currency.")
 class Money:
-    amount: Decimal
-    currency: str
+    amount: Decimal = strawberry.field(description="The amount, an exact decimal string.")
+    currency: str = strawberry.field(description="ISO 4217 code of the currency, e.g. CNY (the default).")
 
 
 @strawberry.type(
@@ -65,8 +90,8 @@ class Money:
 class InstalmentType(Node):
     is_type_of = node_type_of(Instalment)
 
-    sequence: int
-    due_on: date
+    sequence: int = strawberry.field(description="Its place in the schedule: 1 for the first instalment, and so on.")
+    due_on: date = strawberry.field(description="When it is due.")
     amount = sensitive_field("amount", Decimal, SENSITIVE)
     paid_amount = sensitive_field("paid_amount", Decimal, SENSITIVE)
     paid_on: date | None = strawberry.field(description="When the instalment became fully paid.")
@@ -84,7 +109,7 @@ class InstalmentType(Node):
 class PaymentAllocationType:
     amount = sensitive_field("amount", Decimal, SENSITIVE)
 
-    @strawberry.field
+    @strawberry.field(description="The instalment it settled (in part or in full).")
     async def instalment(self, info: Info) -> InstalmentType | None:
         return await load_one(info, Instalment, self.instalment_id)
 
@@ -94,12 +119,14 @@ class PaymentType(Node):
     is_type_of = node_type_of(Payment)
 
     amount = sensitive_field("amount", Decimal, SENSITIVE)
-    paid_on: date
-    reference: str | None
-    recorded_by: str | None
+    paid_on: date = strawberry.field(description="When the money was received (never in the future).")
+    reference: str | None = strawberry.field(
+        description="The payer's or the bank's reference, as recorded; null when none was given."
+    )
+    recorded_by: str | None = strawberry.field(description="The name of whoever recorded the payment.")
     created_at: datetime
 
-    contract = to_one_field(Contract, "contract_id", ContractRef)
+    contract = to_one_field(Contract, "contract_id", ContractRef, "The contract the payment was made against.")
 
     @strawberry.field(description="Which instalments this payment settled.")
     async def allocations(self, info: Info) -> list[PaymentAllocationType]:
@@ -110,16 +137,24 @@ class PaymentType(Node):
 class ContractType(Node):
     is_type_of = node_type_of(Contract)
 
-    number: str
-    title: str
-    edition: EditionEnum
-    currency: str
-    status: ContractStatusEnum
+    number: str = strawberry.field(description="The contract number, unique among all contracts.")
+    title: str = strawberry.field(description="What the contract is about.")
+    edition: EditionEnum = strawberry.field(description="The price step the contract is made on.")
+    currency: str = strawberry.field(
+        description="ISO 4217 code of the currency of its amount, schedule and payments (CNY by default)."
+    )
+    status: ContractStatusEnum = strawberry.field(
+        description="Where the contract is in its flow; it changes only through the flow's mutations."
+    )
     status_reason: str | None = strawberry.field(description="Why it was returned to draft or terminated.")
-    signed_on: date | None
-    start_on: date
-    end_on: date
-    payment_terms_days: int
+    signed_on: date | None = strawberry.field(
+        description="When the customer signed it (signContract); null before it is signed."
+    )
+    start_on: date = strawberry.field(description="The first day of the contract.")
+    end_on: date = strawberry.field(description="The last day of the contract; after startOn.")
+    payment_terms_days: int = strawberry.field(
+        description="Days the customer has to pay an invoice, 0 to 365 (30 by default)."
+    )
     version: int
     external_id: str | None
     source: str | None
@@ -134,7 +169,7 @@ class ContractType(Node):
         wrap=lambda contract, value: Money(amount=value, currency=contract.currency),
         needs=("currency",),
     )
-    account = to_one_field(Account, "account_id", AccountType)
+    account = to_one_field(Account, "account_id", AccountType, "The customer the contract is with.")
 
     renews = to_one_field(Contract, "renews_id", ContractRef, "The contract this one renews.")
 
@@ -156,10 +191,12 @@ class ContractType(Node):
 
 @strawberry.type(description="Receivables of a contract, from its schedule (amounts in the contract's currency).")
 class Receivables:
-    scheduled: Decimal
-    paid: Decimal
-    outstanding: Decimal
-    overdue: Decimal
+    scheduled: Decimal = strawberry.field(description="The sum of every instalment of the schedule.")
+    paid: Decimal = strawberry.field(description="What has been paid against the schedule so far.")
+    outstanding: Decimal = strawberry.field(description="Scheduled minus paid: what is still to be paid.")
+    overdue: Decimal = strawberry.field(
+        description="What is unpaid of the instalments whose due date has passed (before today, business time zone)."
+    )
     collection_rate: float | None = strawberry.field(
         description="Paid / due so far (target >= 0.95); null when nothing is due yet."
     )
@@ -222,7 +259,6 @@ class ContractOrderField(Enum):
 ContractOrder = order_input("ContractOrder", ContractOrderField)
 
 
-@strawberry.enum(description="What contractsAggregate groups by; account keys group by the contract's account.")
 class ContractGroupBy(Enum):
     STATUS = "status"
     EDITION = "edition"
@@ -235,26 +271,55 @@ class ContractGroupBy(Enum):
     ACCOUNT = "account"
 
 
+described_enum(
+    ContractGroupBy,
+    "What contractsAggregate groups by; account keys group by the contract's account.",
+    {
+        "STATUS": "By the contract's status.",
+        "EDITION": "By the contract's edition.",
+        "CURRENCY": "By the contract's currency (group by it to add up amounts of one currency only).",
+        "TIER": "By the tier of the contract's account.",
+        "REGION": "By the region of the contract's account.",
+        "INDUSTRY": "By the GB/T 4754 section letter (A-T) of the contract's account.",
+        "ACCOUNT_STATUS": "By the lifecycle status of the contract's account.",
+        "OWNER": "By the owner (account manager) of the contract's account.",
+        "ACCOUNT": "By the contract's account.",
+    },
+)
+
+
 @strawberry.type(description="The group's value for each groupBy key; keys not grouped by are null.")
 class ContractGroupKeys(AccountKeys):
-    status: ContractStatusEnum | None = None
-    edition: EditionEnum | None = None
-    currency: str | None = None
-    tier: TierEnum | None = None
-    region: RegionEnum | None = None
-    industry: str | None = None
-    account_status: AccountStatusEnum | None = None
+    status: ContractStatusEnum | None = strawberry.field(
+        default=None, description="The group's contract status, when grouped by STATUS."
+    )
+    edition: EditionEnum | None = strawberry.field(
+        default=None, description="The group's edition, when grouped by EDITION."
+    )
+    currency: str | None = strawberry.field(default=None, description="The group's currency, when grouped by CURRENCY.")
+    tier: TierEnum | None = strawberry.field(default=None, description="The accounts' tier, when grouped by TIER.")
+    region: RegionEnum | None = strawberry.field(
+        default=None, description="The accounts' region, when grouped by REGION."
+    )
+    industry: str | None = strawberry.field(
+        default=None, description="The accounts' GB/T 4754 section letter, when grouped by INDUSTRY."
+    )
+    account_status: AccountStatusEnum | None = strawberry.field(
+        default=None, description="The accounts' lifecycle status, when grouped by ACCOUNT_STATUS."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One group of contractsAggregate: its keys, how many contracts, their total amount.")
 class ContractGroup:
-    keys: ContractGroupKeys
-    count: int
+    keys: ContractGroupKeys = strawberry.field(description="The group's value of each groupBy key.")
+    count: int = strawberry.field(description="How many of the contracts you may see are in the group.")
     amount: Decimal | None = strawberry.field(description="Total contract value of the group (exact). " + SENSITIVE)
 
 
-@strawberry.type
+@strawberry.type(description="Counts and amount totals of the contracts you may see that match the filter.")
 class ContractsAggregate:
-    count: int
+    count: int = strawberry.field(description="How many contracts match (archived ones are left out).")
     amount: Decimal | None = strawberry.field(description=SENSITIVE)
-    groups: list[ContractGroup]
+    groups: list[ContractGroup] = strawberry.field(
+        description="One entry per combination of groupBy values that occurs; empty without groupBy."
+    )

@@ -24,17 +24,31 @@ UNSET = strawberry.UNSET
 
 @strawberry.input
 class CreatePersonInput:
-    kind: PersonKindEnum
-    name: str
-    title: str | None = None
+    kind: PersonKindEnum = strawberry.field(
+        description="CONTACT (needs contacts.write) or STAFF (needs staff.manage); it cannot change later."
+    )
+    name: str = strawberry.field(description="The person's full name; not empty.")
+    title: str | None = strawberry.field(default=None, description="Their job title.")
     account_id: strawberry.ID | None = strawberry.field(default=None, description="Required for contacts.")
-    relationship_level: RelationshipLevelEnum | None = None
+    relationship_level: RelationshipLevelEnum | None = strawberry.field(
+        default=None, description="Contacts only: how high they sit at the customer."
+    )
     phone: str | None = strawberry.field(default=None, description="Chinese mobile (1[3-9] + 9 digits) or E.164.")
-    email: str | None = None
-    is_key_decision_maker: bool = False
+    email: str | None = strawberry.field(
+        default=None, description="An e-mail address; staff log in with it. Encrypted at rest."
+    )
+    is_key_decision_maker: bool = strawberry.field(
+        default=False, description="Whether the contact is a key decision maker (false when omitted)."
+    )
     roles: list[RoleEnum] = strawberry.field(default_factory=list, description="Staff only.")
-    region: str | None = None
-    industry_section: str | None = strawberry.field(default=None, name="industryLine")
+    region: str | None = strawberry.field(
+        default=None, description="Regional directors: the Region value of their region, e.g. EAST."
+    )
+    industry_section: str | None = strawberry.field(
+        default=None,
+        name="industryLine",
+        description="Industry directors: the GB/T 4754 section letter (A-T) of their industry line.",
+    )
     external_id: str | None = None
     source: str | None = None
 
@@ -45,17 +59,38 @@ class UpdatePersonInput:
     expected_version: int | None = strawberry.field(
         default=None, description="Refused with CONFLICT when the person moved on."
     )
-    name: str | None = UNSET
-    title: str | None = UNSET
-    account_id: strawberry.ID | None = UNSET
-    relationship_level: RelationshipLevelEnum | None = UNSET
-    phone: str | None = UNSET
-    email: str | None = UNSET
-    is_key_decision_maker: bool | None = UNSET
-    status: PersonStatusEnum | None = UNSET
-    roles: list[RoleEnum] | None = UNSET
-    region: str | None = UNSET
-    industry_section: str | None = strawberry.field(default=UNSET, name="industryLine")
+    name: str | None = strawberry.field(default=UNSET, description="The new name; not empty.")
+    title: str | None = strawberry.field(default=UNSET, description="The new job title; null clears it.")
+    account_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="Contacts: the customer they now work for (a contact always has one)."
+    )
+    relationship_level: RelationshipLevelEnum | None = strawberry.field(
+        default=UNSET, description="Contacts only: how high they sit at the customer; null clears it."
+    )
+    phone: str | None = strawberry.field(
+        default=UNSET, description="Chinese mobile (1[3-9] + 9 digits) or E.164; null clears it."
+    )
+    email: str | None = strawberry.field(
+        default=UNSET, description="An e-mail address; null clears it. A member of staff's login follows it."
+    )
+    is_key_decision_maker: bool | None = strawberry.field(
+        default=UNSET, description="Whether the contact is a key decision maker; cannot be null."
+    )
+    status: PersonStatusEnum | None = strawberry.field(
+        default=UNSET, description="ACTIVE or LEFT; a change emits person.status_changed. Cannot be null."
+    )
+    roles: list[RoleEnum] | None = strawberry.field(
+        default=UNSET,
+        description="Staff only: the roles they hold from now on, replacing the old ones; null leaves them as they are.",
+    )
+    region: str | None = strawberry.field(
+        default=UNSET, description="Regional directors: the Region value of their region, e.g. EAST; null clears it."
+    )
+    industry_section: str | None = strawberry.field(
+        default=UNSET,
+        name="industryLine",
+        description="Industry directors: the GB/T 4754 section letter (A-T) of their line; null clears it.",
+    )
 
 
 @strawberry.input
@@ -69,27 +104,42 @@ class ArchivePersonInput:
 )
 class PersonRecordInput:
     external_id: str
-    name: str
-    kind: PersonKindEnum = PersonKindEnum.CONTACT
+    name: str = strawberry.field(description="The person's full name; not empty.")
+    kind: PersonKindEnum = strawberry.field(
+        default=PersonKindEnum.CONTACT,
+        description="CONTACT (when omitted) or STAFF; a person already synced keeps their kind.",
+    )
     account_id: strawberry.ID | None = strawberry.field(
         default=None, description="The customer account of a contact ..."
     )
     account_external_id: str | None = strawberry.field(
         default=None, description="... or its external id in the same source."
     )
-    title: str | None = None
-    relationship_level: RelationshipLevelEnum | None = None
-    phone: str | None = None
-    email: str | None = None
-    is_key_decision_maker: bool = False
-    region: str | None = None
-    industry_section: str | None = strawberry.field(default=None, name="industryLine")
+    title: str | None = strawberry.field(default=None, description="Their job title.")
+    relationship_level: RelationshipLevelEnum | None = strawberry.field(
+        default=None, description="Contacts only: how high they sit at the customer."
+    )
+    phone: str | None = strawberry.field(default=None, description="Chinese mobile (1[3-9] + 9 digits) or E.164.")
+    email: str | None = strawberry.field(default=None, description="An e-mail address.")
+    is_key_decision_maker: bool = strawberry.field(
+        default=False, description="Whether the contact is a key decision maker (false when omitted)."
+    )
+    region: str | None = strawberry.field(
+        default=None, description="Regional directors: the Region value of their region, e.g. EAST."
+    )
+    industry_section: str | None = strawberry.field(
+        default=None,
+        name="industryLine",
+        description="Industry directors: the GB/T 4754 section letter (A-T) of their industry line.",
+    )
 
 
 @strawberry.input(description=f"Up to {MAX_UPSERT} people from one source system.")
 class UpsertPeopleInput:
     source: str = strawberry.field(description='The system the external ids belong to, e.g. "hr".')
-    people: list[PersonRecordInput]
+    people: list[PersonRecordInput] = strawberry.field(
+        description=f"The records, at most {MAX_UPSERT}; each is created or updated on its own."
+    )
 
 
 UpsertPeoplePayload = upsert_payload_type("Person", "person", PersonType, plural="People")

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from kamgraph.api import (
     Node,
+    described_enum,
 )
 from kamgraph.api.connections import order_input
 from kamgraph.api.declare import register_filter
@@ -37,12 +38,55 @@ from kamgraph.security.actors import Role
 if TYPE_CHECKING:
     from kamgraph.core.accounts.types import AccountFilter, AccountOrder, AccountType
 
-PersonKindEnum = strawberry.enum(
-    PersonKind, name="PersonKind", description="A contact at a customer, or internal staff."
+PersonKindEnum = described_enum(
+    PersonKind,
+    "A contact at a customer, or internal staff.",
+    {
+        "CONTACT": "A person who works for a customer account; their phone and e-mail are sensitive.",
+        "STAFF": "A member of our own staff: holds roles, may log in, and can own accounts and sit on their teams.",
+    },
+    name="PersonKind",
 )
-RelationshipLevelEnum = strawberry.enum(RelationshipLevel, name="RelationshipLevel")
-PersonStatusEnum = strawberry.enum(PersonStatus, name="PersonStatus")
-RoleEnum = strawberry.enum(Role, name="Role", description="Staff roles of DOMAIN.md section 1.")
+RelationshipLevelEnum = described_enum(
+    RelationshipLevel,
+    'How high a contact sits at the customer: the "executive + middle + front-line" coverage of an account.',
+    {
+        "EXECUTIVE": "A decision maker at the top of the customer's organisation.",
+        "MANAGEMENT": "Middle management.",
+        "OPERATIONAL": "Front-line staff who use or run what we deliver.",
+    },
+    name="RelationshipLevel",
+)
+PersonStatusEnum = described_enum(
+    PersonStatus,
+    "Whether a person is still in their position.",
+    {
+        "ACTIVE": "Still there; the status of a new person.",
+        "LEFT": "Has left (a contact: the customer); a key contact leaving is a churn signal.",
+    },
+    name="PersonStatus",
+)
+RoleEnum = described_enum(
+    Role,
+    "Staff roles of DOMAIN.md section 1; a person may hold several. They grant the permissions listed by the "
+    "permissions query, and decide which accounts their holder sees.",
+    {
+        "KA_DIRECTOR": "Head of the key-account department: sees every account, sets tier standards and targets, "
+        "approves, manages staff, API keys and webhooks.",
+        "INDUSTRY_DIRECTOR": "Director of an industry line: sees the accounts of their line (industryLine).",
+        "REGIONAL_DIRECTOR": "Director of a region: sees the accounts of their region (region).",
+        "ACCOUNT_MANAGER": "Sees only the accounts they own or are a team member of, and runs their whole lifecycle.",
+        "SOLUTION_EXPERT": "Sees the accounts they are on the team of; writes solutions and core knowledge documents.",
+        "CUSTOMER_SUCCESS_MANAGER": "Sees the accounts they are on the team of; onboarding, satisfaction, renewals.",
+        "DATA_ANALYST": "Sees every account, for reports (it may run tier re-evaluation); sensitive values are masked "
+        "unless granted.",
+        "CONTRACT_SPECIALIST": "Sees every account and its contracts; reviews contracts, records their execution and "
+        "payments.",
+        "SERVICE_AGENT": "After-sales service: sees the transaction history of every account.",
+        "INTEGRATION": "A third-party tool using an API key: it may do what the key's scopes grant.",
+    },
+    name="Role",
+)
 
 AccountRef = Annotated["AccountType", strawberry.lazy("kamgraph.core.accounts.types")]
 AccountFilterRef = Annotated["AccountFilter", strawberry.lazy("kamgraph.core.accounts.types")]
@@ -53,9 +97,9 @@ AccountOrderRef = Annotated["AccountOrder", strawberry.lazy("kamgraph.core.accou
 class PersonType(Node):
     is_type_of = node_type_of(Person)
 
-    kind: PersonKindEnum
-    name: str
-    title: str | None
+    kind: PersonKindEnum = strawberry.field(description="A contact at a customer, or staff; it never changes.")
+    name: str = strawberry.field(description="The person's full name.")
+    title: str | None = strawberry.field(description="Their job title; null when unknown.")
     relationship_level: RelationshipLevelEnum | None = strawberry.field(
         description="Contacts: executive, management or operational."
     )
@@ -65,8 +109,12 @@ class PersonType(Node):
     email = sensitive_field(
         "email", str, "Contacts: sensitive, encrypted at rest, audited; null without contacts.personal.read."
     )
-    is_key_decision_maker: bool
-    status: PersonStatusEnum
+    is_key_decision_maker: bool = strawberry.field(
+        description="Contacts: whether they are a key decision maker for the customer."
+    )
+    status: PersonStatusEnum = strawberry.field(
+        description="Whether they are still in their position (ACTIVE) or LEFT."
+    )
     industry_section: str | None = strawberry.field(
         name="industryLine", description="Industry directors: their GB/T 4754 section."
     )
